@@ -1,0 +1,3 @@
+using Levain.Bench;
+
+return BenchRegistry.Run(args);

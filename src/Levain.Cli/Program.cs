@@ -1,0 +1,3 @@
+using Levain.Cli;
+
+return await LevainApp.RunAsync(args);
