@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Levain.Evals.Items;
+
+/// <summary>
+/// Reads items from JSON Lines. Three dialects are accepted, field by field:
+/// Levain's own (<c>id, context|question, choices, gold, format, meta, quality, provenance, cluster</c>),
+/// lm-evaluation-harness multiple choice (<c>query|question, choices, gold|label|answer</c> as an index; ARC-style
+/// <c>choices: {text: [...]}</c>) and Imbue's cleaned sets (<c>question, choices, correct_answer</c> as the choice text,
+/// a letter or an index). Rolling (perplexity) items carry only <c>text</c>.
+/// Any malformed line raises one <see cref="EvalInputException"/> naming the file, line and field.
+/// </summary>
+public static class ItemFileReader
+{
+    public static IReadOnlyList<EvalItem> Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new EvalInputException(path, 0, "file", "does not exist");
+        }
+        using var reader = new StreamReader(path);
+        return Read(reader, path);
+    }
+
+    public static IReadOnlyList<EvalItem> Read(TextReader reader, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var items = new List<EvalItem>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new EvalInputException(fileName, lineNumber, "json", $"not valid JSON ({e.Message})");
+            }
+            using (document)
+            {
+                var item = ParseItem(document.RootElement, new LineContext(fileName, lineNumber));
+                if (!ids.Add(item.Id))
+                {
+                    throw new EvalInputException(fileName, lineNumber, "id", $"duplicate id '{item.Id}'");
+                }
+                items.Add(item);
+            }
+        }
+        if (items.Count == 0)
+        {
+            throw new EvalInputException(fileName, 0, "items", "the file holds no items");
+        }
+        return items;
+    }
+
+    private static EvalItem ParseItem(JsonElement root, LineContext at)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            at.Fail("json", "each line must be a JSON object");
+        }
+        var id = OptionalString(root, at, "id") ?? OptionalScalar(root, "doc_id") ?? $"{Path.GetFileNameWithoutExtension(at.File)}:{at.Line}";
+        var choices = ReadChoices(root, at);
+        var goldField = FirstPresent(root, "gold", "label", "answer", "correct_answer");
+        var format = ReadFormat(root, at, choices, goldField);
+        string context;
+        if (format == ItemFormat.Rolling)
+        {
+            context = OptionalString(root, at, "text") ?? OptionalString(root, at, "context")
+                ?? at.Fail<string>("text", "a rolling item needs 'text'");
+        }
+        else
+        {
+            var contextField = FirstPresent(root, "context", "question", "query");
+            context = contextField is null
+                ? at.Fail<string>("context", "missing (expected 'context', 'question' or 'query')")
+                : OptionalString(root, at, contextField)!;
+        }
+        var gold = format switch
+        {
+            ItemFormat.Rolling => GoldAnswer.Text(context),
+            ItemFormat.Generate => ReadGoldTexts(root, at, goldField),
+            _ => ReadGoldIndices(root, at, goldField, choices),
+        };
+        if (format is ItemFormat.Cloze or ItemFormat.Lettered && choices.Count < 2)
+        {
+            at.Fail("choices", "a multiple-choice item needs at least two choices");
+        }
+        return new EvalItem(
+            id,
+            context,
+            choices,
+            gold,
+            format,
+            ReadQuality(root, at),
+            ReadProvenance(root, at),
+            ReadMeta(root, at),
+            OptionalScalar(root, "cluster"));
+    }
+
+    private static ItemFormat ReadFormat(JsonElement root, LineContext at, IReadOnlyList<string> choices, string? goldField)
+    {
+        var text = OptionalString(root, at, "format");
+        if (text is not null)
+        {
+            return text.ToLowerInvariant() switch
+            {
+                "cloze" => ItemFormat.Cloze,
+                "lettered" or "multiple_choice" => ItemFormat.Lettered,
+                "generate" or "generation" => ItemFormat.Generate,
+                "rolling" or "perplexity" => ItemFormat.Rolling,
+                _ => at.Fail<ItemFormat>("format", $"'{text}' is not one of cloze, lettered, generate, rolling"),
+            };
+        }
+        if (choices.Count > 0)
+        {
+            return ItemFormat.Cloze;
+        }
+        if (goldField is not null)
+        {
+            return ItemFormat.Generate;
+        }
+        return root.TryGetProperty("text", out _) ? ItemFormat.Rolling : at.Fail<ItemFormat>("choices", "missing (and no 'gold' for a generation item)");
+    }
+
+    private static List<string> ReadChoices(JsonElement root, LineContext at)
+    {
+        if (!root.TryGetProperty("choices", out var element) && !root.TryGetProperty("options", out element))
+        {
+            return [];
+        }
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("text", out var texts))
+        {
+            element = texts;
+        }
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            at.Fail("choices", "must be an array of strings");
+        }
+        var choices = new List<string>();
+        var index = 0;
+        foreach (var choice in element.EnumerateArray())
+        {
+            choices.Add(choice.ValueKind switch
+            {
+                JsonValueKind.String => choice.GetString()!,
+                JsonValueKind.Number => choice.GetRawText(),
+                _ => at.Fail<string>($"choices[{index}]", "must be a string"),
+            });
+            index++;
+        }
+        var duplicate = choices.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            at.Fail("choices", $"the choice '{duplicate.Key}' appears twice");
+        }
+        return choices;
+    }
+
+    private static GoldAnswer ReadGoldIndices(JsonElement root, LineContext at, string? field, IReadOnlyList<string> choices)
+    {
+        if (field is null)
+        {
+            return at.Fail<GoldAnswer>("gold", "missing (expected 'gold', 'label', 'answer' or 'correct_answer')");
+        }
+        var element = root.GetProperty(field);
+        var indices = new List<int>();
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var value in element.EnumerateArray())
+            {
+                indices.Add(ResolveChoice(value, at, field, choices));
+            }
+        }
+        else
+        {
+            indices.Add(ResolveChoice(element, at, field, choices));
+        }
+        if (indices.Count == 0)
+        {
+            at.Fail(field, "must name at least one choice");
+        }
+        return GoldAnswer.Choice([.. indices]);
+    }
+
+    private static int ResolveChoice(JsonElement value, LineContext at, string field, IReadOnlyList<string> choices)
+    {
+        int index;
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            if (!value.TryGetInt32(out index))
+            {
+                at.Fail(field, $"'{value.GetRawText()}' is not an integer index");
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!;
+            index = IndexOf(choices, text);
+            if (index < 0 && text.Length == 1 && char.IsAsciiLetterUpper(text[0]))
+            {
+                index = text[0] - 'A';
+            }
+            else if (index < 0 && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+            {
+                index = parsed;
+            }
+            else if (index < 0)
+            {
+                at.Fail(field, $"'{text}' is neither one of the choices, a letter nor an index");
+            }
+        }
+        else
+        {
+            return at.Fail<int>(field, "must be a choice index, a letter or the text of a choice");
+        }
+        if (index < 0 || index >= choices.Count)
+        {
+            at.Fail(field, $"index {index} is out of range for {choices.Count} choices");
+        }
+        return index;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> choices, string text)
+    {
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (string.Equals(choices[i], text, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static GoldAnswer ReadGoldTexts(JsonElement root, LineContext at, string? field)
+    {
+        if (field is null)
+        {
+            return at.Fail<GoldAnswer>("gold", "a generation item needs 'gold' (a string or an array of strings)");
+        }
+        var element = root.GetProperty(field);
+        return element.ValueKind switch
+        {
+            JsonValueKind.String => GoldAnswer.Text(element.GetString()!),
+            JsonValueKind.Number => GoldAnswer.Text(element.GetRawText()),
+            JsonValueKind.Array when element.GetArrayLength() > 0 && element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                GoldAnswer.Text([.. element.EnumerateArray().Select(e => e.GetString()!)]),
+            _ => at.Fail<GoldAnswer>(field, "must be a string or a non-empty array of strings for a generation item"),
+        };
+    }
+
+    private static QualityLabel ReadQuality(JsonElement root, LineContext at)
+    {
+        if (!root.TryGetProperty("quality", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return QualityLabel.Unreviewed;
+        }
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            return new QualityLabel(ParseStatus(element.GetString()!, at, "quality"));
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            at.Fail("quality", "must be a status string or an object {status, source, note}");
+        }
+        var status = OptionalString(element, at, "status", "quality.status") ?? at.Fail<string>("quality.status", "missing");
+        return new QualityLabel(
+            ParseStatus(status, at, "quality.status"),
+            OptionalString(element, at, "source", "quality.source"),
+            OptionalString(element, at, "note", "quality.note"));
+    }
+
+    /// <summary>Parses a quality status as written in files (<c>ok</c>, <c>ambiguous</c>, <c>mislabeled</c>, <c>multiple_correct</c>, <c>no_correct</c>).</summary>
+    public static bool TryParseStatus(string text, out QualityStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        switch (text.Trim().ToLowerInvariant().Replace('-', '_'))
+        {
+            case "ok" or "clean": status = QualityStatus.Ok; return true;
+            case "ambiguous": status = QualityStatus.Ambiguous; return true;
+            case "mislabeled" or "mislabelled": status = QualityStatus.Mislabeled; return true;
+            case "multiple_correct": status = QualityStatus.MultipleCorrect; return true;
+            case "no_correct": status = QualityStatus.NoCorrect; return true;
+            default: status = QualityStatus.Ok; return false;
+        }
+    }
+
+    private static QualityStatus ParseStatus(string text, LineContext at, string field) =>
+        TryParseStatus(text, out var status)
+            ? status
+            : at.Fail<QualityStatus>(field, $"'{text}' is not one of ok, ambiguous, mislabeled, multiple_correct, no_correct");
+
+    private static Provenance? ReadProvenance(JsonElement root, LineContext at)
+    {
+        if (!root.TryGetProperty("provenance", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            at.Fail("provenance", "must be an object");
+        }
+        long? seed = null;
+        if (element.TryGetProperty("seed", out var seedElement))
+        {
+            seed = seedElement.ValueKind == JsonValueKind.Number && seedElement.TryGetInt64(out var s)
+                ? s
+                : at.Fail<long>("provenance.seed", "must be an integer");
+        }
+        return new Provenance(
+            OptionalString(element, at, "source", "provenance.source"),
+            OptionalString(element, at, "license", "provenance.license"),
+            OptionalString(element, at, "generator", "provenance.generator"),
+            OptionalScalar(element, "version"),
+            seed,
+            ReadStringMap(element, at, "parameters", "provenance.parameters"));
+    }
+
+    private static Dictionary<string, string>? ReadMeta(JsonElement root, LineContext at) => ReadStringMap(root, at, "meta", "meta");
+
+    private static Dictionary<string, string>? ReadStringMap(JsonElement root, LineContext at, string name, string field)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            at.Fail(field, "must be an object");
+        }
+        return element.EnumerateObject().ToDictionary(
+            p => p.Name,
+            p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(),
+            StringComparer.Ordinal);
+    }
+
+    private static string? FirstPresent(JsonElement root, params string[] names) =>
+        names.FirstOrDefault(n => root.TryGetProperty(n, out var v) && v.ValueKind != JsonValueKind.Null);
+
+    private static string? OptionalString(JsonElement root, LineContext at, string name, string? field = null)
+    {
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return element.ValueKind == JsonValueKind.String ? element.GetString() : at.Fail<string>(field ?? name, "must be a string");
+    }
+
+    private static string? OptionalScalar(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var element))
+        {
+            return null;
+        }
+        return element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString(),
+            JsonValueKind.Number => element.GetRawText(),
+            _ => null,
+        };
+    }
+
+    private readonly record struct LineContext(string File, int Line)
+    {
+        public void Fail(string field, string problem) => throw new EvalInputException(File, Line, field, problem);
+
+        public T Fail<T>(string field, string problem) => throw new EvalInputException(File, Line, field, problem);
+    }
+}

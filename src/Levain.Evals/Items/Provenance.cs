@@ -1,0 +1,13 @@
+namespace Levain.Evals.Items;
+
+/// <summary>
+/// Where an item came from: a data source and its licence, or the generator (name, version, seed, parameters)
+/// that produced it.
+/// </summary>
+public sealed record Provenance(
+    string? Source = null,
+    string? License = null,
+    string? Generator = null,
+    string? GeneratorVersion = null,
+    long? Seed = null,
+    IReadOnlyDictionary<string, string>? Parameters = null);

@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Text;
+using Levain.Evals.Backends;
+using Levain.Evals.Caching;
+using Levain.Evals.Items;
+using Levain.Evals.Metrics;
+using Levain.Evals.Tasks;
+
+namespace Levain.Evals.Scoring;
+
+/// <summary>
+/// Runs a task against a backend: builds prompts (rotations, few-shot), collects the unique requests, answers what the
+/// cache already holds, sends the rest in batches (flushing the cache after every batch so a killed run resumes), and
+/// turns the answers into one <see cref="ItemResult"/> per item and rotation. Batch size changes only how requests
+/// are grouped, never a score.
+/// </summary>
+public sealed class Evaluator
+{
+    private readonly IScoringBackend _backend;
+    private readonly EvaluatorOptions _options;
+    private readonly ResultCache? _cache;
+
+    public Evaluator(IScoringBackend backend, EvaluatorOptions options, ResultCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        _backend = backend;
+        _options = options;
+        _cache = cache;
+    }
+
+    public async Task<TaskRun> RunAsync(LoadedTask task, IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var manifest = _options.Rotations is { } rotations ? task.Manifest with { Rotations = rotations } : task.Manifest;
+        var items = _options.Limit is { } limit ? task.Items.Take(limit).ToArray() : task.Items;
+        var builder = new PromptBuilder(manifest, task.Items);
+        var metrics = ResolveMetrics(manifest, items, builder);
+        var isPmiWanted = metrics.Contains(MetricNames.AccPmi);
+        var prompted = items.SelectMany(i => Enumerable.Range(0, builder.RotationsOf(i)).Select(r => builder.Build(i, r))).ToArray();
+
+        var plan = new RequestPlan(_backend, manifest, _options.Seed);
+        foreach (var p in prompted)
+        {
+            plan.Add(p, isPmiWanted);
+        }
+        var (cached, scored) = await plan.ResolveAsync(_cache, _options.BatchSize, progress, cancellationToken).ConfigureAwait(false);
+        var rows = prompted.Select(p => BuildRow(p, plan, isPmiWanted)).ToArray();
+        return new TaskRun(manifest, rows, metrics, cached, scored);
+    }
+
+    private static List<string> ResolveMetrics(TaskManifest manifest, IReadOnlyList<EvalItem> items, PromptBuilder builder)
+    {
+        if (manifest.Metrics.Count > 0)
+        {
+            var unknown = manifest.Metrics.FirstOrDefault(m => !MetricNames.All.Contains(m));
+            if (unknown is not null)
+            {
+                throw new EvalInputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
+            }
+            return [.. manifest.Metrics.Distinct(StringComparer.Ordinal)];
+        }
+        return [.. items.Select(builder.FormatOf).Distinct().SelectMany(MetricNames.DefaultsFor).Distinct(StringComparer.Ordinal)];
+    }
+
+    private ItemResult BuildRow(PromptedItem p, RequestPlan plan, bool isPmiWanted)
+    {
+        var item = p.Item;
+        var row = new ItemResult
+        {
+            ItemId = item.Id,
+            Rotation = p.Rotation,
+            Cluster = item.Cluster,
+            Format = p.Format,
+            Quality = item.Quality.Status,
+            Meta = item.Meta,
+        };
+        switch (p.Format)
+        {
+            case ItemFormat.Rolling:
+                var rolling = plan.Rolling(p.Context);
+                var result = new RollingResult(rolling.LogLikelihood, rolling.TokenCount, PerplexityMetrics.CountWords(p.Context), rolling.ByteCount);
+                return row with
+                {
+                    Rolling = result,
+                    Scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["nll"] = -result.LogLikelihood },
+                };
+            case ItemFormat.Generate:
+                var generated = plan.Generated(p.Context);
+                return row with
+                {
+                    Generated = generated,
+                    GoldTexts = item.Gold.Texts,
+                    Scores = new Dictionary<string, double>(StringComparer.Ordinal) { [MetricNames.ExactMatch] = ExactMatch.Score(generated, item.Gold.Texts) },
+                };
+            default:
+                var choices = new ChoiceResult[p.Continuations.Count];
+                for (var j = 0; j < choices.Length; j++)
+                {
+                    var score = plan.Score(p.Context, p.Continuations[j]);
+                    double? unconditional = isPmiWanted ? plan.Score(plan.UnconditionalContext, p.Continuations[j]).LogLikelihood : null;
+                    var answer = p.AnswerTexts[j];
+                    choices[j] = new ChoiceResult(
+                        answer,
+                        score.LogLikelihood,
+                        score.TokenCount,
+                        Encoding.UTF8.GetByteCount(answer),
+                        answer.EnumerateRunes().Count(),
+                        score.IsGreedy,
+                        unconditional);
+                }
+                var outcome = ChoiceMetrics.Compute(choices, p.GoldPositions);
+                return row with
+                {
+                    GoldPositions = p.GoldPositions,
+                    Choices = choices,
+                    PredictedPosition = outcome.PredictedPosition,
+                    PredictedChoice = p.OriginalIndexAt[outcome.PredictedPosition],
+                    Confidence = outcome.Confidence,
+                    Scores = outcome.Scores,
+                };
+        }
+    }
+
+    /// <summary>The unique requests of a task, keyed as the cache keys them, and their answers once resolved.</summary>
+    private sealed class RequestPlan(IScoringBackend backend, TaskManifest manifest, int seed)
+    {
+        private readonly Dictionary<string, ScoreRequest> _scoreRequests = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _rollingRequests = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, GenerateRequest> _generateRequests = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ContinuationScore> _scores = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
+
+        public string UnconditionalContext => manifest.UnconditionalContext;
+
+        public void Add(PromptedItem p, bool isPmiWanted)
+        {
+            switch (p.Format)
+            {
+                case ItemFormat.Rolling:
+                    _rollingRequests.TryAdd(RollingKey(p.Context), p.Context);
+                    break;
+                case ItemFormat.Generate:
+                    _generateRequests.TryAdd(GenerateKey(p.Context), new GenerateRequest(p.Context, manifest.Stop, manifest.MaxTokens, seed));
+                    break;
+                default:
+                    foreach (var continuation in p.Continuations)
+                    {
+                        _scoreRequests.TryAdd(ScoreKey(p.Context, continuation), new ScoreRequest(p.Context, continuation));
+                        if (isPmiWanted)
+                        {
+                            _scoreRequests.TryAdd(ScoreKey(UnconditionalContext, continuation), new ScoreRequest(UnconditionalContext, continuation));
+                        }
+                    }
+                    break;
+            }
+        }
+
+        public ContinuationScore Score(string context, string continuation) => _scores[ScoreKey(context, continuation)];
+
+        public ContinuationScore Rolling(string text) => _scores[RollingKey(text)];
+
+        public string Generated(string prompt) => _texts[GenerateKey(prompt)];
+
+        public async Task<(int Cached, int Scored)> ResolveAsync(ResultCache? cache, int batchSize, IProgress<EvalProgress>? progress, CancellationToken cancellationToken)
+        {
+            var total = _scoreRequests.Count + _rollingRequests.Count + _generateRequests.Count;
+            var scoreMisses = _scoreRequests.Where(r => !TryCachedScore(cache, r.Key)).ToArray();
+            var rollingMisses = _rollingRequests.Where(r => !TryCachedScore(cache, r.Key)).ToArray();
+            var generateMisses = _generateRequests.Where(r => !TryCachedText(cache, r.Key)).ToArray();
+            var fromCache = total - scoreMisses.Length - rollingMisses.Length - generateMisses.Length;
+            var done = fromCache;
+            progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+            foreach (var batch in scoreMisses.Chunk(batchSize))
+            {
+                var answers = await backend.ScoreAsync([.. batch.Select(b => b.Value)], cancellationToken).ConfigureAwait(false);
+                done += StoreScores(cache, batch.Select(b => b.Key).ToArray(), answers);
+                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+            }
+            foreach (var batch in rollingMisses.Chunk(batchSize))
+            {
+                var answers = await backend.ScoreRollingAsync([.. batch.Select(b => b.Value)], cancellationToken).ConfigureAwait(false);
+                done += StoreScores(cache, batch.Select(b => b.Key).ToArray(), answers);
+                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+            }
+            foreach (var batch in generateMisses.Chunk(batchSize))
+            {
+                var answers = await backend.GenerateAsync([.. batch.Select(b => b.Value)], cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    _texts[batch[i].Key] = answers[i];
+                    cache?.AddText(batch[i].Key, answers[i]);
+                }
+                cache?.Flush();
+                done += batch.Length;
+                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+            }
+            return (fromCache, total - fromCache);
+        }
+
+        private int StoreScores(ResultCache? cache, string[] keys, IReadOnlyList<ContinuationScore> answers)
+        {
+            if (answers.Count != keys.Length)
+            {
+                throw new InvalidOperationException($"the backend answered {answers.Count} of {keys.Length} requests");
+            }
+            for (var i = 0; i < keys.Length; i++)
+            {
+                _scores[keys[i]] = answers[i];
+                cache?.AddScore(keys[i], answers[i]);
+            }
+            cache?.Flush();
+            return keys.Length;
+        }
+
+        private bool TryCachedScore(ResultCache? cache, string key)
+        {
+            if (cache is not null && cache.TryGetScore(key, out var score))
+            {
+                _scores[key] = score;
+                return true;
+            }
+            return false;
+        }
+
+        private bool TryCachedText(ResultCache? cache, string key)
+        {
+            if (cache is not null && cache.TryGetText(key, out var text))
+            {
+                _texts[key] = text;
+                return true;
+            }
+            return false;
+        }
+
+        private string ScoreKey(string context, string continuation) =>
+            ResultCache.KeyOf(backend.ModelId, backend.TokenizerId, "score", context, continuation);
+
+        private string RollingKey(string text) => ResultCache.KeyOf(backend.ModelId, backend.TokenizerId, "rolling", text);
+
+        private string GenerateKey(string prompt) => ResultCache.KeyOf(
+            backend.ModelId,
+            backend.TokenizerId,
+            "generate",
+            prompt,
+            string.Join('\u001f', manifest.Stop),
+            manifest.MaxTokens.ToString(CultureInfo.InvariantCulture),
+            seed.ToString(CultureInfo.InvariantCulture),
+            "temperature=0");
+    }
+}
