@@ -1,0 +1,74 @@
+using Levain.Health.Bundles;
+using Levain.Health.Parsing;
+using Levain.Health.Parsing.Infiniband;
+using Levain.Health.Results;
+
+namespace Levain.Health.Checks.Fabric;
+
+/// <summary>InfiniBand: every expected port Active/LinkUp at the expected rate (ibstat, else sysfs); sysfs error counters.</summary>
+public sealed class InfinibandCheck : IHealthCheck
+{
+    private static readonly string[] ErrorCounters = ["symbol_error", "link_downed", "link_error_recovery", "port_rcv_errors", "local_link_integrity_errors", "excessive_buffer_overrun_errors"];
+
+    public string Id => "infiniband";
+
+    public IReadOnlyList<CheckResult> Evaluate(CheckContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var profile = context.Profile;
+        if (profile.IbPorts == 0)
+        {
+            return [CheckResult.Ok(CheckIds.IbPorts, "node", "no InfiniBand expected on this machine type")];
+        }
+        var ibstat = context.Bundle.Get(BundleFiles.Ibstat);
+        var sysfs = context.Bundle.Get(BundleFiles.IbSysfs);
+        Parsed<IReadOnlyList<IbPort>>? fromSysfs = sysfs.IsAvailable ? IbstatParser.ParseSysfs(sysfs.Text!) : null;
+        Parsed<IReadOnlyList<IbPort>>? fromIbstat = ibstat.IsAvailable ? IbstatParser.ParseIbstat(ibstat.Text!) : null;
+        var ports = fromIbstat is { IsSuccess: true } a ? a.Value! : fromSysfs is { IsSuccess: true } b ? b.Value! : null;
+        if (ports is null)
+        {
+            return fromIbstat is { IsSuccess: false } f ? [Inputs.Unparseable(CheckIds.IbPorts, ibstat, f)]
+                : fromSysfs is { IsSuccess: false } s ? [Inputs.Unparseable(CheckIds.IbPorts, sysfs, s)]
+                : [CheckResult.Unknown(CheckIds.IbPorts, "node", $"{ibstat.Describe()}; {sysfs.Describe()}")];
+        }
+
+        var results = new List<CheckResult>();
+        var ib = ports.Where(p => p.LinkLayer is null or "InfiniBand").ToList();
+        if (profile.IbPorts is { } expected && ib.Count < expected)
+        {
+            results.Add(new CheckResult(CheckIds.IbPorts, "node", Severity.Critical, $"{ib.Count} of {expected} InfiniBand ports present",
+                ib.Select(p => p.Subject).ToList(), Remediation.Investigate));
+        }
+        foreach (var p in ib)
+        {
+            var evidence = $"{p.Subject} state={p.State} physical={p.PhysicalState} rate={p.RateGbps?.ToString() ?? "N/A"}";
+            if (p.State != "Active" || p.PhysicalState != "LinkUp")
+            {
+                results.Add(new CheckResult(CheckIds.IbPorts, p.Subject, Severity.Critical, $"port is {p.State}/{p.PhysicalState}", [evidence], Remediation.ReseatCable));
+            }
+            else if (profile.IbRateGbps is { } rate && p.RateGbps < rate)
+            {
+                results.Add(new CheckResult(CheckIds.IbPorts, p.Subject, Severity.Warning, $"port at {p.RateGbps} Gb/s, expected {rate}", [evidence], Remediation.ReseatCable));
+            }
+        }
+        if (results.Count == 0)
+        {
+            results.Add(CheckResult.Ok(CheckIds.IbPorts, "node", $"{ib.Count} InfiniBand ports Active/LinkUp"));
+        }
+
+        var counted = (fromSysfs is { IsSuccess: true } c ? c.Value! : []).Where(p => p.Counters.Count > 0).ToList();
+        var high = counted.Select(p => (Port: p, Bad: ErrorCounters.Where(n => p.Counters.TryGetValue(n, out var v) && v > profile.IbCounterThreshold).ToList()))
+            .Where(x => x.Bad.Count > 0).ToList();
+        foreach (var (port, bad) in high)
+        {
+            results.Add(new CheckResult(CheckIds.IbCounters, port.Subject, Severity.Warning,
+                $"error counters over {profile.IbCounterThreshold}: {string.Join(", ", bad.Select(n => $"{n} {port.Counters[n]}"))}",
+                bad.Select(n => $"{port.Subject} counters/{n}={port.Counters[n]}").ToList(), Remediation.ReseatCable));
+        }
+        if (high.Count == 0 && counted.Count > 0)
+        {
+            results.Add(CheckResult.Ok(CheckIds.IbCounters, "node", $"error counters under {profile.IbCounterThreshold} on {counted.Count} ports"));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,164 @@
+using Levain.Health.Parsing.Gpu;
+using Levain.Health.Profiles;
+using Levain.Health.Results;
+
+namespace Levain.Health.Checks.Gpu;
+
+/// <summary>Per-GPU rules. Each returns null when the GPU is fine, or the finding (check id is filled in by the caller).</summary>
+internal static class GpuStateRules
+{
+    /// <summary>Reasons that are normal on a healthy GPU.</summary>
+    private static readonly HashSet<string> BenignReasons =
+        ["gpu_idle", "sw_power_cap", "applications_clocks_setting", "sync_boost", "display_clocks_setting"];
+
+    private static CheckResult Finding(GpuRecord g, Severity severity, string message, Remediation remediation, params string[] evidence) =>
+        new("", g.Subject, severity, message, evidence, remediation);
+
+    public static CheckResult? EccMode(GpuRecord g)
+    {
+        if (g.EccModeCurrent is null)
+        {
+            return Finding(g, Severity.Unknown, "ECC mode not reported", Remediation.Investigate);
+        }
+        var evidence = $"ecc_mode current={g.EccModeCurrent} pending={g.EccModePending ?? "N/A"}";
+        if (g.EccModeCurrent != "Enabled")
+        {
+            return Finding(g, Severity.Critical, "ECC is disabled: memory errors would corrupt results silently", Remediation.Reboot, evidence);
+        }
+        if (g.EccModePending is not null && g.EccModePending != g.EccModeCurrent)
+        {
+            return Finding(g, Severity.Warning, $"ECC mode will change to {g.EccModePending} at the next reset", Remediation.Investigate, evidence);
+        }
+        return null;
+    }
+
+    public static CheckResult? EccErrors(GpuRecord g, HealthProfile profile)
+    {
+        if (g.VolatileUncorrectable is null && g.VolatileCorrectable is null)
+        {
+            return Finding(g, Severity.Unknown, "volatile ECC counters not reported", Remediation.Investigate);
+        }
+        var evidence = $"volatile ecc correctable={g.VolatileCorrectable?.ToString() ?? "N/A"} uncorrectable={g.VolatileUncorrectable?.ToString() ?? "N/A"}";
+        if (g.VolatileUncorrectable > 0)
+        {
+            return Finding(g, Severity.Critical, $"{g.VolatileUncorrectable} uncorrectable ECC errors since the last reset", Remediation.ResetGpu, evidence);
+        }
+        if (g.VolatileCorrectable > profile.EccCorrectableWarnPerGpu)
+        {
+            return Finding(g, Severity.Warning, $"{g.VolatileCorrectable} correctable ECC errors (threshold {profile.EccCorrectableWarnPerGpu})", Remediation.Investigate, evidence);
+        }
+        return null;
+    }
+
+    /// <summary>Retired pages (pre-Ampere) and remapped rows (Ampere and later): whichever the GPU reports.</summary>
+    public static CheckResult? MemoryRepair(GpuRecord g)
+    {
+        var hasRetired = g.RetiredPagesPending is not null || g.RetiredPagesDoubleBit is not null;
+        var hasRemapped = g.RemappedRowsPending is not null || g.RemappedRowsFailure is not null;
+        if (!hasRetired && !hasRemapped)
+        {
+            return Finding(g, Severity.Unknown, "neither retired pages nor remapped rows reported", Remediation.Investigate);
+        }
+        if (g.RemappedRowsFailure == true)
+        {
+            return Finding(g, Severity.Critical, "row remapping failed: the GPU has run out of spare rows", Remediation.Rma, "remapped_row_failure Yes");
+        }
+        if (g.RemappedRowsPending == true)
+        {
+            return Finding(g, Severity.Critical, "row remapping pending: reset the GPU to apply it", Remediation.ResetGpu, "remapped_row_pending Yes");
+        }
+        if (g.RetiredPagesPending == true)
+        {
+            return Finding(g, Severity.Critical, "page retirement pending: reset the GPU to apply it", Remediation.ResetGpu, "pending_retirement Yes");
+        }
+        var retired = (g.RetiredPagesSingleBit ?? 0) + (g.RetiredPagesDoubleBit ?? 0);
+        if (retired >= 60)
+        {
+            return Finding(g, Severity.Critical, $"{retired} pages retired (RMA threshold 60)", Remediation.Rma, $"retired_pages sbe={g.RetiredPagesSingleBit} dbe={g.RetiredPagesDoubleBit}");
+        }
+        return null;
+    }
+
+    public static CheckResult? ClockEvents(GpuRecord g)
+    {
+        if (!g.HasClockEventReasons)
+        {
+            return Finding(g, Severity.Unknown, "clock event reasons not reported", Remediation.Investigate);
+        }
+        var bad = g.ActiveClockEventReasons.Where(r => !BenignReasons.Contains(r)).ToList();
+        if (bad.Count == 0)
+        {
+            return null;
+        }
+        var evidence = bad.Select(r => $"clocks event reason {r}: Active").ToArray();
+        return bad.Any(r => r.StartsWith("hw_", StringComparison.Ordinal))
+            ? Finding(g, Severity.Critical, $"hardware clock slowdown active ({string.Join(", ", bad)})", Remediation.Drain, evidence)
+            : Finding(g, Severity.Warning, $"clocks reduced ({string.Join(", ", bad)})", Remediation.Investigate, evidence);
+    }
+
+    public static CheckResult? PcieLink(GpuRecord g, HealthProfile profile)
+    {
+        if (g.PcieWidthCurrent is null || g.PcieWidthMax is null)
+        {
+            return Finding(g, Severity.Unknown, "PCIe link width not reported", Remediation.Investigate);
+        }
+        var evidence = $"pcie gen {g.PcieGenCurrent?.ToString() ?? "N/A"}/{g.PcieGenMax?.ToString() ?? "N/A"} width x{g.PcieWidthCurrent}/x{g.PcieWidthMax} util {g.UtilizationPercent?.ToString() ?? "N/A"}%";
+        if (g.PcieWidthCurrent < g.PcieWidthMax)
+        {
+            return Finding(g, Severity.Warning, $"PCIe link x{g.PcieWidthCurrent}, capable of x{g.PcieWidthMax}", Remediation.ReseatCable, evidence);
+        }
+        var loaded = g.UtilizationPercent >= profile.PcieLoadedUtilizationPercent;
+        if (loaded && g.PcieGenCurrent < g.PcieGenMax)
+        {
+            return Finding(g, Severity.Warning, $"PCIe gen {g.PcieGenCurrent} under load, capable of gen {g.PcieGenMax}", Remediation.ReseatCable, evidence);
+        }
+        return null;
+    }
+
+    public static CheckResult? Temperature(GpuRecord g, HealthProfile profile)
+    {
+        if (g.TemperatureC is not { } t)
+        {
+            return Finding(g, Severity.Unknown, "GPU temperature not reported", Remediation.Investigate);
+        }
+        var evidence = $"gpu_temp {t} C slowdown {g.SlowdownTemperatureC?.ToString() ?? "N/A"} C shutdown {g.ShutdownTemperatureC?.ToString() ?? "N/A"} C";
+        if (t >= g.ShutdownTemperatureC || t >= g.SlowdownTemperatureC)
+        {
+            return Finding(g, Severity.Critical, $"{t} C is at or above the slowdown threshold", Remediation.Drain, evidence);
+        }
+        if (t >= g.SlowdownTemperatureC - profile.TemperatureMarginC)
+        {
+            return Finding(g, Severity.Warning, $"{t} C is within {profile.TemperatureMarginC} C of the slowdown threshold", Remediation.Investigate, evidence);
+        }
+        return null;
+    }
+
+    public static CheckResult? Power(GpuRecord g)
+    {
+        if (g.PowerDrawW is not { } draw)
+        {
+            return Finding(g, Severity.Unknown, "power draw not reported", Remediation.Investigate);
+        }
+        if (g.PowerLimitW is { } limit && draw > limit * 1.05)
+        {
+            return Finding(g, Severity.Warning, $"drawing {draw} W over its {limit} W limit", Remediation.Investigate, $"power_draw {draw} W limit {limit} W");
+        }
+        return null;
+    }
+
+    public static CheckResult? Fabric(GpuRecord g, HealthProfile profile)
+    {
+        var evidence = $"fabric state={g.FabricState ?? "N/A"} status={g.FabricStatus ?? "N/A"}";
+        if (g.FabricState is null || g.FabricState == "Not Supported")
+        {
+            return profile.ExpectFabric ? Finding(g, Severity.Unknown, "fabric state not reported", Remediation.Investigate, evidence) : null;
+        }
+        if (g.FabricState == "Completed" && (g.FabricStatus is null or "Success"))
+        {
+            return null;
+        }
+        return g.FabricState == "In Progress"
+            ? Finding(g, Severity.Warning, "fabric registration still in progress", Remediation.StartService, evidence)
+            : Finding(g, Severity.Critical, $"fabric registration {g.FabricState}/{g.FabricStatus}", Remediation.StartService, evidence);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Levain.Health.Parsing.Kernel;
+
+/// <summary>Kernel-log patterns that are evaluated on every node, with or without a learned baseline.</summary>
+public enum KernelEventKind
+{
+    Xid,
+    Sxid,
+    GpuFallenOffBus,
+    PcieAerCorrected,
+    PcieAerUncorrected,
+    MachineCheckCorrected,
+    MachineCheckUncorrected,
+    IoError,
+    NicPcieBandwidthLimited,
+    LinkLostCarrier,
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Levain.Health.Parsing.Nvlink;
+
+/// <summary>Parses <c>nvidia-smi nvlink -s</c> (link speeds) and <c>nvidia-smi nvlink -e</c> (error counters).</summary>
+public static partial class NvlinkParser
+{
+    [GeneratedRegex(@"^GPU (?<gpu>\d+): ")]
+    private static partial Regex GpuHeader();
+
+    [GeneratedRegex(@"^\s*Link (?<link>\d+): (?:(?<speed>[\d.]+) GB/s|(?<inactive><inactive>|Inactive|Not Active))\s*$")]
+    private static partial Regex Status();
+
+    [GeneratedRegex(@"^\s*Link (?<link>\d+): (?<name>[A-Za-z][A-Za-z \-]*?): (?<value>\d+)\s*$")]
+    private static partial Regex Counter();
+
+    public static Parsed<IReadOnlyList<NvlinkLink>> ParseStatus(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var links = new List<NvlinkLink>();
+        int? gpu = null;
+        var gpusSeen = 0;
+        foreach (var line in Lines(text))
+        {
+            var h = GpuHeader().Match(line);
+            if (h.Success)
+            {
+                gpu = int.Parse(h.Groups["gpu"].Value, CultureInfo.InvariantCulture);
+                gpusSeen++;
+                continue;
+            }
+            var m = Status().Match(line);
+            if (m.Success && gpu is not null)
+            {
+                double? speed = m.Groups["speed"].Success ? double.Parse(m.Groups["speed"].Value, CultureInfo.InvariantCulture) : null;
+                links.Add(new NvlinkLink(gpu.Value, int.Parse(m.Groups["link"].Value, CultureInfo.InvariantCulture), speed, line.Trim()));
+            }
+            else if (line.Trim().Length > 0)
+            {
+                return Parsed<IReadOnlyList<NvlinkLink>>.Failure($"unrecognised line: {line.Trim()}");
+            }
+        }
+        return gpusSeen == 0 && text.Trim().Length > 0
+            ? Parsed<IReadOnlyList<NvlinkLink>>.Failure("no \"GPU n:\" header")
+            : Parsed<IReadOnlyList<NvlinkLink>>.Success(links);
+    }
+
+    public static Parsed<IReadOnlyList<NvlinkErrorCounter>> ParseErrors(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var counters = new List<NvlinkErrorCounter>();
+        int? gpu = null;
+        foreach (var line in Lines(text))
+        {
+            var h = GpuHeader().Match(line);
+            if (h.Success)
+            {
+                gpu = int.Parse(h.Groups["gpu"].Value, CultureInfo.InvariantCulture);
+                continue;
+            }
+            var m = Counter().Match(line);
+            if (m.Success && gpu is not null)
+            {
+                counters.Add(new NvlinkErrorCounter(gpu.Value, int.Parse(m.Groups["link"].Value, CultureInfo.InvariantCulture),
+                    m.Groups["name"].Value.Trim(), long.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture), line.Trim()));
+            }
+            else if (line.Trim().Length > 0)
+            {
+                return Parsed<IReadOnlyList<NvlinkErrorCounter>>.Failure($"unrecognised line: {line.Trim()}");
+            }
+        }
+        return gpu is null && text.Trim().Length > 0
+            ? Parsed<IReadOnlyList<NvlinkErrorCounter>>.Failure("no \"GPU n:\" header")
+            : Parsed<IReadOnlyList<NvlinkErrorCounter>>.Success(counters);
+    }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r'));
+}
