@@ -1,0 +1,223 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Levain.Lm.Model;
+
+// A decoder-only transformer in the GPT-2 layout, written to be read top to bottom.
+//
+//   tokens (B, T) ──wte──► (B, T, C) ──+ wpe──► [Block × n_layer] ──ln_f──► (B, T, C) ──wteᵀ──► logits (B, T, V)
+//   Block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))             (pre-LayerNorm, residual stream of width C)
+//
+// Notation: B batch, T sequence length (≤ block_size), C width (n_embd), nh heads, hs = C / nh head size,
+// V vocabulary. Submodule and tensor names match nanoGPT (transformer.h.0.attn.c_attn.weight, …) so a checkpoint
+// reads the same in both worlds; the output projection is tied to transformer.wte and not stored twice.
+
+/// <summary>The GPT language model: token ids (B, T) → next-token logits (B, T, V).</summary>
+public sealed class Gpt : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "transformer")]
+    private readonly GptTransformer _transformer;
+
+    public Gpt(GptConfig config, Generator generator) : base("GPT")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(generator);
+        config.Validate();
+        Config = config;
+        _transformer = new GptTransformer(config);
+        RegisterComponents();
+        InitializeWeights(generator);
+    }
+
+    public GptConfig Config { get; }
+
+    public override Tensor forward(Tensor tokens)
+    {
+        long t = tokens.shape[1];
+        if (t > Config.BlockSize)
+        {
+            throw new ArgumentException($"sequence length {t} exceeds the block size {Config.BlockSize}", nameof(tokens));
+        }
+        using var scope = NewDisposeScope();
+        Tensor x = _transformer.Embed(tokens);                  // (B, T, C)
+        x = _transformer.Blocks(x);                              // (B, T, C)
+        x = _transformer.FinalNorm(x);                           // (B, T, C)
+        Tensor logits = F.linear(x, _transformer.TokenEmbeddingWeight); // (B, T, V), weights tied to wte
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean cross-entropy of next-token prediction: logits (B, T, V) against targets (B, T).</summary>
+    public static Tensor Loss(Tensor logits, Tensor targets)
+    {
+        long v = logits.shape[^1];
+        return F.cross_entropy(logits.view(-1, v), targets.view(-1));
+    }
+
+    // GPT-2 initialisation: N(0, 0.02) for embeddings and matrices, zero biases, and the projections that write into
+    // the residual stream scaled by 1/√(2·n_layer) so its variance does not grow with depth.
+    private void InitializeWeights(Generator generator)
+    {
+        using var noGrad = no_grad();
+        double residualStd = 0.02 / Math.Sqrt(2.0 * Config.Layers);
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith(".bias", StringComparison.Ordinal))
+            {
+                parameter.zero_();
+            }
+            else if (name.Contains(".ln_", StringComparison.Ordinal))
+            {
+                parameter.fill_(1.0);
+            }
+            else if (name.EndsWith("c_proj.weight", StringComparison.Ordinal))
+            {
+                nn.init.normal_(parameter, 0.0, residualStd, generator);
+            }
+            else
+            {
+                nn.init.normal_(parameter, 0.0, 0.02, generator);
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _transformer.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>nanoGPT's <c>transformer</c> dict: embeddings, the stack of blocks and the final LayerNorm.</summary>
+internal sealed class GptTransformer : nn.Module
+{
+    [ComponentName(Name = "wte")]
+    private readonly Embedding _tokenEmbedding;
+
+    [ComponentName(Name = "wpe")]
+    private readonly Embedding _positionEmbedding;
+
+    [ComponentName(Name = "h")]
+    private readonly ModuleList<GptBlock> _blocks;
+
+    [ComponentName(Name = "ln_f")]
+    private readonly LayerNorm _finalNorm;
+
+    public GptTransformer(GptConfig config) : base("transformer")
+    {
+        _tokenEmbedding = nn.Embedding(config.VocabSize, config.Width);
+        _positionEmbedding = nn.Embedding(config.BlockSize, config.Width);
+        _blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new GptBlock(config)).ToArray());
+        _finalNorm = nn.LayerNorm(config.Width);
+        RegisterComponents();
+    }
+
+    public Tensor TokenEmbeddingWeight => _tokenEmbedding.weight!;
+
+    public Tensor Embed(Tensor tokens)
+    {
+        long t = tokens.shape[1];
+        using Tensor positions = arange(t, dtype: ScalarType.Int64, device: tokens.device); // (T)
+        return _tokenEmbedding.forward(tokens) + _positionEmbedding.forward(positions);  // (B, T, C) + (T, C)
+    }
+
+    public Tensor Blocks(Tensor x)
+    {
+        foreach (GptBlock block in _blocks)
+        {
+            x = block.forward(x); // (B, T, C)
+        }
+        return x;
+    }
+
+    public Tensor FinalNorm(Tensor x) => _finalNorm.forward(x);
+}
+
+/// <summary>One pre-LayerNorm transformer block.</summary>
+internal sealed class GptBlock : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "ln_1")]
+    private readonly LayerNorm _attentionNorm;
+
+    [ComponentName(Name = "attn")]
+    private readonly CausalSelfAttention _attention;
+
+    [ComponentName(Name = "ln_2")]
+    private readonly LayerNorm _mlpNorm;
+
+    [ComponentName(Name = "mlp")]
+    private readonly GptMlp _mlp;
+
+    public GptBlock(GptConfig config) : base("Block")
+    {
+        _attentionNorm = nn.LayerNorm(config.Width);
+        _attention = new CausalSelfAttention(config);
+        _mlpNorm = nn.LayerNorm(config.Width);
+        _mlp = new GptMlp(config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        x = x + _attention.forward(_attentionNorm.forward(x)); // (B, T, C)
+        return x + _mlp.forward(_mlpNorm.forward(x));         // (B, T, C)
+    }
+}
+
+/// <summary>Multi-head causal self-attention through the fused scaled-dot-product kernel.</summary>
+internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly int _heads;
+
+    [ComponentName(Name = "c_attn")]
+    private readonly Linear _queryKeyValue;
+
+    [ComponentName(Name = "c_proj")]
+    private readonly Linear _outputProjection;
+
+    public CausalSelfAttention(GptConfig config) : base("CausalSelfAttention")
+    {
+        _heads = config.Heads;
+        _queryKeyValue = nn.Linear(config.Width, 3 * config.Width);
+        _outputProjection = nn.Linear(config.Width, config.Width);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], t = x.shape[1], c = x.shape[2];
+        long hs = c / _heads;
+        Tensor[] qkv = _queryKeyValue.forward(x).split(c, dim: 2);    // 3 × (B, T, C)
+        Tensor q = qkv[0].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
+        Tensor k = qkv[1].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
+        Tensor v = qkv[2].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
+        // softmax(q·kᵀ/√hs + causal mask)·v; TorchSharp spells the flag "is_casual".
+        Tensor y = F.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hs)
+        y = y.transpose(1, 2).contiguous().view(b, t, c);            // (B, T, C)
+        return _outputProjection.forward(y);                          // (B, T, C)
+    }
+}
+
+/// <summary>The position-wise feed-forward network: C → 4C → GELU → C.</summary>
+internal sealed class GptMlp : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "c_fc")]
+    private readonly Linear _expand;
+
+    [ComponentName(Name = "c_proj")]
+    private readonly Linear _project;
+
+    public GptMlp(GptConfig config) : base("MLP")
+    {
+        _expand = nn.Linear(config.Width, 4 * config.Width);
+        _project = nn.Linear(4 * config.Width, config.Width);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _project.forward(F.gelu(_expand.forward(x))); // (B, T, 4C) → (B, T, C)
+}

@@ -1,0 +1,16 @@
+namespace Levain.Lm.Tokenization;
+
+/// <summary>Rebuilds a tokenizer from the description a checkpoint stores.</summary>
+public static class TokenizerFactory
+{
+    public static ITextTokenizer FromSpec(TokenizerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Kind switch
+        {
+            "bytes" => ByteTokenizer.Instance,
+            "tiktoken" => TiktokenTokenizer.FromSpec(spec),
+            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken)", nameof(spec)),
+        };
+    }
+}
