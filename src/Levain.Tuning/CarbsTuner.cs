@@ -1,0 +1,156 @@
+using System.Collections.ObjectModel;
+using Levain.Tuning.Pareto;
+using Levain.Tuning.Randomness;
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning;
+
+/// <summary>
+/// The cost-aware Pareto-region Bayesian tuner (CARBS.md): ask with <see cref="Suggest"/>, tell with
+/// <see cref="Observe"/>. Seeded and deterministic (its own serialisable xoshiro256** stream); time comes only from
+/// the injected <see cref="TimeProvider"/>. Thread-safe: calls are serialised by an internal lock.
+/// </summary>
+public sealed partial class CarbsTuner
+{
+    private readonly object _gate = new();
+    private readonly TimeProvider _time;
+    private readonly List<Observation> _observations = [];
+    private readonly List<Suggestion> _outstanding = [];
+    private readonly Dictionary<string, double[]> _hyperparameters = new(StringComparer.Ordinal);
+    private Xoshiro256StarStar _rng;
+    private long _suggestionCounter;
+    private int _resampleCount;
+
+    public CarbsTuner(SearchSpace space, CarbsOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+        Space = space;
+        Options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _rng = new Xoshiro256StarStar(options.Seed);
+    }
+
+    public SearchSpace Space { get; }
+
+    public CarbsOptions Options { get; }
+
+    /// <summary>Clear log lines: degenerate data, fallbacks, expired suggestions, the pareto area after each observation.</summary>
+    public event EventHandler<string>? Logged;
+
+    /// <summary>All observations so far (non-finite outputs recorded as failures).</summary>
+    public IReadOnlyList<Observation> Observations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new ReadOnlyCollection<Observation>([.. _observations]);
+            }
+        }
+    }
+
+    /// <summary>Suggestions not yet observed, forgotten or expired.</summary>
+    public IReadOnlyList<Suggestion> Outstanding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                return new ReadOnlyCollection<Suggestion>([.. _outstanding.Where(s => !IsExpired(s, now))]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a result. Throws <see cref="ArgumentException"/> for an invalid assignment or, for a success, a negative
+    /// or non-finite cost. A non-finite output is stored as a failure. Clears the outstanding suggestion it answers.
+    /// </summary>
+    public void Observe(Observation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        Space.Validate(observation.Parameters);
+        var isFailure = observation.IsFailure || !double.IsFinite(observation.Output);
+        if (!isFailure && (!double.IsFinite(observation.Cost) || observation.Cost < 0))
+        {
+            throw new ArgumentException($"The cost of a successful observation must be finite and non-negative, not {observation.Cost:R}.", nameof(observation));
+        }
+        var lines = new List<string>();
+        lock (_gate)
+        {
+            var parameters = new ReadOnlyDictionary<string, ParamValue>(Space.Parameters.ToDictionary(p => p.Name, p => observation.Parameters[p.Name], StringComparer.Ordinal));
+            _observations.Add(observation with { Parameters = parameters, IsFailure = isFailure });
+            if (!observation.IsFailure && isFailure)
+            {
+                lines.Add($"Output {observation.Output} is not finite; recorded as a failure.");
+            }
+            if (observation.SuggestionId is { } id && _outstanding.RemoveAll(s => s.Id == id) == 0)
+            {
+                lines.Add($"Observation for suggestion '{id}', which is not outstanding (already observed, forgotten or expired).");
+            }
+            var front = ComputeFront();
+            lines.Add($"Pareto area {front.Area:G6} over {front.Points.Count} Pareto point(s) after {_observations.Count} observation(s).");
+        }
+        Raise(lines);
+    }
+
+    /// <summary>Drops an outstanding suggestion (e.g. its node died); false if it was not outstanding.</summary>
+    public bool Forget(string suggestionId)
+    {
+        ArgumentNullException.ThrowIfNull(suggestionId);
+        lock (_gate)
+        {
+            return _outstanding.RemoveAll(s => s.Id == suggestionId) > 0;
+        }
+    }
+
+    public ParetoFront GetParetoFront()
+    {
+        lock (_gate)
+        {
+            return ComputeFront();
+        }
+    }
+
+    /// <summary>Scaling laws along the Pareto front (CARBS.md C), extrapolated to <paramref name="targetCost"/> if given.</summary>
+    public ScalingLawReport FitScalingLaws(double? targetCost = null) => ScalingLawFitter.Fit(Space, GetParetoFront(), targetCost);
+
+    private ParetoFront ComputeFront() =>
+        new(ParetoGroups.Front(Space, [.. _observations.Where(o => !o.IsFailure)], Options.Direction, Options.MinParetoCostFraction).Select(g => g.ToPoint()));
+
+    private bool IsExpired(Suggestion suggestion, DateTimeOffset now) =>
+        Options.SuggestionTimeToLive is { } ttl && suggestion.CreatedAt + ttl < now;
+
+    private void Raise(List<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            Logged?.Invoke(this, line);
+        }
+    }
+
+    private static void ValidateOptions(CarbsOptions o)
+    {
+        static void Require(bool ok, string name, string rule)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"CarbsOptions.{name} {rule}.", "options");
+            }
+        }
+        Require(o.NumRandomSamples >= 0, nameof(o.NumRandomSamples), "must be at least 0");
+        Require(double.IsFinite(o.SearchRadius) && o.SearchRadius > 0, nameof(o.SearchRadius), "must be positive and finite");
+        Require(double.IsFinite(o.ExplorationBias), nameof(o.ExplorationBias), "must be finite");
+        Require(o.CandidatesPerDimension >= 1, nameof(o.CandidatesPerDimension), "must be at least 1");
+        Require(o.ResampleFrequency >= 0, nameof(o.ResampleFrequency), "must be at least 0 (0 disables resampling)");
+        Require(o.MaxSuggestionCost is null || (double.IsFinite(o.MaxSuggestionCost.Value) && o.MaxSuggestionCost > 0), nameof(o.MaxSuggestionCost), "must be positive and finite when set");
+        Require(o.MinParetoCostFraction is >= 0 and <= 1, nameof(o.MinParetoCostFraction), "must lie in [0, 1]");
+        Require(o.SuggestionTimeToLive is null || o.SuggestionTimeToLive > TimeSpan.Zero, nameof(o.SuggestionTimeToLive), "must be positive when set");
+        Require(o.CategoricalMutationProbability is >= 0 and <= 1, nameof(o.CategoricalMutationProbability), "must lie in [0, 1]");
+        Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
+        Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");
+    }
+}

@@ -1,0 +1,14 @@
+namespace Levain.Tuning.GaussianProcesses;
+
+/// <summary>A covariance function with fixed hyperparameters θ (exponentials precomputed once).</summary>
+internal interface IKernel
+{
+    /// <summary>σ²_n.</summary>
+    double NoiseVariance { get; }
+
+    /// <summary>k(a, b) without noise.</summary>
+    double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b);
+
+    /// <summary>Adds weight · ∂k(a, b)/∂θ (noise excluded) into <paramref name="gradient"/> (length p).</summary>
+    void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient);
+}
