@@ -1,0 +1,14 @@
+using Levain.Bench.Tuner.Problems;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Bench.Tuner.Methods;
+
+/// <summary>One sequential ask/tell search: every <see cref="Ask"/> is answered by one <see cref="Tell"/>.</summary>
+public interface ISearchSession : IDisposable
+{
+    /// <summary>The next point to evaluate, in parameter units, inside the problem's box.</summary>
+    IReadOnlyDictionary<string, ParamValue> Ask();
+
+    /// <summary>The evaluation of the point of the last <see cref="Ask"/> (the method sees the observed value and cost).</summary>
+    void Tell(ProblemEvaluation evaluation);
+}

@@ -1,0 +1,7 @@
+namespace Levain.Bench.Tuner.Reporting;
+
+/// <summary>
+/// Simple regret of one method on one problem at one budget over all seeds: median and interquartile range, and the
+/// per-seed values in seed order. Null stands for "nothing completed within the budget" (+∞ in the statistics).
+/// </summary>
+public sealed record BudgetRegrets(double Fraction, double Budget, double? Median, double? Q1, double? Q3, IReadOnlyList<double?> Regrets);

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace Levain.Bench.Tuner.Reporting;
+
+/// <summary>Renders a <see cref="TunerBenchReport"/> as the console tables of <c>levain bench tuner</c>.</summary>
+public static class ConsoleReport
+{
+    public static string Render(TunerBenchReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"Tuner benchmark ({report.Mode}): {report.Seeds.Count} seeds per problem and method; simple regret (noise-free value of the best-observed point at its own fidelity − optimum) at cumulative-cost budgets, median [IQR]"));
+        text.AppendLine();
+        foreach (var problem in report.Problems)
+        {
+            text.AppendLine(Invariant($"{problem.Problem}: {problem.Description}; optimum {problem.Optimum:G6}; total budget {problem.TotalBudget:G4}"));
+            var headers = new List<string> { "method", "evals (median)" };
+            headers.AddRange(report.BudgetFractions.Select(f => Invariant($"{f * 100:G3} % = {f * problem.TotalBudget:G4}")));
+            headers.Add("method s");
+            var table = new TextTable([.. headers]);
+            foreach (var method in problem.Methods)
+            {
+                var cells = new List<string> { method.Method, method.Evaluations.Count == 0 ? "-" : Invariant($"{Median(method.Evaluations):G4}") };
+                cells.AddRange(method.Budgets.Select(b => Invariant($"{Format(b.Median)} [{Format(b.Q1)}, {Format(b.Q3)}]")));
+                cells.Add(Invariant($"{method.MethodSeconds:F1}"));
+                table.AddRow([.. cells]);
+            }
+            text.Append(table);
+            foreach (var method in problem.Methods.Where(m => m.Errors.Count > 0))
+            {
+                text.AppendLine(Invariant($"  {method.Method}: {method.Errors.Count} problem run(s): {method.Errors[0]}"));
+            }
+            text.AppendLine();
+        }
+
+        if (report.LevainVersusRandom.Count > 0)
+        {
+            var losses = report.LevainVersusRandom.Where(c => !c.IsLevainBelow).ToArray();
+            text.AppendLine(losses.Length == 0
+                ? "Levain's median regret is below random search's at every budget on every problem."
+                : "Levain's median regret is NOT below random search's at: " + string.Join("; ", losses.Select(c =>
+                    Invariant($"{c.Problem} {c.Fraction * 100:G3} % (levain {Format(c.LevainMedian)} vs random {Format(c.RandomMedian)})"))));
+            text.AppendLine();
+        }
+
+        if (report.SuggestLatency.Count > 0)
+        {
+            text.AppendLine("Levain suggest latency (10-D synthetic observations; median of the calls after the first, each after one more observation):");
+            var latency = new TextTable("observations", "median ms", "first call ms", "calls");
+            foreach (var point in report.SuggestLatency)
+            {
+                latency.AddRow(Invariant($"{point.Observations}"), Invariant($"{point.MedianSeconds * 1000:F1}"),
+                    Invariant($"{point.ColdSeconds * 1000:F1}"), Invariant($"{point.WarmSeconds.Count}"));
+            }
+            text.Append(latency);
+            text.AppendLine();
+        }
+
+        text.AppendLine("Methods:");
+        foreach (var method in report.Methods)
+        {
+            text.AppendLine(Invariant($"  {method.Name,-7} {method.Description}"));
+        }
+        text.AppendLine(Invariant($"Machine: {report.Machine}"));
+        text.AppendLine(Invariant($"Wall time: {report.WallSeconds:F0} s"));
+        return text.ToString();
+    }
+
+    /// <summary>Regrets span many orders of magnitude: three significant digits; "inf" when nothing fit the budget.</summary>
+    public static string Format(double? value) => value switch
+    {
+        null => "inf",
+        0.0 => "0",
+        { } v when Math.Abs(v) >= 1e-3 && Math.Abs(v) < 1e5 => v.ToString("G3", CultureInfo.InvariantCulture),
+        { } v => v.ToString("0.00E+0", CultureInfo.InvariantCulture),
+    };
+
+    private static double Median(IReadOnlyList<int> values) => Runs.Quantiles.Of([.. values.Select(v => (double)v)], 0.5);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

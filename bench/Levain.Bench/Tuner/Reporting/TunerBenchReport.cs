@@ -1,0 +1,16 @@
+using Levain.Bench.Tuner.Latency;
+
+namespace Levain.Bench.Tuner.Reporting;
+
+/// <summary>Everything one run of <c>levain bench tuner</c> measured; serialised as the <c>--json</c> output.</summary>
+public sealed record TunerBenchReport(
+    string Mode,
+    DateTimeOffset StartedAt,
+    double WallSeconds,
+    MachineInfo Machine,
+    IReadOnlyList<MethodInfo> Methods,
+    IReadOnlyList<int> Seeds,
+    IReadOnlyList<double> BudgetFractions,
+    IReadOnlyList<ProblemResults> Problems,
+    IReadOnlyList<RandomComparison> LevainVersusRandom,
+    IReadOnlyList<LatencyPoint> SuggestLatency);

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Levain.Bench.Tuner.Methods;
+using Levain.Bench.Tuner.Peers;
+using Levain.Bench.Tuner.Problems;
+
+namespace Levain.Bench.Tuner.Runs;
+
+/// <summary>
+/// Runs one ask/evaluate/tell loop until the cumulative cost reaches the budget (the evaluation that crosses it
+/// still completes, but it does not count at that budget) or an evaluation cap is hit.
+/// </summary>
+public static class SearchRun
+{
+    public static RunResult Execute(ICostAwareProblem problem, ISearchMethod method, int seed, double budget, int maxEvaluations)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvaluations);
+        var noise = new Random(NoiseSeed(problem.Name, seed));
+        var trace = new List<TraceEntry>();
+        var spent = 0.0;
+        var askTicks = 0L;
+        var wall = Stopwatch.StartNew();
+        string? error = null;
+        try
+        {
+            using var session = method.Start(problem, seed);
+            while (spent < budget && trace.Count < maxEvaluations)
+            {
+                var askStart = Stopwatch.GetTimestamp();
+                var point = session.Ask();
+                askTicks += Stopwatch.GetTimestamp() - askStart;
+                var evaluation = problem.Evaluate(point, noise);
+                var tellStart = Stopwatch.GetTimestamp();
+                session.Tell(evaluation);
+                askTicks += Stopwatch.GetTimestamp() - tellStart;
+                trace.Add(new TraceEntry(evaluation.Cost, evaluation.ObservedValue, evaluation.NoiseFreeValue));
+                spent += evaluation.Cost;
+            }
+        }
+        catch (OptunaPeerException ex)
+        {
+            error = ex.Message;
+        }
+        return new RunResult(problem.Name, method.Name, seed, trace, spent, wall.Elapsed.TotalSeconds,
+            (double)askTicks / Stopwatch.Frequency, spent < budget && error is null, error);
+    }
+
+    /// <summary>The noise stream's seed: the same for every method on a (problem, seed) pair, different across pairs.</summary>
+    public static int NoiseSeed(string problemName, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(problemName);
+        var hash = 2166136261u; // FNV-1a: stable across processes, unlike string.GetHashCode
+        foreach (var ch in problemName)
+        {
+            hash = (hash ^ ch) * 16777619u;
+        }
+        return (int)((hash ^ (uint)seed * 2654435761u) & 0x7FFFFFFF);
+    }
+}

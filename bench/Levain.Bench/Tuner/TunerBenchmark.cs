@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using Levain.Bench.Tuner.Latency;
+using Levain.Bench.Tuner.Methods;
+using Levain.Bench.Tuner.Problems;
+using Levain.Bench.Tuner.Reporting;
+using Levain.Bench.Tuner.Runs;
+
+namespace Levain.Bench.Tuner;
+
+/// <summary>
+/// Runs every method on every problem with the same seeds (seed k drives the method's randomness and the problem's
+/// noise stream identically for all methods), then measures the tuner's suggest latency. Progress goes to
+/// <see cref="IProgress{T}"/>; the caller renders.
+/// </summary>
+public static class TunerBenchmark
+{
+    public const string LevainName = "levain";
+    public const string RandomName = "random";
+
+    /// <param name="measureLatency">Suggest latency probe: (observations, warm calls) → measurement; null skips it.</param>
+    public static TunerBenchReport Run(
+        TunerBenchSettings settings,
+        IReadOnlyList<ICostAwareProblem> problems,
+        IReadOnlyList<ISearchMethod> methods,
+        IReadOnlyList<MethodInfo> methodInfos,
+        Func<int, int, LatencyPoint>? measureLatency,
+        TimeProvider timeProvider,
+        IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var startedAt = timeProvider.GetUtcNow();
+        var wall = Stopwatch.StartNew();
+        var seeds = Enumerable.Range(0, settings.SeedCount).ToArray();
+        var problemResults = new List<ProblemResults>();
+        foreach (var problem in problems)
+        {
+            var budget = problem.TotalBudget * settings.BudgetScale;
+            var runs = methods.ToDictionary(m => m.Name, _ => new List<RunResult>(), StringComparer.Ordinal);
+            foreach (var seed in seeds)
+            {
+                foreach (var method in methods)
+                {
+                    var run = SearchRun.Execute(problem, method, seed, budget, settings.MaxEvaluations);
+                    runs[method.Name].Add(run);
+                    progress?.Report(Describe(run, budget, wall.Elapsed));
+                }
+            }
+            var budgets = settings.BudgetFractions.Select(f => f * budget).ToArray();
+            problemResults.Add(new ProblemResults(problem.Name, problem.Description, problem.OptimumValue, budget,
+                [.. methods.Select(m => Summarize(m.Name, runs[m.Name], settings.BudgetFractions, budgets, problem.OptimumValue))]));
+        }
+
+        var latency = new List<LatencyPoint>();
+        if (measureLatency is not null)
+        {
+            foreach (var n in settings.LatencyObservationCounts)
+            {
+                var point = measureLatency(n, settings.LatencyWarmCalls);
+                latency.Add(point);
+                progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                    $"latency  {point.Dimensions}-D, {n,5} observations: median {point.MedianSeconds * 1000:F1} ms (first call {point.ColdSeconds * 1000:F1} ms)  [{wall.Elapsed:mm\\:ss}]"));
+            }
+        }
+
+        return new TunerBenchReport(settings.Mode, startedAt, wall.Elapsed.TotalSeconds, MachineInfo.Capture(), methodInfos,
+            seeds, settings.BudgetFractions, problemResults, CompareWithRandom(problemResults), latency);
+    }
+
+    /// <summary>Levain's median regret against random search's at each budget of each problem (both must have run).</summary>
+    public static IReadOnlyList<RandomComparison> CompareWithRandom(IReadOnlyList<ProblemResults> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var comparisons = new List<RandomComparison>();
+        foreach (var problem in problems)
+        {
+            var levain = problem.Methods.FirstOrDefault(m => m.Method == LevainName);
+            var random = problem.Methods.FirstOrDefault(m => m.Method == RandomName);
+            if (levain is null || random is null)
+            {
+                continue;
+            }
+            for (var b = 0; b < levain.Budgets.Count; b++)
+            {
+                var l = levain.Budgets[b].Median ?? double.PositiveInfinity;
+                var r = random.Budgets[b].Median ?? double.PositiveInfinity;
+                comparisons.Add(new RandomComparison(problem.Problem, levain.Budgets[b].Fraction, levain.Budgets[b].Median, random.Budgets[b].Median, l < r));
+            }
+        }
+        return comparisons;
+    }
+
+    public static MethodResults Summarize(string method, IReadOnlyList<RunResult> runs, IReadOnlyList<double> fractions, IReadOnlyList<double> budgets, double optimum)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(fractions);
+        ArgumentNullException.ThrowIfNull(budgets);
+        // A run the method broke (a dead peer) has no fair regret; it is listed under errors instead.
+        var complete = runs.Where(r => r.Error is null).ToArray();
+        var budgetRegrets = new List<BudgetRegrets>();
+        for (var b = 0; b < budgets.Count; b++)
+        {
+            var regrets = complete.Select(r => RegretBookkeeping.RegretAt(r.Trace, budgets[b], optimum)).ToArray();
+            var summary = Quantiles.Summarize(regrets);
+            budgetRegrets.Add(new BudgetRegrets(fractions[b], budgets[b], Finite(summary.Median), Finite(summary.Q1), Finite(summary.Q3),
+                [.. regrets.Select(Finite)]));
+        }
+        var errors = runs.Where(r => r.Error is not null).Select(r => $"seed {r.Seed}: {r.Error}")
+            .Concat(runs.Where(r => r.HitEvaluationCap).Select(r => $"seed {r.Seed}: stopped at the evaluation cap ({r.Trace.Count}) before the budget"))
+            .ToArray();
+        return new MethodResults(method, budgetRegrets, [.. complete.Select(r => r.Trace.Count)],
+            runs.Sum(r => r.AskSeconds), runs.Sum(r => r.WallSeconds), errors);
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    private static string Describe(RunResult run, double budget, TimeSpan elapsed)
+    {
+        var regret = RegretBookkeeping.RegretAt(run.Trace, budget, 0.0);
+        var status = run.Error is null ? "" : $"  ERROR: {run.Error}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{run.Problem,-17} {run.Method,-7} seed {run.Seed,2}: {run.Trace.Count,4} evaluations, {run.WallSeconds,6:F1} s (method {run.AskSeconds:F1} s), best value {regret:G5}  [{elapsed:mm\\:ss}]{status}");
+    }
+}

@@ -1,0 +1,52 @@
+using Levain.Bench.Tuner;
+
+namespace Levain.Bench.Tests.Tuner;
+
+public sealed class TunerBenchArgumentsTests
+{
+    private static readonly string[] Problems = ["mf-hartmann6", "augmented-branin", "height-with-cost"];
+
+    [Fact]
+    public void Parse_NoOptions_IsTheFullRun()
+    {
+        var parsed = TunerBenchArguments.Parse([], Problems);
+
+        Assert.Equal(TunerBenchSettings.Full, parsed.Settings);
+        Assert.True(parsed.Settings!.SeedCount >= 10);
+        Assert.Equal([10, 100, 300, 1000], parsed.Settings.LatencyObservationCounts);
+    }
+
+    [Fact]
+    public void Parse_QuickWithSeedsAndJson_OverridesTheQuickDefaults()
+    {
+        var parsed = TunerBenchArguments.Parse(["--seeds", "4", "--quick", "--json", "out.json", "--methods", "random,tpe"], Problems);
+
+        Assert.Equal("quick", parsed.Settings!.Mode);
+        Assert.Equal(4, parsed.Settings.SeedCount);
+        Assert.Equal("out.json", parsed.Settings.JsonPath);
+        Assert.Equal(["random", "tpe"], parsed.Settings.Methods!);
+    }
+
+    [Theory]
+    [InlineData("--seeds", "0", "--seeds needs a whole number")]
+    [InlineData("--seeds", "ten", "--seeds needs a whole number")]
+    [InlineData("--problems", "rosenbrock", "unknown problem 'rosenbrock'")]
+    [InlineData("--methods", "levain,smac", "unknown method 'smac'")]
+    [InlineData("--frobnicate", null, "unknown option '--frobnicate'")]
+    [InlineData("--json", null, "--json needs a value")]
+    public void Parse_BadOption_IsOneClearError(string option, string? value, string expected)
+    {
+        string[] args = value is null ? [option] : [option, value];
+
+        var parsed = TunerBenchArguments.Parse(args, Problems);
+
+        Assert.Null(parsed.Settings);
+        Assert.Contains(expected, parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Help_IsHelp()
+    {
+        Assert.True(TunerBenchArguments.Parse(["--help"], Problems).IsHelp);
+    }
+}
