@@ -18,6 +18,9 @@ public sealed record TaskManifest
 
     public IReadOnlyDictionary<string, string> GeneratorParameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The generator's first seed (null: the generator's default, a held-out seed).</summary>
+    public int? Seed { get; init; }
+
     /// <summary>How many items a generator produces.</summary>
     public int Count { get; init; } = 100;
 

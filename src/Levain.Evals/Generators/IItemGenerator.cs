@@ -1,0 +1,21 @@
+using Levain.Evals.Items;
+
+namespace Levain.Evals.Generators;
+
+/// <summary>
+/// A procedural benchmark: a pure function (name, version, seed, parameters) → items whose gold answers were
+/// computed by executing something. Unknown or malformed parameters raise <see cref="EvalInputException"/>.
+/// </summary>
+public interface IItemGenerator
+{
+    string Name { get; }
+
+    string Version { get; }
+
+    string Description { get; }
+
+    /// <summary>The seed used when a manifest names none.</summary>
+    int DefaultSeed { get; }
+
+    IReadOnlyList<EvalItem> Generate(int seed, int count, IReadOnlyDictionary<string, string> parameters);
+}

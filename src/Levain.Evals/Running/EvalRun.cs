@@ -1,0 +1,82 @@
+using System.Reflection;
+using Levain.Evals.Backends;
+using Levain.Evals.Caching;
+using Levain.Evals.Contamination;
+using Levain.Evals.Quality;
+using Levain.Evals.Reports;
+using Levain.Evals.Scoring;
+using Levain.Evals.Tasks;
+
+namespace Levain.Evals.Running;
+
+/// <summary>
+/// A whole evaluation run: loads every task, applies imported judgments, scores through the backend with the result
+/// cache, and builds the report with its run manifest. What <c>levain eval</c> calls.
+/// </summary>
+public static class EvalRun
+{
+    public static string HarnessVersion { get; } =
+        "levain-evals " + (typeof(EvalRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
+
+    /// <summary>Loads the tasks first, so a malformed file fails before any scoring.</summary>
+    public static IReadOnlyList<LoadedTask> LoadTasks(EvalRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tasks = options.Tasks.Select(t => TaskLoader.Load(t, options.Limit)).ToList();
+        if (options.JudgmentsPath is { } path)
+        {
+            var judgments = JudgmentFileReader.Read(path);
+            var labelOptions = new JudgmentOptions(options.JudgmentMinConfidence);
+            tasks = [.. tasks.Select(t => t with { Items = JudgmentLabeler.Apply(t.Items, judgments, $"judgments:{Path.GetFileName(path)}", labelOptions).Items })];
+        }
+        var duplicate = tasks.GroupBy(t => t.Manifest.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new EvalInputException(duplicate.Key, 0, "name", "two tasks share this name; give one a different 'name' in its manifest");
+        }
+        return tasks;
+    }
+
+    public static async Task<RunReport> RunAsync(
+        IScoringBackend backend,
+        EvalRunOptions options,
+        IReadOnlyList<LoadedTask> tasks,
+        IProgress<EvalProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tasks);
+        var started = options.Clock.GetUtcNow();
+        var index = options.ContaminationIndexPath is { } indexPath ? NGramIndex.Load(indexPath) : null;
+        using var cache = options.CacheDirectory is { } directory ? ResultCache.Open(directory) : null;
+        var evaluator = new Evaluator(backend, new EvaluatorOptions(options.BatchSize, options.Limit, options.Rotations, options.Seed), cache);
+        var reportOptions = new TaskReportOptions(options.Seed, index, options.OverlapThreshold);
+        var reports = new List<TaskReport>();
+        foreach (var task in tasks)
+        {
+            var run = await evaluator.RunAsync(task, progress, cancellationToken).ConfigureAwait(false);
+            reports.Add(TaskReportBuilder.Build(run, task, reportOptions));
+        }
+        var manifest = new RunManifest
+        {
+            HarnessVersion = HarnessVersion,
+            ModelId = backend.ModelId,
+            CheckpointHash = options.CheckpointHash,
+            TokenizerId = backend.TokenizerId,
+            Backend = options.BackendKind,
+            Endpoint = options.Endpoint,
+            GenerationSeed = options.Seed,
+            BootstrapSeed = options.Seed,
+            GeneratorSeeds = tasks.Where(t => t.Manifest.Generator is not null && t.Manifest.Seed is not null)
+                .ToDictionary(t => t.Manifest.Name, t => t.Manifest.Seed!.Value, StringComparer.Ordinal),
+            BatchSize = options.BatchSize,
+            Limit = options.Limit,
+            Rotations = options.Rotations,
+            ContaminationIndex = options.ContaminationIndexPath,
+            StartedAt = started,
+            FinishedAt = options.Clock.GetUtcNow(),
+        };
+        return new RunReport(manifest, reports);
+    }
+}
