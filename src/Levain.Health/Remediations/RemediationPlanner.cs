@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Levain.Health.Collection;
+using Levain.Health.Results;
+
+namespace Levain.Health.Remediations;
+
+/// <summary>
+/// Turns warning and critical results into a de-duplicated list of actions. Only these have commands, each safe to
+/// run twice: <c>swapoff -a</c>, <c>systemctl start UNIT</c>, <c>modprobe MODULE</c>, <c>nvidia-smi -r -i N</c>,
+/// <c>scontrol update NodeName=HOST State=DRAIN</c>. Everything else is printed for a person.
+/// </summary>
+public static partial class RemediationPlanner
+{
+    [GeneratedRegex(@"^gpu(?<index>\d+)\b")]
+    private static partial Regex GpuIndex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9@._:\-]+$")]
+    private static partial Regex SafeWord();
+
+    public static IReadOnlyList<RemediationAction> Plan(NodeReport node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var actions = new List<RemediationAction>();
+        var seen = new HashSet<(Remediation, string)>();
+        var drainReasons = new List<string>();
+        foreach (var r in node.Results.Where(r => r.Severity is Severity.Warning or Severity.Critical && r.Remediation != Remediation.None)
+                     .OrderByDescending(r => SeverityOrder.Rank(r.Severity)))
+        {
+            var subject = r.Remediation is Remediation.DisableSwap or Remediation.Drain or Remediation.Reboot ? "node" : r.Subject;
+            if (!seen.Add((r.Remediation, subject)))
+            {
+                continue;
+            }
+            var reason = $"{r.CheckId}: {r.Message}";
+            string? command = r.Remediation switch
+            {
+                Remediation.DisableSwap => "swapoff -a",
+                Remediation.StartService when SafeWord().IsMatch(r.Subject) => $"systemctl start {CollectionPlan.ShellQuote(r.Subject)}",
+                Remediation.LoadModule when SafeWord().IsMatch(r.Subject) => $"modprobe {CollectionPlan.ShellQuote(r.Subject)}",
+                Remediation.ResetGpu when GpuIndex().Match(r.Subject) is { Success: true } m => $"nvidia-smi -r -i {m.Groups["index"].Value}",
+                _ => null,
+            };
+            if (r.Remediation == Remediation.Drain)
+            {
+                drainReasons.Add(r.CheckId);
+                continue;
+            }
+            actions.Add(new RemediationAction(r.Remediation, node.Host, subject, reason, command));
+        }
+        if (drainReasons.Count > 0)
+        {
+            var host = node.Host.Split('.')[0];
+            var command = SafeWord().IsMatch(host)
+                ? $"scontrol update NodeName={CollectionPlan.ShellQuote(host)} State=DRAIN Reason={CollectionPlan.ShellQuote("levain: " + string.Join(",", drainReasons.Distinct()))}"
+                : null;
+            actions.Insert(0, new RemediationAction(Remediation.Drain, node.Host, "node", $"drain for {string.Join(", ", drainReasons.Distinct())}", command));
+        }
+        return actions;
+    }
+}
