@@ -1,0 +1,81 @@
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Definition;
+
+/// <summary>
+/// Everything needed to run a study: what to optimise (turned into the stored <see cref="StudySpec"/>) and how to
+/// run trials. Built by <c>StudyFileParser</c> from a YAML file, or in code (e.g. <c>levain demo</c>). Paths are
+/// absolute. Defaults are the documented study-file defaults.
+/// </summary>
+public sealed record StudyDefinition
+{
+    public required string Name { get; init; }
+
+    /// <summary>The trial program's argv; <c>{param}</c> and <c>{trial_id}</c> are substituted per element (never via a shell).</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public required IReadOnlyList<ParameterSpec> Parameters { get; init; }
+
+    /// <summary>Directory the trial program runs in.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    public Direction Direction { get; init; } = Direction.Minimize;
+
+    /// <summary>Key of the trial result that is optimised.</summary>
+    public string Metric { get; init; } = "loss";
+
+    /// <summary>A parameter name, "seconds" (wall time of the trial), or a key of the trial result.</summary>
+    public string Cost { get; init; } = "seconds";
+
+    public CarbsOptions Tuner { get; init; } = new();
+
+    public StudyBudget Budget { get; init; } = StudyBudget.Default;
+
+    /// <summary>Trials run at once by one <c>levain tune</c> process.</summary>
+    public int Workers { get; init; } = 1;
+
+    public LauncherDefinition Launcher { get; init; } = LauncherDefinition.Local;
+
+    /// <summary>Storage location: <c>sqlite:path</c> or <c>postgres://…</c>; relative paths resolve against <see cref="BaseDirectory"/>.</summary>
+    public required string Storage { get; init; }
+
+    /// <summary>Directory relative paths in the definition resolve against (the study file's directory).</summary>
+    public required string BaseDirectory { get; init; }
+
+    /// <summary>Where per-trial logs and result files go.</summary>
+    public required string LogDirectory { get; init; }
+
+    /// <summary>A trial running longer than this is killed (its whole process tree) and recorded as failed.</summary>
+    public TimeSpan? TrialTimeout { get; init; }
+
+    /// <summary>A lease not renewed for this long is reclaimed (default 60 s).</summary>
+    public TimeSpan LeaseTimeToLive { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a running trial's lease is renewed (default 10 s; must be below the time-to-live).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What happens to a trial whose worker vanished (or whose node died).</summary>
+    public ReclaimPolicy OnLostTrial { get; init; } = ReclaimPolicy.Retry;
+
+    /// <summary>How many times one point may be started before it is abandoned.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Extra environment variables for every trial.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The study file this definition was read from, if any.</summary>
+    public string? SourcePath { get; init; }
+
+    public StudySpec ToSpec() => new()
+    {
+        Name = Name,
+        Direction = Direction,
+        Metric = Metric,
+        CostSource = Cost,
+        Parameters = Parameters,
+        Tuner = Tuner,
+    };
+}

@@ -1,0 +1,221 @@
+using System.Text.RegularExpressions;
+using Levain.Runner.Definition;
+using Levain.Runner.Protocol;
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Tuning;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Levain.Runner.StudyFiles;
+
+/// <summary>
+/// Reads a study file (YAML) into a <see cref="StudyDefinition"/>. Strict: unknown fields, wrong types and impossible
+/// values throw one <see cref="StudyFileException"/> naming the file, line and field. Defaults (see README):
+/// name = file name without extension; workdir = the study file's directory; direction minimize; metric loss;
+/// cost seconds; tuner = CARBS defaults; budget 50 trials; workers 1; launcher local;
+/// storage sqlite:./levain-runs/&lt;name&gt;.db; logs ./levain-runs/&lt;name&gt;; no trial timeout;
+/// lease { ttl: 60s, heartbeat: 10s }; on_lost_trial retry; max_attempts 3; env {}.
+/// </summary>
+public static partial class StudyFileParser
+{
+    private static readonly string[] TopLevelFields =
+    [
+        "name", "command", "workdir", "direction", "metric", "cost", "parameters", "tuner", "budget", "workers",
+        "launcher", "storage", "logs", "timeout", "lease", "on_lost_trial", "max_attempts", "env",
+    ];
+
+    private static readonly Dictionary<string, Direction> Directions = new(StringComparer.Ordinal)
+    {
+        ["minimize"] = Direction.Minimize,
+        ["maximize"] = Direction.Maximize,
+    };
+
+    private static readonly Dictionary<string, ReclaimPolicy> Policies = new(StringComparer.Ordinal)
+    {
+        ["retry"] = ReclaimPolicy.Retry,
+        ["forget"] = ReclaimPolicy.Forget,
+    };
+
+    /// <summary>Reads and validates the study file at <paramref name="path"/>.</summary>
+    public static StudyDefinition Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new StudyFileException(path, 0, "", $"cannot read the study file: {e.Message}", e);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses study-file text; <paramref name="path"/> names it in errors and anchors relative paths.</summary>
+    public static StudyDefinition Parse(string yaml, string path)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(path);
+        var fields = new YamlFields(path);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            var problem = (e.InnerException?.Message ?? e.Message).Trim();
+            throw new StudyFileException(path, (int)e.Start.Line, "", $"not valid YAML: {problem}", e);
+        }
+        if (stream.Documents.Count == 0) throw new StudyFileException(path, 0, "", "the study file is empty");
+        if (stream.Documents.Count > 1) throw fields.Error(stream.Documents[1].RootNode, "", "expected one YAML document, found several");
+        var root = fields.Mapping(stream.Documents[0].RootNode, "(top level)");
+        fields.CheckKeys(root, "", TopLevelFields);
+
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? System.Environment.CurrentDirectory;
+        YamlNode? Field(string key) => YamlFields.Get(root, key);
+
+        var name = Field("name") is { } nameNode ? StudyName(fields, nameNode) : DefaultName(path);
+        var commandNode = Field("command") ?? throw fields.Error(root, "command", "is required: the trial program's argv, e.g. [\"python3\", \"train.py\", \"--lr\", \"{lr}\"]");
+        var command = Command(fields, commandNode);
+        var parametersNode = Field("parameters") ?? throw fields.Error(root, "parameters", "is required: at least one parameter to tune");
+        var parameters = Parameters(fields, parametersNode);
+        var parameterNames = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        CheckPlaceholders(fields, commandNode, command, parameterNames);
+
+        var workdir = baseDirectory;
+        if (Field("workdir") is { } workdirNode)
+        {
+            workdir = Path.GetFullPath(Path.Combine(baseDirectory, fields.NonEmptyString(workdirNode, "workdir")));
+            if (!Directory.Exists(workdir)) throw fields.Error(workdirNode, "workdir", $"directory '{workdir}' does not exist");
+        }
+        var direction = Field("direction") is { } d ? fields.Enum(d, "direction", Directions) : Direction.Minimize;
+        var metric = Field("metric") is { } m ? ResultKey(fields, m, "metric") : "loss";
+        var cost = Field("cost") is { } c ? ResultKey(fields, c, "cost") : "seconds";
+        if (Field("metric") is { } metricNode && parameterNames.Contains(metric))
+        {
+            throw fields.Error(metricNode, "metric", $"'{metric}' is a parameter; the metric must be a key of the trial's result");
+        }
+        var tuner = Field("tuner") is { } t ? TunerOptions(fields, t) : new CarbsOptions();
+        var budget = Field("budget") is { } b ? Budget(fields, b) : StudyBudget.Default;
+        var workers = 1;
+        if (Field("workers") is { } w)
+        {
+            workers = fields.Integer(w, "workers");
+            if (workers is < 1 or > 1024) throw fields.Error(w, "workers", $"must be between 1 and 1024, got {workers}");
+        }
+        var launcher = Field("launcher") is { } l ? Launcher(fields, l) : LauncherDefinition.Local;
+        var storage = $"sqlite:./levain-runs/{name}.db";
+        if (Field("storage") is { } s)
+        {
+            storage = fields.NonEmptyString(s, "storage");
+            if (StudyStorage.Validate(storage) is { } problem) throw fields.Error(s, "storage", problem);
+        }
+        var logs = Path.Combine(baseDirectory, "levain-runs", name);
+        if (Field("logs") is { } logsNode) logs = Path.GetFullPath(Path.Combine(baseDirectory, fields.NonEmptyString(logsNode, "logs")));
+        TimeSpan? timeout = Field("timeout") is { } to ? fields.Duration(to, "timeout") : null;
+        var (ttl, heartbeat) = Field("lease") is { } leaseNode ? Lease(fields, leaseNode) : (TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10));
+        var policy = Field("on_lost_trial") is { } p ? fields.Enum(p, "on_lost_trial", Policies) : ReclaimPolicy.Retry;
+        var maxAttempts = 3;
+        if (Field("max_attempts") is { } ma)
+        {
+            maxAttempts = fields.Integer(ma, "max_attempts");
+            if (maxAttempts is < 1 or > 100) throw fields.Error(ma, "max_attempts", $"must be between 1 and 100, got {maxAttempts}");
+        }
+        var env = Field("env") is { } envNode ? Environment(fields, envNode) : new Dictionary<string, string>(StringComparer.Ordinal);
+
+        return new StudyDefinition
+        {
+            Name = name,
+            Command = command,
+            Parameters = parameters,
+            WorkingDirectory = workdir,
+            Direction = direction,
+            Metric = metric,
+            Cost = cost,
+            Tuner = tuner,
+            Budget = budget,
+            Workers = workers,
+            Launcher = launcher,
+            Storage = storage,
+            BaseDirectory = baseDirectory,
+            LogDirectory = logs,
+            TrialTimeout = timeout,
+            LeaseTimeToLive = ttl,
+            HeartbeatInterval = heartbeat,
+            OnLostTrial = policy,
+            MaxAttempts = maxAttempts,
+            Environment = env,
+            SourcePath = Path.GetFullPath(path),
+        };
+    }
+
+    private static string StudyName(YamlFields fields, YamlNode node)
+    {
+        var name = fields.NonEmptyString(node, "name");
+        if (!NamePattern().IsMatch(name))
+        {
+            throw fields.Error(node, "name", $"'{name}' may only contain letters, digits, '.', '_' and '-' (at most 100 characters)");
+        }
+        return name;
+    }
+
+    private static string DefaultName(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var cleaned = new string(stem.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' ? ch : '-').ToArray());
+        return cleaned.Length == 0 ? "study" : cleaned;
+    }
+
+    private static IReadOnlyList<string> Command(YamlFields fields, YamlNode node)
+    {
+        if (node is YamlScalarNode)
+        {
+            throw fields.Error(node, "command", "must be a list of arguments (it is never run through a shell), e.g. [\"python3\", \"train.py\", \"--lr\", \"{lr}\"]");
+        }
+        var command = fields.StringList(node, "command");
+        if (command.Count == 0 || string.IsNullOrWhiteSpace(command[0])) throw fields.Error(node, "command", "must name a program to run");
+        return command;
+    }
+
+    private static void CheckPlaceholders(YamlFields fields, YamlNode commandNode, IReadOnlyList<string> command, HashSet<string> parameterNames)
+    {
+        var sequence = (YamlSequenceNode)commandNode;
+        for (var i = 0; i < command.Count; i++)
+        {
+            if (CommandTemplate.FindProblem(command[i], parameterNames) is { } problem)
+            {
+                throw fields.Error(sequence.Children[i], $"command[{i}]", problem);
+            }
+        }
+    }
+
+    private static string ResultKey(YamlFields fields, YamlNode node, string field)
+    {
+        var key = fields.NonEmptyString(node, field);
+        if (key.Any(char.IsWhiteSpace)) throw fields.Error(node, field, $"'{key}' must not contain spaces");
+        return key;
+    }
+
+    private static Dictionary<string, string> Environment(YamlFields fields, YamlNode node)
+    {
+        var mapping = fields.Mapping(node, "env");
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = fields.NonEmptyString(keyNode, "env");
+            if (!EnvNamePattern().IsMatch(key)) throw fields.Error(keyNode, $"env.{key}", "is not a valid environment variable name");
+            if (key.StartsWith("LEVAIN_", StringComparison.Ordinal)) throw fields.Error(keyNode, $"env.{key}", "LEVAIN_* variables are set by Levain for each trial");
+            env[key] = fields.String(valueNode, $"env.{key}");
+        }
+        return env;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+}

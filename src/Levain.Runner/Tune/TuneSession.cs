@@ -1,0 +1,192 @@
+using Levain.Runner.Definition;
+using Levain.Runner.Launchers;
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Studies.Tuning;
+
+namespace Levain.Runner.Tune;
+
+/// <summary>
+/// The tune loop: joins the tuner, a study store and a launcher. Each of <see cref="StudyDefinition.Workers"/> slots
+/// repeatedly claims a trial (a retry, or a new suggestion made under the study lock by the tuner rebuilt from stored
+/// observations), runs it while heartbeating its lease, and records the outcome. Stops at the budget; the stop token
+/// stops gracefully (no new trials, running ones finish), the kill token kills running trials (recorded as abandoned).
+/// Several sessions — processes or machines — can work on one study at once.
+/// </summary>
+public sealed partial class TuneSession
+{
+    private readonly StudyDefinition _study;
+    private readonly IStudyStore _store;
+    private readonly ITrialLauncher _launcher;
+    private readonly TuneSessionOptions _options;
+    private readonly StudySpec _spec;
+    private readonly long _startTimestamp;
+    private readonly object _statusGate = new();
+    private TuneStatus _status = TuneStatus.Empty;
+    private IProgress<TuneProgress>? _progress;
+    private CancellationToken _stop;
+    private bool _wallReached;
+    private double _sessionCost;
+
+    public TuneSession(StudyDefinition study, IStudyStore store, ITrialLauncher launcher, TuneSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(launcher);
+        _study = study;
+        _store = store;
+        _launcher = launcher;
+        _options = options ?? new TuneSessionOptions();
+        _spec = study.ToSpec();
+        _startTimestamp = _options.TimeProvider.GetTimestamp();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="study"/> with the store and launcher it names. <paramref name="stop"/> stops gracefully;
+    /// <paramref name="kill"/> kills running trials. This is the library entry point behind <c>levain tune</c>,
+    /// <c>levain worker</c> and <c>levain demo</c>.
+    /// </summary>
+    public static async Task<TuneSummary> RunAsync(
+        StudyDefinition study,
+        IProgress<TuneProgress>? progress,
+        CancellationToken stop,
+        CancellationToken kill = default,
+        TuneSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        await using var store = StudyStorage.Open(study.Storage, study.BaseDirectory, options?.TimeProvider);
+        var session = new TuneSession(study, store, LauncherFactory.Create(study.Launcher), options);
+        return await session.RunAsync(progress, stop, kill).ConfigureAwait(false);
+    }
+
+    public async Task<TuneSummary> RunAsync(IProgress<TuneProgress>? progress, CancellationToken stop, CancellationToken kill = default)
+    {
+        _progress = progress;
+        _stop = stop;
+        StudyRecord? record = _options.JoinExistingOnly
+            ? await _store.FindStudyAsync(_study.Name, kill).ConfigureAwait(false)
+            : await _store.EnsureStudyAsync(_spec, kill).ConfigureAwait(false);
+        if (record is null)
+        {
+            return new TuneSummary(TuneOutcome.StudyNotFound,
+                $"study '{_study.Name}' does not exist in {_study.Storage}; start it with 'levain tune' first", _study.Name, [], TuneStatus.Empty);
+        }
+        if (!record.Spec.HasSameObjective(_spec))
+        {
+            return new TuneSummary(TuneOutcome.StudyMismatch,
+                $"study '{_study.Name}' in {_study.Storage} was created with different parameters, direction, metric or cost; " +
+                "give this study a new name (or a new storage) to start over", _study.Name, [], TuneStatus.Empty);
+        }
+        Directory.CreateDirectory(_study.LogDirectory);
+        await RefreshStatusAsync().ConfigureAwait(false);
+        Report(TuneEventKind.StudyOpened, $"study '{_study.Name}' opened ({_status.Done} trials done so far)", null);
+
+        var workers = _options.Workers ?? _study.Workers;
+        var slots = Enumerable.Range(0, workers).Select(i => SlotAsync(i, kill)).ToArray();
+        await Task.WhenAll(slots).ConfigureAwait(false);
+
+        var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, CancellationToken.None)).ConfigureAwait(false);
+        await RefreshStatusAsync(trials).ConfigureAwait(false);
+        var (outcome, message) = kill.IsCancellationRequested ? (TuneOutcome.Killed, "killed; running trials were abandoned")
+            : stop.IsCancellationRequested ? (TuneOutcome.Stopped, "stopped; running trials were allowed to finish")
+            : (TuneOutcome.BudgetReached, _wallReached ? "wall-time budget reached" : "budget reached");
+        Report(TuneEventKind.Finished, message, null);
+        return new TuneSummary(outcome, message, _study.Name, trials, _status);
+    }
+
+    private async Task SlotAsync(int slot, CancellationToken kill)
+    {
+        var lease = new LeaseOptions($"{_options.WorkerId}:{slot}", _study.LeaseTimeToLive, _study.OnLostTrial, _study.MaxAttempts);
+        var waiting = false;
+        while (!_stop.IsCancellationRequested && !kill.IsCancellationRequested)
+        {
+            if (WallExceeded()) break;
+            TrialLease? claimed;
+            try
+            {
+                claimed = await WithRetryAsync(() => _store.ClaimTrialAsync(_study.Name, lease, Propose, kill)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (kill.IsCancellationRequested)
+            {
+                break;
+            }
+            if (claimed is null)
+            {
+                // Nothing to start: finished, unless other workers still hold trials that may come back as retries.
+                var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, CancellationToken.None)).ConfigureAwait(false);
+                if (!trials.Any(t => t.State is TrialState.Running or TrialState.Suggested)) break;
+                if (!waiting && slot == 0) Report(TuneEventKind.Waiting, "budget allocated; waiting for running trials (and any retries)", null);
+                waiting = true;
+                try
+                {
+                    await Task.Delay(_options.PollInterval, _options.TimeProvider, _stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
+            waiting = false;
+            await RunTrialAsync(claimed, kill).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Called by the store with the study locked: enforce the budget, then ask the reconciled tuner.</summary>
+    private TrialProposal? Propose(ClaimContext context)
+    {
+        if (_stop.IsCancellationRequested || WallExceeded()) return null;
+        var used = context.Trials.Count(t => t.State != TrialState.Abandoned);
+        if (_study.Budget.Trials is int maxTrials && used >= maxTrials) return null;
+        var spent = context.Trials.Where(t => t.IsFinished).Sum(t => t.Cost ?? 0);
+        if (_study.Budget.Cost is double maxCost && spent >= maxCost) return null;
+
+        var restored = StudyTuner.Restore(_spec, context.Study.TunerCheckpoint, context.Trials, _options.TimeProvider);
+        if (restored.WasRebuilt && context.Trials.Count > 0)
+        {
+            Report(TuneEventKind.TunerLog, $"tuner rebuilt from {restored.ObservedTrials.Count} stored observations", null);
+        }
+        void Forward(object? sender, string line) => Report(TuneEventKind.TunerLog, line, null);
+        restored.Tuner.Logged += Forward;
+        try
+        {
+            var suggestion = restored.Tuner.Suggest(1)[0];
+            return new TrialProposal(suggestion.Id, suggestion.Parameters, suggestion.Phase, restored.ToCheckpointJson());
+        }
+        finally
+        {
+            restored.Tuner.Logged -= Forward;
+        }
+    }
+
+    private bool WallExceeded()
+    {
+        if (_study.Budget.Wall is not TimeSpan wall) return false;
+        if (_options.TimeProvider.GetElapsedTime(_startTimestamp) < wall) return false;
+        _wallReached = true;
+        return true;
+    }
+
+    private void Report(TuneEventKind kind, string message, int? trial, string? progressJson = null)
+    {
+        TuneStatus status;
+        lock (_statusGate) status = _status with { Elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp) };
+        _progress?.Report(new TuneProgress(kind, message, trial, status, progressJson));
+    }
+
+    /// <summary>Retries store calls that failed transiently (a busy database, a dropped connection).</summary>
+    private static async Task<T> WithRetryAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (StudyStoreException e) when (e.IsTransient && attempt < 8)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Levain.Studies.Trials;
+
+namespace Levain.Runner.Tune;
+
+/// <summary>How a tune session ended, with every trial of the study and its final status.</summary>
+public sealed record TuneSummary(TuneOutcome Outcome, string Message, string StudyName, IReadOnlyList<TrialRecord> Trials, TuneStatus Status)
+{
+    /// <summary>True for the outcomes that are user errors (exit code 2 in the CLI).</summary>
+    public bool IsInputError => Outcome is TuneOutcome.StudyNotFound or TuneOutcome.StudyMismatch;
+}
