@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Levain.Health.Analysis;
+using Levain.Health.Bundles;
+using Levain.Health.Export;
+using Levain.Health.Remediations;
+using Levain.Health.Results;
+
+namespace Levain.Cli.Commands.Health;
+
+/// <summary><c>levain health analyze BUNDLE...</c>: offline analysis of captured bundles (with fleet consensus over several).</summary>
+internal static class HealthAnalyzeCommand
+{
+    public static Command Create()
+    {
+        var bundles = new Argument<string[]>("bundles") { Description = "Bundle directories (from 'collect', 'fleet --bundles-out', or written by hand).", Arity = ArgumentArity.OneOrMore };
+        var profile = HealthOptions.Profile();
+        var baseline = HealthOptions.Baseline();
+        var json = HealthOptions.Json();
+        var prom = HealthOptions.Prometheus();
+        var all = new Option<bool>("--all") { Description = "List ok results too." };
+        var command = new Command("analyze",
+            "Analyse captured bundles offline. Missing files make their checks unknown, never ok. With several bundles, " +
+            "versions that differ from the majority and active-test stragglers are flagged.\n\n" + HealthCommands.ExitCodes)
+        { bundles, profile, baseline, json, prom, all };
+        command.SetAction((parse, ct) => HealthOptions.GuardAsync(() =>
+        {
+            var p = HealthOptions.LoadProfile(parse.GetValue(profile));
+            var b = HealthOptions.LoadBaseline(parse.GetValue(baseline));
+            var analyzer = new NodeAnalyzer(p, b, TimeProvider.System);
+            var nodes = FleetConsensus.Apply(parse.GetValue(bundles)!.Select(d => analyzer.Analyze(BundleReader.Read(d))).ToList(), p);
+            if (parse.GetValue(prom) is { } promPath)
+            {
+                PrometheusExporter.Write(promPath, nodes, null, TimeProvider.System.GetUtcNow());
+            }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(HealthJson.Serialize(HealthJson.Nodes(nodes)));
+            }
+            else
+            {
+                var console = HealthRendering.Console();
+                foreach (var node in nodes)
+                {
+                    HealthRendering.Node(console, node, parse.GetValue(all));
+                    HealthRendering.Plan(console, RemediationPlanner.Plan(node), null);
+                }
+            }
+            return Task.FromResult(SeverityOrder.ExitCode(SeverityOrder.Worst(nodes.Select(n => n.Status))));
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Levain.Health;
+using Levain.Health.Baseline;
+using Levain.Health.Profiles;
+
+namespace Levain.Cli.Commands.Health;
+
+/// <summary>Options shared by the health commands, and loading what they name.</summary>
+internal static class HealthOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of tables." };
+
+    public static Option<string?> Profile() => new("--profile") { Description = "Machine-type profile (YAML) with the expected GPUs, links, ports, pins and thresholds." };
+
+    public static Option<string?> Baseline() => new("--baseline") { Description = "Kernel-log baseline learned with 'levain health baseline learn'." };
+
+    public static Option<string?> Prometheus() => new("--prom") { Description = "Also write a Prometheus textfile here (atomically: temp file, then rename)." };
+
+    public static Option<double> CommandTimeout() => new("--command-timeout")
+    {
+        Description = "Seconds each command on a node may take.",
+        DefaultValueFactory = _ => 20,
+    };
+
+    public static Option<bool> Active() => new("--active") { Description = "Also run the active tests (gpu_burn, nccl-tests all_reduce_perf) when installed." };
+
+    public static HealthProfile LoadProfile(string? path) => path is null ? HealthProfile.Default : ProfileLoader.Load(path);
+
+    public static DmesgBaseline? LoadBaseline(string? path) => path is null ? null : DmesgBaseline.Load(path);
+
+    /// <summary>Runs an action; bad input (a <see cref="HealthInputException"/>) becomes one message and exit code 2.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (HealthInputException e)
+        {
+            await Console.Error.WriteLineAsync($"levain health: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    public static TimeSpan Seconds(double seconds, string option)
+    {
+        if (!(seconds > 0) || !double.IsFinite(seconds))
+        {
+            throw new HealthInputException("command line", 0, option, $"must be a positive number of seconds, got {seconds}");
+        }
+        return TimeSpan.FromSeconds(seconds);
+    }
+}
