@@ -6,6 +6,7 @@ internal static class BenchRegistry
     // One entry per benchmark: name, one-line description, entry point (arguments after the name → exit code).
     private static readonly (string Name, string Description, Func<string[], int> Run)[] Benchmarks =
     [
+        ("tuner", Tuner.TunerBench.Description, Tuner.TunerBench.Run),
     ];
 
     public static int Run(string[] args)

@@ -1,42 +1,12 @@
-using Levain.Bench.Tuner.Methods;
 using Levain.Bench.Tuner.Problems;
 using Levain.Bench.Tuner.Runs;
 using Levain.Tuning.Spaces;
+using static Levain.Bench.Tests.Tuner.ScriptedMethod;
 
 namespace Levain.Bench.Tests.Tuner.Runs;
 
 public sealed class SearchRunTests
 {
-    /// <summary>Asks a fixed cycle of points and records what it was told.</summary>
-    private sealed class ScriptedMethod(string name, params IReadOnlyDictionary<string, ParamValue>[] points) : ISearchMethod
-    {
-        public List<ProblemEvaluation> Told { get; } = [];
-
-        public string Name => name;
-
-        public string Description => "scripted";
-
-        public ISearchSession Start(ICostAwareProblem problem, int seed) => new Session(this);
-
-        private sealed class Session(ScriptedMethod method) : ISearchSession
-        {
-            private int _next;
-
-            public IReadOnlyDictionary<string, ParamValue> Ask() => method.Points[_next++ % method.Points.Length];
-
-            public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
-
-            public void Dispose()
-            {
-            }
-        }
-
-        private IReadOnlyDictionary<string, ParamValue>[] Points => points;
-    }
-
-    private static Dictionary<string, ParamValue> Height(double w, double h, double e) =>
-        new(StringComparer.Ordinal) { ["w"] = w, ["h"] = h, ["e"] = e };
-
     [Fact]
     public void Execute_BudgetReached_StopsAfterTheEvaluationThatCrossesIt()
     {

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Bench.Tuner.Latency;
+
+/// <summary>
+/// Measures <see cref="CarbsTuner.Suggest"/> in a 10-D space fed with synthetic observations of a 10-D function
+/// (a shifted quadratic with ripples; cost grows exponentially along two directions), as a tuning loop sees it.
+/// Resampling is disabled so that every timed call is a Bayesian-phase suggestion (model fit, candidates,
+/// acquisition); with a preloaded history the default tuner would otherwise answer with cheap resamples.
+/// </summary>
+public static class SuggestLatencyProbe
+{
+    public const int Dimensions = 10;
+
+    public static LatencyPoint Measure(int observations, int warmCalls, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observations);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmCalls);
+        var space = new SearchSpace(Enumerable.Range(0, Dimensions)
+            .Select(d => ParameterSpec.Linear($"p{d}", center: 0.0, min: -3.0, max: 3.0)));
+        var tuner = new CarbsTuner(space, new CarbsOptions { Direction = Direction.Minimize, Seed = seed, ResampleFrequency = 0 });
+        var random = new Random(seed);
+        for (var i = 0; i < observations; i++)
+        {
+            var pointInParam = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
+            for (var d = 0; d < Dimensions; d++)
+            {
+                pointInParam[$"p{d}"] = ParamValue.FromNumber(Math.Round(-1.5 + 3.0 * random.NextDouble(), 6));
+            }
+            tuner.Observe(Evaluate(pointInParam, random));
+        }
+
+        var cold = TimeSuggest(tuner, random);
+        var warm = new double[warmCalls];
+        for (var k = 0; k < warmCalls; k++)
+        {
+            warm[k] = TimeSuggest(tuner, random);
+        }
+        var sorted = warm.Order().ToArray();
+        var median = sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+        return new LatencyPoint(Dimensions, observations, cold, median, warm);
+    }
+
+    /// <summary>Times one Suggest, then observes the suggested point so the next call sees one more observation.</summary>
+    private static double TimeSuggest(CarbsTuner tuner, Random random)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var suggestion = tuner.Suggest(1)[0];
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (suggestion.Phase != SuggestionPhase.Bayesian)
+        {
+            throw new InvalidOperationException($"Expected a Bayesian-phase suggestion to time, got {suggestion.Phase}.");
+        }
+        tuner.Observe(Evaluate(suggestion.Parameters, random) with { SuggestionId = suggestion.Id });
+        return seconds;
+    }
+
+    private static Observation Evaluate(IReadOnlyDictionary<string, ParamValue> pointInParam, Random random)
+    {
+        var value = 0.0;
+        for (var d = 0; d < Dimensions; d++)
+        {
+            var x = pointInParam[$"p{d}"].Number;
+            value += (x - 0.3) * (x - 0.3) + 0.1 * Math.Sin(3.0 * x);
+        }
+        var cost = Math.Exp(0.5 * (pointInParam["p0"].Number + pointInParam["p1"].Number));
+        return new Observation(pointInParam, value + 0.05 * (random.NextDouble() - 0.5), cost);
+    }
+}

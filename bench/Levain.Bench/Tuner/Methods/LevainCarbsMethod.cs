@@ -1,0 +1,57 @@
+using Levain.Bench.Tuner.Problems;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Bench.Tuner.Methods;
+
+/// <summary>Levain's <see cref="CarbsTuner"/> on the problem's search space, minimising, seeded per run.</summary>
+public sealed class LevainCarbsMethod : ISearchMethod
+{
+    private readonly CarbsOptions _options;
+
+    /// <param name="options">Settings for every run; direction and seed are set per run (default: the spec's defaults).</param>
+    public LevainCarbsMethod(CarbsOptions? options = null)
+    {
+        _options = options ?? new CarbsOptions();
+    }
+
+    public string Name => "levain";
+
+    public string Description =>
+        $"Levain CarbsTuner (search radius {_options.SearchRadius}, exploration bias {_options.ExplorationBias}, " +
+        $"{_options.NumRandomSamples} random samples, resample every {_options.ResampleFrequency}, {_options.OutstandingEstimator} fantasies)";
+
+    public ISearchSession Start(ICostAwareProblem problem, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var space = new SearchSpace(problem.Parameters);
+        var tuner = new CarbsTuner(space, _options with { Direction = Direction.Minimize, Seed = seed });
+        return new Session(tuner);
+    }
+
+    private sealed class Session(CarbsTuner tuner) : ISearchSession
+    {
+        private Suggestion? _pending;
+
+        public IReadOnlyDictionary<string, ParamValue> Ask()
+        {
+            if (_pending is not null)
+            {
+                throw new InvalidOperationException("Tell the previous suggestion before asking again.");
+            }
+            _pending = tuner.Suggest(1)[0];
+            return _pending.Parameters;
+        }
+
+        public void Tell(ProblemEvaluation evaluation)
+        {
+            var pending = _pending ?? throw new InvalidOperationException("Nothing was asked.");
+            _pending = null;
+            tuner.Observe(new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id));
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Levain.Bench.Tuner.Methods;
+using Levain.Bench.Tuner.Peers;
+using Levain.Bench.Tuner.Problems;
+using Levain.Bench.Tuner.Reporting;
+
+namespace Levain.Bench.Tuner;
+
+/// <summary>Entry point of <c>./levain bench tuner</c>: parses, runs, prints the tables, writes the JSON.</summary>
+public static class TunerBench
+{
+    public const string Description = "cost-aware tuner vs centered random search vs Optuna TPE on multi-fidelity problems";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public static int Run(string[] args)
+    {
+        var allProblems = ProblemCatalog.All();
+        var parsed = TunerBenchArguments.Parse(args, [.. allProblems.Select(p => p.Name)]);
+        if (parsed.IsHelp)
+        {
+            Console.WriteLine(TunerBenchArguments.Usage);
+            return 0;
+        }
+        if (parsed.Settings is not { } settings)
+        {
+            Console.Error.WriteLine(parsed.Error);
+            return 2;
+        }
+        var problems = allProblems.Where(p => settings.Problems is null || settings.Problems.Contains(p.Name)).ToArray();
+        bool Wants(string method) => settings.Methods is null || settings.Methods.Contains(method);
+
+        var methods = new List<ISearchMethod>();
+        var infos = new List<MethodInfo>();
+        if (Wants(TunerBenchmark.LevainName))
+        {
+            methods.Add(new LevainCarbsMethod());
+        }
+        if (Wants(TunerBenchmark.RandomName))
+        {
+            methods.Add(new CenteredRandomMethod());
+        }
+        infos.AddRange(methods.Select(m => new MethodInfo(m.Name, m.Description, true)));
+        OptunaTpePeer? peer = null;
+        try
+        {
+            if (Wants("tpe"))
+            {
+                var status = OptunaTpePeer.TryStart(settings.PythonPath, PeerScripts.Locate(OptunaTpePeer.ScriptFileName), out peer);
+                if (peer is not null)
+                {
+                    var tpe = new OptunaTpeMethod(peer);
+                    methods.Add(tpe);
+                    infos.Add(new MethodInfo(tpe.Name, tpe.Description, true));
+                }
+                else
+                {
+                    infos.Add(new MethodInfo("tpe", $"Optuna TPE {status.Description}", false));
+                    Console.Error.WriteLine($"levain bench tuner: TPE {status.Description}; continuing without it");
+                }
+            }
+            var progress = new SynchronousProgress(line => Console.Error.WriteLine(line));
+            Func<int, int, Latency.LatencyPoint>? latency = Wants(TunerBenchmark.LevainName)
+                ? (observations, warmCalls) => Latency.SuggestLatencyProbe.Measure(observations, warmCalls, seed: 7)
+                : null;
+            var report = TunerBenchmark.Run(settings, problems, methods, infos, latency, TimeProvider.System, progress);
+            Console.WriteLine(ConsoleReport.Render(report));
+            if (settings.JsonPath is { } jsonPath)
+            {
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, JsonOptions));
+                Console.Error.WriteLine($"levain bench tuner: wrote {jsonPath}");
+            }
+            return report.Problems.Any(p => p.Methods.Any(m => m.Errors.Any(e => !e.Contains("evaluation cap", StringComparison.Ordinal)))) ? 1 : 0;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"levain bench tuner: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            peer?.Dispose();
+        }
+    }
+
+    /// <summary>Reports on the calling thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

@@ -1,0 +1,18 @@
+using Levain.Bench.Tuner.Latency;
+
+namespace Levain.Bench.Tests.Tuner.Latency;
+
+public sealed class SuggestLatencyProbeTests
+{
+    [Fact]
+    public void Measure_FewObservations_TimesBayesianSuggestionsIn10D()
+    {
+        var point = SuggestLatencyProbe.Measure(observations: 12, warmCalls: 3, seed: 1);
+
+        Assert.Equal(10, point.Dimensions);
+        Assert.Equal(12, point.Observations);
+        Assert.Equal(3, point.WarmSeconds.Count);
+        Assert.All(point.WarmSeconds, s => Assert.InRange(s, 1e-7, 30.0));
+        Assert.Equal(point.WarmSeconds.Order().ElementAt(1), point.MedianSeconds);
+    }
+}
