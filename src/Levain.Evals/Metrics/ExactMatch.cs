@@ -4,15 +4,16 @@ namespace Levain.Evals.Metrics;
 
 /// <summary>
 /// <c>exact_match</c> for generation: 1 when the normalised output equals any normalised gold string.
-/// Normalisation, in order: Unicode NFKC; lower-case (invariant); strip leading and trailing whitespace and
-/// punctuation; collapse every run of whitespace to one space. Nothing else (articles, number formats) is touched.
+/// Normalisation, in order: lower-case (invariant); collapse every run of whitespace to one space; strip leading and
+/// trailing whitespace and punctuation. Nothing else (articles, number formats, Unicode composition — Levain runs
+/// with invariant globalization, so no NFKC) is touched.
 /// </summary>
 public static class ExactMatch
 {
     public static string Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lowered = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var lowered = text.ToLowerInvariant();
         var builder = new StringBuilder(lowered.Length);
         var isPendingSpace = false;
         foreach (var c in lowered)

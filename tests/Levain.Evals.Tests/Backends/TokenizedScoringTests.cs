@@ -1,0 +1,36 @@
+using Levain.Evals.Backends;
+using Levain.Evals.Tests.Fakes;
+
+namespace Levain.Evals.Tests.Backends;
+
+public sealed class TokenizedScoringTests
+{
+    [Fact]
+    public void MoveTrailingWhitespace_MovesSpacesOntoTheContinuation() =>
+        Assert.Equal(("Answer:", "  42"), TokenizedScoring.MoveTrailingWhitespace("Answer:  ", "42"));
+
+    [Fact]
+    public async Task ScoreAsync_CharacterModel_SumsTheContinuationsBigramLogProbs()
+    {
+        var model = CharBigramModel.Default;
+        var score = (await model.ScoreAsync([new ScoreRequest("Answer: ", "café")]))[0];
+
+        // The trailing space moves onto the continuation: " café" is scored after ':'.
+        var expected = model.LogProb(':', ' ') + model.LogProb(' ', 'c') + model.LogProb('c', 'a') + model.LogProb('a', 'f') + model.LogProb('f', 'é');
+        Assert.Equal(expected, score.LogLikelihood, 1e-12);
+        Assert.Equal(5, score.TokenCount);
+        Assert.Equal(6, score.ByteCount); // " café": é is two UTF-8 bytes
+    }
+
+    [Fact]
+    public async Task ScoreAsync_EmptyContext_LeavesOutTheFirstToken()
+    {
+        var model = CharBigramModel.Default;
+        var score = (await model.ScoreAsync([new ScoreRequest("", " ab")]))[0];
+        Assert.Equal(model.LogProb(' ', 'a') + model.LogProb('a', 'b'), score.LogLikelihood, 1e-12);
+        Assert.Equal(2, score.TokenCount);
+    }
+
+    [Fact]
+    public void CutAtStop_EarliestStopWins() => Assert.Equal("ab", TokenizedScoring.CutAtStop("ab\ncd.ef", [".", "\n"]));
+}
