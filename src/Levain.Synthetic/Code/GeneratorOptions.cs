@@ -48,29 +48,29 @@ public sealed record GeneratorOptions
     /// <summary>How many candidate programs one seed may try before giving up (a misconfiguration).</summary>
     public int MaxAttempts { get; init; } = 2_000;
 
-    /// <summary>3–5 statements, flat loops and branches, literals 0–9, one print, no lists.</summary>
+    /// <summary>4–6 statements, flat loops and branches, literals 0–20, values within ±200, one print, no lists.</summary>
     public static GeneratorOptions Easy { get; } = new()
     {
         Name = "easy",
-        MinStatements = 3,
-        MaxStatements = 5,
+        MinStatements = 4,
+        MaxStatements = 6,
         MaxNestingDepth = 1,
         MinLoopTrips = 2,
         MaxLoopTrips = 4,
-        MaxLiteral = 9,
+        MaxLiteral = 20,
         MaxExpressionDepth = 1,
         UseLists = false,
         MaxOutputLines = 1,
-        MaxAbsValue = 99,
-        MaxProgramChars = 110,
+        MaxAbsValue = 200,
+        MaxProgramChars = 120,
     };
 
-    /// <summary>3–6 statements, lists, one level of nesting, literals 0–20, up to three output lines.</summary>
+    /// <summary>5–7 statements, lists, one level of nesting, literals 0–20, up to three output lines.</summary>
     public static GeneratorOptions Medium { get; } = new()
     {
         Name = "medium",
-        MinStatements = 3,
-        MaxStatements = 6,
+        MinStatements = 5,
+        MaxStatements = 7,
         MaxNestingDepth = 2,
         MinLoopTrips = 2,
         MaxLoopTrips = 5,
@@ -82,12 +82,12 @@ public sealed record GeneratorOptions
         MaxProgramChars = 180,
     };
 
-    /// <summary>5–9 statements, two levels of nesting, nested expressions, literals 0–30, up to five output lines.</summary>
+    /// <summary>6–10 statements, two levels of nesting, nested expressions, literals 0–30, up to five output lines.</summary>
     public static GeneratorOptions Hard { get; } = new()
     {
         Name = "hard",
-        MinStatements = 5,
-        MaxStatements = 9,
+        MinStatements = 6,
+        MaxStatements = 10,
         MaxNestingDepth = 3,
         MinLoopTrips = 2,
         MaxLoopTrips = 6,

@@ -21,23 +21,23 @@ internal sealed class ProgramBuilder(GeneratorOptions options, Random random)
 
     public CodeProgram Build()
     {
-        _remaining = random.Next(options.MinStatements, options.MaxStatements + 1);
+        // The last statement is kept back: it prints when nothing has printed yet, otherwise it is one more
+        // top-level statement; either way the program has exactly the drawn number of statements.
+        _remaining = random.Next(options.MinStatements, options.MaxStatements + 1) - 1;
         var body = new List<Statement>();
         while (_remaining > 0)
         {
-            if (_remaining == 1 && _prints == 0)
-            {
-                body.Add(FinalPrint());
-                _remaining--;
-                break;
-            }
-
             body.Add(NextStatement(depth: 0));
         }
 
         if (_prints == 0)
         {
             body.Add(FinalPrint());
+        }
+        else
+        {
+            _remaining = 1;
+            body.Add(NextStatement(depth: 0));
         }
 
         return new CodeProgram(body);
@@ -100,6 +100,11 @@ internal sealed class ProgramBuilder(GeneratorOptions options, Random random)
         if (operand is VariableRef same && same.Name == name)
         {
             operand = Literal(); // "y = y - y" is a riddle, not a program
+        }
+
+        if (operand is IntLiteral { Value: var value } && IsIdentity(op, value))
+        {
+            operand = new IntLiteral(value + 2); // "b = b * 1" and "b = b + 0" change nothing
         }
 
         return new AssignStatement(name, new BinaryExpr(op, new VariableRef(name), operand));
@@ -187,16 +192,10 @@ internal sealed class ProgramBuilder(GeneratorOptions options, Random random)
         // never read a variable that a branch not taken would have defined.
         var integers = _integers.Count;
         var lists = _lists.Count;
-        var size = 1 + random.Next(Math.Min(_remaining, 2));
+        var size = 1 + random.Next(Math.Min(_remaining, 2)); // callers guarantee _remaining >= 1
         var body = new List<Statement>();
         for (var k = 0; k < size && _remaining > 0; k++)
         {
-            body.Add(NextStatement(depth));
-        }
-
-        if (body.Count == 0)
-        {
-            _remaining++;
             body.Add(NextStatement(depth));
         }
 
@@ -261,6 +260,10 @@ internal sealed class ProgramBuilder(GeneratorOptions options, Random random)
         8 => BinaryOperator.FloorDivide,
         _ => BinaryOperator.Modulo,
     };
+
+    private static bool IsIdentity(BinaryOperator op, long value) =>
+        (value == 0 && op is BinaryOperator.Add or BinaryOperator.Subtract)
+        || (value == 1 && op is BinaryOperator.Multiply or BinaryOperator.FloorDivide);
 
     private static void Declare(List<string> scope, string name)
     {

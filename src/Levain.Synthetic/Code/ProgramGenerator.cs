@@ -6,7 +6,8 @@ namespace Levain.Synthetic.Code;
 /// Seeded generator of programs that terminate and never fail: each candidate is interpreted and rejected (and
 /// another drawn from the same random stream) on any runtime error, when it prints nothing or more than
 /// <see cref="GeneratorOptions.MaxOutputLines"/> lines, computes a value beyond <see cref="GeneratorOptions.MaxAbsValue"/>,
-/// renders longer than <see cref="GeneratorOptions.MaxProgramChars"/>, or assigns a variable it never reads.
+/// renders longer than <see cref="GeneratorOptions.MaxProgramChars"/>, or has a statement that cannot affect the
+/// output (<see cref="Liveness"/>).
 /// Same options and seed → same program.
 /// </summary>
 public static class ProgramGenerator
@@ -50,7 +51,7 @@ public static class ProgramGenerator
 
             var program = new ProgramBuilder(options, random).Build();
             var text = ProgramPrinter.Print(program);
-            if (text.Length > options.MaxProgramChars || !SyntaxRewriter.ReadsEveryAssignedVariable(program))
+            if (text.Length > options.MaxProgramChars || Liveness.HasDeadStatement(program))
             {
                 continue;
             }

@@ -47,57 +47,6 @@ internal static class SyntaxRewriter
         return found;
     }
 
-    /// <summary>
-    /// True when every variable the program assigns is read somewhere other than in its own updates
-    /// (<c>d = d + 9</c> alone does not make <c>d</c> live): no dead assignments.
-    /// </summary>
-    public static bool ReadsEveryAssignedVariable(CodeProgram program)
-    {
-        var read = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var statement in Statements(program))
-        {
-            var own = statement is AssignStatement assign ? assign.Name : null;
-            foreach (var name in ReadNames(statement))
-            {
-                if (name != own)
-                {
-                    read.Add(name);
-                }
-            }
-        }
-
-        return Statements(program).OfType<AssignStatement>().All(assign => read.Contains(assign.Name));
-    }
-
-    private static IEnumerable<string> ReadNames(Statement statement)
-    {
-        IEnumerable<Expr> roots = statement switch
-        {
-            AssignStatement assign => [assign.Value],
-            AppendStatement append => [append.Value],
-            PrintStatement print => [print.Value],
-            IfStatement branch => [branch.Condition.Left, branch.Condition.Right],
-            ForStatement loop => [loop.Count],
-            _ => [],
-        };
-        var wrapper = new CodeProgram(roots.Select(root => (Statement)new PrintStatement(root)).ToList());
-        foreach (var expr in Expressions(wrapper))
-        {
-            switch (expr)
-            {
-                case VariableRef variable:
-                    yield return variable.Name;
-                    break;
-                case LenExpr len:
-                    yield return len.ListName;
-                    break;
-                case IndexExpr index:
-                    yield return index.ListName;
-                    break;
-            }
-        }
-    }
-
     public static List<long> Literals(CodeProgram program) =>
         Expressions(program).OfType<IntLiteral>().Select(literal => literal.Value).ToList();
 

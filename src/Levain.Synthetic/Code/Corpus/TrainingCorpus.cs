@@ -46,8 +46,8 @@ public static class TrainingCorpus
             new Dictionary<string, string>());
         // A program that cannot carry the drawn question (say, no hole changes its output) is written as an
         // output question instead: the program itself is what the seed decides.
-        var item = CodeItemBuilder.TryBuild(generated, form, itemOptions, random, provenance)
-                   ?? CodeItemBuilder.TryBuild(generated, CodeItemForm.EvalOutput, itemOptions, random, provenance)!;
+        var item = CodeItemBuilder.TryBuild(generated, form, itemOptions, random, provenance, withDistractors: false)
+                   ?? CodeItemBuilder.TryBuild(generated, CodeItemForm.EvalOutput, itemOptions, random, provenance, withDistractors: false)!;
         return new TrainingDocument(
             CodeTextFormat.Document(item.Context, item.Answer), generated.Hash, seed, component.Options.Name, item.Form);
     }

@@ -7,15 +7,20 @@ internal static class CodeItemBuilder
 {
     private const int ChoiceCount = 4;
 
+    /// <summary>
+    /// The item, or null when this program cannot carry the form. Without <paramref name="withDistractors"/> the
+    /// item has the gold as its only choice (training documents need nothing else, and skip the mutant runs).
+    /// </summary>
     public static CodeItem? TryBuild(
-        GeneratedProgram generated, CodeItemForm form, CodeItemOptions options, Random random, GeneratorProvenance provenance)
+        GeneratedProgram generated, CodeItemForm form, CodeItemOptions options, Random random, GeneratorProvenance provenance,
+        bool withDistractors = true)
     {
         var id = $"code-{FormSlug(form)}-{generated.Seed}";
         return form switch
         {
-            CodeItemForm.EvalOutput => TryEval(generated, options, random, provenance, id, variable: null),
+            CodeItemForm.EvalOutput => TryEval(generated, options, random, provenance, id, variable: null, withDistractors),
             CodeItemForm.EvalVariable => PickVariable(generated, random) is { } variable
-                ? TryEval(generated, options, random, provenance, id, variable)
+                ? TryEval(generated, options, random, provenance, id, variable, withDistractors)
                 : null,
             CodeItemForm.Cloze => TryCloze(generated, options, random, provenance, id),
             _ => throw new ArgumentOutOfRangeException(nameof(form), form, "Unknown item form."),
@@ -39,7 +44,7 @@ internal static class CodeItemBuilder
 
     private static CodeItem? TryEval(
         GeneratedProgram generated, CodeItemOptions options, Random random, GeneratorProvenance provenance, string id,
-        string? variable)
+        string? variable, bool withDistractors)
     {
         string? AnswerOf(ExecutionResult result) =>
             !result.IsSuccess ? null
@@ -47,6 +52,15 @@ internal static class CodeItemBuilder
             : result.ValueOf(variable)?.ToPythonText();
 
         var gold = AnswerOf(generated.Result)!;
+        var context = variable is null
+            ? CodeTextFormat.EvalOutputContext(generated.Text)
+            : CodeTextFormat.EvalVariableContext(generated.Text, variable);
+        var form = variable is null ? CodeItemForm.EvalOutput : CodeItemForm.EvalVariable;
+        if (!withDistractors)
+        {
+            return new CodeItem(id, form, context, [gold], 0, generated.Hash, generated.Text, provenance);
+        }
+
         var limits = ProgramGenerator.LimitsFor(options.Program);
         var distractors = new List<string>();
         var mutants = ProgramMutations.All(generated.Program);
@@ -83,10 +97,6 @@ internal static class CodeItemBuilder
             return null;
         }
 
-        var context = variable is null
-            ? CodeTextFormat.EvalOutputContext(generated.Text)
-            : CodeTextFormat.EvalVariableContext(generated.Text, variable);
-        var form = variable is null ? CodeItemForm.EvalOutput : CodeItemForm.EvalVariable;
         return Assemble(generated, form, context, gold, distractors, random, provenance, id);
     }
 
@@ -135,17 +145,10 @@ internal static class CodeItemBuilder
     private static IEnumerable<long> HoleCandidates(long gold, CodeItemOptions options, Random random)
     {
         var allowNegative = gold < 0 || options.Program.MinLiteral < 0;
-        for (var distance = 1; distance <= 2 * options.DistractorSpread + 4; distance++)
-        {
-            var sign = random.Next(2) == 0 ? 1 : -1;
-            foreach (var value in new[] { gold + (sign * distance), gold - (sign * distance) })
-            {
-                if (value >= 0 || allowNegative)
-                {
-                    yield return value;
-                }
-            }
-        }
+        return NearbyAnswers.PlannedDeltas(options.DistractorSpread, random)
+            .Select(delta => gold + delta)
+            .Where(value => value >= 0 || allowNegative)
+            .Take(4 * (options.DistractorSpread + 4));
     }
 
     // A mutant that prints ten lines is not a believable answer to a one-line question.

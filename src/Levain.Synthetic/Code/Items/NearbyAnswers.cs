@@ -9,7 +9,10 @@ internal static partial class NearbyAnswers
     [GeneratedRegex(@"-?\d+")]
     private static partial Regex IntegerPattern();
 
-    /// <summary>Candidates in order of closeness (ties in random order), none equal to <paramref name="gold"/>.</summary>
+    /// <summary>
+    /// Candidates for the three distractors, none equal to <paramref name="gold"/>: first three planned moves within
+    /// the spread (see <see cref="PlannedDeltas"/>), then farther ones.
+    /// </summary>
     public static IEnumerable<string> Of(string gold, int spread, Random random)
     {
         var matches = IntegerPattern().Matches(gold);
@@ -24,31 +27,43 @@ internal static partial class NearbyAnswers
             yield break;
         }
 
-        // Every move within the spread is equally likely to come first; farther moves follow, nearest first.
-        var near = new List<(int Match, long Delta)>();
-        for (var distance = 1; distance <= spread; distance++)
+        foreach (var delta in PlannedDeltas(spread, random))
         {
-            for (var m = 0; m < matches.Count; m++)
-            {
-                near.Add((m, distance));
-                near.Add((m, -distance));
-            }
+            yield return Move(gold, matches[random.Next(matches.Count)], delta);
+        }
+    }
+
+    /// <summary>
+    /// Offsets from the gold for distractors. The first three put a uniformly drawn number r ∈ {0..3} of them below
+    /// the gold and 3 − r above, each at a distance drawn from 1..max(spread, 3), so the gold's rank among the
+    /// sorted choices is uniform and "pick the middle value" wins nothing. Every other offset up to spread + 50 on
+    /// either side follows, for when planned ones are rejected.
+    /// </summary>
+    public static IEnumerable<long> PlannedDeltas(int spread, Random random)
+    {
+        var width = Math.Max(spread, 3);
+        var below = Enumerable.Range(1, width).Select(d => -(long)d).ToList();
+        var above = Enumerable.Range(1, width).Select(d => (long)d).ToList();
+        Shuffle(below, random);
+        Shuffle(above, random);
+        var belowCount = random.Next(4);
+        var planned = below.Take(belowCount).Concat(above.Take(3 - belowCount)).ToList();
+        foreach (var delta in planned)
+        {
+            yield return delta;
         }
 
-        Shuffle(near, random);
-        foreach (var (m, delta) in near)
+        var rest = below.Skip(belowCount).Concat(above.Skip(3 - belowCount)).OrderBy(Math.Abs).ToList();
+        foreach (var delta in rest)
         {
-            yield return Move(gold, matches[m], delta);
+            yield return delta;
         }
 
-        for (var distance = spread + 1; distance <= spread + 50; distance++)
+        for (long distance = width + 1; distance <= width + 50; distance++)
         {
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var sign = random.Next(2) == 0 ? 1 : -1;
-                yield return Move(gold, matches[m], sign * distance);
-                yield return Move(gold, matches[m], -sign * distance);
-            }
+            var sign = random.Next(2) == 0 ? 1 : -1;
+            yield return sign * distance;
+            yield return -sign * distance;
         }
     }
 
