@@ -35,7 +35,7 @@ public sealed partial class CarbsTuner
                     }
                     suggestion = RandomSuggestion(lines);
                 }
-                else if (TryResample(successes, results) is { } resample)
+                else if (TryResample(successes) is { } resample)
                 {
                     suggestion = resample;
                 }
@@ -86,7 +86,7 @@ public sealed partial class CarbsTuner
     /// CARBS.md A3 resampling: once successes exceed (resampleCount + 1) × frequency, suggest again the Pareto point
     /// with the fewest observations (outstanding ones, including this batch, count), cheapest first.
     /// </summary>
-    private Suggestion? TryResample(int successes, List<Suggestion> batch)
+    private Suggestion? TryResample(int successes)
     {
         var frequency = Options.ResampleFrequency;
         if (frequency <= 0 || successes <= (_resampleCount + 1L) * frequency)
@@ -106,7 +106,6 @@ public sealed partial class CarbsTuner
             .ThenBy(t => t.Group.Cost)
             .ThenBy(t => t.Index)
             .First().Group;
-        _ = batch;
         return NewSuggestion(chosen.Parameters, SuggestionPhase.Resample, null);
     }
 

@@ -58,4 +58,35 @@ internal static class DenseKernels
             y[i] += alpha * x[i];
         }
     }
+
+    /// <summary>y += a0·x0 + a1·x1 + a2·x2 + a3·x3 (one load/store of y per four updates; fused multiply-add).</summary>
+    public static void Axpy4(double a0, ReadOnlySpan<double> x0, double a1, ReadOnlySpan<double> x1, double a2, ReadOnlySpan<double> x2, double a3, ReadOnlySpan<double> x3, Span<double> y)
+    {
+        var n = y.Length;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            var v0 = MemoryMarshal.Cast<double, Vector<double>>(x0[..n]);
+            var v1 = MemoryMarshal.Cast<double, Vector<double>>(x1[..n]);
+            var v2 = MemoryMarshal.Cast<double, Vector<double>>(x2[..n]);
+            var v3 = MemoryMarshal.Cast<double, Vector<double>>(x3[..n]);
+            var c0 = new Vector<double>(a0);
+            var c1 = new Vector<double>(a1);
+            var c2 = new Vector<double>(a2);
+            var c3 = new Vector<double>(a3);
+            for (var k = 0; k < vy.Length; k++)
+            {
+                var acc = Vector.FusedMultiplyAdd(c0, v0[k], vy[k]);
+                acc = Vector.FusedMultiplyAdd(c1, v1[k], acc);
+                acc = Vector.FusedMultiplyAdd(c2, v2[k], acc);
+                vy[k] = Vector.FusedMultiplyAdd(c3, v3[k], acc);
+            }
+            i = vy.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
+        {
+            y[i] += (a0 * x0[i]) + (a1 * x1[i]) + (a2 * x2[i]) + (a3 * x3[i]);
+        }
+    }
 }

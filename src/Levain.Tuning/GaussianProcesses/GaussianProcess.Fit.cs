@@ -9,6 +9,9 @@ internal sealed partial class GaussianProcess
     /// <summary>|θ_k| beyond this is treated as infeasible (+∞ objective) so L-BFGS never wanders to overflow.</summary>
     public const double ParameterLimit = 20.0;
 
+    /// <summary>Stop when every |∂/∂θ_k| of the negative log posterior is below this (nats per unit of log θ).</summary>
+    public const double GradientTolerance = 1e-2;
+
     /// <summary>
     /// ln p(y|θ) for targets <paramref name="centredTargets"/> (already minus their mean); writes the gradient into
     /// <paramref name="gradient"/> unless it is empty. Returns −∞ if K is not positive definite.
@@ -74,7 +77,7 @@ internal sealed partial class GaussianProcess
             gradient.Clear();
             return double.PositiveInfinity;
         }
-        var prior = family.LogPrior(theta, gradient);
+        var prior = family.LogPrior(theta, gradient.IsEmpty ? new double[theta.Length] : gradient);
         for (var k = 0; k < gradient.Length; k++)
         {
             gradient[k] = -gradient[k];
@@ -95,10 +98,10 @@ internal sealed partial class GaussianProcess
         var centred = targets.Select(t => t - mean).ToArray();
         double Objective(ReadOnlySpan<double> theta, Span<double> gradient) => NegativeLogPosterior(family, theta, inputs, centred, gradient);
         var start = warmStart is { } w && w.Length == family.ParameterCount ? w : family.InitialParameters();
-        var result = Lbfgs.Minimize(Objective, start, maxIterations);
+        var result = Lbfgs.Minimize(Objective, start, maxIterations, gradientTolerance: GradientTolerance);
         if (!double.IsFinite(result.Value) && ReferenceEquals(start, warmStart))
         {
-            result = Lbfgs.Minimize(Objective, family.InitialParameters(), maxIterations);
+            result = Lbfgs.Minimize(Objective, family.InitialParameters(), maxIterations, gradientTolerance: GradientTolerance);
         }
         return result;
     }

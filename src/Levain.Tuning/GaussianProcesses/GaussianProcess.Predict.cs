@@ -67,13 +67,19 @@ internal sealed partial class GaussianProcess
                     target[j] = Kernel.Covariance(xi, candidates[c0 + j]);
                 }
                 var row = lower[i];
-                for (var k = 0; k < i; k++)
+                var k = 0;
+                for (; k + 3 < i; k += 4)
                 {
-                    var lik = row[k];
-                    if (lik != 0)
-                    {
-                        DenseKernels.Axpy(-lik, span.Slice((k * m) + c0, width), target);
-                    }
+                    DenseKernels.Axpy4(
+                        -row[k], span.Slice((k * m) + c0, width),
+                        -row[k + 1], span.Slice(((k + 1) * m) + c0, width),
+                        -row[k + 2], span.Slice(((k + 2) * m) + c0, width),
+                        -row[k + 3], span.Slice(((k + 3) * m) + c0, width),
+                        target);
+                }
+                for (; k < i; k++)
+                {
+                    DenseKernels.Axpy(-row[k], span.Slice((k * m) + c0, width), target);
                 }
                 var inverseDiagonal = 1.0 / row[i];
                 for (var j = 0; j < width; j++)

@@ -10,6 +10,10 @@ internal static class Lbfgs
     private const double ArmijoConstant = 1e-4;
     private const double CurvatureConstant = 0.9;
     private const int MaxLineSearchSteps = 40;
+    private const double RelativeDecreaseTolerance = 1e-10;
+
+    /// <summary>Length of the first (steepest-descent) step, in the units of x.</summary>
+    private const double InitialStepLength = 0.1;
 
     /// <summary>f(x, gradient) writes ∂f/∂x into gradient and returns f(x).</summary>
     public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
@@ -47,7 +51,7 @@ internal static class Lbfgs
             }
             var gamma = sHistory.Count > 0
                 ? DenseKernels.Dot(sHistory[^1], yHistory[^1]) / DenseKernels.Dot(yHistory[^1], yHistory[^1])
-                : 1.0 / Math.Max(1.0, Norm(g));
+                : InitialStepLength / Math.Max(1e-12, Norm(g));
             for (var i = 0; i < n; i++)
             {
                 direction[i] *= gamma;
@@ -70,7 +74,7 @@ internal static class Lbfgs
                 rhoHistory.Clear();
                 for (var i = 0; i < n; i++)
                 {
-                    direction[i] = -g[i] / Math.Max(1.0, Norm(g));
+                    direction[i] = -g[i] * InitialStepLength / Math.Max(1e-12, Norm(g));
                 }
                 slope = DenseKernels.Dot(g, direction);
             }
@@ -136,7 +140,7 @@ internal static class Lbfgs
                 yHistory.Add(y);
                 rhoHistory.Add(1.0 / sy);
             }
-            converged = MaxAbs(g) <= gradientTolerance || decrease <= 1e-12 * Math.Max(1.0, Math.Abs(f));
+            converged = MaxAbs(g) <= gradientTolerance || decrease <= RelativeDecreaseTolerance * Math.Max(1.0, Math.Abs(f));
         }
         return new LbfgsResult(x, f, iteration, evaluations, converged);
     }

@@ -8,73 +8,21 @@ namespace Levain.Tuning.Modeling;
 /// <summary>Model fitting, fantasies for outstanding suggestions, candidate generation and the per-candidate terms.</summary>
 internal sealed partial class BayesianProposer
 {
-    private BayesianProposer(
-        SearchSpace space,
-        CarbsOptions options,
-        IReadOnlyList<Observation> observations,
-        List<Observation> successes,
-        List<ObservationGroup> front,
-        IReadOnlyList<double[]> outstandingInBasic,
-        Dictionary<string, double[]> hyperparameters,
-        Xoshiro256StarStar rng,
-        Action<string> log)
+    private BayesianProposer(SearchSpace space, CarbsOptions options, SurrogateModels models, IReadOnlyList<double[]> outstandingInBasic, Xoshiro256StarStar rng, Action<string> log)
     {
         _space = space;
         _options = options;
         _rng = rng;
         _log = log;
-        _front = front;
+        _front = models.Front;
         _modelCenter = space.CenterInBasic;
-        var isMaximizing = options.Direction == Direction.Maximize;
-        var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], isMaximizing);
-        _costTransform = new CostTransform([.. successes.Select(o => o.Cost)]);
-        if (_costTransform.HasNonPositiveCosts)
-        {
-            log($"Some successful observations report zero cost; their cost is floored at {_costTransform.Floor:G4} for the log-cost model.");
-        }
-        if (_costTransform.IsDegenerate && successes.Count > 1)
-        {
-            log("All successful observations have the same cost; the cost model is flat and the Pareto set has one point.");
-        }
-        if (successes.Select(o => o.Output).Distinct().Count() == 1 && successes.Count > 1)
-        {
-            log("All successful outputs are equal; the output model is flat and suggestions follow the prior and exploration.");
-        }
-        var successInputs = successes.Select(o => ToModelInput(space.ToBasic(o.Parameters))).ToList();
-        var outputTargets = successes.Select(o => outputTransform.Transform(o.Output)).ToList();
-        var costTargets = successes.Select(o => _costTransform.Transform(o.Cost)).ToList();
-        var radius = options.SearchRadius;
-        var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, radius);
-        var jobs = new List<ModelFitJob>
-        {
-            NewJob("output", family, successInputs, outputTargets, hyperparameters),
-            NewJob("cost", family, successInputs, costTargets, hyperparameters),
-        };
-        var failureCount = observations.Count - successes.Count;
-        if (failureCount > 0)
-        {
-            var allInputs = observations.Select(o => ToModelInput(space.ToBasic(o.Parameters))).ToList();
-            var labels = observations.Select(o => o.IsFailure ? -1.0 : 1.0).ToList();
-            jobs.Add(NewJob("success", family, allInputs, labels, hyperparameters));
-        }
-        var frontCosts = front.Select(g => _costTransform.Transform(g.Cost)).ToArray();
-        _frontCostMin = frontCosts.Min();
-        _frontCostMax = frontCosts.Max();
-        var curveJob = NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], hyperparameters);
-        jobs.Add(curveJob);
-        Parallel.ForEach(jobs, job => job.Run());
-        foreach (var job in jobs)
-        {
-            if (job.Problem is { } problem)
-            {
-                log(problem);
-            }
-            hyperparameters[job.Name] = job.Parameters;
-        }
-        var outputModel = jobs[0].Model ?? throw new InvalidOperationException("The output model could not be factorised even with maximal jitter.");
-        var costModel = jobs[1].Model ?? throw new InvalidOperationException("The cost model could not be factorised even with maximal jitter.");
-        var successModel = failureCount > 0 ? jobs[2].Model : null;
-        _curve = curveJob.Model ?? throw new InvalidOperationException("The Pareto-curve model could not be factorised even with maximal jitter.");
+        _costTransform = models.CostTransform;
+        _curve = models.Curve;
+        _frontCostMin = models.FrontCostMin;
+        _frontCostMax = models.FrontCostMax;
+        var outputModel = models.Output;
+        var costModel = models.Cost;
+        var successModel = models.Success;
 
         AddOutstandingFantasies(outputModel, outstandingInBasic);
 
@@ -119,39 +67,17 @@ internal sealed partial class BayesianProposer
     }
 
     /// <summary>Continuous coordinates centred on the search center (so the linear kernel is relative to it); categorical indices kept.</summary>
-    private double[] ToModelInput(double[] xInBasic)
+    internal static double[] CenterContinuous(SearchSpace space, double[] centerInBasic, double[] xInBasic)
     {
         var x = (double[])xInBasic.Clone();
-        for (var j = 0; j < _space.ContinuousDimension; j++)
+        for (var j = 0; j < space.ContinuousDimension; j++)
         {
-            x[j] -= _modelCenter[j];
+            x[j] -= centerInBasic[j];
         }
         return x;
     }
 
-    private ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, Dictionary<string, double[]> hyperparameters)
-    {
-        var warm = hyperparameters.TryGetValue(name, out var previous) && previous.Length == family.ParameterCount ? previous : null;
-        return new ModelFitJob(name, family, inputs, targets, ChooseSubset(inputs.Count), warm, warm is null ? ColdIterations : WarmIterations);
-    }
-
-    /// <summary>All indices, or a uniformly random subset of <see cref="MaxFitPoints"/> (partial Fisher–Yates, sorted).</summary>
-    private int[] ChooseSubset(int count)
-    {
-        var indices = Enumerable.Range(0, count).ToArray();
-        if (count <= MaxFitPoints)
-        {
-            return indices;
-        }
-        for (var i = 0; i < MaxFitPoints; i++)
-        {
-            var j = i + _rng.NextInt(count - i);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
-        var subset = indices[..MaxFitPoints];
-        Array.Sort(subset);
-        return subset;
-    }
+    private double[] ToModelInput(double[] xInBasic) => CenterContinuous(_space, _modelCenter, xInBasic);
 
     /// <summary>Outstanding suggestions enter the output model as sequential fantasies (Thompson draws or posterior means).</summary>
     private void AddOutstandingFantasies(GaussianProcess outputModel, IReadOnlyList<double[]> outstandingInBasic)

@@ -58,7 +58,10 @@ internal sealed partial class BayesianProposer
             log("Bayesian phase needs at least one successful observation; falling back to centered random sampling.");
             return null;
         }
-        return new BayesianProposer(space, options, observations, successes, front, outstandingInBasic, hyperparameters, rng, log);
+        var center = space.CenterInBasic;
+        double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
+        var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, hyperparameters, rng, log);
+        return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log);
     }
 
     /// <summary>Candidates scored (for tests and diagnostics).</summary>

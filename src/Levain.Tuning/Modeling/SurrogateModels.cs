@@ -1,0 +1,109 @@
+using Levain.Tuning.GaussianProcesses;
+using Levain.Tuning.Pareto;
+using Levain.Tuning.Randomness;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning.Modeling;
+
+/// <summary>
+/// The four GPs of CARBS.md A5 fitted for one suggest call — output (transformed outputs of successes), cost
+/// (transformed log costs of successes), success (±1 labels of all observations, only when both kinds exist) and the
+/// one-dimensional Pareto curve — with the transforms and the Pareto front they were built from.
+/// </summary>
+internal sealed record SurrogateModels(
+    List<ObservationGroup> Front,
+    CostTransform CostTransform,
+    GaussianProcess Output,
+    GaussianProcess Cost,
+    GaussianProcess? Success,
+    GaussianProcess Curve,
+    double FrontCostMin,
+    double FrontCostMax)
+{
+    /// <summary>
+    /// Fits all models (hyperparameters on a random subset of at most <see cref="BayesianProposer.MaxFitPoints"/>
+    /// points, warm-started from <paramref name="hyperparameters"/>, which is updated; jobs run in parallel). Returns
+    /// null, with a log line, if a model cannot be factorised even with maximal jitter.
+    /// </summary>
+    public static SurrogateModels? TryFit(
+        SearchSpace space,
+        CarbsOptions options,
+        IReadOnlyList<Observation> observations,
+        List<Observation> successes,
+        List<ObservationGroup> front,
+        Func<double[], double[]> toModelInput,
+        Dictionary<string, double[]> hyperparameters,
+        Xoshiro256StarStar rng,
+        Action<string> log)
+    {
+        var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
+        var costTransform = new CostTransform([.. successes.Select(o => o.Cost)]);
+        if (costTransform.HasNonPositiveCosts)
+        {
+            log($"Some successful observations report zero cost; their cost is floored at {costTransform.Floor:G4} for the log-cost model.");
+        }
+        if (costTransform.IsDegenerate && successes.Count > 1)
+        {
+            log("All successful observations have the same cost; the cost model is flat and the Pareto set has one point.");
+        }
+        if (successes.Count > 1 && successes.Select(o => o.Output).Distinct().Count() == 1)
+        {
+            log("All successful outputs are equal; the output model is flat and suggestions follow the prior and exploration.");
+        }
+        var successInputs = successes.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
+        var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
+        var jobs = new List<ModelFitJob>
+        {
+            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], hyperparameters, rng),
+            NewJob("cost", family, successInputs, [.. successes.Select(o => costTransform.Transform(o.Cost))], hyperparameters, rng),
+        };
+        var hasFailures = observations.Count > successes.Count;
+        if (hasFailures)
+        {
+            var allInputs = observations.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
+            jobs.Add(NewJob("success", family, allInputs, [.. observations.Select(o => o.IsFailure ? -1.0 : 1.0)], hyperparameters, rng));
+        }
+        var frontCosts = front.Select(g => costTransform.Transform(g.Cost)).ToArray();
+        jobs.Add(NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], hyperparameters, rng));
+        Parallel.ForEach(jobs, job => job.Run());
+        foreach (var job in jobs)
+        {
+            if (job.Problem is { } problem)
+            {
+                log(problem);
+            }
+            if (job.Model is null)
+            {
+                log($"The {job.Name} model could not be built; this suggestion falls back to centered random sampling.");
+                return null;
+            }
+            hyperparameters[job.Name] = job.Parameters;
+        }
+        return new SurrogateModels(front, costTransform, jobs[0].Model!, jobs[1].Model!, hasFailures ? jobs[2].Model : null, jobs[^1].Model!, frontCosts.Min(), frontCosts.Max());
+    }
+
+    private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, Dictionary<string, double[]> hyperparameters, Xoshiro256StarStar rng)
+    {
+        var warm = hyperparameters.TryGetValue(name, out var previous) && previous.Length == family.ParameterCount ? previous : null;
+        var iterations = warm is null ? BayesianProposer.ColdIterations : BayesianProposer.WarmIterations;
+        return new ModelFitJob(name, family, inputs, targets, ChooseSubset(inputs.Count, rng), warm, iterations);
+    }
+
+    /// <summary>All indices, or a uniformly random subset of <see cref="BayesianProposer.MaxFitPoints"/> (partial Fisher–Yates, sorted).</summary>
+    private static int[] ChooseSubset(int count, Xoshiro256StarStar rng)
+    {
+        var indices = Enumerable.Range(0, count).ToArray();
+        if (count <= BayesianProposer.MaxFitPoints)
+        {
+            return indices;
+        }
+        for (var i = 0; i < BayesianProposer.MaxFitPoints; i++)
+        {
+            var j = i + rng.NextInt(count - i);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+        var subset = indices[..BayesianProposer.MaxFitPoints];
+        Array.Sort(subset);
+        return subset;
+    }
+}
