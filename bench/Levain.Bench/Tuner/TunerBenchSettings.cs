@@ -32,7 +32,7 @@ public sealed record TunerBenchSettings
     public static TunerBenchSettings Full { get; } = new()
     {
         Mode = "full",
-        SeedCount = 10,
+        SeedCount = 20,
         BudgetScale = 1.0,
         LatencyObservationCounts = [10, 100, 300, 1000],
         LatencyWarmCalls = 5,
@@ -41,7 +41,7 @@ public sealed record TunerBenchSettings
     public static TunerBenchSettings Quick { get; } = new()
     {
         Mode = "quick",
-        SeedCount = 3,
+        SeedCount = 5,
         BudgetScale = 0.5,
         LatencyObservationCounts = [10, 100, 300],
         LatencyWarmCalls = 3,

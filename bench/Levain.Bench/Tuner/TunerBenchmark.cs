@@ -104,9 +104,10 @@ public static class TunerBenchmark
         for (var b = 0; b < budgets.Count; b++)
         {
             var regrets = complete.Select(r => RegretBookkeeping.RegretAt(r.Trace, budgets[b], optimum)).ToArray();
+            var bestCosts = complete.Select(r => RegretBookkeeping.BestWithin(r.Trace, budgets[b])?.Cost ?? double.PositiveInfinity).ToArray();
             var summary = Quantiles.Summarize(regrets);
             budgetRegrets.Add(new BudgetRegrets(fractions[b], budgets[b], Finite(summary.Median), Finite(summary.Q1), Finite(summary.Q3),
-                [.. regrets.Select(Finite)]));
+                [.. regrets.Select(Finite)], Finite(Quantiles.Of(bestCosts, 0.5)), [.. bestCosts.Select(Finite)]));
         }
         var errors = runs.Where(r => r.Error is not null).Select(r => $"seed {r.Seed}: {r.Error}")
             .Concat(runs.Where(r => r.HitEvaluationCap).Select(r => $"seed {r.Seed}: stopped at the evaluation cap ({r.Trace.Count}) before the budget"))

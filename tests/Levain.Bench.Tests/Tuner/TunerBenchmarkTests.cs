@@ -42,6 +42,7 @@ public sealed class TunerBenchmarkTests
         Assert.Equal(3, problem.Methods[1].Budgets[0].Regrets.Count);
         Assert.All(problem.Methods[1].Evaluations, n => Assert.Equal(300, n));
         Assert.Equal([10, 20], report.SuggestLatency.Select(p => p.Observations));
+        Assert.All(problem.Methods[1].Budgets, b => Assert.Equal(0.1, b.MedianBestPointCost!.Value, 1e-12));
     }
 
     [Fact]

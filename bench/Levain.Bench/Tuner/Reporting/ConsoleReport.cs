@@ -15,14 +15,17 @@ public static class ConsoleReport
         foreach (var problem in report.Problems)
         {
             text.AppendLine(Invariant($"{problem.Problem}: {problem.Description}; optimum {problem.Optimum:G6}; total budget {problem.TotalBudget:G4}"));
+            text.AppendLine("(best-point cost: median cost of the point each method would answer with at 100 %; on the fidelity problems it shows the fidelity)");
             var headers = new List<string> { "method", "evals (median)" };
             headers.AddRange(report.BudgetFractions.Select(f => Invariant($"{f * 100:G3} % = {f * problem.TotalBudget:G4}")));
+            headers.Add("best-point cost");
             headers.Add("method s");
             var table = new TextTable([.. headers]);
             foreach (var method in problem.Methods)
             {
                 var cells = new List<string> { method.Method, method.Evaluations.Count == 0 ? "-" : Invariant($"{Median(method.Evaluations):G4}") };
                 cells.AddRange(method.Budgets.Select(b => Invariant($"{Format(b.Median)} [{Format(b.Q1)}, {Format(b.Q3)}]")));
+                cells.Add(method.Budgets.Count == 0 ? "-" : Format(method.Budgets[^1].MedianBestPointCost));
                 cells.Add(Invariant($"{method.MethodSeconds:F1}"));
                 table.AddRow([.. cells]);
             }

@@ -10,12 +10,15 @@ public static class RegretBookkeeping
     // Cumulative sums of costs are compared with a relative slack so that a budget equal to the sum counts.
     private const double RelativeSlack = 1e-12;
 
-    public static double RegretAt(IReadOnlyList<TraceEntry> trace, double budget, double optimum)
+    public static double RegretAt(IReadOnlyList<TraceEntry> trace, double budget, double optimum) =>
+        BestWithin(trace, budget) is { } best ? best.NoiseFreeValue - optimum : double.PositiveInfinity;
+
+    /// <summary>The evaluation with the best observed value among those completed within the budget (earliest on ties).</summary>
+    public static TraceEntry? BestWithin(IReadOnlyList<TraceEntry> trace, double budget)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var spent = 0.0;
-        var bestObserved = double.PositiveInfinity;
-        var bestNoiseFree = double.NaN;
+        TraceEntry? best = null;
         foreach (var entry in trace)
         {
             spent += entry.Cost;
@@ -23,13 +26,12 @@ public static class RegretBookkeeping
             {
                 break;
             }
-            if (entry.ObservedValue < bestObserved)
+            if (best is null || entry.ObservedValue < best.Value.ObservedValue)
             {
-                bestObserved = entry.ObservedValue;
-                bestNoiseFree = entry.NoiseFreeValue;
+                best = entry;
             }
         }
-        return double.IsNaN(bestNoiseFree) ? double.PositiveInfinity : bestNoiseFree - optimum;
+        return best;
     }
 
     public static double[] RegretsAt(IReadOnlyList<TraceEntry> trace, IReadOnlyList<double> budgets, double optimum)

@@ -40,6 +40,14 @@ public sealed class RegretBookkeepingTests
     }
 
     [Fact]
+    public void BestWithin_HandMadeTrace_IsTheEntryWhoseCostIsReported()
+    {
+        Assert.Null(RegretBookkeeping.BestWithin(Trace, 1.0));
+        Assert.Equal(Trace[1], RegretBookkeeping.BestWithin(Trace, 9.0));
+        Assert.Equal(Trace[3], RegretBookkeeping.BestWithin(Trace, 10.0));
+    }
+
+    [Fact]
     public void RegretsAt_QuarterHalfFull_MatchesSingleBudgets()
     {
         var regrets = RegretBookkeeping.RegretsAt(Trace, [3.0, 6.0, 12.0], optimum: 1.0);
