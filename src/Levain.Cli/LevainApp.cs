@@ -13,7 +13,10 @@ public static class LevainApp
             "Exit codes: 0 success, 1 failure or warning, 2 bad input (or critical health), 3 unknown health.");
         // One line per command group; keep this list sorted.
         root.Subcommands.Add(Commands.Health.HealthCommands.Create());
+        root.Subcommands.Add(StudyCommands.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 

@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Cli.Plots;
+using Levain.Cli.Rendering;
+using Levain.Runner.Reports;
+using Levain.Runner.StudyFiles;
+using Levain.Studies;
+using Spectre.Console;
+
+namespace Levain.Cli.Commands;
+
+/// <summary><c>levain study list | show | export | plot</c>: look at stored studies.</summary>
+public static class StudyCommands
+{
+    private const string TargetHelp = "A study file (YAML), or a storage location (sqlite:path.db, postgres://user@host:5432/db).";
+    private const string ExitCodes = "\n\nExit codes: 0 success, 1 storage error, 2 bad input or no such study.";
+
+    public static Command Create()
+    {
+        var study = new Command("study", "Inspect stored studies: list them, show the Pareto front and scaling laws, export trials, plot." + ExitCodes);
+        study.Subcommands.Add(List());
+        study.Subcommands.Add(Show());
+        study.Subcommands.Add(Export());
+        study.Subcommands.Add(Plot());
+        return study;
+    }
+
+    private static Command List()
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("list", "List the studies in a storage with their trial counts and best result." + ExitCodes) { target, json };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, null, needStudy: false, async (store, _, _) =>
+        {
+            var studies = await store.ListStudiesAsync(ct).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(studies, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+                return 0;
+            }
+            var table = new Table();
+            foreach (var c in new[] { "study", "created", "succeeded", "failed", "running", "abandoned", "best" }) table.AddColumn(c);
+            foreach (var s in studies)
+            {
+                table.AddRow(Markup.Escape(s.Name), s.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Count(s.Succeeded), Count(s.Failed),
+                    Count(s.Running), Count(s.Abandoned), StudyReportRenderer.Num(s.BestOutput));
+            }
+            CliConsole.Create().Write(table);
+            return 0;
+        }, ct).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp };
+        var name = new Option<string?>("--name") { Description = "The study to show (default: the study file's, or the only one in the storage)." };
+        var targetCost = new Option<double?>("--target-cost") { Description = "Extrapolate scaling laws to this cost (default: 10× the most expensive Pareto point)." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("show", "Show a study: the Pareto table (cost, metric, parameters), the best result at each cost, and scaling-law fits with 90% intervals." + ExitCodes)
+        {
+            target, name, targetCost, json,
+        };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
+        {
+            if (parse.GetValue(targetCost) is double t && (!double.IsFinite(t) || t <= 0)) return CliConsole.Fail("--target-cost must be a positive number", 2);
+            var report = await StudyReportBuilder.BuildAsync(store, studyName!, parse.GetValue(targetCost), ct).ConfigureAwait(false);
+            if (report is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+            if (parse.GetValue(json)) Console.Out.WriteLine(StudyReportRenderer.ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else StudyReportRenderer.Render(CliConsole.Create(), report);
+            return 0;
+        }, ct).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp };
+        var name = new Option<string?>("--name") { Description = "The study to export (default: the study file's, or the only one in the storage)." };
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout." };
+        var command = new Command("export", "Export every trial (state, metric, cost, parameters, result, failure reason) as CSV or JSON." + ExitCodes)
+        {
+            target, name, format, output,
+        };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
+        {
+            var record = await store.FindStudyAsync(studyName!, ct).ConfigureAwait(false);
+            if (record is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+            var trials = await store.GetTrialsAsync(studyName!, ct).ConfigureAwait(false);
+            var text = parse.GetValue(format) == "json" ? StudyExport.ToJson(record, trials) + "\n" : StudyExport.ToCsv(record, trials);
+            if (parse.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, text, ct).ConfigureAwait(false);
+                Console.Error.WriteLine($"wrote {trials.Count} trials to {path}");
+            }
+            else
+            {
+                Console.Out.Write(text);
+            }
+            return 0;
+        }, ct).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Plot()
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp };
+        var name = new Option<string?>("--name") { Description = "The study to plot (default: the study file's, or the only one in the storage)." };
+        var output = new Option<string?>("--output-dir", "-o") { Description = "Directory for the PNG files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
+        var targetCost = new Option<double?>("--target-cost") { Description = "Extrapolate the fitted laws to this cost." };
+        var json = new Option<bool>("--json") { Description = "Print the written file paths as JSON." };
+        var command = new Command("plot", "Write PNG plots: the Pareto front over all observations, each parameter against cost along the front with its fitted law, and best-so-far against cumulative cost." + ExitCodes)
+        {
+            target, name, output, targetCost, json,
+        };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
+        {
+            var report = await StudyReportBuilder.BuildAsync(store, studyName!, parse.GetValue(targetCost), ct).ConfigureAwait(false);
+            if (report is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+            var directory = parse.GetValue(output)
+                ?? (resolved.Definition is { } d && d.Name == studyName ? Path.Combine(d.LogDirectory, "plots") : Path.Combine("levain-plots", studyName!));
+            var files = StudyPlots.WriteAll(report, directory);
+            if (parse.GetValue(json)) Console.Out.WriteLine(new JsonArray(files.Select(f => (JsonNode)Path.GetFullPath(f)).ToArray()).ToJsonString());
+            else if (files.Count == 0) Console.Out.WriteLine("nothing to plot yet: no trial has succeeded");
+            else foreach (var f in files) Console.Out.WriteLine($"wrote {f}");
+            return 0;
+        }, ct).ConfigureAwait(false));
+        return command;
+    }
+
+    /// <summary>Resolves the target, opens its store, picks the study; bad input → exit 2, storage errors → exit 1.</summary>
+    private static async Task<int> WithStoreAsync(string argument, string? name, bool needStudy, Func<IStudyStore, string?, StudyTarget, Task<int>> body, CancellationToken ct)
+    {
+        StudyTarget target;
+        try
+        {
+            target = StudyTarget.Resolve(argument, name);
+        }
+        catch (StudyFileException e)
+        {
+            return CliConsole.Fail(e.Message, 2);
+        }
+        catch (FormatException e)
+        {
+            return CliConsole.Fail($"{argument}: {e.Message}", 2);
+        }
+        if (target.MissingStorage() is { } missing) return CliConsole.Fail(missing, 2);
+        try
+        {
+            await using var store = target.Open();
+            string? studyName = null;
+            if (needStudy)
+            {
+                var (picked, error) = await target.PickStudyAsync(store, ct).ConfigureAwait(false);
+                if (picked is null) return CliConsole.Fail(error!, 2);
+                studyName = picked;
+            }
+            return await body(store, studyName, target).ConfigureAwait(false);
+        }
+        catch (StudyStoreException e)
+        {
+            return CliConsole.Fail($"storage {target.Storage}: {e.Message}", 1);
+        }
+    }
+
+    private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Levain.Cli.Rendering;
+using Levain.Runner.Tune;
+
+namespace Levain.Cli.Commands;
+
+/// <summary><c>levain tune study.yaml</c>: creates or resumes a study and runs trials until its budget is spent.</summary>
+public static class TuneCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("study") { Description = "The study file (YAML). See examples/ and the README." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per event (and a final summary) instead of status lines." };
+        var workers = new Option<int?>("--workers") { Description = "Run this many trials at once (overrides the study's workers)." };
+        var verbose = new Option<bool>("--verbose") { Description = "Also show the tuner's log lines." };
+        var command = new Command("tune",
+            "Tune a training program: run the study's command with suggested parameters until the budget is spent. " +
+            "Resumes the study if its storage already holds it. Ctrl-C stops gracefully (running trials finish); a second Ctrl-C kills them.\n\n" +
+            "Exit codes: 0 finished or stopped, 1 killed or storage error, 2 bad study file.")
+        {
+            file, json, workers, verbose,
+        };
+        command.SetAction(parse =>
+        {
+            var study = TuneConsole.Load(parse.GetValue(file)!, out var exit);
+            if (study is null) return exit;
+            var n = parse.GetValue(workers);
+            if (n is < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            return TuneConsole.Run(study, parse.GetValue(json), parse.GetValue(verbose), new TuneSessionOptions { Workers = n });
+        });
+        return command;
+    }
+}

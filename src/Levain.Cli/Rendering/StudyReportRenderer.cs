@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Runner.Reports;
+using Levain.Studies.Trials;
+using Spectre.Console;
+
+namespace Levain.Cli.Rendering;
+
+/// <summary>
+/// Renders a <see cref="StudyReport"/> as tables (summary, Pareto front, best result under each cost, scaling laws
+/// with intervals) or as JSON. Callable from any command (e.g. <c>levain demo</c> after its study).
+/// </summary>
+public static class StudyReportRenderer
+{
+    public static void Render(IAnsiConsole console, StudyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        var spec = report.Study.Spec;
+        int Count(TrialState s) => report.Trials.Count(t => t.State == s);
+        console.MarkupLine($"[bold]study {Markup.Escape(report.Study.Name)}[/]: {spec.Direction.ToString().ToLowerInvariant()} {Markup.Escape(spec.Metric)}, cost = {Markup.Escape(spec.CostSource)}");
+        console.MarkupLine($"trials: {Count(TrialState.Succeeded)} succeeded, {Count(TrialState.Failed)} failed, {Count(TrialState.Running)} running, " +
+            $"{Count(TrialState.Suggested)} waiting for retry, {Count(TrialState.Abandoned)} abandoned");
+        if (report.Best is { } best)
+        {
+            console.MarkupLine($"best: {Markup.Escape(spec.Metric)} {Num(best.Output)} at cost {Num(best.Cost)} (trial {best.Number}) — {Markup.Escape(Params(best.Parameters))}");
+        }
+
+        var names = spec.Parameters.Select(p => p.Name).ToList();
+        var pareto = new Table { Title = new TableTitle("Pareto front (cost vs metric, over all observations)") };
+        pareto.AddColumn(new TableColumn("cost").RightAligned());
+        pareto.AddColumn(new TableColumn(Markup.Escape(spec.Metric)).RightAligned());
+        pareto.AddColumn(new TableColumn("n").RightAligned());
+        foreach (var n in names) pareto.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
+        foreach (var p in report.Front.Points)
+        {
+            var cells = new List<string> { Num(p.Cost), Num(p.Output), p.Count.ToString(CultureInfo.InvariantCulture) };
+            cells.AddRange(names.Select(n => Markup.Escape(p.Parameters.TryGetValue(n, out var v) ? Value(v) : "")));
+            pareto.AddRow(cells.ToArray());
+        }
+        console.Write(pareto);
+
+        var atCost = new Table { Title = new TableTitle("Best result at each cost") };
+        atCost.AddColumn(new TableColumn("cost ≤").RightAligned());
+        atCost.AddColumn(new TableColumn(Markup.Escape(spec.Metric)).RightAligned());
+        atCost.AddColumn(new TableColumn("trial").RightAligned());
+        atCost.AddColumn(new TableColumn("its cost").RightAligned());
+        foreach (var row in report.BestAtCost)
+        {
+            atCost.AddRow(Num(row.CostLimit), Num(row.Output), row.Trial.ToString(CultureInfo.InvariantCulture), Num(row.Cost));
+        }
+        console.Write(atCost);
+
+        if (report.Laws is null)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(report.LawsUnavailableReason ?? "no scaling laws")}[/]");
+            return;
+        }
+        var laws = new Table { Title = new TableTitle($"Scaling laws along the front (basic value = a + b·ln cost), extrapolated to cost {Num(report.TargetCost)} with 90% intervals") };
+        foreach (var c in new[] { "parameter", "b (slope)", "a", "residual sd", "points", "at target", "interval" }) laws.AddColumn(c);
+        foreach (var law in report.Laws.Parameters)
+        {
+            laws.AddRow(Markup.Escape(law.Name), Num(law.Slope), Num(law.Intercept), Num(law.ResidualStdDev), law.PointCount.ToString(CultureInfo.InvariantCulture),
+                Num(law.PredictedValueInParam), Markup.Escape(Interval(law.LowerInParam, law.UpperInParam)));
+        }
+        if (report.Laws.Front is { } front)
+        {
+            laws.AddRow($"[bold]{Markup.Escape(spec.Metric)} (front)[/]", Num(front.Slope), Num(front.Intercept), Num(front.ResidualStdDev),
+                front.PointCount.ToString(CultureInfo.InvariantCulture), Num(front.PredictedOutput), Markup.Escape(Interval(front.Lower, front.Upper)));
+        }
+        console.Write(laws);
+    }
+
+    public static JsonObject ToJson(StudyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var spec = report.Study.Spec;
+        return new JsonObject
+        {
+            ["study"] = report.Study.Name,
+            ["direction"] = spec.Direction.ToString().ToLowerInvariant(),
+            ["metric"] = spec.Metric,
+            ["cost"] = spec.CostSource,
+            ["trials"] = new JsonObject(Enum.GetValues<TrialState>().Select(s =>
+                KeyValuePair.Create(s.ToString().ToLowerInvariant(), (JsonNode?)report.Trials.Count(t => t.State == s)))),
+            ["best"] = report.Best is { } b ? new JsonObject
+            {
+                ["trial"] = b.Number,
+                ["output"] = b.Output,
+                ["cost"] = b.Cost,
+                ["parameters"] = ParamsJson(b.Parameters),
+            } : null,
+            ["pareto"] = new JsonArray(report.Front.Points.Select(p => (JsonNode)new JsonObject
+            {
+                ["cost"] = p.Cost,
+                ["output"] = p.Output,
+                ["count"] = p.Count,
+                ["parameters"] = ParamsJson(p.Parameters),
+            }).ToArray()),
+            ["pareto_area"] = Finite(report.Front.Area),
+            ["best_at_cost"] = new JsonArray(report.BestAtCost.Select(r => (JsonNode)new JsonObject
+            {
+                ["cost_limit"] = r.CostLimit, ["trial"] = r.Trial, ["cost"] = r.Cost, ["output"] = r.Output,
+            }).ToArray()),
+            ["target_cost"] = report.TargetCost,
+            ["scaling_laws"] = report.Laws is null ? null : JsonSerializer.SerializeToNode(report.Laws, LawJson),
+            ["scaling_laws_unavailable"] = report.LawsUnavailableReason,
+            ["best_so_far"] = new JsonArray(report.BestSoFar.Select(p => (JsonNode)new JsonObject
+            {
+                ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
+            }).ToArray()),
+        };
+    }
+
+    private static readonly JsonSerializerOptions LawJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static JsonObject ParamsJson(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
+        new(parameters.Select(p => KeyValuePair.Create(p.Key, JsonSerializer.SerializeToNode(p.Value))));
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    private static string Params(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
+        string.Join(" ", parameters.Select(p => $"{p.Key}={Value(p.Value)}"));
+
+    private static string Value(Levain.Tuning.Spaces.ParamValue v) =>
+        v.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Num(v.Number) : v.ToString();
+
+    private static string Interval(double? lower, double? upper) => lower is null || upper is null ? "-" : $"[{Num(lower)}, {Num(upper)}]";
+
+    internal static string Num(double? value) => NumberText.Format(value);
+}

@@ -1,0 +1,168 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Levain.Runner.Definition;
+using Levain.Runner.StudyFiles;
+using Levain.Runner.Tune;
+using Levain.Studies;
+using Spectre.Console;
+
+namespace Levain.Cli.Rendering;
+
+/// <summary>
+/// Runs a tune session for <c>levain tune</c> and <c>levain worker</c>: first Ctrl-C (or SIGTERM) stops gracefully,
+/// the second kills running trials. Renders each event as one status line, or as JSON lines with --json.
+/// </summary>
+internal static class TuneConsole
+{
+    public static int Run(StudyDefinition study, bool json, bool verbose, TuneSessionOptions options)
+    {
+        using var stop = new CancellationTokenSource();
+        using var kill = new CancellationTokenSource();
+        var console = CliConsole.Create();
+        var gate = new object();
+        var presses = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Interlocked.Increment(ref presses) == 1)
+            {
+                lock (gate) Console.Error.WriteLine("levain: stopping — running trials will finish; press Ctrl-C again to kill them");
+                stop.Cancel();
+            }
+            else
+            {
+                lock (gate) Console.Error.WriteLine("levain: killing running trials");
+                kill.Cancel();
+            }
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        var lastProgressShown = new Dictionary<int, long>();
+        var progress = new SyncProgress<TuneProgress>(e =>
+        {
+            lock (gate)
+            {
+                if (json)
+                {
+                    Console.Out.WriteLine(EventJson(e).ToJsonString());
+                    return;
+                }
+                if (e.Kind == TuneEventKind.TunerLog && !verbose) return;
+                if (e.Kind == TuneEventKind.TrialProgress && e.TrialNumber is int n && !verbose)
+                {
+                    // Every progress line is stored; on screen, at most one per trial per two seconds.
+                    var now = Environment.TickCount64;
+                    if (lastProgressShown.TryGetValue(n, out var shown) && now - shown < 2000) return;
+                    lastProgressShown[n] = now;
+                }
+                console.MarkupLine(StatusMarkup(study, e));
+            }
+        });
+        TuneSummary summary;
+        try
+        {
+            // Synchronous on purpose: the action owns Ctrl-C handling (System.CommandLine's would end the process
+            // two seconds after the first press, before running trials could finish).
+            summary = TuneSession.RunAsync(study, progress, stop.Token, kill.Token, options).GetAwaiter().GetResult();
+        }
+        catch (StudyStoreException e)
+        {
+            return CliConsole.Fail($"storage {study.Storage}: {e.Message}", 1);
+        }
+        if (summary.IsInputError)
+        {
+            var where = study.SourcePath ?? study.Name;
+            return CliConsole.Fail($"{where}: {summary.Message}", 2);
+        }
+        lock (gate)
+        {
+            if (json) Console.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
+            else RenderSummary(console, study, summary);
+        }
+        return summary.Outcome == TuneOutcome.Killed ? 1 : 0;
+    }
+
+    /// <summary>Parses a study file for tune/worker; prints the one-line error and returns null when it is malformed.</summary>
+    public static StudyDefinition? Load(string path, out int exitCode)
+    {
+        try
+        {
+            exitCode = 0;
+            return StudyFileParser.Load(path);
+        }
+        catch (StudyFileException e)
+        {
+            exitCode = CliConsole.Fail(e.Message, 2);
+            return null;
+        }
+    }
+
+    private static string StatusMarkup(StudyDefinition study, TuneProgress e)
+    {
+        var s = e.Status;
+        var budget = s.TrialBudget is int n ? $"/{n}" : "";
+        var best = s.BestOutput is double b ? $"best {Num(b)} (#{s.BestTrial})" : "best -";
+        var eta = s.Eta is TimeSpan t ? $" · ETA {DurationText.Format(t)}" : "";
+        var status = $"done {s.Done}{budget} · running {s.Running} · failed {s.Failed} · {best} · {study.Cost} {Num(s.CostSpent)} · {DurationText.Format(s.Elapsed)}{eta}";
+        var color = e.Kind switch
+        {
+            TuneEventKind.TrialSucceeded => "green",
+            TuneEventKind.TrialFailed or TuneEventKind.LeaseLost => "red",
+            TuneEventKind.TrialRequeued or TuneEventKind.TrialAbandoned => "yellow",
+            TuneEventKind.TrialProgress or TuneEventKind.TunerLog => "grey",
+            _ => "default",
+        };
+        return $"[grey][[{Markup.Escape(status)}]][/] [{color}]{Markup.Escape(e.Message)}[/]";
+    }
+
+    private static void RenderSummary(IAnsiConsole console, StudyDefinition study, TuneSummary summary)
+    {
+        var s = summary.Status;
+        console.MarkupLine($"[bold]{Markup.Escape(summary.Message)}[/]: {s.Succeeded} succeeded, {s.Failed} failed, {s.Abandoned} abandoned, {study.Cost} spent {Num(s.CostSpent)}.");
+        var best = summary.Trials.FirstOrDefault(t => t.Number == s.BestTrial);
+        if (best is not null)
+        {
+            var parameters = string.Join(" ", best.Parameters.Select(p => $"{p.Key}={p.Value}"));
+            console.MarkupLine($"best {Markup.Escape(study.Metric)} {Num(best.Output ?? double.NaN)} at {Markup.Escape(study.Cost)} {Num(best.Cost ?? double.NaN)} (trial {best.Number}): {Markup.Escape(parameters)}");
+        }
+        var file = study.SourcePath ?? study.Storage;
+        console.MarkupLine($"report: [bold]levain study show {Markup.Escape(file)}[/] · plots: [bold]levain study plot {Markup.Escape(file)}[/] · logs: {Markup.Escape(study.LogDirectory)}");
+    }
+
+    private static JsonObject EventJson(TuneProgress e) => new()
+    {
+        ["event"] = e.Kind.ToString(),
+        ["message"] = e.Message,
+        ["trial"] = e.TrialNumber,
+        ["progress"] = e.ProgressJson is null ? null : JsonNode.Parse(e.ProgressJson),
+        ["status"] = StatusJson(e.Status),
+    };
+
+    private static JsonObject SummaryJson(StudyDefinition study, TuneSummary summary) => new()
+    {
+        ["event"] = "Summary",
+        ["outcome"] = summary.Outcome.ToString(),
+        ["message"] = summary.Message,
+        ["study"] = study.Name,
+        ["storage"] = study.Storage,
+        ["status"] = StatusJson(summary.Status),
+    };
+
+    private static JsonObject StatusJson(TuneStatus s) => new()
+    {
+        ["succeeded"] = s.Succeeded,
+        ["failed"] = s.Failed,
+        ["running"] = s.Running,
+        ["suggested"] = s.Suggested,
+        ["abandoned"] = s.Abandoned,
+        ["trial_budget"] = s.TrialBudget,
+        ["best_output"] = s.BestOutput is double b && double.IsFinite(b) ? b : null,
+        ["best_trial"] = s.BestTrial,
+        ["cost_spent"] = s.CostSpent,
+        ["elapsed_seconds"] = Math.Round(s.Elapsed.TotalSeconds, 3),
+        ["eta_seconds"] = s.Eta is TimeSpan t ? Math.Round(t.TotalSeconds, 1) : null,
+    };
+
+    internal static string Num(double value) => NumberText.Format(value);
+}
