@@ -1,0 +1,53 @@
+using Levain.Evals.Generators;
+using Levain.Evals.Items;
+using Levain.Evals.Tasks;
+
+namespace Levain.Evals.Tests.Generators;
+
+public sealed class CodeComprehensionGeneratorTests
+{
+    [Fact]
+    public void Generate_SameSeed_SameItemsWithDistinctChoicesAndProvenance()
+    {
+        var generator = GeneratorRegistry.Find("code")!;
+        var a = generator.Generate(generator.DefaultSeed, 6, new Dictionary<string, string>());
+        var b = generator.Generate(generator.DefaultSeed, 6, new Dictionary<string, string>());
+
+        Assert.Equal(a.Select(i => (i.Id, i.Context, string.Join('|', i.Choices))), b.Select(i => (i.Id, i.Context, string.Join('|', i.Choices))));
+        Assert.All(a, item =>
+        {
+            Assert.Equal(item.Choices.Count, item.Choices.Distinct().Count());
+            Assert.Equal(ItemFormat.Cloze, item.Format);
+            Assert.Equal(generator.Version, item.Provenance!.GeneratorVersion);
+            Assert.NotNull(item.Provenance.Seed);
+        });
+        Assert.Contains(a, i => i.Meta!["form"] == "eval");
+        Assert.Contains(a, i => i.Meta!["form"] == "cloze");
+    }
+
+    [Fact]
+    public void Generate_ClozeOnly_AsksOnlyCloze() =>
+        Assert.All(GeneratorRegistry.Find("code-cloze")!.Generate(1_000_000_000, 3, new Dictionary<string, string>()), i => Assert.Equal("cloze", i.Meta!["form"]));
+
+    [Fact]
+    public void Generate_UnknownParameter_IsBadInput()
+    {
+        var error = Assert.Throws<EvalInputException>(() => GeneratorRegistry.Find("code")!.Generate(1, 1, new Dictionary<string, string> { ["difficulty"] = "easy", ["dificulty"] = "hard" }));
+        Assert.Equal("parameters.dificulty", error.Field);
+    }
+
+    [Fact]
+    public void Load_GeneratorName_UsesHeldOutSeedAndCount()
+    {
+        var task = TaskLoader.Load("code-eval", 4);
+        Assert.Equal(4, task.Items.Count);
+        Assert.Equal(Levain.Synthetic.SeedRanges.HeldOut.Start, task.Manifest.Seed);
+    }
+
+    [Fact]
+    public void Load_UnknownTaskName_ListsGenerators()
+    {
+        var error = Assert.Throws<EvalInputException>(() => TaskLoader.Load("mmlu"));
+        Assert.Contains("code-cloze", error.Message, StringComparison.Ordinal);
+    }
+}
