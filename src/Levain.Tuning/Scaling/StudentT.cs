@@ -8,6 +8,12 @@ internal static class StudentT
 {
     public static double Cdf(double t, double degrees)
     {
+        if (t * t < degrees)
+        {
+            // Near the centre use I_{t²/(ν+t²)}(½, ν/2), which keeps full precision as t → 0.
+            var central = 0.5 * RegularizedIncompleteBeta(0.5, degrees / 2, t * t / (degrees + (t * t)));
+            return t >= 0 ? 0.5 + central : 0.5 - central;
+        }
         var x = degrees / (degrees + (t * t));
         var tail = 0.5 * RegularizedIncompleteBeta(degrees / 2, 0.5, x);
         return t >= 0 ? 1 - tail : tail;
