@@ -10,6 +10,7 @@ public static class GeneratorRegistry
         new CodeComprehensionGenerator("code", [CodeItemForm.EvalOutput, CodeItemForm.EvalVariable, CodeItemForm.Cloze], "code comprehension, eval and cloze forms mixed"),
         new CodeComprehensionGenerator("code-eval", [CodeItemForm.EvalOutput, CodeItemForm.EvalVariable], "code comprehension: what does the program print / what is x at the end"),
         new CodeComprehensionGenerator("code-cloze", [CodeItemForm.Cloze], "code comprehension: which value in the hole produces the output"),
+        new LongContextRetrievalGenerator(),
     ];
 
     public static IItemGenerator? Find(string name) =>

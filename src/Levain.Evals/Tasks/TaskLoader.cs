@@ -5,7 +5,7 @@ namespace Levain.Evals.Tasks;
 
 /// <summary>
 /// Turns what a user names into a task: a <c>.jsonl</c> items file (every manifest default), a <c>.yaml</c>,
-/// <c>.yml</c> or <c>.json</c> manifest, or a generator name (<c>code</c>, <c>code-eval</c>, <c>code-cloze</c>, …).
+/// <c>.yml</c> or <c>.json</c> manifest, or a generator name (<c>code</c>, <c>code-eval</c>, <c>code-cloze</c>, <c>long-context</c>).
 /// </summary>
 public static class TaskLoader
 {
