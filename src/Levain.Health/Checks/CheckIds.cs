@@ -6,8 +6,8 @@ public static class CheckIds
     public const string GpuInventory = "gpu.inventory";
     public const string GpuEccMode = "gpu.ecc-mode";
     public const string GpuEccErrors = "gpu.ecc-errors";
-    public const string GpuRetiredPages = "gpu.retired-pages";
-    public const string GpuRemappedRows = "gpu.remapped-rows";
+    /// <summary>Retired pages (before Ampere) or remapped rows (Ampere and later).</summary>
+    public const string GpuMemoryRepair = "gpu.memory-repair";
     public const string GpuClockEvents = "gpu.clock-events";
     public const string GpuPcieLink = "gpu.pcie-link";
     public const string GpuTemperature = "gpu.temperature";

@@ -36,7 +36,7 @@ public sealed class GpuCheck : IHealthCheck
         }
         results.AddRange(PerGpu(CheckIds.GpuEccMode, gpus, g => GpuStateRules.EccMode(g), "ECC enabled"));
         results.AddRange(PerGpu(CheckIds.GpuEccErrors, gpus, g => GpuStateRules.EccErrors(g, context.Profile), "no uncorrectable ECC errors"));
-        results.AddRange(PerGpu(CheckIds.GpuRetiredPages, gpus, g => GpuStateRules.MemoryRepair(g), "no pending page retirement or row remapping"));
+        results.AddRange(PerGpu(CheckIds.GpuMemoryRepair, gpus, g => GpuStateRules.MemoryRepair(g), "no pending page retirement or row remapping"));
         results.AddRange(PerGpu(CheckIds.GpuClockEvents, gpus, g => GpuStateRules.ClockEvents(g), "no hardware clock slowdown"));
         results.AddRange(PerGpu(CheckIds.GpuPcieLink, gpus, g => GpuStateRules.PcieLink(g, context.Profile), "PCIe links at full width"));
         results.AddRange(PerGpu(CheckIds.GpuTemperature, gpus, g => GpuStateRules.Temperature(g, context.Profile), "temperatures within limits"));

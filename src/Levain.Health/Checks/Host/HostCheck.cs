@@ -128,6 +128,7 @@ public sealed class HostCheck : IHealthCheck
         var missing = required.Where(alt => !alt.Split('|').Any(loaded.Contains)).ToList();
         return missing.Count == 0
             ? [CheckResult.Ok(CheckIds.HostModules, "node", $"required modules loaded ({string.Join(", ", required)})")]
-            : missing.Select(m => new CheckResult(CheckIds.HostModules, m.Split('|')[0], Severity.Critical, $"kernel module {m.Replace("|", " or ", StringComparison.Ordinal)} not loaded", [], Remediation.LoadModule)).ToList();
+            : missing.Select(m => new CheckResult(CheckIds.HostModules, m.Split('|')[0], Severity.Critical, $"kernel module {m.Replace("|", " or ", StringComparison.Ordinal)} not loaded",
+                [$"lsmod lists {loaded.Count} modules, none of: {m.Replace("|", ", ", StringComparison.Ordinal)}"], Remediation.LoadModule)).ToList();
     }
 }

@@ -14,8 +14,8 @@ public static partial class KernelEventExtractor
     [GeneratedRegex(@"(?<dev>nvidia-nvswitch\d+)?:?\s*SXid \((?:PCI:)?(?<pci>[0-9a-fA-F:.]+)\): (?<code>\d+), (?<fatal>Non-fatal|Fatal)", RegexOptions.IgnoreCase)]
     private static partial Regex Sxid();
 
-    // NVRM: GPU at PCI:0000:18:00: GPU-5e2c...: GPU has fallen off the bus.
-    [GeneratedRegex(@"NVRM: GPU at (?:PCI:)?(?<pci>[0-9a-fA-F:.]+).*fallen off the bus")]
+    // NVRM: GPU 0000:5d:00.0: GPU has fallen off the bus.   /   NVRM: GPU at PCI:0000:5d:00: GPU-...: GPU has fallen off the bus.
+    [GeneratedRegex(@"NVRM: GPU (?:at )?(?:PCI:)?(?<pci>[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(?:\.\d)?):.*fallen off the bus")]
     private static partial Regex FallenOffBus();
 
     // pcieport 0000:00:01.1: AER: Corrected error received: 0000:01:00.0
@@ -23,26 +23,27 @@ public static partial class KernelEventExtractor
     [GeneratedRegex(@"^(?:\S+ )?(?<dev>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d):? AER: (?<rest>.*)$")]
     private static partial Regex Aer();
 
-    [GeneratedRegex(@"received: (?<src>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d)")]
-    private static partial Regex AerSource();
-
     // mce: [Hardware Error]: CPU 12: Machine Check: 0 Bank 17: dc2040000000011b
     // EDAC MC0: 1 CE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0 ...
     [GeneratedRegex(@"(?:mce: \[Hardware Error\]|Machine Check Exception|EDAC (?<mc>MC\d+): \d+ (?<edac>CE|UE) )")]
     private static partial Regex MachineCheck();
 
+    // "Machine Check: 0 Bank 13: be00000000800090": IA32_MCi_STATUS, bit 61 = UC (uncorrected).
+    [GeneratedRegex(@"Bank \d+: (?<status>[0-9a-fA-F]{16})\b")]
+    private static partial Regex MachineCheckStatus();
+
     // blk_update_request: I/O error, dev nvme0n1, sector 1234 op 0x0:(READ) ...   /  I/O error, dev sda, sector ...
     // Buffer I/O error on dev nvme1n1p1, logical block 0, async page read
     // EXT4-fs error (device md0): ...   XFS (md0): metadata I/O error ...
-    [GeneratedRegex(@"(?:I/O error,? (?:on )?dev (?<dev>[\w\-]+)|EXT4-fs error \(device (?<ext4>[\w\-]+)\)|XFS \((?<xfs>[\w\-]+)\): .*I/O error)")]
+    [GeneratedRegex(@"(?:(?:I/O|critical medium|critical target) error,? (?:on )?dev (?<dev>[\w\-]+)|EXT4-fs error \(device (?<ext4>[\w\-]+)\)|XFS \((?<xfs>[\w\-]+)\): .*I/O error)")]
     private static partial Regex IoError();
 
     // mlx5_core 0000:5e:00.0: 63.008 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x8 link at 0000:5d:00.0 (capable of ...)
     [GeneratedRegex(@"(?<dev>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d): [\d.]+ Gb/s available PCIe bandwidth, limited by")]
     private static partial Regex NicBandwidth();
 
-    // ib0: lost carrier   /   mlx5_core 0000:5e:00.0 ibp94s0: Link down
-    [GeneratedRegex(@"(?<ifc>\b(?:ib|ibp|ibs|enp|ens|eth|bond)[\w.]*): (?:[Ll]ost carrier|Link down|Link is Down)")]
+    // ib0: lost carrier   /   eth0: Link is Down
+    [GeneratedRegex(@"(?<ifc>\b(?:ib|ibp|ibs|enp|ens|eth|bond)[\w.]*): (?:[Ll]ost carrier|Link is Down)")]
     private static partial Regex LostCarrier();
 
     public static IReadOnlyList<KernelEvent> Extract(IEnumerable<KernelLogLine> lines)
@@ -79,23 +80,23 @@ public static partial class KernelEventExtractor
         }
         if ((m = Aer().Match(msg)).Success)
         {
+            // Count the per-device "PCIe Bus Error: severity=..." line, which both the native and the firmware-first
+            // paths print once per error; the port's "error received" header and the detail lines are not counted again.
             var rest = m.Groups["rest"].Value;
-            var source = AerSource().Match(rest);
-            var subject = source.Success ? source.Groups["src"].Value : m.Groups["dev"].Value;
-            var uncorrected = rest.Contains("Uncorrected", StringComparison.OrdinalIgnoreCase) || rest.Contains("Fatal", StringComparison.Ordinal);
-            var corrected = rest.Contains("Corrected", StringComparison.Ordinal) || rest.Contains("severity=Corrected", StringComparison.Ordinal);
-            if (uncorrected || corrected)
+            if (!rest.StartsWith("PCIe Bus Error", StringComparison.Ordinal))
             {
-                return new KernelEvent(uncorrected ? KernelEventKind.PcieAerUncorrected : KernelEventKind.PcieAerCorrected, subject, null, uncorrected, line);
+                return null;
             }
-            return null; // AER detail lines ("[ 0] RxErr") belong to the header line already counted
+            var uncorrected = rest.Contains("severity=Uncorrected", StringComparison.OrdinalIgnoreCase) || rest.Contains("severity=Fatal", StringComparison.OrdinalIgnoreCase);
+            return new KernelEvent(uncorrected ? KernelEventKind.PcieAerUncorrected : KernelEventKind.PcieAerCorrected, m.Groups["dev"].Value, null, uncorrected, line);
         }
         if ((m = MachineCheck().Match(msg)).Success)
         {
             var uncorrected = m.Groups["edac"].Value == "UE"
                 || msg.Contains("Uncorrected", StringComparison.OrdinalIgnoreCase)
                 || msg.Contains("Fatal", StringComparison.OrdinalIgnoreCase)
-                || msg.Contains("Machine Check Exception", StringComparison.Ordinal);
+                || msg.Contains("Machine Check Exception", StringComparison.Ordinal)
+                || (MachineCheckStatus().Match(msg) is { Success: true } st && (ulong.Parse(st.Groups["status"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << 61)) != 0);
             var subject = m.Groups["mc"].Success ? m.Groups["mc"].Value : "cpu/memory";
             return new KernelEvent(uncorrected ? KernelEventKind.MachineCheckUncorrected : KernelEventKind.MachineCheckCorrected, subject, null, uncorrected, line);
         }
