@@ -84,9 +84,14 @@ internal static class Liveness
                     top = next;
                 }
 
-                Block(loop.Body, top, ref dead);
-                Reads(loop.Count, top);
-                return top;
+                var throughBody = Block(loop.Body, top, ref dead);
+                // A loop with a literal count ≥ 1 runs its body at least once, so what is live before it is what the
+                // first trip reads (b = 13 before a loop that always sets b = 11 is dead); otherwise the loop may be
+                // skipped and everything live after it stays live.
+                var before = loop.Count is IntLiteral { Value: >= 1 } ? throughBody : top;
+                before.Remove(loop.Variable);
+                Reads(loop.Count, before);
+                return before;
             default:
                 throw new ArgumentException($"Unknown statement type {statement.GetType().Name}.", nameof(statement));
         }

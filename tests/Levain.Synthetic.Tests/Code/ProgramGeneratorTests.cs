@@ -45,6 +45,7 @@ public sealed class ProgramGeneratorTests
                 .Where(token => long.TryParse(token, out _)).Select(long.Parse).ToList();
 
             Assert.True(result.IsSuccess, generated.Text);
+            Assert.False(Liveness.HasDeadStatement(generated.Program), generated.Text);
             Assert.InRange(result.OutputLines.Count, 1, options.MaxOutputLines);
             Assert.True(generated.Text.Length <= options.MaxProgramChars, generated.Text);
             Assert.All(result.FinalVariables, pair => Assert.True(
