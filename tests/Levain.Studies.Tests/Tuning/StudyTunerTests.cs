@@ -1,0 +1,79 @@
+using Levain.Studies.Trials;
+using Levain.Studies.Tuning;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Studies.Tests.Tuning;
+
+public sealed class StudyTunerTests
+{
+    private static readonly StudySpec Spec = new()
+    {
+        Name = "t",
+        Parameters = [ParameterSpec.Log("lr", 1e-3, 1e-6, 1), ParameterSpec.Log("steps", 100, 10, 10000, isInteger: true)],
+        Tuner = new CarbsOptions { Seed = 3, NumRandomSamples = 3 },
+    };
+
+    private static TrialRecord Trial(int number, TrialState state, double? output = null, string? sid = null) => new()
+    {
+        Study = "t",
+        Number = number,
+        SuggestionId = sid ?? $"old{number}",
+        State = state,
+        Parameters = new Dictionary<string, ParamValue> { ["lr"] = 1e-3 * number, ["steps"] = 100.0 * number },
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        FinishedAt = state is TrialState.Succeeded or TrialState.Failed ? DateTimeOffset.UnixEpoch.AddSeconds(number) : null,
+        Output = output,
+        Cost = state == TrialState.Succeeded ? 100.0 * number : null,
+    };
+
+    [Fact]
+    public void Restore_NoCheckpoint_RebuildsFromFinishedTrialsOnly()
+    {
+        var trials = new[]
+        {
+            Trial(1, TrialState.Succeeded, 2.0), Trial(2, TrialState.Failed), Trial(3, TrialState.Abandoned), Trial(4, TrialState.Running),
+        };
+        var restored = StudyTuner.Restore(Spec, null, trials);
+        Assert.True(restored.WasRebuilt);
+        Assert.Equal(2, restored.Tuner.Observations.Count);
+        Assert.True(restored.Tuner.Observations[1].IsFailure);
+        Assert.Equal([1, 2], restored.ObservedTrials.Order());
+    }
+
+    [Fact]
+    public void Restore_FromCheckpoint_ObservesOnlyNewTrialsAndForgetsAbandonedSuggestions()
+    {
+        var first = StudyTuner.Restore(Spec, null, [Trial(1, TrialState.Succeeded, 2.0)]);
+        var suggestion = first.Tuner.Suggest(1)[0];
+        var checkpoint = first.ToCheckpointJson();
+        var pending = Trial(2, TrialState.Running, sid: suggestion.Id);
+        var same = StudyTuner.Restore(Spec, checkpoint, [Trial(1, TrialState.Succeeded, 2.0), pending]);
+        Assert.False(same.WasRebuilt);
+        Assert.Single(same.Tuner.Observations);
+        Assert.Contains(same.Tuner.Outstanding, s => s.Id == suggestion.Id);
+
+        var abandoned = pending with { State = TrialState.Abandoned };
+        var later = StudyTuner.Restore(Spec, checkpoint, [Trial(1, TrialState.Succeeded, 2.0), abandoned, Trial(3, TrialState.Succeeded, 1.5)]);
+        Assert.Equal(2, later.Tuner.Observations.Count);
+        Assert.DoesNotContain(later.Tuner.Outstanding, s => s.Id == suggestion.Id);
+    }
+
+    [Fact]
+    public void Restore_CorruptCheckpoint_RebuildsInsteadOfThrowing()
+    {
+        var restored = StudyTuner.Restore(Spec, "{not json", [Trial(1, TrialState.Succeeded, 2.0)]);
+        Assert.True(restored.WasRebuilt);
+        Assert.Single(restored.Tuner.Observations);
+    }
+
+    [Fact]
+    public void Reconcile_CalledTwice_NeverObservesATrialTwice()
+    {
+        var trials = new[] { Trial(1, TrialState.Succeeded, 2.0), Trial(2, TrialState.Succeeded, 1.0) };
+        var restored = StudyTuner.Restore(Spec, null, trials);
+        restored.Reconcile(trials);
+        var again = StudyTuner.Restore(Spec, restored.ToCheckpointJson(), trials);
+        Assert.Equal(2, again.Tuner.Observations.Count);
+    }
+}
