@@ -1,0 +1,47 @@
+using Levain.Health.Parsing.Active;
+using Levain.Health.Tests.Support;
+
+namespace Levain.Health.Tests.Parsing.Active;
+
+public sealed class ActiveTestParsersTests
+{
+    [Fact]
+    public void ParseGpuBurn_Ok_LastThroughputAndNoErrors()
+    {
+        var gpus = ActiveTestParsers.ParseGpuBurn(Fixture.Text("active/gpu-burn-ok.txt")).Value!.Gpus;
+        Assert.Equal(2, gpus.Count);
+        Assert.All(gpus, g => Assert.True(g.IsOk));
+        Assert.Equal([47692.0, 47410.0], gpus.Select(g => g.Gflops!.Value));
+        Assert.All(gpus, g => Assert.Equal(0, g.Errors));
+    }
+
+    [Fact]
+    public void ParseGpuBurn_Faulty_VerdictAndErrors()
+    {
+        var g1 = ActiveTestParsers.ParseGpuBurn(Fixture.Text("active/gpu-burn-faulty.txt")).Value!.Gpus[1];
+        Assert.False(g1.IsOk);
+        Assert.Equal(2113, g1.Errors);
+    }
+
+    [Fact]
+    public void ParseGpuBurn_Incomplete_Failure() =>
+        Assert.False(ActiveTestParsers.ParseGpuBurn(Fixture.Text("active/gpu-burn-incomplete.txt")).IsSuccess);
+
+    [Fact]
+    public void ParseNcclTests_Ok_AverageAndLargestSize()
+    {
+        var r = ActiveTestParsers.ParseNcclTests(Fixture.Text("active/nccl-ok.txt")).Value!;
+        Assert.Equal(161.2171, r.AverageBusBandwidthGBps, 4);
+        Assert.Equal(8589934592L, r.LargestSizeBytes);
+        Assert.Equal(482.95, r.LargestSizeBusBandwidthGBps!.Value, 2);
+        Assert.Equal(0, r.WrongResults);
+        Assert.True(r.OutOfBoundsOk);
+    }
+
+    [Fact]
+    public void ParseNcclTests_WrongResults_Summed()
+    {
+        Assert.Equal(32, ActiveTestParsers.ParseNcclTests(Fixture.Text("active/nccl-wrong.txt")).Value!.WrongResults);
+        Assert.False(ActiveTestParsers.ParseNcclTests("# nThread 1 nGpus 8\n#  Rank  0 Group  0\n").IsSuccess);
+    }
+}

@@ -1,0 +1,92 @@
+using Levain.Health.Parsing.Kernel;
+using Levain.Health.Tests.Support;
+
+namespace Levain.Health.Tests.Parsing.Kernel;
+
+public sealed class KernelEventExtractorTests
+{
+    private static IReadOnlyList<KernelEvent> Events(string fixture) =>
+        KernelEventExtractor.Extract(KernelLogParser.Parse(Fixture.Text(fixture)));
+
+    [Theory]
+    [InlineData("dmesg/healthy-iso.txt")]
+    [InlineData("dmesg/healthy-monotonic.txt")]
+    public void Extract_HealthyBoot_NoEvents(string fixture) => Assert.Empty(Events(fixture));
+
+    [Fact]
+    public void Extract_Xids_CodeAndGpuAddress()
+    {
+        var xids = Events("dmesg/xid-application.txt");
+        Assert.Equal([13, 13, 31], xids.Select(e => e.Code!.Value));
+        Assert.All(xids, e => Assert.Equal(KernelEventKind.Xid, e.Kind));
+        Assert.Equal("00000000:18:00.0", xids[0].Subject);
+        Assert.Equal("00000000:2A:00.0", xids[2].Subject);
+    }
+
+    [Fact]
+    public void Extract_FallenOffBus_BothXid79AndTheDriverLine()
+    {
+        var events = Events("dmesg/xid-hardware.txt");
+        Assert.Equal(5, events.Count(e => e.Kind == KernelEventKind.Xid && e.Code == 94));
+        Assert.Single(events, e => e.Kind == KernelEventKind.Xid && e.Code == 79);
+        var off = Assert.Single(events, e => e.Kind == KernelEventKind.GpuFallenOffBus);
+        Assert.Equal("00000000:5D:00.0", off.Subject);
+    }
+
+    [Fact]
+    public void Extract_Sxid_FatalFlagAndSwitch()
+    {
+        var sxids = Events("dmesg/sxid.txt").Where(e => e.Kind == KernelEventKind.Sxid).ToList();
+        Assert.Equal(2, sxids.Count); // the "Severity"/"Data" continuation lines are not events
+        Assert.False(sxids[0].IsFatal);
+        Assert.Equal(12028, sxids[0].Code);
+        Assert.True(sxids[1].IsFatal);
+        Assert.Equal("nvidia-nvswitch0 (0000:05:00.0)", sxids[1].Subject);
+    }
+
+    [Fact]
+    public void Extract_Aer_CountsOncePerErrorWithSeverity()
+    {
+        var corrected = Events("dmesg/aer-corrected.txt");
+        Assert.Equal(12, corrected.Count);
+        Assert.All(corrected, e => Assert.Equal((KernelEventKind.PcieAerCorrected, "0000:18:00.0"), (e.Kind, e.Subject)));
+        var fatal = Assert.Single(Events("dmesg/aer-uncorrected.txt"));
+        Assert.Equal(KernelEventKind.PcieAerUncorrected, fatal.Kind);
+        Assert.Equal("0000:5d:00.0", fatal.Subject);
+    }
+
+    [Fact]
+    public void Extract_MachineChecks_DecodesUncorrectedStatusBit()
+    {
+        Assert.All(Events("dmesg/mce-corrected.txt"), e => Assert.Equal(KernelEventKind.MachineCheckCorrected, e.Kind));
+        var bad = Events("dmesg/mce-uncorrected.txt");
+        Assert.Equal(KernelEventKind.MachineCheckUncorrected, bad[0].Kind); // status be00... has bit 61 (UC) set
+        Assert.Equal(KernelEventKind.MachineCheckCorrected, bad[1].Kind); // the RIP line alone says nothing
+        Assert.Equal((KernelEventKind.MachineCheckUncorrected, "MC0"), (bad[2].Kind, bad[2].Subject));
+    }
+
+    [Fact]
+    public void Extract_IoErrors_NameTheDevice()
+    {
+        var devices = Events("dmesg/io-error.txt").Select(e => e.Subject).ToList();
+        Assert.Equal(["nvme0n1", "nvme1n1", "nvme1n1p1", "md0"], devices);
+    }
+
+    [Fact]
+    public void Extract_NicBandwidthAndLinkFlaps()
+    {
+        var nic = Assert.Single(Events("dmesg/nic-pcie-limited.txt"));
+        Assert.Equal((KernelEventKind.NicPcieBandwidthLimited, "0000:5e:00.0"), (nic.Kind, nic.Subject));
+        var flaps = Events("dmesg/ib-flaps.txt");
+        Assert.Equal(4, flaps.Count);
+        Assert.All(flaps, e => Assert.Equal((KernelEventKind.LinkLostCarrier, "ibp94s0"), (e.Kind, e.Subject)));
+    }
+
+    [Theory]
+    [InlineData("0000:18:00", "00000000:18:00.0")]
+    [InlineData("0000:3a:00.0", "00000000:3A:00.0")]
+    [InlineData("00000000:5D:00.0", "00000000:5D:00.0")]
+    [InlineData("18:00", "00000000:18:00.0")]
+    public void NormalizePci_ShortAndLongForms_Agree(string input, string expected) =>
+        Assert.Equal(expected, KernelEventExtractor.NormalizePci(input));
+}
