@@ -14,6 +14,7 @@ public static class LevainApp
         // One line per command group; keep this list sorted.
         root.Subcommands.Add(Commands.Health.HealthCommands.Create());
         root.Subcommands.Add(StudyCommands.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());

@@ -57,7 +57,8 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     }
 
     // GPT-2 initialisation: N(0, 0.02) for embeddings and matrices, zero biases, and the projections that write into
-    // the residual stream scaled by 1/√(2·n_layer) so its variance does not grow with depth.
+    // the residual stream scaled by 1/√(2·n_layer) so its variance does not grow with depth. Tensor.normal_ is used
+    // because TorchSharp 0.107's nn.init.normal_ ignores its generator argument.
     private void InitializeWeights(Generator generator)
     {
         using var noGrad = no_grad();
@@ -74,11 +75,11 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
             }
             else if (name.EndsWith("c_proj.weight", StringComparison.Ordinal))
             {
-                nn.init.normal_(parameter, 0.0, residualStd, generator);
+                parameter.normal_(0.0, residualStd, generator);
             }
             else
             {
-                nn.init.normal_(parameter, 0.0, 0.02, generator);
+                parameter.normal_(0.0, 0.02, generator);
             }
         }
     }

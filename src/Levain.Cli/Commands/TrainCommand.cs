@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Lm.Runs;
+using Levain.Lm.Training;
+
+namespace Levain.Cli.Commands;
+
+/// <summary>
+/// <c>levain train</c>: trains a small GPT and reports a trial result (the Levain trial protocol), so it can be the
+/// trial program of <c>levain tune</c>. Settings come from defaults, then <c>--config FILE</c>, then the LEVAIN_PARAMS
+/// JSON object, then flags (flags win).
+/// </summary>
+public static class TrainCommand
+{
+    private static readonly JsonSerializerOptions LineJson = new() { WriteIndented = false };
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "JSON object of settings (keys as the flags without dashes: width, depth, lr, steps, ...)." };
+        var data = new Option<string?>("--data") { Description = "Train on this UTF-8 text file instead of the built-in code-comprehension task." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "bytes (default), cl100k_base or o200k_base (BPE, with --data only)." };
+        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for weights, data order and the training stream (default 1)." };
+        var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default 200)." };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 3e-3; linear warmup, cosine decay to 10%)." };
+        var width = new Option<int?>("--width") { Description = "Model width n_embd (default 64; rounded up to a multiple of --heads)." };
+        var depth = new Option<int?>("--depth") { Description = "Transformer layers n_layer (default 2)." };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads n_head (default 4)." };
+        var context = new Option<int?>("--context") { Description = "Context length / block size in tokens (default 128)." };
+        var batch = new Option<int?>("--batch") { Description = "Sequences per step (default 16)." };
+        var warmup = new Option<int?>("--warmup") { Description = "Warmup steps (default 20)." };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay on matrices (default 0.1)." };
+        var evalItems = new Option<int?>("--eval-items") { Description = "Held-out code-comprehension items to score (default 64; 0 = none)." };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Also score held-out items every K steps (default 0: only after training)." };
+        var progressEvery = new Option<int?>("--progress-every") { Description = "Print a levain-progress line every K steps (default 10)." };
+        var output = new Option<string?>("--out") { Description = "Write the checkpoint (model.safetensors + config.json) to this directory." };
+
+        var command = new Command("train",
+            "Train a small GPT (TorchSharp, CPU) and report a trial result.\n\n" +
+            "Prints 'levain-progress {...}' lines while training and one 'levain-result {\"nll_correct\", \"acc\", \"tokens\", \"seconds\", \"flops\", \"params\", ...}' " +
+            "line at the end; also writes the result JSON to $LEVAIN_RESULT when set. Settings: defaults < --config < $LEVAIN_PARAMS < flags.\n\n" +
+            "Exit codes: 0 trained, 1 training failed, 2 bad input.")
+        {
+            config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
+            evalItems, evalEvery, progressEvery, output,
+        };
+        command.SetAction(parse =>
+        {
+            var spec = new TrainRunSpec();
+            if (parse.GetValue(config) is { } configFile)
+            {
+                if (!configFile.Exists)
+                {
+                    return Fail($"{configFile.FullName}: file not found");
+                }
+                var fromFile = TrainRunSettings.ApplyJson(spec, File.ReadAllText(configFile.FullName), configFile.FullName);
+                if (fromFile.IsFailure)
+                {
+                    return Fail(fromFile.Problem!);
+                }
+                spec = fromFile.Spec!;
+            }
+            if (Environment.GetEnvironmentVariable("LEVAIN_PARAMS") is { Length: > 0 } paramsJson)
+            {
+                var fromEnv = TrainRunSettings.ApplyJson(spec, paramsJson, "LEVAIN_PARAMS");
+                if (fromEnv.IsFailure)
+                {
+                    return Fail(fromEnv.Problem!);
+                }
+                spec = fromEnv.Spec!;
+            }
+            var flags = new JsonObject();
+            void Flag<T>(Option<T> option, string key, Func<T, JsonNode?> toJson)
+            {
+                if (parse.GetResult(option) is { Implicit: false } && parse.GetValue(option) is { } value)
+                {
+                    flags[key] = toJson(value);
+                }
+            }
+            Flag(data, "data", v => v);
+            Flag(tokenizer, "tokenizer", v => v);
+            Flag(output, "out", v => v);
+            foreach (var (option, key) in new[] { (threads, "threads"), (seed, "seed"), (steps, "steps"), (width, "width"), (depth, "depth"),
+                (heads, "heads"), (context, "context"), (batch, "batch"), (warmup, "warmup"), (evalItems, "eval_items"),
+                (evalEvery, "eval_every"), (progressEvery, "progress_every") })
+            {
+                Flag(option, key, v => v);
+            }
+            Flag(lr, "lr", v => v);
+            Flag(weightDecay, "weight_decay", v => v);
+            var fromFlags = TrainRunSettings.Apply(spec, flags, "flags", key => null);
+            if (fromFlags.IsFailure)
+            {
+                return Fail(fromFlags.Problem!.Replace("flags: field '", "option '--", StringComparison.Ordinal).Replace('_', '-'));
+            }
+            spec = fromFlags.Spec!;
+            if (spec.DataFile is not null && !File.Exists(spec.DataFile))
+            {
+                return Fail($"{spec.DataFile}: data file not found");
+            }
+            return Run(spec);
+        });
+        return command;
+    }
+
+    private static int Run(TrainRunSpec spec)
+    {
+        TrainRunResult result;
+        try
+        {
+            result = TrainingRun.Run(spec, new LineProgress(WriteProgress));
+        }
+        catch (ArgumentException e) when (spec.DataFile is not null)
+        {
+            return Fail(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"levain train: {e.Message}");
+            return 1;
+        }
+        var json = new JsonObject
+        {
+            ["nll_correct"] = Finite(result.NllCorrect),
+            ["acc"] = Finite(result.Accuracy),
+            ["tokens"] = result.Tokens,
+            ["seconds"] = Round(result.Seconds, 3),
+            ["flops"] = result.Flops,
+            ["params"] = result.Parameters,
+            ["loss"] = Finite(result.FinalLoss),
+            ["train_seconds"] = Round(result.TrainSeconds, 3),
+            ["tokens_per_s"] = Round(result.TokensPerSecond, 1),
+            ["mfu"] = Round(result.Mfu, 4),
+            ["chance_nll"] = Finite(result.ChanceNll),
+            ["eval_items"] = result.EvalItems,
+            ["width"] = result.Width,
+            ["tokenizer"] = result.TokenizerId,
+        };
+        if (result.ValidationLoss is { } validationLoss)
+        {
+            json["val_loss"] = Finite(validationLoss);
+        }
+        if (result.CheckpointDirectory is { } checkpoint)
+        {
+            json["checkpoint"] = Path.GetFullPath(checkpoint);
+        }
+        string line = json.ToJsonString(LineJson);
+        if (Environment.GetEnvironmentVariable("LEVAIN_RESULT") is { Length: > 0 } resultPath)
+        {
+            File.WriteAllText(resultPath, line + "\n");
+        }
+        Console.Out.WriteLine("levain-result " + line);
+        Console.Out.Flush();
+        return 0;
+    }
+
+    private static void WriteProgress(TrainingProgress p)
+    {
+        var json = new JsonObject
+        {
+            ["step"] = p.Step,
+            ["steps"] = p.TotalSteps,
+            ["loss"] = Round(p.Loss, 4),
+            ["lr"] = p.LearningRate,
+            ["tokens_per_s"] = Round(p.TokensPerSecond, 1),
+            ["mfu"] = Round(p.Mfu, 4),
+            ["seconds"] = Round(p.Seconds, 3),
+        };
+        foreach (var (key, value) in p.Metrics ?? new Dictionary<string, double>())
+        {
+            json[key] = Finite(value);
+        }
+        Console.Out.WriteLine("levain-progress " + json.ToJsonString(LineJson));
+        Console.Out.Flush();
+    }
+
+    private static JsonNode? Finite(double? value) => value is double d && double.IsFinite(d) ? JsonValue.Create(Math.Round(d, 6)) : null;
+
+    private static double Round(double value, int digits) => double.IsFinite(value) ? Math.Round(value, digits) : 0;
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"levain train: {message}");
+        return 2;
+    }
+
+    /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class LineProgress(Action<TrainingProgress> write) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => write(value);
+    }
+}

@@ -1,0 +1,31 @@
+using Levain.Lm.Training;
+
+namespace Levain.Lm.Runs;
+
+/// <summary>
+/// Everything one <c>levain train</c> run needs. <see cref="DataFile"/> null means the built-in code-comprehension
+/// task (byte tokenizer, held-out items scored during and after training); otherwise a UTF-8 text file, tokenized
+/// with <see cref="Tokenizer"/> ("bytes", "cl100k_base" or "o200k_base"), 10% of it held out for validation loss.
+/// </summary>
+public sealed record TrainRunSpec
+{
+    public int Width { get; init; } = 64;
+
+    public int Depth { get; init; } = 2;
+
+    public int Heads { get; init; } = 4;
+
+    public int Context { get; init; } = 128;
+
+    public TrainingOptions Training { get; init; } = new() { Steps = 200, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 20 };
+
+    public string? DataFile { get; init; }
+
+    public string Tokenizer { get; init; } = "bytes";
+
+    /// <summary>Held-out code-comprehension items scored (code task only).</summary>
+    public int EvalItems { get; init; } = 64;
+
+    /// <summary>Where the checkpoint goes; null writes none.</summary>
+    public string? OutputDirectory { get; init; }
+}

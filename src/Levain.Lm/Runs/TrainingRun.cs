@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Levain.Lm.Checkpoints;
+using Levain.Lm.Evaluation;
+using Levain.Lm.Model;
+using Levain.Lm.Scoring;
+using Levain.Lm.Tokenization;
+using Levain.Lm.Training;
+using Levain.Synthetic;
+using Levain.Synthetic.Code.Corpus;
+using Levain.Synthetic.Code.Items;
+using static TorchSharp.torch;
+
+namespace Levain.Lm.Runs;
+
+/// <summary>
+/// One training run end to end: data → tokenizer → model → trainer (with held-out evaluation) → checkpoint → result.
+/// The seed fixes everything: the weight initialisation and batch order come from torch generators seeded from it,
+/// and the code task's training stream starts at a seed-dependent offset of the training seed range.
+/// </summary>
+public static class TrainingRun
+{
+    public static TrainRunResult Run(TrainRunSpec spec, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        long started = Stopwatch.GetTimestamp();
+        set_num_threads(spec.Training.Threads);
+        int width = RoundUpToMultiple(spec.Width, spec.Heads);
+        return spec.DataFile is null
+            ? RunCodeTask(spec, width, started, progress, cancellationToken)
+            : RunTextFile(spec, width, started, progress, cancellationToken);
+    }
+
+    /// <summary>Width rounded up to a multiple of the head count, so any tuner suggestion is a valid shape.</summary>
+    public static int RoundUpToMultiple(int width, int heads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        return (width + heads - 1) / heads * heads;
+    }
+
+    private static TrainRunResult RunCodeTask(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ITextTokenizer tokenizer = ByteTokenizer.Instance;
+        IReadOnlyList<CodeItem> items = spec.EvalItems > 0 ? CodeComprehensionEvaluation.HeldOutItems(spec.EvalItems) : [];
+        var corpus = new TrainingCorpusOptions
+        {
+            Guard = HeldOutGuard.For(items),
+            StartSeed = SeedRanges.Training.Start + (int)(Math.Abs(spec.Training.Seed % 1000) * 1_000_000),
+        };
+        var documents = TrainingCorpus.Documents(corpus).Select(tokenizer.Encode);
+        var batches = new PackedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
+
+        var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
+        using var initGenerator = new Generator((ulong)spec.Training.Seed);
+        using var model = new Gpt(config, initGenerator);
+        using var scorer = CheckpointScorer.ForModel(model, tokenizer, "training");
+        HeldOutScore? last = null;
+        Func<int, IReadOnlyDictionary<string, double>>? evaluate = items.Count == 0 ? null : _ =>
+        {
+            last = CodeComprehensionEvaluation.ScoreAsync(scorer, items, cancellationToken).GetAwaiter().GetResult();
+            return new Dictionary<string, double> { ["nll_correct"] = last.NllCorrect, ["acc"] = last.Accuracy };
+        };
+        TrainingSummary summary;
+        using (var trainer = new GptTrainer(model, spec.Training))
+        {
+            summary = trainer.Train(batches, progress, evaluate, cancellationToken);
+        }
+        var metrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss };
+        if (last is not null)
+        {
+            metrics["nll_correct"] = last.NllCorrect;
+            metrics["acc"] = last.Accuracy;
+        }
+        Save(spec, model, tokenizer, width, metrics);
+        return new TrainRunResult(last?.NllCorrect, last?.Accuracy, last?.ChanceNll, items.Count, null, summary.FinalLoss, summary.Tokens,
+            Stopwatch.GetElapsedTime(started).TotalSeconds, summary.Seconds, summary.Flops, config.ParameterCount,
+            summary.TokensPerSecond, summary.Mfu, width, tokenizer.Id, spec.OutputDirectory);
+    }
+
+    private static TrainRunResult RunTextFile(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        string text = File.ReadAllText(spec.DataFile!);
+        ITextTokenizer tokenizer = spec.Tokenizer == ByteTokenizer.TokenizerId
+            ? ByteTokenizer.Instance
+            : TiktokenTokenizer.Fit(spec.Tokenizer, [text]);
+        IReadOnlyList<int> tokens = tokenizer.Encode(text);
+        int split = (int)(tokens.Count * 0.9);
+        var train = tokens.Take(split).ToList();
+        var validation = tokens.Skip(split).ToList();
+        if (train.Count < spec.Context + 2 || validation.Count < spec.Context + 2)
+        {
+            throw new ArgumentException($"{spec.DataFile}: {tokens.Count} tokens are too few for a context of {spec.Context} (need {(spec.Context + 2) * 10} or more)");
+        }
+        var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
+        using var initGenerator = new Generator((ulong)spec.Training.Seed);
+        using var dataGenerator = new Generator((ulong)spec.Training.Seed + 1);
+        using var model = new Gpt(config, initGenerator);
+        var batches = new RandomWindowBatches(train, spec.Training.BatchSize, spec.Context, dataGenerator);
+        double? validationLoss = null;
+        Func<int, IReadOnlyDictionary<string, double>> evaluate = _ =>
+        {
+            validationLoss = ValidationLoss(model, validation, spec.Context, spec.Training.BatchSize);
+            return new Dictionary<string, double> { ["val_loss"] = validationLoss.Value };
+        };
+        TrainingSummary summary;
+        using (var trainer = new GptTrainer(model, spec.Training))
+        {
+            summary = trainer.Train(batches, progress, evaluate, cancellationToken);
+        }
+        var metrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss, ["val_loss"] = validationLoss ?? double.NaN };
+        Save(spec, model, tokenizer, width, metrics);
+        return new TrainRunResult(null, null, null, 0, validationLoss, summary.FinalLoss, summary.Tokens,
+            Stopwatch.GetElapsedTime(started).TotalSeconds, summary.Seconds, summary.Flops, config.ParameterCount,
+            summary.TokensPerSecond, summary.Mfu, width, tokenizer.Id, spec.OutputDirectory);
+    }
+
+    /// <summary>Mean next-token loss over up to 32 consecutive, non-overlapping windows of the validation tokens.</summary>
+    private static double ValidationLoss(Gpt model, List<int> validation, int context, int batchSize)
+    {
+        int windows = Math.Min(32, (validation.Count - 1) / context);
+        double sum = 0;
+        for (int start = 0; start < windows; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            int rows = Math.Min(batchSize, windows - start);
+            var inputs = new long[rows * context];
+            var targets = new long[rows * context];
+            for (int row = 0; row < rows; row++)
+            {
+                int offset = (start + row) * context;
+                for (int i = 0; i < context; i++)
+                {
+                    inputs[row * context + i] = validation[offset + i];
+                    targets[row * context + i] = validation[offset + i + 1];
+                }
+            }
+            Tensor logits = model.forward(tensor(inputs, [rows, context], ScalarType.Int64));           // (B, T, V)
+            sum += Gpt.Loss(logits, tensor(targets, [rows, context], ScalarType.Int64)).item<float>() * rows;
+        }
+        return sum / windows;
+    }
+
+    private static void Save(TrainRunSpec spec, Gpt model, ITextTokenizer tokenizer, int width, Dictionary<string, double> metrics)
+    {
+        if (spec.OutputDirectory is null)
+        {
+            return;
+        }
+        var config = new CheckpointConfig(CheckpointConfig.CurrentFormat, model.Config with { Width = width }, tokenizer.ToSpec(), spec.Training, metrics);
+        Checkpoint.Save(spec.OutputDirectory, model, config);
+    }
+}

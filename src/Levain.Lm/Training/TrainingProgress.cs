@@ -1,0 +1,17 @@
+namespace Levain.Lm.Training;
+
+/// <summary>
+/// A progress event. <paramref name="Step"/> is 1-based (steps completed). Throughput and MFU are measured over the
+/// steps since the previous event, excluding evaluation time. <paramref name="Metrics"/> is set on evaluation steps.
+/// </summary>
+public sealed record TrainingProgress(
+    int Step,
+    int TotalSteps,
+    double Loss,
+    double LearningRate,
+    double GradNorm,
+    long Tokens,
+    double Seconds,
+    double TokensPerSecond,
+    double Mfu,
+    IReadOnlyDictionary<string, double>? Metrics = null);
