@@ -17,7 +17,7 @@ public static partial class KernelLineNormalizer
     [GeneratedRegex(@"\b(?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(?:\.[0-7])?\b")]
     private static partial Regex Pci();
 
-    [GeneratedRegex(@"\b0x[0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b|\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{4,}\b")]
+    [GeneratedRegex(@"\b0x[0-9a-fA-F]+\b|\b[0-9a-fA-F]{8,}\b")]
     private static partial Regex Hex();
 
     [GeneratedRegex(@"\d+(?:\.\d+)?")]
