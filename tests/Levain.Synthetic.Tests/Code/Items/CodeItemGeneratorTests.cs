@@ -64,6 +64,20 @@ public sealed class CodeItemGeneratorTests
     }
 
     [Fact]
+    public void Generate_Cloze_OnlyTheGoldValueReproducesTheOutput()
+    {
+        var options = CodeItemOptions.Medium with { Forms = [CodeItemForm.Cloze] };
+
+        foreach (var item in CodeItemGenerator.Generate(options, SeedRanges.HeldOut.Start + 7_000, 150))
+        {
+            var reproducing = item.Choices.Where(choice => ItemOracle.IsCorrect(CodeItemForm.Cloze, item.Context, choice)).ToList();
+
+            Assert.Equal([item.Answer], reproducing);
+            Assert.All(item.Choices, choice => Assert.True(long.TryParse(choice, out _), choice));
+        }
+    }
+
+    [Fact]
     public void Generate_Contexts_EndJustBeforeTheAnswer()
     {
         var items = CodeItemGenerator.Generate(CodeItemOptions.Easy, SeedRanges.HeldOut.Start, 30);
