@@ -69,6 +69,11 @@ public static partial class StudyFileParser
             var problem = (e.InnerException?.Message ?? e.Message).Trim();
             throw new StudyFileException(path, (int)e.Start.Line, "", $"not valid YAML: {problem}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Some scanner failures (e.g. an unclosed '{') carry no position; report the last line that parsed.
+            throw new StudyFileException(path, LastGoodLine(yaml), "", "not valid YAML near this line (an unclosed bracket or quote?)", e);
+        }
         if (stream.Documents.Count == 0) throw new StudyFileException(path, 0, "", "the study file is empty");
         if (stream.Documents.Count > 1) throw fields.Error(stream.Documents[1].RootNode, "", "expected one YAML document, found several");
         var root = fields.Mapping(stream.Documents[0].RootNode, "(top level)");
@@ -150,6 +155,24 @@ public static partial class StudyFileParser
             Environment = env,
             SourcePath = Path.GetFullPath(path),
         };
+    }
+
+    private static int LastGoodLine(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var line = 1;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is { } current) line = (int)current.End.Line;
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Stop at the first event that cannot be read.
+        }
+        return line;
     }
 
     private static string StudyName(YamlFields fields, YamlNode node)

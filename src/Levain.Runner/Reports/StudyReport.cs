@@ -1,0 +1,22 @@
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Tuning.Pareto;
+using Levain.Tuning.Scaling;
+
+namespace Levain.Runner.Reports;
+
+/// <summary>
+/// What <c>levain study show</c> and <c>plot</c> present: every trial, the Pareto front of cost and metric over all
+/// observations, the best result under each cost level, the scaling-law fits along the front (extrapolated to
+/// <see cref="TargetCost"/>), the best-so-far curve against cumulative cost, and the best trial.
+/// </summary>
+public sealed record StudyReport(
+    StudyRecord Study,
+    IReadOnlyList<TrialRecord> Trials,
+    ParetoFront Front,
+    IReadOnlyList<BestAtCostRow> BestAtCost,
+    ScalingLawReport? Laws,
+    string? LawsUnavailableReason,
+    double? TargetCost,
+    IReadOnlyList<BestSoFarPoint> BestSoFar,
+    TrialRecord? Best);

@@ -1,0 +1,90 @@
+using Levain.Runner.Definition;
+using Levain.Runner.Launchers;
+using Levain.Runner.Protocol;
+using Levain.Runner.Tests.Support;
+using Levain.Studies.Trials;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Tests.Launchers;
+
+/// <summary>Against the real single-node Slurm that ci/setup/20-slurm.sh starts.</summary>
+public sealed class SlurmLauncherTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private SlurmLauncher Launcher() => new(new SlurmOptions(ServerRequirement.SlurmPartition(), "00:05:00", ["--cpus-per-task=1"], TimeSpan.FromMilliseconds(300)));
+
+    private TrialLaunch Launch(string name, IReadOnlyList<string> argv, TimeSpan? timeout = null) => new(
+        name, argv, _dir.Path,
+        new Dictionary<string, string> { ["LEVAIN_TRIAL_ID"] = name, ["LEVAIN_PARAMS"] = "{\"lr\": 0.5, \"note\": \"a b;c\"}", ["LEVAIN_RESULT"] = Path.Combine(_dir.Path, name + ".json") },
+        Path.Combine(_dir.Path, name + ".log"), Path.Combine(_dir.Path, name + ".json"), timeout);
+
+    [Fact]
+    public async Task RunAsync_SucceedingJob_CollectsResultProgressAndArgumentsVerbatim()
+    {
+        var launcher = Launcher();
+        var progress = new List<string>();
+        var script = "import os, json, sys; print('levain-progress ' + json.dumps({'arg': sys.argv[1]}), flush=True); " +
+                     "p = json.loads(os.environ['LEVAIN_PARAMS']); json.dump({'loss': p['lr'] + 1}, open(os.environ['LEVAIN_RESULT'], 'w'))";
+        var result = await launcher.RunAsync(Launch("ok", ["python3", "-c", script, "two words; $(x)"]), progress.Add, CancellationToken.None);
+        Assert.Equal(LaunchStatus.Exited, result.Status);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("{\"loss\": 1.5}", result.ResultJson);
+        Assert.Equal(["{\"arg\": \"two words; $(x)\"}"], progress);
+        Assert.Contains("COMPLETED", await File.ReadAllTextAsync(Path.Combine(_dir.Path, "ok.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailingJob_MapsToFailureWithExitCodeAndStderr()
+    {
+        var launcher = Launcher();
+        var result = await launcher.RunAsync(Launch("bad", ["sh", "-c", "echo diverged >&2; exit 7"]), null, CancellationToken.None);
+        Assert.Equal(LaunchStatus.Exited, result.Status);
+        Assert.Equal(7, result.ExitCode);
+        var outcome = TrialResultInterpreter.Interpret(result, "loss", "seconds", new Dictionary<string, ParamValue>()).Outcome!;
+        Assert.Equal(TrialState.Failed, outcome.State);
+        Assert.Contains("exited with code 7", outcome.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("diverged", outcome.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeoutWhileRunning_CancelsJobAndReportsTimedOut()
+    {
+        var launcher = Launcher();
+        var result = await launcher.RunAsync(Launch("slow", ["sleep", "120"], TimeSpan.FromSeconds(2)), null, CancellationToken.None);
+        Assert.Equal(LaunchStatus.TimedOut, result.Status);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task RunAsync_JobCancelledOutsideLevain_IsInterruptedForRetry()
+    {
+        var launcher = Launcher();
+        var run = launcher.RunAsync(Launch("victim", ["sleep", "120"]), null, CancellationToken.None);
+        string? jobId = null;
+        for (var i = 0; i < 100 && jobId is null; i++)
+        {
+            await Task.Delay(200);
+            var queue = await RunAsync("squeue", "-h", "-n", "levain-victim", "-o", "%i");
+            if (queue.Trim().Length > 0) jobId = queue.Trim().Split('\n')[0];
+        }
+        Assert.NotNull(jobId);
+        await RunAsync("scancel", jobId);
+        var result = await run;
+        Assert.Equal(LaunchStatus.Interrupted, result.Status);
+        Assert.Contains("cancelled outside Levain", result.Reason, StringComparison.Ordinal);
+        Assert.True(TrialResultInterpreter.Interpret(result, "loss", "seconds", new Dictionary<string, ParamValue>()).IsRequeue);
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return output;
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
