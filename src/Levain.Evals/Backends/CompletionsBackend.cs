@@ -12,6 +12,9 @@ namespace Levain.Evals.Backends;
 /// rejects 0). The context's token count comes from echoing the context alone, so continuation tokens are exactly
 /// <c>encode(context + continuation)</c> minus <c>|encode(context)|</c>. Every response is checked for one
 /// log-probability per prompt token; <see cref="SelfTestAsync"/> checks this before any scoring.
+/// An empty context (and a rolling text) leaves the first token without a prediction on a plain OpenAI-compatible
+/// server, so it is left out; <c>levain serve</c> advertises <c>levain_rolling</c> and then scores every token after the
+/// model's start-of-text, exactly as the in-process backend does.
 /// </summary>
 public sealed class CompletionsBackend : IScoringBackend
 {
@@ -24,8 +27,9 @@ public sealed class CompletionsBackend : IScoringBackend
     private readonly Dictionary<string, int> _contextTokenCounts = new(StringComparer.Ordinal);
     private bool _isZeroMaxTokensRejected;
 
-    public CompletionsBackend(HttpClient http, Uri completionsUri, string model, string modelId, string tokenizerId)
+    public CompletionsBackend(HttpClient http, Uri completionsUri, string model, string modelId, string tokenizerId, bool isRollingSupported = false)
     {
+        IsRollingSupported = isRollingSupported;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(completionsUri);
         _http = http;
@@ -41,6 +45,9 @@ public sealed class CompletionsBackend : IScoringBackend
 
     public Uri CompletionsUri => _completions;
 
+    /// <summary>Whether the server scores every token of a prompt on request (Levain's <c>levain_rolling</c> extension).</summary>
+    public bool IsRollingSupported { get; }
+
     /// <summary>
     /// Connects to <paramref name="endpoint"/> (a server root, a <c>/v1</c> base or the full <c>/v1/completions</c> URL):
     /// asks <c>/v1/models</c> for the model name (and Levain's model and tokenizer ids when the server is
@@ -54,6 +61,7 @@ public sealed class CompletionsBackend : IScoringBackend
         string? name = model;
         string? levainModel = null;
         string? levainTokenizer = null;
+        var isRolling = false;
         try
         {
             var models = await http.GetFromJsonAsync<JsonObject>(modelsUri, cancellationToken).ConfigureAwait(false);
@@ -61,6 +69,7 @@ public sealed class CompletionsBackend : IScoringBackend
             name ??= (string?)first?["id"];
             levainModel = (string?)first?["levain_model_id"];
             levainTokenizer = (string?)first?["levain_tokenizer_id"];
+            isRolling = first?["levain_rolling"] is JsonValue flag && flag.GetValue<bool>();
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException)
         {
@@ -76,7 +85,8 @@ public sealed class CompletionsBackend : IScoringBackend
             completions,
             name,
             levainModel ?? $"{name}@{where}",
-            levainTokenizer ?? $"tokenizer-of:{name}@{where}");
+            levainTokenizer ?? $"tokenizer-of:{name}@{where}",
+            isRolling);
     }
 
     public static Uri CompletionsUriOf(string endpoint)
@@ -117,7 +127,7 @@ public sealed class CompletionsBackend : IScoringBackend
     public async Task<IReadOnlyList<ContinuationScore>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var moved = requests.Select(r => TokenizedScoring.MoveTrailingWhitespace(r.Context, r.Continuation)).ToArray();
+        var moved = requests.Select(r => TokenizedScoring.MoveTrailingSpaces(r.Context, r.Continuation)).ToArray();
         var unknownContexts = moved.Select(m => m.Context)
             .Where(c => c.Length > 0 && !_contextTokenCounts.ContainsKey(c))
             .Distinct(StringComparer.Ordinal)
@@ -130,12 +140,21 @@ public sealed class CompletionsBackend : IScoringBackend
                 _contextTokenCounts[unknownContexts[i]] = contextEchoes[i].Tokens.Count;
             }
         }
-        var wholes = await EchoAsync(moved.Select(m => m.Context + m.Continuation).ToArray(), cancellationToken).ConfigureAwait(false);
+        var isRolling = moved.Select(m => m.Context.Length == 0 && IsRollingSupported).ToArray();
+        var echoedPlain = await EchoAsync(moved.Where((_, i) => !isRolling[i]).Select(m => m.Context + m.Continuation).ToArray(), cancellationToken).ConfigureAwait(false);
+        var echoedRolling = await EchoAsync(moved.Where((_, i) => isRolling[i]).Select(m => m.Continuation).ToArray(), cancellationToken, rolling: true).ConfigureAwait(false);
         var results = new ContinuationScore[requests.Count];
-        for (var i = 0; i < requests.Count; i++)
+        for (int i = 0, plain = 0, roll = 0; i < requests.Count; i++)
         {
             var start = moved[i].Context.Length == 0 ? 0 : _contextTokenCounts[moved[i].Context];
-            var echoed = wholes[i];
+            var echoed = isRolling[i] ? echoedRolling[roll++] : echoedPlain[plain++];
+            if (isRolling[i])
+            {
+                results[i] = new ContinuationScore(
+                    [.. echoed.Tokens.Select((t, k) => new TokenScore(-1, t, echoed.LogProbs[k]!.Value, echoed.IsGreedy[k]))],
+                    Encoding.UTF8.GetByteCount(moved[i].Continuation));
+                continue;
+            }
             var tokens = new List<TokenScore>();
             for (var k = Math.Max(start, 1); k < echoed.Tokens.Count; k++)
             {
@@ -149,9 +168,10 @@ public sealed class CompletionsBackend : IScoringBackend
     public async Task<IReadOnlyList<ContinuationScore>> ScoreRollingAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var echoes = await EchoAsync(texts, cancellationToken).ConfigureAwait(false);
+        var echoes = await EchoAsync(texts, cancellationToken, IsRollingSupported).ConfigureAwait(false);
+        var first = IsRollingSupported ? 0 : 1;
         return echoes.Select((e, i) => new ContinuationScore(
-            [.. Enumerable.Range(1, e.Tokens.Count - 1).Select(k => new TokenScore(-1, e.Tokens[k], e.LogProbs[k]!.Value, e.IsGreedy[k]))],
+            [.. Enumerable.Range(first, Math.Max(e.Tokens.Count - first, 0)).Select(k => new TokenScore(-1, e.Tokens[k], e.LogProbs[k]!.Value, e.IsGreedy[k]))],
             Encoding.UTF8.GetByteCount(texts[i]))).ToArray();
     }
 
@@ -178,8 +198,11 @@ public sealed class CompletionsBackend : IScoringBackend
         return results;
     }
 
-    /// <summary>Echoes each prompt with its log-probabilities; fails unless every token after the first has one.</summary>
-    public async Task<IReadOnlyList<EchoedCompletion>> EchoAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Echoes each prompt with its log-probabilities; fails unless every token after the first has one (every token,
+    /// with <paramref name="rolling"/>, which needs <see cref="IsRollingSupported"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<EchoedCompletion>> EchoAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken = default, bool rolling = false)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0)
@@ -195,6 +218,11 @@ public sealed class CompletionsBackend : IScoringBackend
             ["logprobs"] = 1,
             ["temperature"] = 0.0,
         };
+        if (rolling)
+        {
+            body["levain_rolling"] = true;
+            body["max_tokens"] = 0;
+        }
         JsonObject answer;
         try
         {
@@ -215,12 +243,12 @@ public sealed class CompletionsBackend : IScoringBackend
         for (var c = 0; c < choices.Count; c++)
         {
             var index = (int?)choices[c]?["index"] ?? c;
-            results[index] = ParseEcho(choices[c]!, prompts[index]);
+            results[index] = ParseEcho(choices[c]!, prompts[index], rolling);
         }
         return results;
     }
 
-    private EchoedCompletion ParseEcho(JsonNode choice, string prompt)
+    private EchoedCompletion ParseEcho(JsonNode choice, string prompt, bool rolling)
     {
         var logprobs = choice["logprobs"] as JsonObject
             ?? throw new EndpointProtocolException(
@@ -233,7 +261,7 @@ public sealed class CompletionsBackend : IScoringBackend
         var top = logprobs["top_logprobs"] as JsonArray;
         var greedyFlags = logprobs["levain_greedy"] as JsonArray;
         var promptTokenCount = tokens.Count;
-        if (_isZeroMaxTokensRejected && offsets is not null)
+        if (_isZeroMaxTokensRejected && !rolling && offsets is not null)
         {
             promptTokenCount = offsets.Count(o => o < prompt.Length);
         }
@@ -244,7 +272,7 @@ public sealed class CompletionsBackend : IScoringBackend
                 "the server does not return prompt log-probabilities (with echo), so it cannot score answers");
         }
         var greedy = new bool[promptTokenCount];
-        for (var k = 1; k < promptTokenCount; k++)
+        for (var k = rolling ? 0 : 1; k < promptTokenCount; k++)
         {
             if (values[k] is not { } value || double.IsNaN(value) || value > 1e-4)
             {

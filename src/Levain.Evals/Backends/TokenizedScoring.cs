@@ -5,23 +5,19 @@ namespace Levain.Evals.Backends;
 /// <summary>
 /// The field's tokenization convention (EVALS.md, "Model interface") built on an <see cref="ITokenizingBackend"/>'s
 /// token-level primitives, so every tokenizing backend (and the completions server) splits context and continuation
-/// the same way: trailing whitespace of the context moves onto the continuation, and the continuation's tokens are
+/// the same way: trailing spaces of the context move onto the continuation, and the continuation's tokens are
 /// <c>encode(context + continuation)</c> minus the first <c>|encode(context)|</c> tokens. With an empty context the
 /// first token has no prediction and is left out of the score.
 /// </summary>
 public static class TokenizedScoring
 {
-    /// <summary>Moves trailing whitespace of <paramref name="context"/> onto the front of <paramref name="continuation"/>.</summary>
-    public static (string Context, string Continuation) MoveTrailingWhitespace(string context, string continuation)
+    /// <summary>Moves trailing spaces (U+0020) of <paramref name="context"/> onto the front of <paramref name="continuation"/>.</summary>
+    public static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
-        var end = context.Length;
-        while (end > 0 && char.IsWhiteSpace(context[end - 1]))
-        {
-            end--;
-        }
-        return (context[..end], context[end..] + continuation);
+        var trimmed = context.TrimEnd(' ');
+        return (trimmed, context[trimmed.Length..] + continuation);
     }
 
     /// <summary>The token ids of context + continuation and the index of the first continuation token.</summary>
@@ -29,7 +25,7 @@ public static class TokenizedScoring
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(request);
-        var (context, continuation) = MoveTrailingWhitespace(request.Context, request.Continuation);
+        var (context, continuation) = MoveTrailingSpaces(request.Context, request.Continuation);
         var contextCount = context.Length == 0 ? 0 : backend.Encode(context).Count;
         var whole = backend.Encode(context + continuation);
         return (whole, Math.Min(contextCount, whole.Count), continuation);

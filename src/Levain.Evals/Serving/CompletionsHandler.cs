@@ -38,6 +38,7 @@ public sealed class CompletionsHandler : IDisposable
             ["owned_by"] = "levain",
             ["levain_model_id"] = _backend.ModelId,
             ["levain_tokenizer_id"] = _backend.TokenizerId,
+            ["levain_rolling"] = true,
         }),
     };
 
@@ -62,7 +63,9 @@ public sealed class CompletionsHandler : IDisposable
                 {
                     throw new CompletionRequestException($"prompt {i} is empty");
                 }
-                var (choice, generatedCount) = await CompleteOneAsync(request, promptIds, i, cancellationToken).ConfigureAwait(false);
+                var (choice, generatedCount) = request.IsRolling
+                    ? (await RollingAsync(prompt.Text ?? _backend.Decode(promptIds), i, cancellationToken).ConfigureAwait(false), 0)
+                    : await CompleteOneAsync(request, promptIds, i, cancellationToken).ConfigureAwait(false);
                 choices.Add(choice);
                 promptTokens += promptIds.Count;
                 completionTokens += generatedCount;
@@ -157,6 +160,34 @@ public sealed class CompletionsHandler : IDisposable
             ["levain_greedy"] = greedy,
         };
         return (choice, generated.Count);
+    }
+
+    /// <summary>The backend's rolling score of a whole text: every token has a log-probability.</summary>
+    private async Task<JsonObject> RollingAsync(string text, int index, CancellationToken cancellationToken)
+    {
+        var score = (await _backend.ScoreRollingAsync([text], cancellationToken).ConfigureAwait(false))[0];
+        var texts = score.Tokens.Select(t => t.Text ?? _backend.Decode([t.TokenId])).ToArray();
+        var offsets = new JsonArray();
+        var at = 0;
+        foreach (var t in texts)
+        {
+            offsets.Add(at);
+            at += t.Length;
+        }
+        return new JsonObject
+        {
+            ["index"] = index,
+            ["text"] = text,
+            ["finish_reason"] = "length",
+            ["logprobs"] = new JsonObject
+            {
+                ["tokens"] = new JsonArray([.. texts.Select(t => (JsonNode)t)]),
+                ["token_logprobs"] = new JsonArray([.. score.Tokens.Select(t => (JsonNode)t.LogProb)]),
+                ["top_logprobs"] = new JsonArray([.. score.Tokens.Select((t, k) => (JsonNode)(t.IsGreedy ? new JsonObject { [texts[k]] = t.LogProb } : new JsonObject()))]),
+                ["text_offset"] = offsets,
+                ["levain_greedy"] = new JsonArray([.. score.Tokens.Select(t => (JsonNode)t.IsGreedy)]),
+            },
+        };
     }
 
     private List<int> KeepTokensWithin(IReadOnlyList<int> ids, int textLength)

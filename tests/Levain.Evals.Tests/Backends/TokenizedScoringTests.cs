@@ -6,8 +6,10 @@ namespace Levain.Evals.Tests.Backends;
 public sealed class TokenizedScoringTests
 {
     [Fact]
-    public void MoveTrailingWhitespace_MovesSpacesOntoTheContinuation() =>
-        Assert.Equal(("Answer:", "  42"), TokenizedScoring.MoveTrailingWhitespace("Answer:  ", "42"));
+    public void MoveTrailingSpaces_MovesSpacesButNotNewlinesOntoTheContinuation()
+    {
+        Assert.Equal(("Answer:\n", "  42"), TokenizedScoring.MoveTrailingSpaces("Answer:\n  ", "42"));
+    }
 
     [Fact]
     public async Task ScoreAsync_CharacterModel_SumsTheContinuationsBigramLogProbs()
