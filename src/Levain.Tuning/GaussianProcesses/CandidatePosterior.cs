@@ -11,15 +11,17 @@ internal sealed class CandidatePosterior
     private readonly IKernel _kernel;
     private readonly double _jitter;
     private readonly IReadOnlyList<double[]> _candidates;
+    private readonly PointColumns? _columns;
     private readonly double[] _v;
     private readonly int _rows;
     private readonly List<double[]> _extraRows = [];
 
-    public CandidatePosterior(IKernel kernel, double jitter, IReadOnlyList<double[]> candidates, double[] v, int rows, double[] means, double[] variances)
+    public CandidatePosterior(IKernel kernel, double jitter, IReadOnlyList<double[]> candidates, PointColumns? columns, double[] v, int rows, double[] means, double[] variances)
     {
         _kernel = kernel;
         _jitter = jitter;
         _candidates = candidates;
+        _columns = columns;
         _v = v;
         _rows = rows;
         Means = means;
@@ -39,11 +41,7 @@ internal sealed class CandidatePosterior
     {
         var m = Count;
         var covariance = new double[m];
-        var cp = _candidates[index];
-        for (var j = 0; j < m; j++)
-        {
-            covariance[j] = _kernel.Covariance(cp, _candidates[j]);
-        }
+        _kernel.CovarianceRow(_candidates[index], _columns!, 0, covariance);
         for (var r = 0; r < _rows; r++)
         {
             var row = _v.AsSpan(r * m, m);

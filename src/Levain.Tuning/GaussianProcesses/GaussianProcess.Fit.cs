@@ -12,6 +12,9 @@ internal sealed partial class GaussianProcess
     /// <summary>Stop when every |∂/∂θ_k| of the negative log posterior is below this (nats per unit of log θ).</summary>
     public const double GradientTolerance = 1e-2;
 
+    /// <summary>Stop when an iteration lowers the objective by less than this fraction of its magnitude.</summary>
+    public const double RelativeTolerance = 1e-7;
+
     /// <summary>
     /// ln p(y|θ) for targets <paramref name="centredTargets"/> (already minus their mean); writes the gradient into
     /// <paramref name="gradient"/> unless it is empty. Returns −∞ if K is not positive definite.
@@ -56,7 +59,7 @@ internal sealed partial class GaussianProcess
             kernel.AccumulateGradient(xi, xi, 0.5 * wii, gradient);
             noiseWeight += 0.5 * wii;
         }
-        gradient[family.ParameterCount - 1] += noiseWeight * kernel.NoiseVariance;
+        gradient[family.ParameterCount - 1] += noiseWeight * (kernel.NoiseVariance - Notation.NoiseFloor);
         return lml;
     }
 
@@ -98,10 +101,10 @@ internal sealed partial class GaussianProcess
         var centred = targets.Select(t => t - mean).ToArray();
         double Objective(ReadOnlySpan<double> theta, Span<double> gradient) => NegativeLogPosterior(family, theta, inputs, centred, gradient);
         var start = warmStart is { } w && w.Length == family.ParameterCount ? w : family.InitialParameters();
-        var result = Lbfgs.Minimize(Objective, start, maxIterations, gradientTolerance: GradientTolerance);
+        var result = Lbfgs.Minimize(Objective, start, maxIterations, gradientTolerance: GradientTolerance, relativeTolerance: RelativeTolerance);
         if (!double.IsFinite(result.Value) && ReferenceEquals(start, warmStart))
         {
-            result = Lbfgs.Minimize(Objective, family.InitialParameters(), maxIterations, gradientTolerance: GradientTolerance);
+            result = Lbfgs.Minimize(Objective, family.InitialParameters(), maxIterations, gradientTolerance: GradientTolerance, relativeTolerance: RelativeTolerance);
         }
         return result;
     }

@@ -27,16 +27,26 @@ internal sealed partial class GaussianProcess
     public double[] PredictMeans(IReadOnlyList<double[]> points)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var means = new double[points.Count];
-        Parallel.For(0, points.Count, j =>
+        var m = points.Count;
+        var means = new double[m];
+        if (m == 0)
         {
-            var c = points[j];
-            var sum = 0.0;
+            return means;
+        }
+        var columns = new PointColumns(points, points[0].Length);
+        var blocks = (m + ColumnBlock - 1) / ColumnBlock;
+        Parallel.For(0, blocks, block =>
+        {
+            var c0 = block * ColumnBlock;
+            var width = Math.Min(ColumnBlock, m - c0);
+            Span<double> k = stackalloc double[ColumnBlock];
+            var target = means.AsSpan(c0, width);
+            target.Fill(Mean);
             for (var i = 0; i < _inputs.Count; i++)
             {
-                sum += Kernel.Covariance(_inputs[i], c) * _alpha[i];
+                Kernel.CovarianceRow(_inputs[i], columns, c0, k[..width]);
+                DenseKernels.Axpy(_alpha[i], k[..width], target);
             }
-            means[j] = Mean + sum;
         });
         return means;
     }
@@ -52,6 +62,7 @@ internal sealed partial class GaussianProcess
         var m = candidates.Count;
         var v = new double[n * m];
         var lower = _lower.ToArray();
+        var columns = m > 0 ? new PointColumns(candidates, candidates[0].Length) : null;
         var blocks = (m + ColumnBlock - 1) / ColumnBlock;
         Parallel.For(0, blocks, block =>
         {
@@ -61,11 +72,7 @@ internal sealed partial class GaussianProcess
             for (var i = 0; i < n; i++)
             {
                 var target = span.Slice((i * m) + c0, width);
-                var xi = _inputs[i];
-                for (var j = 0; j < width; j++)
-                {
-                    target[j] = Kernel.Covariance(xi, candidates[c0 + j]);
-                }
+                Kernel.CovarianceRow(_inputs[i], columns!, c0, target);
                 var row = lower[i];
                 var k = 0;
                 for (; k + 3 < i; k += 4)
@@ -108,6 +115,6 @@ internal sealed partial class GaussianProcess
         {
             variances[j] = Math.Max(variances[j], 0.0);
         }
-        return new CandidatePosterior(Kernel, Jitter, candidates, v, n, means, variances);
+        return new CandidatePosterior(Kernel, Jitter, candidates, columns, v, n, means, variances);
     }
 }

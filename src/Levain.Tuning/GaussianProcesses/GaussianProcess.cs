@@ -97,16 +97,17 @@ internal sealed partial class GaussianProcess
     {
         var n = inputs.Count;
         var rows = new double[n][];
+        if (n == 0)
+        {
+            return rows;
+        }
+        var columns = new PointColumns(inputs, inputs[0].Length);
         var diagonalExtra = kernel.NoiseVariance + jitter;
         void FillRow(int i)
         {
             var row = new double[i + 1];
-            var xi = inputs[i];
-            for (var j = 0; j < i; j++)
-            {
-                row[j] = kernel.Covariance(xi, inputs[j]);
-            }
-            row[i] = kernel.Covariance(xi, xi) + diagonalExtra;
+            kernel.CovarianceRow(inputs[i], columns, 0, row);
+            row[i] += diagonalExtra;
             rows[i] = row;
         }
         if (n >= 256)

@@ -9,6 +9,9 @@ internal interface IKernel
     /// <summary>k(a, b) without noise.</summary>
     double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b);
 
+    /// <summary>result[j] = k(x, points[start + j]) for j &lt; result.Length (noise excluded).</summary>
+    void CovarianceRow(ReadOnlySpan<double> x, PointColumns points, int start, Span<double> result);
+
     /// <summary>Adds weight · ∂k(a, b)/∂θ (noise excluded) into <paramref name="gradient"/> (length p).</summary>
     void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient);
 }

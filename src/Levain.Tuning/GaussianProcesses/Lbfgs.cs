@@ -10,7 +10,7 @@ internal static class Lbfgs
     private const double ArmijoConstant = 1e-4;
     private const double CurvatureConstant = 0.9;
     private const int MaxLineSearchSteps = 40;
-    private const double RelativeDecreaseTolerance = 1e-10;
+    private const double StepTolerance = 1e-10;
 
     /// <summary>Length of the first (steepest-descent) step, in the units of x.</summary>
     private const double InitialStepLength = 0.1;
@@ -18,7 +18,7 @@ internal static class Lbfgs
     /// <summary>f(x, gradient) writes ∂f/∂x into gradient and returns f(x).</summary>
     public delegate double Objective(ReadOnlySpan<double> x, Span<double> gradient);
 
-    public static LbfgsResult Minimize(Objective objective, ReadOnlySpan<double> start, int maxIterations, int memory = 8, double gradientTolerance = 1e-6)
+    public static LbfgsResult Minimize(Objective objective, ReadOnlySpan<double> start, int maxIterations, int memory = 8, double gradientTolerance = 1e-6, double relativeTolerance = 1e-12)
     {
         ArgumentNullException.ThrowIfNull(objective);
         var n = start.Length;
@@ -103,7 +103,7 @@ internal static class Lbfgs
                     break;
                 }
                 step = double.IsPositiveInfinity(hi) ? 2 * lo : 0.5 * (lo + hi);
-                if (step == 0 || hi - lo < 1e-16)
+                if (step * Math.Sqrt(DenseKernels.Dot(direction, direction)) < StepTolerance)
                 {
                     break;
                 }
@@ -140,7 +140,7 @@ internal static class Lbfgs
                 yHistory.Add(y);
                 rhoHistory.Add(1.0 / sy);
             }
-            converged = MaxAbs(g) <= gradientTolerance || decrease <= RelativeDecreaseTolerance * Math.Max(1.0, Math.Abs(f));
+            converged = MaxAbs(g) <= gradientTolerance || decrease <= relativeTolerance * Math.Max(1.0, Math.Abs(f));
         }
         return new LbfgsResult(x, f, iteration, evaluations, converged);
     }

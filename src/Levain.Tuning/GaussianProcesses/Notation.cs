@@ -9,7 +9,8 @@
 //   θ            kernel hyperparameters in log space, length p (ParameterCount); every kernel keeps log σ²_n last
 //   ℓ_j          lengthscale of continuous column j = exp θ_j
 //   σ²_m         Matérn-3/2 amplitude;  σ²_lin linear-kernel variance;  w_c categorical-kernel weight of column c
-//   σ²_n         observation-noise variance;  ε jitter added to the diagonal for numerical safety
+//   σ²_n         observation-noise variance = exp(θ_last) + σ²_floor (floor 1e-6, targets are standardised);
+//                ε jitter added to the diagonal for numerical safety
 //   r            scaled distance √Σ_j ((x_j − x′_j)/ℓ_j)²
 //   k(x, x′)     σ²_lin·Σ_j x_j x′_j + σ²_m·(1 + √3 r)·exp(−√3 r)·exp(−Σ_c w_c·[x_c ≠ x′_c])
 //   K            n×n training covariance k(X, X) + (σ²_n + ε)·I, symmetric positive definite
@@ -29,6 +30,9 @@ internal static class Notation
     public const double Jitter = 1e-8;
 
     public const double MaxJitter = 1e-2;
+
+    /// <summary>σ²_floor: the smallest noise variance (σ²_n = exp θ + floor), so fits never chase zero noise.</summary>
+    public const double NoiseFloor = 1e-6;
 
     public const double LogTwoPi = 1.8378770664093453;
 }

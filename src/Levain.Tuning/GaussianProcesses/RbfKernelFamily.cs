@@ -22,7 +22,7 @@ internal sealed class RbfKernelFamily : IKernelFamily
         + AmplitudePrior.Evaluate(theta[1], ref gradient[1])
         + NoisePrior.Evaluate(theta[2], ref gradient[2]);
 
-    public IKernel Bind(ReadOnlySpan<double> theta) => new RbfKernel(Math.Exp(-2 * theta[0]), Math.Exp(theta[1]), Math.Exp(theta[2]));
+    public IKernel Bind(ReadOnlySpan<double> theta) => new RbfKernel(Math.Exp(-2 * theta[0]), Math.Exp(theta[1]), Math.Exp(theta[2]) + Notation.NoiseFloor);
 
     private sealed class RbfKernel(double inverseLengthscaleSquared, double amplitude, double noiseVariance) : IKernel
     {
@@ -32,6 +32,16 @@ internal sealed class RbfKernelFamily : IKernelFamily
         {
             var d = a[0] - b[0];
             return amplitude * Math.Exp(-0.5 * d * d * inverseLengthscaleSquared);
+        }
+
+        public void CovarianceRow(ReadOnlySpan<double> x, PointColumns points, int start, Span<double> result)
+        {
+            var column = points.Columns[0].AsSpan(start, result.Length);
+            for (var j = 0; j < result.Length; j++)
+            {
+                var d = x[0] - column[j];
+                result[j] = amplitude * Math.Exp(-0.5 * d * d * inverseLengthscaleSquared);
+            }
         }
 
         public void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient)

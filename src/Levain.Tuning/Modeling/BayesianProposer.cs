@@ -60,7 +60,7 @@ internal sealed partial class BayesianProposer
         }
         var center = space.CenterInBasic;
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
-        var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, hyperparameters, rng, log);
+        var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, hyperparameters, log);
         return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log);
     }
 

@@ -1,6 +1,5 @@
 using Levain.Tuning.GaussianProcesses;
 using Levain.Tuning.Pareto;
-using Levain.Tuning.Randomness;
 using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning.Modeling;
@@ -33,7 +32,6 @@ internal sealed record SurrogateModels(
         List<ObservationGroup> front,
         Func<double[], double[]> toModelInput,
         Dictionary<string, double[]> hyperparameters,
-        Xoshiro256StarStar rng,
         Action<string> log)
     {
         var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
@@ -54,17 +52,17 @@ internal sealed record SurrogateModels(
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
         var jobs = new List<ModelFitJob>
         {
-            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], hyperparameters, rng),
-            NewJob("cost", family, successInputs, [.. successes.Select(o => costTransform.Transform(o.Cost))], hyperparameters, rng),
+            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], hyperparameters, options.Seed),
+            NewJob("cost", family, successInputs, [.. successes.Select(o => costTransform.Transform(o.Cost))], hyperparameters, options.Seed),
         };
         var hasFailures = observations.Count > successes.Count;
         if (hasFailures)
         {
             var allInputs = observations.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
-            jobs.Add(NewJob("success", family, allInputs, [.. observations.Select(o => o.IsFailure ? -1.0 : 1.0)], hyperparameters, rng));
+            jobs.Add(NewJob("success", family, allInputs, [.. observations.Select(o => o.IsFailure ? -1.0 : 1.0)], hyperparameters, options.Seed));
         }
         var frontCosts = front.Select(g => costTransform.Transform(g.Cost)).ToArray();
-        jobs.Add(NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], hyperparameters, rng));
+        jobs.Add(NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], hyperparameters, options.Seed));
         Parallel.ForEach(jobs, job => job.Run());
         foreach (var job in jobs)
         {
@@ -82,28 +80,36 @@ internal sealed record SurrogateModels(
         return new SurrogateModels(front, costTransform, jobs[0].Model!, jobs[1].Model!, hasFailures ? jobs[2].Model : null, jobs[^1].Model!, frontCosts.Min(), frontCosts.Max());
     }
 
-    private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, Dictionary<string, double[]> hyperparameters, Xoshiro256StarStar rng)
+    private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, Dictionary<string, double[]> hyperparameters, int seed)
     {
         var warm = hyperparameters.TryGetValue(name, out var previous) && previous.Length == family.ParameterCount ? previous : null;
         var iterations = warm is null ? BayesianProposer.ColdIterations : BayesianProposer.WarmIterations;
-        return new ModelFitJob(name, family, inputs, targets, ChooseSubset(inputs.Count, rng), warm, iterations);
+        return new ModelFitJob(name, family, inputs, targets, ChooseSubset(inputs.Count, seed), warm, iterations);
     }
 
-    /// <summary>All indices, or a uniformly random subset of <see cref="BayesianProposer.MaxFitPoints"/> (partial Fisher–Yates, sorted).</summary>
-    private static int[] ChooseSubset(int count, Xoshiro256StarStar rng)
+    /// <summary>
+    /// All indices, or the <see cref="BayesianProposer.MaxFitPoints"/> indices with the smallest seeded hash. The
+    /// subset is a uniform random sample that stays stable as observations are appended (a new point enters only if its
+    /// hash is small), so each warm-started refit starts near its optimum.
+    /// </summary>
+    private static int[] ChooseSubset(int count, int seed)
     {
         var indices = Enumerable.Range(0, count).ToArray();
         if (count <= BayesianProposer.MaxFitPoints)
         {
             return indices;
         }
-        for (var i = 0; i < BayesianProposer.MaxFitPoints; i++)
-        {
-            var j = i + rng.NextInt(count - i);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
-        var subset = indices[..BayesianProposer.MaxFitPoints];
+        var salt = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
+        var subset = indices.OrderBy(i => Mix(salt ^ (ulong)i)).ThenBy(i => i).Take(BayesianProposer.MaxFitPoints).ToArray();
         Array.Sort(subset);
         return subset;
+    }
+
+    /// <summary>splitmix64's finaliser: a bijective 64-bit mix.</summary>
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 }
