@@ -76,6 +76,19 @@ public sealed class GaussianProcessFitTests
         Assert.InRange(Math.Exp(cold.Point[^1]), 1e-5, 5e-2);
     }
 
+    [Fact]
+    public void FitParameters_LearnsArdLengthscales_IrrelevantDimensionGetsLonger()
+    {
+        var family = new MaternLinearKernelFamily(2, 0, 0.3);
+        var rng = new Random(12);
+        var x = Enumerable.Range(0, 80).Select(_ => new[] { (rng.NextDouble() * 2) - 1, (rng.NextDouble() * 2) - 1 }).ToList();
+        var y = x.Select(v => Math.Sin(3 * v[0]) + (0.01 * rng.NextDouble())).ToList();
+        var fit = GaussianProcess.FitParameters(family, x, y, null, 200);
+        var relevant = Math.Exp(fit.Point[0]);
+        var irrelevant = Math.Exp(fit.Point[1]);
+        Assert.True(irrelevant > 3 * relevant, $"ℓ(relevant) = {relevant:G3}, ℓ(irrelevant) = {irrelevant:G3}");
+    }
+
     private static void AssertGradient(IKernelFamily family, double[] theta, IReadOnlyList<double[]> x, double[] centred, bool withPrior)
     {
         var gradient = new double[theta.Length];
