@@ -3,6 +3,7 @@ using Levain.Bench.Tuner.Methods;
 using Levain.Bench.Tuner.Peers;
 using Levain.Bench.Tuner.Problems;
 using Levain.Bench.Tuner.Reporting;
+using Levain.Tuning;
 
 namespace Levain.Bench.Tuner;
 
@@ -31,6 +32,11 @@ public static class TunerBench
             Console.Error.WriteLine(parsed.Error);
             return 2;
         }
+        if (settings.JsonPath is { } requestedJson && Path.GetDirectoryName(Path.GetFullPath(requestedJson)) is { } jsonFolder && !Directory.Exists(jsonFolder))
+        {
+            Console.Error.WriteLine($"levain bench tuner: --json: folder '{jsonFolder}' does not exist.");
+            return 2;
+        }
         var problems = allProblems.Where(p => settings.Problems is null || settings.Problems.Contains(p.Name)).ToArray();
         bool Wants(string method) => settings.Methods is null || settings.Methods.Contains(method);
 
@@ -38,7 +44,7 @@ public static class TunerBench
         var infos = new List<MethodInfo>();
         if (Wants(TunerBenchmark.LevainName))
         {
-            methods.Add(new LevainCarbsMethod());
+            methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? new CarbsOptions { ExplorationBias = bias } : null));
         }
         if (Wants(TunerBenchmark.RandomName))
         {
@@ -76,7 +82,7 @@ public static class TunerBench
             }
             return report.Problems.Any(p => p.Methods.Any(m => m.Errors.Any(e => !e.Contains("evaluation cap", StringComparison.Ordinal)))) ? 1 : 0;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"levain bench tuner: {ex.Message}");
             return 1;

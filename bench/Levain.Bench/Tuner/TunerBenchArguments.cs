@@ -6,7 +6,7 @@ namespace Levain.Bench.Tuner;
 public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHelp, string? Error)
 {
     public const string Usage = """
-        Usage: ./levain bench tuner [--quick] [--json PATH] [--seeds N] [--problems A,B] [--methods A,B] [--python PATH]
+        Usage: ./levain bench tuner [--quick] [--json PATH] [--seeds N] [--problems A,B] [--methods A,B] [--python PATH] [--exploration-bias B]
 
         Runs Levain's CarbsTuner, centered random search and Optuna TPE on the same cost-aware problems and seeds and
         reports simple regret at 25 %, 50 % and 100 % of each problem's cost budget (median [IQR]), then the tuner's
@@ -18,6 +18,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
           --methods LIST   subset of: levain, random, tpe
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
+          --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 1.0)
 
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
         """;
@@ -39,7 +40,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                     return new(null, true, null);
                 case "--quick":
                     break;
-                case "--json" or "--seeds" or "--problems" or "--methods" or "--python":
+                case "--json" or "--seeds" or "--problems" or "--methods" or "--python" or "--exploration-bias":
                     if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         return Fail($"{arg} needs a value.");
@@ -72,6 +73,13 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                                 return Fail($"--methods: unknown method '{unknownMethod}'. Known: {string.Join(", ", KnownMethods)}.");
                             }
                             settings = settings with { Methods = methods };
+                            break;
+                        case "--exploration-bias":
+                            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var bias) || !double.IsFinite(bias) || bias < 0)
+                            {
+                                return Fail($"--exploration-bias needs a finite number ≥ 0, got '{value}'.");
+                            }
+                            settings = settings with { ExplorationBias = bias };
                             break;
                         default:
                             settings = settings with { PythonPath = value };

@@ -19,12 +19,13 @@ public sealed class TunerBenchArgumentsTests
     [Fact]
     public void Parse_QuickWithSeedsAndJson_OverridesTheQuickDefaults()
     {
-        var parsed = TunerBenchArguments.Parse(["--seeds", "4", "--quick", "--json", "out.json", "--methods", "random,tpe"], Problems);
+        var parsed = TunerBenchArguments.Parse(["--seeds", "4", "--quick", "--json", "out.json", "--methods", "random,tpe", "--exploration-bias", "0.3"], Problems);
 
         Assert.Equal("quick", parsed.Settings!.Mode);
         Assert.Equal(4, parsed.Settings.SeedCount);
         Assert.Equal("out.json", parsed.Settings.JsonPath);
         Assert.Equal(["random", "tpe"], parsed.Settings.Methods!);
+        Assert.Equal(0.3, parsed.Settings.ExplorationBias);
     }
 
     [Theory]
@@ -32,6 +33,7 @@ public sealed class TunerBenchArgumentsTests
     [InlineData("--seeds", "ten", "--seeds needs a whole number")]
     [InlineData("--problems", "rosenbrock", "unknown problem 'rosenbrock'")]
     [InlineData("--methods", "levain,smac", "unknown method 'smac'")]
+    [InlineData("--exploration-bias", "-1", "--exploration-bias needs a finite number")]
     [InlineData("--frobnicate", null, "unknown option '--frobnicate'")]
     [InlineData("--json", null, "--json needs a value")]
     public void Parse_BadOption_IsOneClearError(string option, string? value, string expected)
