@@ -1,0 +1,132 @@
+using Levain.Runner.Definition;
+using Levain.Runner.StudyFiles;
+using Levain.Runner.Tests.Support;
+using Levain.Studies.Trials;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Tests.StudyFiles;
+
+public sealed class StudyFileParserTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public void Load_IssueExample_ReadsEveryField()
+    {
+        var path = _dir.File("gpt-small.yaml", """
+            name: gpt-small
+            command: ["python3", "train.py", "--lr", "{lr}", "--width", "{width}", "--steps", "{steps}"]
+            workdir: .
+            direction: minimize              # or maximize
+            metric: loss                     # key in the trial's result
+            cost: steps                      # a parameter name, "seconds" (wall time), or a key in the trial's result
+            parameters:
+              lr:        { kind: log, center: 3.0e-4, min: 1.0e-6, max: 1.0 }
+              width:     { kind: log, center: 256, min: 32, integer: true, rounding: 8 }
+              steps:     { kind: log, center: 1000, min: 100, integer: true }
+              optimizer: { kind: categorical, choices: [adamw, lion], center: adamw }
+            tuner: { seed: 0, max_suggestion_cost: 20000 }    # any tuner option
+            budget: { trials: 100, cost: 1.0e6, wall: 2h }    # stop at the first one reached
+            workers: 4
+            launcher: local                  # or: { slurm: { partition: gpu, time: "02:00:00", args: ["--gres=gpu:1"] } }
+            storage: sqlite:./levain-runs/gpt-small.db        # or postgres://user@host:5432/db
+            """);
+        var study = StudyFileParser.Load(path);
+        Assert.Equal("gpt-small", study.Name);
+        Assert.Equal(["python3", "train.py", "--lr", "{lr}", "--width", "{width}", "--steps", "{steps}"], study.Command);
+        Assert.Equal(_dir.Path, study.WorkingDirectory);
+        Assert.Equal((Direction.Minimize, "loss", "steps"), (study.Direction, study.Metric, study.Cost));
+        Assert.Equal(["lr", "width", "steps", "optimizer"], study.Parameters.Select(p => p.Name));
+        var width = study.Parameters[1];
+        Assert.Equal((ParameterKind.Log, 256.0, 32.0, true, 8.0), (width.Kind, width.Center!.Value, width.Min!.Value, width.IsInteger, width.Rounding));
+        Assert.Equal(["adamw", "lion"], study.Parameters[3].Choices);
+        Assert.Equal(20000, study.Tuner.MaxSuggestionCost);
+        Assert.Equal(new StudyBudget(100, 1e6, TimeSpan.FromHours(2)), study.Budget);
+        Assert.Equal(4, study.Workers);
+        Assert.Equal(LauncherKind.Local, study.Launcher.Kind);
+        Assert.Equal("sqlite:./levain-runs/gpt-small.db", study.Storage);
+        Assert.Equal(Path.Combine(_dir.Path, "levain-runs", "gpt-small"), study.LogDirectory);
+    }
+
+    [Fact]
+    public void Load_MinimalFile_AppliesDocumentedDefaults()
+    {
+        var path = _dir.File("my-study.yaml", "command: [\"./train\", \"{x}\"]\nparameters:\n  x: { kind: linear, center: 0 }\n");
+        var study = StudyFileParser.Load(path);
+        Assert.Equal("my-study", study.Name);
+        Assert.Equal(_dir.Path, study.WorkingDirectory);
+        Assert.Equal((Direction.Minimize, "loss", "seconds"), (study.Direction, study.Metric, study.Cost));
+        Assert.Equal(StudyBudget.Default, study.Budget);
+        Assert.Equal(50, study.Budget.Trials);
+        Assert.Equal(1, study.Workers);
+        Assert.Equal(LauncherKind.Local, study.Launcher.Kind);
+        Assert.Equal("sqlite:./levain-runs/my-study.db", study.Storage);
+        Assert.Null(study.TrialTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10)), (study.LeaseTimeToLive, study.HeartbeatInterval));
+        Assert.Equal((ReclaimPolicy.Retry, 3), (study.OnLostTrial, study.MaxAttempts));
+        Assert.Equal(new CarbsOptions(), study.Tuner);
+        Assert.Empty(study.Environment);
+    }
+
+    [Fact]
+    public void Load_SlurmLauncherAndOptions_ReadsThem()
+    {
+        var path = _dir.File("s.yaml", """
+            command: ["python3", "train.py", "--p", "{p}", "--flag", "{flag}", "--mix", "{mix}"]
+            direction: maximize
+            metric: accuracy
+            cost: tokens
+            parameters:
+              p: { kind: logit, center: 0.1 }
+              flag: { kind: boolean, center: true }
+              mix: { kind: simplex, choices: [web, code], center: [0.75, 0.25] }
+            tuner: { num_random_samples: 6, search_radius: 0.5, outstanding_estimator: mean, suggestion_ttl: 30m }
+            launcher: { slurm: { partition: gpu, time: "02:00:00", args: ["--gres=gpu:1"], poll: 2s } }
+            storage: postgres://levain@db.internal:5432/studies
+            timeout: 1h30m
+            lease: { ttl: 2m, heartbeat: 20s }
+            on_lost_trial: forget
+            max_attempts: 5
+            env: { CUDA_VISIBLE_DEVICES: "0" }
+            logs: ./logs
+            """);
+        var study = StudyFileParser.Load(path);
+        Assert.Equal(Direction.Maximize, study.Direction);
+        Assert.Equal(("accuracy", "tokens"), (study.Metric, study.Cost));
+        Assert.Equal([ParameterKind.Logit, ParameterKind.Boolean, ParameterKind.Simplex], study.Parameters.Select(p => p.Kind));
+        Assert.Equal([0.75, 0.25], study.Parameters[2].CenterWeights!);
+        Assert.Equal((6, 0.5, OutstandingEstimator.Mean, (TimeSpan?)TimeSpan.FromMinutes(30)),
+            (study.Tuner.NumRandomSamples, study.Tuner.SearchRadius, study.Tuner.OutstandingEstimator, study.Tuner.SuggestionTimeToLive));
+        var slurm = study.Launcher.Slurm!;
+        Assert.Equal((LauncherKind.Slurm, "gpu", "02:00:00", TimeSpan.FromSeconds(2)), (study.Launcher.Kind, slurm.Partition, slurm.TimeLimit, slurm.PollInterval));
+        Assert.Equal(["--gres=gpu:1"], slurm.Args);
+        Assert.Equal(TimeSpan.FromMinutes(90), study.TrialTimeout);
+        Assert.Equal((TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20)), (study.LeaseTimeToLive, study.HeartbeatInterval));
+        Assert.Equal((ReclaimPolicy.Forget, 5), (study.OnLostTrial, study.MaxAttempts));
+        Assert.Equal("0", study.Environment["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal(Path.Combine(_dir.Path, "logs"), study.LogDirectory);
+    }
+
+    [Theory]
+    [InlineData("45s", 45)]
+    [InlineData("2h", 7200)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("02:00:00", 7200)]
+    [InlineData("90", 90)]
+    public void DurationText_TryParse_KnownForms(string text, double seconds)
+    {
+        Assert.True(DurationText.TryParse(text, out var duration));
+        Assert.Equal(seconds, duration.TotalSeconds, 9);
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("2 hours")]
+    [InlineData("1:99:00")]
+    [InlineData("-5")]
+    public void DurationText_TryParse_RejectsOthers(string text) => Assert.False(DurationText.TryParse(text, out _));
+
+    public void Dispose() => _dir.Dispose();
+}

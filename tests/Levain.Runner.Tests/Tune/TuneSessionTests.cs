@@ -1,0 +1,197 @@
+using Levain.Runner.Definition;
+using Levain.Runner.Launchers;
+using Levain.Runner.Tests.Support;
+using Levain.Runner.Tune;
+using Levain.Studies.Stores;
+using Levain.Studies.Trials;
+using Levain.Studies.Tuning;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Tests.Tune;
+
+/// <summary>The tune loop in-process: real SQLite store, real child processes, a tiny Python objective.</summary>
+public sealed class TuneSessionTests : IDisposable
+{
+    private const string Objective = """
+        import json, os, sys, time
+        x = float(sys.argv[1]); delay = float(sys.argv[2]); fail_above = float(sys.argv[3])
+        print("levain-progress " + json.dumps({"x": x}), flush=True)
+        time.sleep(delay)
+        if x > fail_above:
+            print("x too large", file=sys.stderr)
+            sys.exit(5)
+        json.dump({"loss": (x - 0.3) ** 2, "work": 10 + x}, open(os.environ["LEVAIN_RESULT"], "w"))
+        """;
+
+    private readonly TempDirectory _dir = new();
+
+    private StudyDefinition Study(int trials = 6, double delay = 0.05, double failAbove = 100, string name = "s", int workers = 2) => new()
+    {
+        Name = name,
+        Command = ["python3", "objective.py", "{x}", delay.ToString(System.Globalization.CultureInfo.InvariantCulture), failAbove.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Parameters = [ParameterSpec.Linear("x", 0.0, -2, 2)],
+        WorkingDirectory = _dir.Path,
+        Cost = "work",
+        Tuner = new CarbsOptions { Seed = 1, NumRandomSamples = 3 },
+        Budget = new StudyBudget(trials, null, null),
+        Workers = workers,
+        Storage = "sqlite:./studies.db",
+        BaseDirectory = _dir.Path,
+        LogDirectory = Path.Combine(_dir.Path, "logs"),
+        LeaseTimeToLive = TimeSpan.FromSeconds(10),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
+    };
+
+    public TuneSessionTests() => _dir.File("objective.py", Objective);
+
+    private SqliteStudyStore Store() => new(Path.Combine(_dir.Path, "studies.db"));
+
+    [Fact]
+    public async Task RunAsync_TrialBudget_RunsExactlyThatManyAndReportsProgress()
+    {
+        var events = new List<TuneProgress>();
+        var summary = await TuneSession.RunAsync(Study(), new SyncProgress(events), CancellationToken.None);
+        Assert.Equal(TuneOutcome.BudgetReached, summary.Outcome);
+        Assert.Equal(6, summary.Trials.Count);
+        Assert.All(summary.Trials, t => Assert.Equal(TrialState.Succeeded, t.State));
+        Assert.Equal(Enumerable.Range(1, 6), summary.Trials.Select(t => t.Number));
+        Assert.All(summary.Trials, t => Assert.Equal(10 + t.Parameters["x"].Number, t.Cost!.Value, 9));
+        Assert.Equal(6, events.Count(e => e.Kind == TuneEventKind.TrialSucceeded));
+        Assert.Equal(6, events.Count(e => e.Kind == TuneEventKind.TrialProgress));
+        Assert.Equal(summary.Trials.Min(t => t.Output), summary.Status.BestOutput);
+        Assert.Equal(summary.Trials.Sum(t => t.Cost!.Value), summary.Status.CostSpent, 9);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "logs", "trial-3.log")));
+        await using var store = Store();
+        Assert.Single(await store.GetProgressAsync("s", 3));
+    }
+
+    [Fact]
+    public async Task RunAsync_ExistingStudy_ResumesWithoutTouchingEarlierObservations()
+    {
+        var first = await TuneSession.RunAsync(Study(trials: 4), null, CancellationToken.None);
+        var second = await TuneSession.RunAsync(Study(trials: 7), null, CancellationToken.None);
+        Assert.Equal(7, second.Trials.Count);
+        foreach (var before in first.Trials)
+        {
+            var after = second.Trials.Single(t => t.Number == before.Number);
+            Assert.Equal((before.Output, before.Cost, before.FinishedAt), (after.Output, after.Cost, after.FinishedAt));
+        }
+        await using var store = Store();
+        var study = (await store.FindStudyAsync("s"))!;
+        var tuner = StudyTuner.Restore(study.Spec, study.TunerCheckpoint, second.Trials);
+        Assert.False(tuner.WasRebuilt);
+        Assert.Equal(7, tuner.Tuner.Observations.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailingTrials_RecordedAsFailuresWithReasons()
+    {
+        var summary = await TuneSession.RunAsync(Study(trials: 6, failAbove: 0.0), null, CancellationToken.None);
+        var failed = summary.Trials.Where(t => t.State == TrialState.Failed).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t => Assert.True(t.Parameters["x"].Number > 0));
+        Assert.All(failed, t => Assert.Contains("exited with code 5", t.FailureReason, StringComparison.Ordinal));
+        Assert.All(failed, t => Assert.Contains("x too large", t.FailureReason, StringComparison.Ordinal));
+        Assert.Equal(6, summary.Trials.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_DifferentSearchSpaceUnderSameName_ReportsMismatch()
+    {
+        await TuneSession.RunAsync(Study(trials: 1), null, CancellationToken.None);
+        var changed = Study(trials: 2) with { Parameters = [ParameterSpec.Linear("x", 0.0, -5, 5)] };
+        var summary = await TuneSession.RunAsync(changed, null, CancellationToken.None);
+        Assert.Equal(TuneOutcome.StudyMismatch, summary.Outcome);
+        Assert.True(summary.IsInputError);
+    }
+
+    [Fact]
+    public async Task RunAsync_JoinMissingStudy_ReportsNotFound()
+    {
+        var summary = await TuneSession.RunAsync(Study(), null, CancellationToken.None, default, new TuneSessionOptions { JoinExistingOnly = true });
+        Assert.Equal(TuneOutcome.StudyNotFound, summary.Outcome);
+    }
+
+    [Fact]
+    public async Task RunAsync_GracefulStop_LetsRunningTrialFinishAndStartsNoMore()
+    {
+        using var stop = new CancellationTokenSource();
+        var progress = new SyncProgress(e => { if (e.Kind == TuneEventKind.TrialStarted) stop.Cancel(); });
+        var summary = await TuneSession.RunAsync(Study(trials: 10, delay: 1.0, workers: 1), progress, stop.Token);
+        Assert.Equal(TuneOutcome.Stopped, summary.Outcome);
+        var trial = Assert.Single(summary.Trials);
+        Assert.Equal(TrialState.Succeeded, trial.State);
+    }
+
+    [Fact]
+    public async Task RunAsync_Kill_AbandonsRunningTrials()
+    {
+        using var kill = new CancellationTokenSource();
+        var started = 0;
+        var progress = new SyncProgress(e => { if (e.Kind == TuneEventKind.TrialStarted && Interlocked.Increment(ref started) == 2) kill.CancelAfter(300); });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var summary = await TuneSession.RunAsync(Study(trials: 10, delay: 30, workers: 2), progress, CancellationToken.None, kill.Token);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.Equal(TuneOutcome.Killed, summary.Outcome);
+        Assert.Equal(2, summary.Trials.Count);
+        Assert.All(summary.Trials, t => Assert.Equal(TrialState.Abandoned, t.State));
+        Assert.All(summary.Trials, t => Assert.Contains("killed by the user", t.FailureReason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_CostBudget_StopsOnceSpent()
+    {
+        var study = Study(trials: 100) with { Budget = new StudyBudget(null, 45, null), Workers = 1 };
+        var summary = await TuneSession.RunAsync(study, null, CancellationToken.None);
+        var spent = summary.Trials.Sum(t => t.Cost ?? 0);
+        Assert.True(spent >= 45);
+        Assert.True(spent - summary.Trials[^1].Cost < 45, "the last trial started before the budget was spent");
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedTrial_IsRetriedThenRecordedOnce()
+    {
+        var launcher = new InterruptFirstLauncher();
+        await using var store = Store();
+        var session = new TuneSession(Study(trials: 2, workers: 1), store, launcher);
+        var summary = await session.RunAsync(null, CancellationToken.None);
+        Assert.Equal(2, summary.Trials.Count);
+        Assert.All(summary.Trials, t => Assert.Equal(TrialState.Succeeded, t.State));
+        Assert.Equal(2, summary.Trials[0].Attempt);
+        Assert.Equal(3, launcher.Launches);
+    }
+
+    /// <summary>Reports the first launch as a node failure, then behaves like the local launcher.</summary>
+    private sealed class InterruptFirstLauncher : ITrialLauncher
+    {
+        private readonly LocalLauncher _local = new();
+
+        public int Launches { get; private set; }
+
+        public Task<Levain.Runner.Protocol.LaunchResult> RunAsync(Levain.Runner.Protocol.TrialLaunch launch, Action<string>? onProgress, CancellationToken cancellationToken)
+        {
+            Launches++;
+            return Launches == 1
+                ? Task.FromResult(new Levain.Runner.Protocol.LaunchResult(Levain.Runner.Protocol.LaunchStatus.Interrupted, null, null, null, [], TimeSpan.Zero, "node failed"))
+                : _local.RunAsync(launch, onProgress, cancellationToken);
+        }
+    }
+
+    private sealed class SyncProgress(Action<TuneProgress> onEvent) : IProgress<TuneProgress>
+    {
+        private readonly object _gate = new();
+
+        public SyncProgress(List<TuneProgress> sink)
+            : this(sink.Add)
+        {
+        }
+
+        public void Report(TuneProgress value)
+        {
+            lock (_gate) onEvent(value);
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
