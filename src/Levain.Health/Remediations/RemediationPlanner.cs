@@ -26,6 +26,11 @@ public static partial class RemediationPlanner
         foreach (var r in node.Results.Where(r => r.Severity is Severity.Warning or Severity.Critical && r.Remediation != Remediation.None)
                      .OrderByDescending(r => SeverityOrder.Rank(r.Severity)))
         {
+            if (r.Remediation == Remediation.Drain)
+            {
+                drainReasons.Add(r.CheckId); // one drain for the node, naming every reason
+                continue;
+            }
             var subject = r.Remediation is Remediation.DisableSwap or Remediation.Drain or Remediation.Reboot ? "node" : r.Subject;
             if (!seen.Add((r.Remediation, subject)))
             {
@@ -40,11 +45,6 @@ public static partial class RemediationPlanner
                 Remediation.ResetGpu when GpuIndex().Match(r.Subject) is { Success: true } m => $"nvidia-smi -r -i {m.Groups["index"].Value}",
                 _ => null,
             };
-            if (r.Remediation == Remediation.Drain)
-            {
-                drainReasons.Add(r.CheckId);
-                continue;
-            }
             actions.Add(new RemediationAction(r.Remediation, node.Host, subject, reason, command));
         }
         if (drainReasons.Count > 0)
