@@ -13,21 +13,54 @@ internal static class Cholesky
     public static bool TryFactorize(double[][] rows)
     {
         var n = rows.Length;
-        for (var i = 0; i < n; i++)
+        var i0 = 0;
+        // Blocks of four rows share each load of an earlier row j (Dot4), the memory-bound part of the work.
+        for (; i0 + 3 < n; i0 += 4)
         {
-            var rowI = rows[i];
-            for (var j = 0; j < i; j++)
+            double[] r0 = rows[i0], r1 = rows[i0 + 1], r2 = rows[i0 + 2], r3 = rows[i0 + 3];
+            for (var j = 0; j < i0; j++)
             {
                 var rowJ = rows[j];
-                rowI[j] = (rowI[j] - DenseKernels.Dot(rowI.AsSpan(0, j), rowJ.AsSpan(0, j))) / rowJ[j];
+                var (s0, s1, s2, s3) = DenseKernels.Dot4(rowJ.AsSpan(0, j), r0, r1, r2, r3);
+                var pivot = rowJ[j];
+                r0[j] = (r0[j] - s0) / pivot;
+                r1[j] = (r1[j] - s1) / pivot;
+                r2[j] = (r2[j] - s2) / pivot;
+                r3[j] = (r3[j] - s3) / pivot;
             }
-            var pivot = rowI[i] - DenseKernels.Dot(rowI.AsSpan(0, i), rowI.AsSpan(0, i));
-            if (!(pivot > 0) || !double.IsFinite(pivot))
+            for (var i = i0; i < i0 + 4; i++)
+            {
+                if (!FinishRow(rows, i, i0))
+                {
+                    return false;
+                }
+            }
+        }
+        for (var i = i0; i < n; i++)
+        {
+            if (!FinishRow(rows, i, 0))
             {
                 return false;
             }
-            rowI[i] = Math.Sqrt(pivot);
         }
+        return true;
+    }
+
+    /// <summary>Completes row i from column <paramref name="fromColumn"/> on (earlier columns already final).</summary>
+    private static bool FinishRow(double[][] rows, int i, int fromColumn)
+    {
+        var rowI = rows[i];
+        for (var j = fromColumn; j < i; j++)
+        {
+            var rowJ = rows[j];
+            rowI[j] = (rowI[j] - DenseKernels.Dot(rowI.AsSpan(0, j), rowJ.AsSpan(0, j))) / rowJ[j];
+        }
+        var pivot = rowI[i] - DenseKernels.Dot(rowI.AsSpan(0, i), rowI.AsSpan(0, i));
+        if (!(pivot > 0) || !double.IsFinite(pivot))
+        {
+            return false;
+        }
+        rowI[i] = Math.Sqrt(pivot);
         return true;
     }
 
@@ -61,7 +94,16 @@ internal static class Cholesky
         {
             var row = new double[i + 1];
             var li = lower[i];
-            for (var k = 0; k < i; k++)
+            // row[0..k] −= L_ik · (row k of L⁻¹), four rows k at a time over their common prefix.
+            var k = 0;
+            for (; k + 3 < i; k += 4)
+            {
+                DenseKernels.Axpy4(-li[k], inverse[k], -li[k + 1], inverse[k + 1], -li[k + 2], inverse[k + 2], -li[k + 3], inverse[k + 3], row.AsSpan(0, k + 1));
+                DenseKernels.Axpy(-li[k + 1], inverse[k + 1].AsSpan(k + 1), row.AsSpan(k + 1, 1));
+                DenseKernels.Axpy(-li[k + 2], inverse[k + 2].AsSpan(k + 1), row.AsSpan(k + 1, 2));
+                DenseKernels.Axpy(-li[k + 3], inverse[k + 3].AsSpan(k + 1), row.AsSpan(k + 1, 3));
+            }
+            for (; k < i; k++)
             {
                 DenseKernels.Axpy(-li[k], inverse[k], row.AsSpan(0, k + 1));
             }
@@ -86,7 +128,25 @@ internal static class Cholesky
         {
             result[i] = new double[i + 1];
         }
-        for (var k = 0; k < n; k++)
+        // result_i[0..i] += Σ_k (L⁻¹)_ki · (L⁻¹)_k[0..i]: four rows k at a time (all have length ≥ i + 1 once k ≥ i).
+        var k = 0;
+        for (; k + 3 < n; k += 4)
+        {
+            double[] r0 = inverseLower[k], r1 = inverseLower[k + 1], r2 = inverseLower[k + 2], r3 = inverseLower[k + 3];
+            for (var i = 0; i <= k; i++)
+            {
+                DenseKernels.Axpy4(r0[i], r0, r1[i], r1, r2[i], r2, r3[i], r3, result[i]);
+            }
+            for (var i = k + 1; i <= k + 3; i++)
+            {
+                for (var q = i - k; q <= 3; q++)
+                {
+                    var row = inverseLower[k + q];
+                    DenseKernels.Axpy(row[i], row.AsSpan(0, i + 1), result[i]);
+                }
+            }
+        }
+        for (; k < n; k++)
         {
             var row = inverseLower[k];
             for (var i = 0; i <= k; i++)

@@ -89,4 +89,40 @@ internal static class DenseKernels
             y[i] += (a0 * x0[i]) + (a1 * x1[i]) + (a2 * x2[i]) + (a3 * x3[i]);
         }
     }
+
+    /// <summary>The four dot products of <paramref name="shared"/> with a0…a3 (one load of shared per four products).</summary>
+    public static (double S0, double S1, double S2, double S3) Dot4(ReadOnlySpan<double> shared, ReadOnlySpan<double> a0, ReadOnlySpan<double> a1, ReadOnlySpan<double> a2, ReadOnlySpan<double> a3)
+    {
+        var n = shared.Length;
+        var i = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vs = MemoryMarshal.Cast<double, Vector<double>>(shared);
+            var v0 = MemoryMarshal.Cast<double, Vector<double>>(a0[..n]);
+            var v1 = MemoryMarshal.Cast<double, Vector<double>>(a1[..n]);
+            var v2 = MemoryMarshal.Cast<double, Vector<double>>(a2[..n]);
+            var v3 = MemoryMarshal.Cast<double, Vector<double>>(a3[..n]);
+            Vector<double> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (var k = 0; k < vs.Length; k++)
+            {
+                var x = vs[k];
+                c0 = Vector.FusedMultiplyAdd(x, v0[k], c0);
+                c1 = Vector.FusedMultiplyAdd(x, v1[k], c1);
+                c2 = Vector.FusedMultiplyAdd(x, v2[k], c2);
+                c3 = Vector.FusedMultiplyAdd(x, v3[k], c3);
+            }
+            (s0, s1, s2, s3) = (Vector.Sum(c0), Vector.Sum(c1), Vector.Sum(c2), Vector.Sum(c3));
+            i = vs.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
+        {
+            var x = shared[i];
+            s0 += x * a0[i];
+            s1 += x * a1[i];
+            s2 += x * a2[i];
+            s3 += x * a3[i];
+        }
+        return (s0, s1, s2, s3);
+    }
 }

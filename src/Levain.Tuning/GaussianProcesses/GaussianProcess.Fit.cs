@@ -47,14 +47,17 @@ internal sealed partial class GaussianProcess
         var inverse = Cholesky.InverseFromFactor(rows);
         gradient.Clear();
         var noiseWeight = 0.0;
+        var columns = new PointColumns(inputs, n > 0 ? inputs[0].Length : 0);
+        var weights = new double[n];
         for (var i = 0; i < n; i++)
         {
             var xi = inputs[i];
             var inverseRow = inverse[i];
             for (var j = 0; j < i; j++)
             {
-                kernel.AccumulateGradient(xi, inputs[j], (alpha[i] * alpha[j]) - inverseRow[j], gradient);
+                weights[j] = (alpha[i] * alpha[j]) - inverseRow[j];
             }
+            kernel.AccumulateGradientRow(xi, columns, weights.AsSpan(0, i), gradient);
             var wii = (alpha[i] * alpha[i]) - inverseRow[i];
             kernel.AccumulateGradient(xi, xi, 0.5 * wii, gradient);
             noiseWeight += 0.5 * wii;

@@ -110,7 +110,7 @@ internal sealed partial class GaussianProcess
             row[i] += diagonalExtra;
             rows[i] = row;
         }
-        if (n >= 256)
+        if (n >= 512)
         {
             Parallel.For(0, n, FillRow);
         }

@@ -125,6 +125,99 @@ internal sealed class MaternLinearKernel : IKernel
         }
     }
 
+    /// <summary>Vectorised along the points, like <see cref="CovarianceRow"/>.</summary>
+    public void AccumulateGradientRow(ReadOnlySpan<double> x, PointColumns points, ReadOnlySpan<double> weights, Span<double> gradient)
+    {
+        var count = weights.Length;
+        if (count == 0)
+        {
+            return;
+        }
+        var scratch = count <= 1024 ? stackalloc double[4 * count] : new double[4 * count];
+        var r2 = scratch[..count];
+        var dot = scratch.Slice(count, count);
+        var mismatch = scratch.Slice(2 * count, count);
+        var work = scratch.Slice(3 * count, count);
+        scratch.Clear();
+        for (var k = 0; k < _dc; k++)
+        {
+            var column = points.Columns[k].AsSpan(0, count);
+            var xk = x[k];
+            var inverse = _inverseLengthscales[k];
+            for (var j = 0; j < count; j++)
+            {
+                var scaled = (column[j] - xk) * inverse;
+                r2[j] += scaled * scaled;
+                dot[j] += column[j] * xk;
+            }
+        }
+        for (var c = 0; c < _dk; c++)
+        {
+            var column = points.Columns[_dc + c].AsSpan(0, count);
+            for (var j = 0; j < count; j++)
+            {
+                mismatch[j] += column[j] != x[_dc + c] ? _categoricalWeights[c] : 0.0;
+            }
+        }
+        // work_j = 3·w_j·σ²_m·e^{−s_j − m_j} (lengthscale factor); r2 reused for w_j·matern_j.
+        double amplitudeSum = 0, linearSum = 0;
+        var vectorCount = Vector.IsHardwareAccelerated ? count / Vector<double>.Count * Vector<double>.Count : 0;
+        var r2Vectors = MemoryMarshal.Cast<double, Vector<double>>(r2[..vectorCount]);
+        var mismatchVectors = MemoryMarshal.Cast<double, Vector<double>>(mismatch[..vectorCount]);
+        var workVectors = MemoryMarshal.Cast<double, Vector<double>>(work[..vectorCount]);
+        var weightVectors = MemoryMarshal.Cast<double, Vector<double>>(weights[..vectorCount]);
+        var sqrt3 = new Vector<double>(Sqrt3);
+        var amplitude = new Vector<double>(_amplitude);
+        var three = new Vector<double>(3.0);
+        for (var v = 0; v < r2Vectors.Length; v++)
+        {
+            var s = sqrt3 * Vector.SquareRoot(r2Vectors[v]);
+            var decay = amplitude * Vector.Exp(-(s + mismatchVectors[v]));
+            workVectors[v] = three * weightVectors[v] * decay;
+            r2Vectors[v] = weightVectors[v] * (Vector<double>.One + s) * decay;
+        }
+        for (var j = vectorCount; j < count; j++)
+        {
+            var s = Sqrt3 * Math.Sqrt(r2[j]);
+            var decay = _amplitude * Math.Exp(-s - mismatch[j]);
+            work[j] = 3.0 * weights[j] * decay;
+            r2[j] = weights[j] * (1 + s) * decay;
+        }
+        for (var j = 0; j < count; j++)
+        {
+            amplitudeSum += r2[j];
+            linearSum += weights[j] * dot[j];
+        }
+        for (var k = 0; k < _dc; k++)
+        {
+            var column = points.Columns[k].AsSpan(0, count);
+            var xk = x[k];
+            var inverse = _inverseLengthscales[k];
+            var sum = 0.0;
+            for (var j = 0; j < count; j++)
+            {
+                var scaled = (column[j] - xk) * inverse;
+                sum += work[j] * scaled * scaled;
+            }
+            gradient[k] += sum;
+        }
+        gradient[_amplitudeIndex] += amplitudeSum;
+        gradient[_linearIndex] += _linearVariance * linearSum;
+        for (var c = 0; c < _dk; c++)
+        {
+            var column = points.Columns[_dc + c].AsSpan(0, count);
+            var sum = 0.0;
+            for (var j = 0; j < count; j++)
+            {
+                if (column[j] != x[_dc + c])
+                {
+                    sum += r2[j];
+                }
+            }
+            gradient[_categoricalStart + c] -= _categoricalWeights[c] * sum;
+        }
+    }
+
     public void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient)
     {
         double r2 = 0, dot = 0;

@@ -44,6 +44,15 @@ internal sealed class RbfKernelFamily : IKernelFamily
             }
         }
 
+        public void AccumulateGradientRow(ReadOnlySpan<double> x, PointColumns points, ReadOnlySpan<double> weights, Span<double> gradient)
+        {
+            var column = points.Columns[0];
+            for (var j = 0; j < weights.Length; j++)
+            {
+                AccumulateGradient(x, [column[j]], weights[j], gradient);
+            }
+        }
+
         public void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient)
         {
             var d2 = (a[0] - b[0]) * (a[0] - b[0]) * inverseLengthscaleSquared;
