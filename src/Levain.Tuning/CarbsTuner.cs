@@ -91,8 +91,12 @@ public sealed partial class CarbsTuner
             {
                 lines.Add($"Observation for suggestion '{id}', which is not outstanding (already observed, forgotten or expired).");
             }
-            var front = ComputeFront();
-            lines.Add($"Pareto area {front.Area:G6} over {front.Points.Count} Pareto point(s) after {_observations.Count} observation(s).");
+            if (Logged is not null)
+            {
+                // Only computed when someone listens: replaying a long history stays linear.
+                var front = ComputeFront();
+                lines.Add($"Pareto area {front.Area:G6} over {front.Points.Count} Pareto point(s) after {_observations.Count} observation(s).");
+            }
         }
         Raise(lines);
     }
