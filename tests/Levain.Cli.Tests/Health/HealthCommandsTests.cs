@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace Levain.Cli.Tests.Health;
+
+public sealed class HealthCommandsTests : IDisposable
+{
+    private readonly string _temp = Path.Combine(Path.GetTempPath(), "levain-health-cli-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public HealthCommandsTests() => Directory.CreateDirectory(_temp);
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    private string Temp(string name) => Path.Combine(_temp, name);
+
+    private static string Profile => HealthFixtures.Path("profiles/h100-hgx.yaml");
+
+    [Fact]
+    public async Task Analyze_HealthyBundle_Exit0AndJsonOk()
+    {
+        var bundle = HealthFixtures.Bundle(Temp("ok"), "gpu-node-01");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("health", "analyze", bundle, "--profile", Profile, "--json");
+        Assert.True(code == 0, stdout + stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("ok", doc.RootElement.GetProperty("status").GetString());
+        var node = doc.RootElement.GetProperty("nodes")[0];
+        Assert.Equal("gpu-node-01", node.GetProperty("host").GetString());
+        Assert.True(node.GetProperty("results").GetArrayLength() > 20);
+    }
+
+    [Fact]
+    public async Task Analyze_FaultyBundles_ExitCodeIsWorstAndTableGroupsBySeverity()
+    {
+        var critical = HealthFixtures.Bundle(Temp("xid"), "gpu-node-02", ("dmesg.txt", "dmesg/xid-hardware.txt"));
+        var warning = HealthFixtures.Bundle(Temp("swap"), "gpu-node-03", ("swapon.txt", "host/swapon-on.txt"));
+        var prom = Temp("textfile/levain.prom");
+        var (code, stdout, _) = await CliRunner.RunAsync("health", "analyze", critical, warning, "--profile", Profile, "--prom", prom);
+        Assert.Equal(2, code);
+        Assert.Contains("gpu-node-02: critical", stdout, StringComparison.Ordinal);
+        Assert.Contains("gpu-node-03: warning", stdout, StringComparison.Ordinal);
+        Assert.Contains("XID 79", stdout, StringComparison.Ordinal);
+        Assert.Contains("dry run", stdout, StringComparison.Ordinal); // remediation plan printed, nothing applied
+        Assert.Contains("swapoff -a", stdout, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(prom, TestContext.Current.CancellationToken);
+        Assert.Contains("levain_health_node_status{host=\"gpu-node-02\"} 2", text, StringComparison.Ordinal);
+        Assert.Contains("levain_health_xid_events_total{host=\"gpu-node-02\",code=\"79\"", text, StringComparison.Ordinal);
+
+        var (warnCode, _, _) = await CliRunner.RunAsync("health", "analyze", warning, "--profile", Profile);
+        Assert.Equal(1, warnCode);
+    }
+
+    [Fact]
+    public async Task Analyze_MissingFiles_Exit3Unknown()
+    {
+        var dir = Temp("partial");
+        Directory.CreateDirectory(dir);
+        File.Copy(HealthFixtures.Path("host/df-healthy.txt"), Path.Combine(dir, "df.txt"));
+        var (code, stdout, _) = await CliRunner.RunAsync("health", "analyze", dir, "--json");
+        Assert.Equal(3, code);
+        Assert.Contains("\"status\": \"unknown\"", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bad-key.yaml", "bad-key.yaml:2: nvlink_link_per_gpu: unknown key")]
+    [InlineData("bad-type.yaml", "bad-type.yaml:2: gpu_count: expected an integer")]
+    public async Task Analyze_BadProfile_Exit2OneMessage(string profile, string message)
+    {
+        var bundle = HealthFixtures.Bundle(Temp("b"), "n1");
+        var (code, stdout, stderr) = await CliRunner.RunAsync("health", "analyze", bundle, "--profile", HealthFixtures.Path("profiles/" + profile));
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr + stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fleet_BadHostsFile_Exit2NamingLine()
+    {
+        var hosts = Temp("hosts.txt");
+        await File.WriteAllTextAsync(hosts, "gpu-node-01\ngpu node 02\n", TestContext.Current.CancellationToken);
+        var (code, _, stderr) = await CliRunner.RunAsync("health", "fleet", hosts);
+        Assert.Equal(2, code);
+        Assert.Contains("hosts.txt:2: host:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BaselineLearn_ThenAnalyze_FlagsUnseenLines()
+    {
+        var a = HealthFixtures.Bundle(Temp("a"), "a");
+        var b = HealthFixtures.Bundle(Temp("b"), "b");
+        var baseline = Temp("baseline.json");
+        var (learnCode, learnOut, _) = await CliRunner.RunAsync("health", "baseline", "learn", a, b, "--out", baseline);
+        Assert.Equal(0, learnCode);
+        Assert.Contains("from 2 logs", learnOut, StringComparison.Ordinal);
+        var faulty = HealthFixtures.Bundle(Temp("c"), "c", ("dmesg.txt", "dmesg/mce-corrected.txt"));
+        var (code, stdout, _) = await CliRunner.RunAsync("health", "analyze", faulty, "--profile", Profile, "--baseline", baseline, "--json");
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(stdout);
+        var results = doc.RootElement.GetProperty("nodes")[0].GetProperty("results").EnumerateArray().ToList();
+        Assert.Contains(results, r => r.GetProperty("check").GetString() == "kernel.baseline" && r.GetProperty("severity").GetString() == "warning");
+    }
+
+    [Fact]
+    public async Task Check_ThisMachine_JsonWithExitCodeMatchingStatus()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("health", "check", "--json", "--command-timeout", "10");
+        using var doc = JsonDocument.Parse(stdout);
+        var status = doc.RootElement.GetProperty("status").GetString();
+        Assert.Equal(doc.RootElement.GetProperty("exitCode").GetInt32(), code);
+        Assert.True(status is "ok" or "warning" or "critical" or "unknown", stderr);
+        if (!File.Exists("/usr/bin/nvidia-smi"))
+        {
+            Assert.NotEqual("ok", status); // no GPU tooling here: never reported healthy
+        }
+        Assert.Equal("dry-run", doc.RootElement.GetProperty("remediation").EnumerateArray().Select(a => a.GetProperty("result").GetString()).DefaultIfEmpty("dry-run").First());
+    }
+
+    [Fact]
+    public async Task Mfu_CsvLog_ComputesFromFlags()
+    {
+        var log = Temp("train.csv");
+        await File.WriteAllTextAsync(log, "step,rank,step_time,tokens\n0,0,1.0,1000\n0,1,1.5,1000\n1,0,0.5,1000\n1,1,0.5,1000\n", TestContext.Current.CancellationToken);
+        var (code, stdout, _) = await CliRunner.RunAsync("health", "mfu", log, "--params", "1e9", "--layers", "24", "--d-model", "2048", "--seq-len", "2048", "--peak-tflops", "100", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(0.07207959552, doc.RootElement.GetProperty("mfu").GetDouble(), 1e-9);
+        var (bad, _, stderr) = await CliRunner.RunAsync("health", "mfu", log, "--params", "0", "--layers", "24", "--d-model", "2048", "--seq-len", "2048", "--peak-tflops", "100");
+        Assert.Equal(2, bad);
+        Assert.Contains("--params", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stragglers_SlowRank_Exit1AndNamesRank()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("health", "stragglers", HealthFixtures.Path("training/straggler.csv"), "--json");
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(5, doc.RootElement.GetProperty("stragglers")[0].GetProperty("rank").GetInt32());
+        var (okCode, _, _) = await CliRunner.RunAsync("health", "stragglers", HealthFixtures.Path("training/healthy.jsonl"));
+        Assert.Equal(0, okCode);
+        var (badCode, _, stderr) = await CliRunner.RunAsync("health", "stragglers", HealthFixtures.Path("training/bad-value.csv"));
+        Assert.Equal(2, badCode);
+        Assert.Contains("bad-value.csv:3: step_time:", stderr, StringComparison.Ordinal);
+    }
+}
