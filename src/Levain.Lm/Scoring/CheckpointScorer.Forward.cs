@@ -51,10 +51,13 @@ public sealed partial class CheckpointScorer
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        int b = windows.Count;
-        int t = windows.Max(w => w.Inputs.Length);
-        var padded = new long[b * t]; // right padding with token 0: causal attention never looks right
-        for (int row = 0; row < b; row++)
+        // Every forward pass has the same shape (MaxBatchSize, BlockSize): right padding with token 0 (causal attention
+        // never looks right) and whole padding rows. Matrix kernels may round differently for different shapes, so a
+        // fixed shape is what makes a window's scores bit-identical whichever batch it lands in.
+        int b = MaxBatchSize;
+        int t = _model.Config.BlockSize;
+        var padded = new long[b * t];
+        for (int row = 0; row < windows.Count; row++)
         {
             Array.Copy(windows[row].Inputs, 0, padded, row * t, windows[row].Inputs.Length);
         }
@@ -64,8 +67,8 @@ public sealed partial class CheckpointScorer
         float[] logProbValues = logProbs.data<float>().ToArray();
         long[] greedyIds = greedy.data<long>().ToArray();
         int v = _model.Config.VocabSize;
-        var results = new List<TokenScore>[b];
-        for (int row = 0; row < b; row++)
+        var results = new List<TokenScore>[windows.Count];
+        for (int row = 0; row < windows.Count; row++)
         {
             ScoringWindow window = windows[row];
             var scores = new List<TokenScore>(window.Targets.Length);

@@ -19,6 +19,7 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
     private readonly ITextTokenizer _tokenizer;
     private readonly bool _ownsModel;
     private readonly Lock _gate = new();
+    private int _maxBatchSize = 16;
 
     private CheckpointScorer(Gpt model, ITextTokenizer tokenizer, string modelId, bool ownsModel)
     {
@@ -39,7 +40,15 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
     public GptConfig ModelConfig => _model.Config;
 
     /// <summary>Windows per forward pass (padding to the longest window of a batch).</summary>
-    public int MaxBatchSize { get; init; } = 16;
+    public int MaxBatchSize
+    {
+        get => _maxBatchSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxBatchSize = value;
+        }
+    }
 
     /// <summary>
     /// Loads a checkpoint directory (<c>model.safetensors</c> + <c>config.json</c>) and sets torch's thread count.
