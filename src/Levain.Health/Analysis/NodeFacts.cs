@@ -63,6 +63,11 @@ public static class NodeFacts
         {
             values["nccl-busbw-gbps"] = n.Value!.AverageBusBandwidthGBps;
         }
+        var ib = bundle.Get(BundleFiles.IbWriteBw);
+        if (ib.Text is not null && IbWriteBwParser.Parse(ib.Text) is { IsSuccess: true } w)
+        {
+            values["ib-write-bw-gbps"] = w.Value!.AverageGbps;
+        }
         return values;
     }
 }

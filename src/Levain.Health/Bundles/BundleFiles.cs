@@ -34,6 +34,8 @@ public static class BundleFiles
     public const string GpuBurn = "gpu-burn.txt";
     /// <summary>Output of nccl-tests <c>all_reduce_perf</c> (optional active test).</summary>
     public const string NcclTests = "nccl-tests.txt";
+    /// <summary>Client output of perftest <c>ib_write_bw</c> against a peer (optional active test, captured by whoever pairs the nodes).</summary>
+    public const string IbWriteBw = "ib-write-bw.txt";
     /// <summary>Optional manifest: host, capture time, profile, per-command status.</summary>
     public const string Manifest = "manifest.json";
 
@@ -41,6 +43,6 @@ public static class BundleFiles
     public static IReadOnlyList<string> CommandOutputs { get; } =
     [
         NvidiaSmiXml, KernelLog, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
-        KernelRelease, GpuBurn, NcclTests,
+        KernelRelease, GpuBurn, NcclTests, IbWriteBw,
     ];
 }

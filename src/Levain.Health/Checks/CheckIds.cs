@@ -35,6 +35,7 @@ public static class CheckIds
     public const string HostKernelRelease = "host.kernel-release";
     public const string ActiveGpuBurn = "active.gpu-burn";
     public const string ActiveNccl = "active.nccl";
+    public const string ActiveIbWriteBw = "active.ib-write-bw";
     public const string FleetSkew = "fleet.skew";
     public const string FleetStraggler = "fleet.straggler";
     public const string FleetBaselineRarity = "fleet.baseline-rarity";

@@ -56,6 +56,7 @@ public sealed record HealthProfile
     public bool RequireActiveTests { get; init; }
     public double? GpuBurnMinGflops { get; init; }
     public double? NcclMinBusBandwidthGBps { get; init; }
+    public double? IbWriteBwMinGbps { get; init; }
     /// <summary>A node whose active-test figure is below this fraction of the fleet median is a straggler.</summary>
     public double FleetMedianFraction { get; init; } = 0.85;
 

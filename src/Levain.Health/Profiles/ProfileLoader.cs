@@ -46,6 +46,7 @@ public static class ProfileLoader
         ["require_active_tests"] = (p, n, r) => p with { RequireActiveTests = r.Bool(n) },
         ["gpu_burn_min_gflops"] = (p, n, r) => p with { GpuBurnMinGflops = r.Num(n) },
         ["nccl_min_bus_bandwidth_gbps"] = (p, n, r) => p with { NcclMinBusBandwidthGBps = r.Num(n) },
+        ["ib_write_bw_min_gbps"] = (p, n, r) => p with { IbWriteBwMinGbps = r.Num(n) },
         ["fleet_median_fraction"] = (p, n, r) => p with { FleetMedianFraction = r.Num(n) },
         ["xid"] = (p, n, r) => p with { Xid = p.Xid.With(r.XidRules(n)) },
     };

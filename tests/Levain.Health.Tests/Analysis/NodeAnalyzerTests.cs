@@ -97,6 +97,8 @@ public sealed class NodeAnalyzerTests
         { BundleFiles.GpuBurn, "active/gpu-burn-incomplete.txt", CheckIds.ActiveGpuBurn, Severity.Unknown, "node", Remediation.FixCollection },
         { BundleFiles.NcclTests, "active/nccl-wrong.txt", CheckIds.ActiveNccl, Severity.Critical, "node", Remediation.Drain },
         { BundleFiles.NcclTests, "active/nccl-slow.txt", CheckIds.ActiveNccl, Severity.Warning, "node", Remediation.Investigate },
+        { BundleFiles.IbWriteBw, "active/ib-write-bw-slow.txt", CheckIds.ActiveIbWriteBw, Severity.Warning, "mlx5_0", Remediation.ReseatCable },
+        { BundleFiles.IbWriteBw, "active/ib-write-bw-incomplete.txt", CheckIds.ActiveIbWriteBw, Severity.Unknown, "node", Remediation.FixCollection },
     };
 
     [Theory]

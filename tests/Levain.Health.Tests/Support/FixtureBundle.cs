@@ -27,6 +27,7 @@ internal static class FixtureBundle
         [BundleFiles.Lsmod] = "host/lsmod-healthy.txt",
         [BundleFiles.GpuBurn] = "active/gpu-burn-ok.txt",
         [BundleFiles.NcclTests] = "active/nccl-ok.txt",
+        [BundleFiles.IbWriteBw] = "active/ib-write-bw-ok.txt",
     };
 
     /// <summary>

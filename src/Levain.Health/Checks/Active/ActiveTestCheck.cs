@@ -5,9 +5,10 @@ using Levain.Health.Results;
 namespace Levain.Health.Checks.Active;
 
 /// <summary>
-/// Optional active tests: gpu-burn (every GPU OK, no errors, throughput over the floor) and nccl-tests (no wrong
-/// results, bus bandwidth over the floor). Absent outputs are reported only when the profile requires the tests;
-/// comparison with the fleet median happens in the fleet pass.
+/// Optional active tests: gpu-burn (every GPU OK, no errors, throughput over the floor), nccl-tests (no wrong
+/// results, bus bandwidth over the floor) and ib_write_bw (RDMA bandwidth over the floor). Absent gpu-burn and
+/// nccl-tests outputs are reported only when the profile requires the tests; ib_write_bw needs a peer, so it is judged
+/// only when someone captured it. Comparison with the fleet median happens in the fleet pass.
 /// </summary>
 public sealed class ActiveTestCheck : IHealthCheck
 {
@@ -38,7 +39,21 @@ public sealed class ActiveTestCheck : IHealthCheck
         {
             results.Add(Inputs.Unavailable(CheckIds.ActiveNccl, nccl));
         }
+        var ib = context.Bundle.Get(BundleFiles.IbWriteBw);
+        if (ib.Text is not null)
+        {
+            var parsed = IbWriteBwParser.Parse(ib.Text);
+            results.Add(parsed.IsSuccess ? IbWriteBw(parsed.Value!, context.Profile.IbWriteBwMinGbps) : Inputs.Unparseable(CheckIds.ActiveIbWriteBw, ib, parsed));
+        }
         return results;
+    }
+
+    private static CheckResult IbWriteBw(IbWriteBwResult r, double? floor)
+    {
+        var subject = r.Device ?? "node";
+        return floor is { } min && r.AverageGbps < min
+            ? new CheckResult(CheckIds.ActiveIbWriteBw, subject, Severity.Warning, $"RDMA write {r.AverageGbps:0.#} Gb/s under the floor {min}", [r.Evidence], Remediation.ReseatCable)
+            : CheckResult.Ok(CheckIds.ActiveIbWriteBw, subject, $"RDMA write {r.AverageGbps:0.#} Gb/s") with { Evidence = [r.Evidence] };
     }
 
     private static List<CheckResult> GpuBurn(GpuBurnResult result, double? floor)

@@ -44,4 +44,14 @@ public sealed class ActiveTestParsersTests
         Assert.Equal(32, ActiveTestParsers.ParseNcclTests(Fixture.Text("active/nccl-wrong.txt")).Value!.WrongResults);
         Assert.False(ActiveTestParsers.ParseNcclTests("# nThread 1 nGpus 8\n#  Rank  0 Group  0\n").IsSuccess);
     }
+
+    [Fact]
+    public void ParseIbWriteBw_MegabytesAndGigabits_ReturnedInGbps()
+    {
+        var ok = IbWriteBwParser.Parse(Fixture.Text("active/ib-write-bw-ok.txt")).Value!;
+        Assert.Equal(("mlx5_0", 65536L), (ok.Device, ok.MessageBytes));
+        Assert.Equal(46229.85 * 1048576 * 8 / 1e9, ok.AverageGbps, 1e-9); // perftest's MB is 2^20 bytes: ~387.8 Gb/s
+        Assert.Equal(180.97, IbWriteBwParser.Parse(Fixture.Text("active/ib-write-bw-slow.txt")).Value!.AverageGbps, 1e-9);
+        Assert.False(IbWriteBwParser.Parse(Fixture.Text("active/ib-write-bw-incomplete.txt")).IsSuccess);
+    }
 }
