@@ -39,7 +39,8 @@ public sealed class TuneProcessTests : IDisposable
 
         using (var resume = LevainProcess.Start(_files.Path, "tune", study, "--json"))
         {
-            Assert.Equal(0, await resume.WaitAsync(Limit));
+            var code = await resume.WaitAsync(Limit);
+            Assert.True(code == 0, $"resume exited {code}: {resume.Stderr}\n{resume.Stdout}");
             Assert.Contains("\"outcome\":\"BudgetReached\"", resume.Stdout, StringComparison.Ordinal);
         }
 
@@ -74,7 +75,11 @@ public sealed class TuneProcessTests : IDisposable
         var workers = Enumerable.Range(1, 4).Select(i => LevainProcess.Start(_files.Path, "worker", study, "--json", "--id", $"node{i}")).ToList();
         try
         {
-            foreach (var worker in workers) Assert.Equal(0, await worker.WaitAsync(Limit));
+            foreach (var worker in workers)
+            {
+                var code = await worker.WaitAsync(Limit);
+                Assert.True(code == 0, $"worker exited {code}: {worker.Stderr}\n{worker.Stdout}");
+            }
         }
         finally
         {
@@ -105,15 +110,18 @@ public sealed class TuneProcessTests : IDisposable
 
         using (var doomed = LevainProcess.Start(_files.Path, "worker", study, "--json", "--id", "doomed"))
         {
-            for (var i = 0; i < 600 && !(await store.GetTrialsAsync(name, ct)).Any(t => t.State == TrialState.Running); i++) await Task.Delay(100, ct);
+            // Wait until the trial program itself is running (it records its start), not only leased.
+            for (var i = 0; i < 600 && _files.Runs().Count == 0; i++) await Task.Delay(100, ct);
             var running = Assert.Single(await store.GetTrialsAsync(name, ct));
+            Assert.True(running.State == TrialState.Running, $"{running.State}: {running.FailureReason}; {doomed.Stderr}");
             Assert.StartsWith("doomed", running.WorkerId, StringComparison.Ordinal);
             doomed.KillHard();
         }
 
         using (var rescuer = LevainProcess.Start(_files.Path, "worker", study, "--json", "--id", "rescuer"))
         {
-            Assert.Equal(0, await rescuer.WaitAsync(Limit));
+            var code = await rescuer.WaitAsync(Limit);
+            Assert.True(code == 0, $"rescuer exited {code}: {rescuer.Stderr}\n{rescuer.Stdout}");
         }
 
         var trials = await store.GetTrialsAsync(name, ct);
