@@ -12,9 +12,9 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
         reports simple regret at 25 %, 50 % and 100 % of each problem's cost budget (median [IQR]), then the tuner's
         suggest latency in 10 dimensions.
 
-          --quick          5 seeds, half budgets, latency at 10/100/300 observations (about a minute on 2 cores)
+          --quick          8 seeds, latency at 10/100/300 observations only (about a minute on 2 cores)
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
-          --seeds N        seeds per problem and method (default 20; quick 5)
+          --seeds N        seeds per problem and method (default 20; quick 8)
           --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
           --methods LIST   subset of: levain, random, tpe
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)

@@ -44,8 +44,8 @@ public sealed record TunerBenchSettings
     public static TunerBenchSettings Quick { get; } = new()
     {
         Mode = "quick",
-        SeedCount = 5,
-        BudgetScale = 0.5,
+        SeedCount = 8,
+        BudgetScale = 1.0,
         LatencyObservationCounts = [10, 100, 300],
         LatencyWarmCalls = 3,
     };
