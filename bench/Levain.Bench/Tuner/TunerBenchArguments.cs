@@ -12,7 +12,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
         reports simple regret at 25 %, 50 % and 100 % of each problem's cost budget (median [IQR]), then the tuner's
         suggest latency in 10 dimensions.
 
-          --quick          8 seeds, latency at 10/100/300 observations only (about a minute on 2 cores)
+          --quick          8 seeds, latency at 10/100/300 observations only (about 1.5 minutes on 2 cores, build included)
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
           --seeds N        seeds per problem and method (default 20; quick 8)
           --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
