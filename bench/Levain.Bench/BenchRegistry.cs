@@ -7,6 +7,7 @@ internal static class BenchRegistry
     private static readonly (string Name, string Description, Func<string[], int> Run)[] Benchmarks =
     [
         ("tuner", Tuner.TunerBench.Description, Tuner.TunerBench.Run),
+        ("train", Train.TrainBench.Description, Train.TrainBench.Run),
     ];
 
     public static int Run(string[] args)

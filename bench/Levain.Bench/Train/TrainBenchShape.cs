@@ -1,0 +1,17 @@
+namespace Levain.Bench.Train;
+
+/// <summary>The model and run both sides train: same shape, batch, steps, threads and learning-rate schedule.</summary>
+internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Context, int Batch, int Steps, int Threads)
+{
+    public static TrainBenchShape Full { get; } = new(128, 4, 4, 128, 16, 1000, 2);
+
+    public static TrainBenchShape Quick { get; } = new(128, 4, 4, 128, 16, 120, 2);
+
+    public int[] RssSteps => [.. new[] { 100, 1000 }.Where(s => s <= Steps)];
+
+    public string[] ToArguments() =>
+    [
+        "--width", $"{Width}", "--depth", $"{Depth}", "--heads", $"{Heads}", "--context", $"{Context}",
+        "--batch", $"{Batch}", "--steps", $"{Steps}", "--threads", $"{Threads}", "--rss-steps", string.Join(",", RssSteps),
+    ];
+}

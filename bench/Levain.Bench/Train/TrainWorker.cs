@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Levain.Lm.Model;
+using Levain.Lm.Training;
+using static TorchSharp.torch;
+
+namespace Levain.Bench.Train;
+
+/// <summary>
+/// The Levain side, run in its own process (so RSS is its own and LD_PRELOAD=jemalloc can apply): trains the GPT on
+/// random byte tokens exactly as <c>bench/peers/torch_train.py</c> does and prints one JSON line.
+/// </summary>
+internal static class TrainWorker
+{
+    public static int Run(TrainBenchShape shape)
+    {
+        set_num_threads(shape.Threads);
+        var config = new GptConfig(257, shape.Context, shape.Depth, shape.Heads, shape.Width);
+        using var init = new Generator(1);
+        using var data = new Generator(2);
+        using var model = new Gpt(config, init);
+        int[] tokens;
+        using (Tensor random = randint(0, 257, [1_000_000], dtype: ScalarType.Int32, generator: data))
+        {
+            tokens = random.data<int>().ToArray();
+        }
+        var batches = new RandomWindowBatches(tokens, shape.Batch, shape.Context, data);
+        var options = new TrainingOptions
+        {
+            Steps = shape.Steps, BatchSize = shape.Batch, LearningRate = 1e-3, WarmupSteps = 20, Threads = shape.Threads, ProgressEvery = 100,
+        };
+        var rss = new JsonObject();
+        var progress = new InlineProgress(p =>
+        {
+            if (shape.RssSteps.Contains(p.Step))
+            {
+                using var self = Process.GetCurrentProcess();
+                rss[$"{p.Step}"] = Math.Round(self.WorkingSet64 / 1048576.0, 1);
+            }
+        });
+        TrainingSummary summary;
+        using (var trainer = new GptTrainer(model, options))
+        {
+            summary = trainer.Train(batches, progress);
+        }
+        using var process = Process.GetCurrentProcess();
+        var result = new JsonObject
+        {
+            ["tokens_per_s"] = summary.TokensPerSecond,
+            ["seconds"] = summary.Seconds,
+            ["steps"] = summary.Steps,
+            ["rss_mb"] = rss,
+            ["final_loss"] = summary.FinalLoss,
+            ["peak_rss_mb"] = Math.Round(process.PeakWorkingSet64 / 1048576.0, 1),
+            ["flops_per_token"] = config.TrainingFlopsPerToken(shape.Context),
+            ["params"] = config.ParameterCount,
+        };
+        Console.WriteLine(result.ToJsonString());
+        return 0;
+    }
+
+    /// <summary>The machine's fp32 matmul rate: the best of several 1024×1024 products at the given thread count.</summary>
+    public static double MeasureMatmulGflops(int threads)
+    {
+        set_num_threads(threads);
+        const int n = 1024;
+        using var generator = new Generator(3);
+        using Tensor a = randn([n, n], generator: generator);
+        using Tensor b = randn([n, n], generator: generator);
+        double best = double.PositiveInfinity;
+        for (int i = 0; i < 12; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            using Tensor c = a.matmul(b);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
