@@ -68,7 +68,8 @@ public sealed class TuneProcessTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var name = "four-" + Guid.NewGuid().ToString("N")[..10];
-        var study = _files.Study(name, trials: 16, workers: 1, firstDelay: 0.3, laterDelay: 0.3, storage: "postgres:" + PostgresConnectionString());
+        // A generous lease: this test is about sharing work, not reclaiming it, and must not flake on a loaded machine.
+        var study = _files.Study(name, trials: 16, workers: 1, firstDelay: 0.3, laterDelay: 0.3, storage: "postgres:" + PostgresConnectionString(), lease: "{ ttl: 20s, heartbeat: 1s }");
         var definition = StudyFileParser.Load(study);
         await using (var store = StudyStorage.Open(definition.Storage, definition.BaseDirectory)) await store.EnsureStudyAsync(definition.ToSpec(), ct);
 
