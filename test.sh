@@ -17,7 +17,12 @@ if [[ "${LEVAIN_SKIP_SETUP:-0}" != 1 ]]; then
     if ! bash "$setup"; then echo "set-up $setup failed; tests that need it will fail under CI=true" >&2; fi
   done
 fi
-if [[ -f ci/setup/.env ]]; then set -a; source ci/setup/.env; set +a; fi
+if [[ -f ci/setup/.env ]]; then
+  # KEY=VALUE lines, exported literally (values may hold ';', as connection strings do).
+  while IFS= read -r line; do
+    [[ "$line" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && export "${line%%=*}=${line#*=}"
+  done < ci/setup/.env
+fi
 
 results="$root/TestResults"
 rm -rf "$results"; mkdir -p "$results"

@@ -35,6 +35,7 @@ public static class TrainCommand
         var evalItems = new Option<int?>("--eval-items") { Description = "Held-out code-comprehension items to score (default 64; 0 = none)." };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Also score held-out items every K steps (default 0: only after training)." };
         var progressEvery = new Option<int?>("--progress-every") { Description = "Print a levain-progress line every K steps (default 10)." };
+        var difficulty = new Option<string?>("--difficulty") { Description = "Code-task difficulty: starter, easy (default), medium or hard (training stream and held-out items)." };
         var output = new Option<string?>("--out") { Description = "Write the checkpoint (model.safetensors + config.json) to this directory." };
 
         var command = new Command("train",
@@ -44,7 +45,7 @@ public static class TrainCommand
             "Exit codes: 0 trained, 1 training failed, 2 bad input.")
         {
             config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
-            evalItems, evalEvery, progressEvery, output,
+            evalItems, evalEvery, progressEvery, output, difficulty,
         };
         command.SetAction(parse =>
         {
@@ -82,6 +83,7 @@ public static class TrainCommand
             Flag(data, "data", v => v);
             Flag(tokenizer, "tokenizer", v => v);
             Flag(output, "out", v => v);
+            Flag(difficulty, "difficulty", v => v);
             foreach (var (option, key) in new[] { (threads, "threads"), (seed, "seed"), (steps, "steps"), (width, "width"), (depth, "depth"),
                 (heads, "heads"), (context, "context"), (batch, "batch"), (warmup, "warmup"), (evalItems, "eval_items"),
                 (evalEvery, "eval_every"), (progressEvery, "progress_every") })

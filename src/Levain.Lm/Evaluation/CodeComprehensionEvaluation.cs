@@ -6,7 +6,9 @@ namespace Levain.Lm.Evaluation;
 
 /// <summary>
 /// The held-out code-comprehension task the trainer reports on: items from <see cref="SeedRanges.HeldOut"/> (the same
-/// items for every trial of a study), scored by comparing the log-likelihoods of <c>" " + choice</c> after the context.
+/// items for every trial of a study), scored by comparing the log-likelihoods of <c>" " + choice + "\n"</c> after the
+/// context: the answer with the terminator every training document puts after it, so a choice that is a prefix of
+/// another ("1" of "12") gains nothing from being shorter.
 /// </summary>
 public static class CodeComprehensionEvaluation
 {
@@ -25,10 +27,11 @@ public static class CodeComprehensionEvaluation
         {
             throw new ArgumentException("no items to score", nameof(items));
         }
-        var requests = items.SelectMany(item => item.Choices.Select(choice => new ScoreRequest(item.Context, " " + choice))).ToList();
+        var requests = items.SelectMany(item => item.Choices.Select(choice => new ScoreRequest(item.Context, " " + choice + CodeTextFormat.AnswerTerminator))).ToList();
         IReadOnlyList<ContinuationScore> scores = await backend.ScoreAsync(requests, cancellationToken).ConfigureAwait(false);
         double nllSum = 0;
-        int correct = 0;
+        var correct = new List<double>(items.Count);
+        var nllChoice = new List<double>(items.Count);
         int offset = 0;
         int choices = items[0].Choices.Count;
         foreach (CodeItem item in items)
@@ -36,12 +39,23 @@ public static class CodeComprehensionEvaluation
             var logLikelihoods = scores.Skip(offset).Take(item.Choices.Count).Select(s => s.LogLikelihood).ToList();
             offset += item.Choices.Count;
             nllSum -= logLikelihoods[item.Gold];
-            int best = logLikelihoods.IndexOf(logLikelihoods.Max());
-            if (best == item.Gold)
-            {
-                correct++;
-            }
+            double max = logLikelihoods.Max();
+            double logSumExp = max + Math.Log(logLikelihoods.Sum(ll => Math.Exp(ll - max)));
+            nllChoice.Add(logSumExp - logLikelihoods[item.Gold]);
+            correct.Add(logLikelihoods.IndexOf(max) == item.Gold ? 1.0 : 0.0);
         }
-        return new HeldOutScore(nllSum / items.Count, (double)correct / items.Count, items.Count, Math.Log(choices));
+        return new HeldOutScore(nllSum / items.Count, correct.Average(), items.Count, Math.Log(choices),
+            nllChoice.Average(), StdErr(correct), StdErr(nllChoice));
+    }
+
+    private static double StdErr(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
+        {
+            return double.NaN;
+        }
+        double mean = values.Average();
+        double variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
+        return Math.Sqrt(variance / values.Count);
     }
 }

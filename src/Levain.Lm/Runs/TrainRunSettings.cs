@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Lm.Tokenization;
+using Levain.Synthetic.Code;
 
 namespace Levain.Lm.Runs;
 
@@ -25,7 +26,7 @@ public static class TrainRunSettings
     public static IReadOnlyList<string> Keys { get; } =
     [
         "width", "depth", "heads", "context", "batch", "steps", "lr", "warmup", "min_lr_ratio", "weight_decay", "grad_clip",
-        "seed", "threads", "eval_items", "eval_every", "progress_every", "peak_flops", "data", "tokenizer", "out",
+        "seed", "threads", "eval_items", "eval_every", "progress_every", "peak_flops", "data", "tokenizer", "out", "difficulty",
     ];
 
     /// <summary>Parses a JSON config file's text; a syntax error names the line.</summary>
@@ -113,6 +114,10 @@ public static class TrainRunSettings
                 case "peak_flops": return Real(value, 1e6, 1e18, v => current = current with { Training = training with { PeakFlopsPerSecond = v } });
                 case "data": return Text(value, v => current = current with { DataFile = v });
                 case "out": return Text(value, v => current = current with { OutputDirectory = v });
+                case "difficulty":
+                    return Text(value, v => current = current with { Difficulty = v.ToLowerInvariant() }) ?? (GeneratorOptions.Preset(current.Difficulty) is null
+                        ? $"unknown difficulty '{current.Difficulty}' (known: starter, easy, medium, hard)"
+                        : null);
                 case "tokenizer":
                     return Text(value, v => current = current with { Tokenizer = v }) ?? (current.Tokenizer == ByteTokenizer.TokenizerId || TiktokenTokenizer.Encodings.Contains(current.Tokenizer)
                         ? null

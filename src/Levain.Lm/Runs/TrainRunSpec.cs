@@ -26,6 +26,9 @@ public sealed record TrainRunSpec
     /// <summary>Held-out code-comprehension items scored (code task only).</summary>
     public int EvalItems { get; init; } = 64;
 
+    /// <summary>Difficulty preset of the code task's training stream and held-out items: starter, easy (default), medium, hard.</summary>
+    public string Difficulty { get; init; } = "easy";
+
     /// <summary>Where the checkpoint goes; null writes none.</summary>
     public string? OutputDirectory { get; init; }
 }

@@ -6,6 +6,7 @@ using Levain.Lm.Scoring;
 using Levain.Lm.Tokenization;
 using Levain.Lm.Training;
 using Levain.Synthetic;
+using Levain.Synthetic.Code;
 using Levain.Synthetic.Code.Corpus;
 using Levain.Synthetic.Code.Items;
 using static TorchSharp.torch;
@@ -19,6 +20,9 @@ namespace Levain.Lm.Runs;
 /// </summary>
 public static class TrainingRun
 {
+    /// <summary>How many held-out items (from the start of the held-out range) the training stream is guarded against.</summary>
+    public const int GuardedHeldOutItems = 512;
+
     public static TrainRunResult Run(TrainRunSpec spec, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -41,10 +45,16 @@ public static class TrainingRun
     private static TrainRunResult RunCodeTask(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         ITextTokenizer tokenizer = ByteTokenizer.Instance;
-        IReadOnlyList<CodeItem> items = spec.EvalItems > 0 ? CodeComprehensionEvaluation.HeldOutItems(spec.EvalItems) : [];
+        var program = GeneratorOptions.Preset(spec.Difficulty)
+            ?? throw new ArgumentException($"unknown difficulty '{spec.Difficulty}' (known: starter, easy, medium, hard)", nameof(spec));
+        // The training stream never contains a program of the first GuardedHeldOutItems held-out items, so items past
+        // the ones scored during training stay clean for a final, selection-free evaluation (levain demo uses them).
+        IReadOnlyList<CodeItem> guarded = CodeComprehensionEvaluation.HeldOutItems(Math.Max(spec.EvalItems, GuardedHeldOutItems), new CodeItemOptions { Program = program });
+        IReadOnlyList<CodeItem> items = guarded.Take(spec.EvalItems).ToList();
         var corpus = new TrainingCorpusOptions
         {
-            Guard = HeldOutGuard.For(items),
+            Mix = [new MixComponent(program, 1.0)],
+            Guard = HeldOutGuard.For(guarded),
             StartSeed = SeedRanges.Training.Start + (int)(Math.Abs(spec.Training.Seed % 1000) * 1_000_000),
         };
         var documents = TrainingCorpus.Documents(corpus).Select(tokenizer.Encode);

@@ -48,6 +48,26 @@ public sealed record GeneratorOptions
     /// <summary>How many candidate programs one seed may try before giving up (a misconfiguration).</summary>
     public int MaxAttempts { get; init; } = 2_000;
 
+    /// <summary>
+    /// 1–3 straight-line statements (no loops or branches), literals 0–9, values within ±99, one print: the level a
+    /// model of a few hundred thousand parameters learns in seconds on a CPU, used by <c>levain demo</c>.
+    /// </summary>
+    public static GeneratorOptions Starter { get; } = new()
+    {
+        Name = "starter",
+        MinStatements = 1,
+        MaxStatements = 3,
+        MaxNestingDepth = 0,
+        MaxLiteral = 9,
+        MaxExpressionDepth = 1,
+        UseLists = false,
+        UseConditionals = false,
+        UseLoops = false,
+        MaxOutputLines = 1,
+        MaxAbsValue = 99,
+        MaxProgramChars = 80,
+    };
+
     /// <summary>4–6 statements, flat loops and branches, literals 0–20, values within ±200, one print, no lists.</summary>
     public static GeneratorOptions Easy { get; } = new()
     {
@@ -99,9 +119,10 @@ public sealed record GeneratorOptions
         MaxProgramChars = 300,
     };
 
-    /// <summary>The preset called <paramref name="name"/> (easy, medium, hard; case-insensitive), or null.</summary>
+    /// <summary>The preset called <paramref name="name"/> (starter, easy, medium, hard; case-insensitive), or null.</summary>
     public static GeneratorOptions? Preset(string name) => name.ToLowerInvariant() switch
     {
+        "starter" => Starter,
         "easy" => Easy,
         "medium" => Medium,
         "hard" => Hard,

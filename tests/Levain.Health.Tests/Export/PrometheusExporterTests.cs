@@ -64,7 +64,7 @@ public sealed class PrometheusExporterTests
         var reader = Task.Run(() =>
         {
             var seen = 0;
-            while (!stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested || seen == 0)
             {
                 var text = File.ReadAllText(path);
                 Assert.True(text == small || text == large, $"partial read of {text.Length} chars");

@@ -16,6 +16,12 @@ public static class CodeTextFormat
 {
     public const string OutputMarker = "# Output:";
 
+    /// <summary>
+    /// Ends every answer in a document. Scorers that compare numeric answers should score <c>" " + choice + AnswerTerminator</c>,
+    /// so a choice that is a prefix of another ("1" of "12") is not favoured for being shorter.
+    /// </summary>
+    public const string AnswerTerminator = "\n";
+
     public const string ClozeMarker = "# " + ProgramPrinter.HoleText + " =";
 
     public static string EvalOutputContext(string programText) => programText + OutputMarker;
@@ -27,7 +33,7 @@ public static class CodeTextFormat
         $"{programTextWithHole}{OutputMarker} {outputText}\n{ClozeMarker}";
 
     /// <summary>A training document: the context followed by the answer as the scorer sees it.</summary>
-    public static string Document(string context, string answer) => context + " " + answer + "\n";
+    public static string Document(string context, string answer) => context + " " + answer + AnswerTerminator;
 
     public static string Integer(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,68 @@
+using Levain.Lm.Runs;
+using Levain.Runner.Definition;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Cli.Demo;
+
+/// <summary>
+/// The study <c>levain demo</c> runs: CARBS tunes learning rate, width, depth and steps of <c>levain train</c> on the
+/// built-in code-comprehension task (starter difficulty, byte tokenizer), minimising held-out <c>nll_correct</c> with
+/// training FLOPs as the cost. The trial program is this very executable, so the demo needs nothing installed.
+/// </summary>
+internal static class DemoStudy
+{
+    public const string Name = "demo";
+    public const string Difficulty = "starter";
+
+    public static StudyDefinition Build(DemoPlan plan)
+    {
+        var directory = Path.GetFullPath(plan.Directory);
+        var checkpoints = Path.Combine(directory, "checkpoints");
+        string[] command =
+        [
+            .. SelfCommand(), "train",
+            "--lr", "{lr}", "--width", "{width}", "--depth", "{depth}", "--steps", "{steps}",
+            "--heads", "4", "--context", "128", "--batch", "16", "--warmup", "10",
+            "--difficulty", Difficulty, "--eval-items", plan.EvalItems.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--threads", plan.ThreadsPerTrial.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--progress-every", "25", "--seed", "1",
+            "--out", Path.Combine(checkpoints, "{trial_id}"),
+        ];
+        return new StudyDefinition
+        {
+            Name = Name,
+            Command = command,
+            Parameters =
+            [
+                ParameterSpec.Log("lr", center: 3e-3, min: 1e-4, max: 5e-2),
+                ParameterSpec.Log("width", center: 48, min: 16, max: 256, isInteger: true, rounding: 8),
+                ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
+                ParameterSpec.Log("steps", center: 150, min: 30, max: 3000, isInteger: true, rounding: 10),
+            ],
+            WorkingDirectory = directory,
+            Direction = Direction.Minimize,
+            Metric = "nll_correct",
+            Cost = "flops",
+            Tuner = new CarbsOptions { Seed = 0, MaxSuggestionCost = plan.MaxTrialFlops, NumRandomSamples = 4 },
+            Budget = new StudyBudget(plan.Trials, null, plan.Wall),
+            Workers = plan.Workers,
+            Storage = "sqlite:" + Path.Combine(directory, "demo.db"),
+            BaseDirectory = directory,
+            LogDirectory = Path.Combine(directory, "logs"),
+            TrialTimeout = TimeSpan.FromMinutes(3),
+        };
+    }
+
+    /// <summary>The held-out items of the final evaluation: past the ones trials were scored (and selected) on, still guarded from training.</summary>
+    public static (int Skip, int Count) FinalItems(DemoPlan plan) =>
+        (plan.EvalItems, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - plan.EvalItems));
+
+    /// <summary>How to start this executable again: the apphost itself, or the dotnet host with levain.dll.</summary>
+    private static string[] SelfCommand()
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var dll = Path.Combine(AppContext.BaseDirectory, "levain.dll");
+        return string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.Ordinal) ? [host, dll] : [host];
+    }
+}
