@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Levain.Cli.Tests.Study;
+
+namespace Levain.Cli.Tests.Demo;
+
+/// <summary>
+/// <c>levain demo --quick</c> end to end as a real child process: a CARBS study over real <c>levain train</c> trials,
+/// its report, plots and the final evaluation of the best checkpoint. About a minute on 2 cores.
+/// </summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task DemoQuick_RunsStudyAndEvaluatesBestCheckpoint()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "levain-demo-test-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using var process = LevainProcess.Start(Path.GetTempPath(), "demo", "--quick", "--dir", dir, "--json");
+            var exit = await process.WaitAsync(TimeSpan.FromMinutes(6));
+            Assert.True(exit == 0, $"exit {exit}\n{process.Stderr}\n{Tail(process.Stdout)}");
+
+            // --json prints one JSON object per tune event, then the indented summary (the last top-level object).
+            var stdout = process.Stdout;
+            var summaryStart = stdout.LastIndexOf("\n{\n", StringComparison.Ordinal);
+            Assert.True(summaryStart >= 0, Tail(stdout));
+            using var summary = JsonDocument.Parse(stdout[(summaryStart + 1)..]);
+            var root = summary.RootElement;
+
+            var final = root.GetProperty("final_evaluation");
+            Assert.Equal(128, final.GetProperty("items").GetInt32());
+            var acc = final.GetProperty("acc").GetDouble();
+            Assert.InRange(acc, 0.0, 1.0);
+            Assert.Equal(Math.Log(4), final.GetProperty("chance_nll").GetDouble(), 9);
+            Assert.True(double.IsFinite(final.GetProperty("nll_choice").GetDouble()));
+            Assert.True(Directory.Exists(final.GetProperty("checkpoint").GetString()));
+
+            var plots = root.GetProperty("plots").EnumerateArray().Select(p => p.GetString()!).ToList();
+            Assert.NotEmpty(plots);
+            Assert.All(plots, p => Assert.True(new FileInfo(p).Length > 1000, p));
+            Assert.True(File.Exists(Path.Combine(dir, "demo.db")));
+
+            // Every trial of the budget ran `levain train` and was recorded: the study shows them.
+            var show = LevainProcess.Start(Path.GetTempPath(), "study", "list", "sqlite:" + Path.Combine(dir, "demo.db"), "--json");
+            Assert.Equal(0, await show.WaitAsync(TimeSpan.FromMinutes(1)));
+            using var list = JsonDocument.Parse(show.Stdout);
+            var study = list.RootElement.EnumerateArray().Single();
+            Assert.Equal(10, study.GetProperty("succeeded").GetInt32() + study.GetProperty("failed").GetInt32());
+            Assert.True(study.GetProperty("succeeded").GetInt32() >= 8, show.Stdout);
+            show.Dispose();
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+}
