@@ -83,7 +83,7 @@ public sealed class GptTrainer : IDisposable
             {
                 double tokensPerSecond = windowSeconds > 0 ? windowTokens / windowSeconds : 0;
                 progress.Report(new TrainingProgress(done, _options.Steps, loss, learningRate, gradNorm, done * tokensPerStep,
-                    trainingSeconds, tokensPerSecond, tokensPerSecond * flopsPerToken / _options.PeakFlopsPerSecond, metrics));
+                    trainingSeconds, tokensPerSecond, tokensPerSecond * flopsPerToken / (_options.PeakFlopsPerSecond * _options.Threads), metrics));
                 windowSeconds = 0;
                 windowTokens = 0;
             }
@@ -92,7 +92,7 @@ public sealed class GptTrainer : IDisposable
         double overallTokensPerSecond = trainingSeconds > 0 ? tokens / trainingSeconds : 0;
         int tail = Math.Min(10, lossTrace.Count);
         return new TrainingSummary(_options.Steps, tokens, trainingSeconds, tokens * flopsPerToken, lossTrace.TakeLast(tail).Average(),
-            lossTrace, overallTokensPerSecond, overallTokensPerSecond * flopsPerToken / _options.PeakFlopsPerSecond);
+            lossTrace, overallTokensPerSecond, overallTokensPerSecond * flopsPerToken / (_options.PeakFlopsPerSecond * _options.Threads));
     }
 
     private (double Loss, double GradNorm) Step(ITokenBatchSource batches, double learningRate)

@@ -31,7 +31,7 @@ public sealed record TrainingOptions
 
     [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
 
-    /// <summary>The machine's fp32 peak FLOP/s that MFU is measured against (default: ~75 GFLOP/s per core, measured here).</summary>
+    /// <summary>fp32 peak FLOP/s of one core (torch thread); MFU is measured against it times <see cref="Threads"/> (default ~75 GFLOP/s, measured here).</summary>
     [JsonPropertyName("peak_flops")] public double PeakFlopsPerSecond { get; init; } = 75e9;
 
     /// <summary>Report progress every this many steps (the first and last steps are always reported).</summary>
