@@ -60,11 +60,7 @@ public sealed class CodeComprehensionGenerator : IItemGenerator
             GoldAnswer.Choice(item.Gold),
             ItemFormat.Cloze,
             QualityLabel.Unreviewed,
-            new Provenance(
-                Generator: item.Provenance.Name,
-                GeneratorVersion: item.Provenance.Version,
-                Seed: item.Provenance.Seed,
-                Parameters: item.Provenance.Parameters),
+            Provenance.FromGenerator(item.Provenance),
             new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["form"] = item.FormName,

@@ -1,3 +1,5 @@
+using Levain.Synthetic;
+
 namespace Levain.Evals.Items;
 
 /// <summary>
@@ -10,4 +12,12 @@ public sealed record Provenance(
     string? Generator = null,
     string? GeneratorVersion = null,
     long? Seed = null,
-    IReadOnlyDictionary<string, string>? Parameters = null);
+    IReadOnlyDictionary<string, string>? Parameters = null)
+{
+    /// <summary>The provenance of an item made by one of Levain.Synthetic's generators.</summary>
+    public static Provenance FromGenerator(GeneratorProvenance generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        return new Provenance(Generator: generator.Name, GeneratorVersion: generator.Version, Seed: generator.Seed, Parameters: generator.Parameters);
+    }
+}

@@ -1,4 +1,5 @@
 using Levain.Evals.Backends;
+using Levain.Evals.Metrics;
 using Levain.Synthetic;
 using Levain.Synthetic.Code.Items;
 
@@ -36,13 +37,15 @@ public static class CodeComprehensionEvaluation
         int choices = items[0].Choices.Count;
         foreach (CodeItem item in items)
         {
-            var logLikelihoods = scores.Skip(offset).Take(item.Choices.Count).Select(s => s.LogLikelihood).ToList();
-            offset += item.Choices.Count;
+            var logLikelihoods = new double[item.Choices.Count];
+            for (int i = 0; i < logLikelihoods.Length; i++)
+            {
+                logLikelihoods[i] = scores[offset + i].LogLikelihood;
+            }
+            offset += logLikelihoods.Length;
             nllSum -= logLikelihoods[item.Gold];
-            double max = logLikelihoods.Max();
-            double logSumExp = max + Math.Log(logLikelihoods.Sum(ll => Math.Exp(ll - max)));
-            nllChoice.Add(logSumExp - logLikelihoods[item.Gold]);
-            correct.Add(logLikelihoods.IndexOf(max) == item.Gold ? 1.0 : 0.0);
+            nllChoice.Add(ChoiceMetrics.LogSumExp(logLikelihoods) - logLikelihoods[item.Gold]);
+            correct.Add(ChoiceMetrics.ArgMax(logLikelihoods) == item.Gold ? 1.0 : 0.0);
         }
         return new HeldOutScore(nllSum / items.Count, correct.Average(), items.Count, Math.Log(choices),
             nllChoice.Average(), StdErr(correct), StdErr(nllChoice));

@@ -41,7 +41,9 @@ internal sealed class MaternLinearKernel : IKernel
 
     public double NoiseVariance { get; }
 
-    public double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>Scaled squared distance over continuous dims, their dot product, and the weighted categorical mismatch.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private (double R2, double Dot, double Mismatch) Distances(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double r2 = 0, dot = 0;
         for (var j = 0; j < _dc; j++)
@@ -58,6 +60,12 @@ internal sealed class MaternLinearKernel : IKernel
                 mismatch += _categoricalWeights[c];
             }
         }
+        return (r2, dot, mismatch);
+    }
+
+    public double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var (r2, dot, mismatch) = Distances(a, b);
         var s = Sqrt3 * Math.Sqrt(r2);
         return (_linearVariance * dot) + (_amplitude * (1 + s) * Math.Exp(-s - mismatch));
     }
@@ -220,21 +228,7 @@ internal sealed class MaternLinearKernel : IKernel
 
     public void AccumulateGradient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double weight, Span<double> gradient)
     {
-        double r2 = 0, dot = 0;
-        for (var j = 0; j < _dc; j++)
-        {
-            var scaled = (a[j] - b[j]) * _inverseLengthscales[j];
-            r2 += scaled * scaled;
-            dot += a[j] * b[j];
-        }
-        var mismatch = 0.0;
-        for (var c = 0; c < _dk; c++)
-        {
-            if (a[_dc + c] != b[_dc + c])
-            {
-                mismatch += _categoricalWeights[c];
-            }
-        }
+        var (r2, dot, mismatch) = Distances(a, b);
         var s = Sqrt3 * Math.Sqrt(r2);
         var decay = _amplitude * Math.Exp(-s - mismatch);
         var matern = (1 + s) * decay;
