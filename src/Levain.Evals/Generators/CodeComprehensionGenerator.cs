@@ -31,12 +31,15 @@ public sealed class CodeComprehensionGenerator : IItemGenerator
 
     public int DefaultSeed => SeedRanges.HeldOut.Start;
 
+    /// <summary>Every training document ends its answer with this terminator (<see cref="CodeTextFormat.AnswerTerminator"/>).</summary>
+    public string TargetSuffix => CodeTextFormat.AnswerTerminator;
+
     public IReadOnlyList<EvalItem> Generate(int seed, int count, IReadOnlyDictionary<string, string> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var reader = new GeneratorParameters(Name, parameters);
         var difficulty = reader.Text("difficulty", "easy");
-        var program = GeneratorOptions.Preset(difficulty) ?? throw reader.Bad("difficulty", $"'{difficulty}' is not one of easy, medium, hard");
+        var program = GeneratorOptions.Preset(difficulty) ?? throw reader.Bad("difficulty", $"'{difficulty}' is not one of starter, easy, medium, hard");
         var options = new CodeItemOptions
         {
             Program = program,

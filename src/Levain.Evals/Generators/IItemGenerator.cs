@@ -14,6 +14,9 @@ public interface IItemGenerator
 
     string Description { get; }
 
+    /// <summary>What ends an answer in this generator's training documents; scored after every choice unless a manifest says otherwise.</summary>
+    string TargetSuffix { get; }
+
     /// <summary>The seed used when a manifest names none.</summary>
     int DefaultSeed { get; }
 

@@ -23,6 +23,9 @@ public sealed class LongContextRetrievalGenerator : IItemGenerator
 
     public int DefaultSeed => SeedRanges.HeldOut.Start;
 
+    /// <summary>No training stream of its own, so nothing follows the answer.</summary>
+    public string TargetSuffix => string.Empty;
+
     public IReadOnlyList<EvalItem> Generate(int seed, int count, IReadOnlyDictionary<string, string> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);

@@ -45,7 +45,7 @@ public sealed class PromptBuilder
             rotation,
             format == ItemFormat.Rolling ? item.Context : context,
             answers,
-            answers.Select(a => _manifest.TargetDelimiter + a).ToArray(),
+            answers.Select(a => _manifest.TargetDelimiter + a + _manifest.TargetSuffix).ToArray(),
             gold,
             order);
     }
@@ -87,6 +87,7 @@ public sealed class PromptBuilder
             shots.Append(Render(example, format, example.Choices))
                 .Append(_manifest.TargetDelimiter)
                 .Append(GoldText(example, format))
+                .Append(_manifest.TargetSuffix)
                 .Append(_manifest.FewShotDelimiter);
         }
         return shots.Append(prompt).ToString();

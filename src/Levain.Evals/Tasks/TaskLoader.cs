@@ -39,13 +39,13 @@ public static class TaskLoader
         ArgumentNullException.ThrowIfNull(manifest);
         if (manifest.ItemsPath is { } path)
         {
-            return new LoadedTask(manifest, ItemFileReader.Read(path));
+            return new LoadedTask(manifest with { TargetSuffix = manifest.TargetSuffix ?? "" }, ItemFileReader.Read(path));
         }
         var generator = GeneratorRegistry.Find(manifest.Generator!)
             ?? throw new EvalInputException(manifest.Name, 0, "generator", $"unknown generator '{manifest.Generator}' (known: {string.Join(", ", GeneratorRegistry.All.Select(g => g.Name))})");
         var count = generatorCount ?? manifest.Count;
         var seed = manifest.Seed ?? generator.DefaultSeed;
-        var resolved = manifest with { Seed = seed, Count = count };
+        var resolved = manifest with { Seed = seed, Count = count, TargetSuffix = manifest.TargetSuffix ?? generator.TargetSuffix };
         return new LoadedTask(resolved, generator.Generate(seed, count, manifest.GeneratorParameters));
     }
 }

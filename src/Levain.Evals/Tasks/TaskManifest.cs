@@ -36,6 +36,13 @@ public sealed record TaskManifest
     /// <summary>Put between the prompt and each answer (default one space).</summary>
     public string TargetDelimiter { get; init; } = " ";
 
+    /// <summary>
+    /// Put after each answer when it is scored (and after each few-shot gold): the text that ends an answer in the
+    /// model's training data, such as the newline after a code item's answer, so a choice that is a prefix of another
+    /// ("1" of "12") gains nothing from being shorter. Null means the generator's own suffix (empty for item files).
+    /// </summary>
+    public string? TargetSuffix { get; init; }
+
     /// <summary>Put between few-shot examples and the question (default a blank line).</summary>
     public string FewShotDelimiter { get; init; } = "\n\n";
 

@@ -7,7 +7,7 @@ namespace Levain.Evals.Tasks;
 
 /// <summary>
 /// Reads a task manifest from YAML or JSON (JSON is read by the same YAML parser, so both report line numbers).
-/// Keys are snake_case: <c>name, items, generator, parameters, seed, count, format, prompt, target_delimiter,
+/// Keys are snake_case: <c>name, items, generator, parameters, seed, count, format, prompt, target_delimiter, target_suffix,
 /// fewshot_delimiter, fewshot, fewshot_seed, metrics, rotations, stop, max_tokens, unconditional_context,
 /// effective_length_threshold</c>. Unknown keys are errors (a typo should not silently change a score).
 /// </summary>
@@ -15,7 +15,7 @@ public static class TaskManifestReader
 {
     private static readonly HashSet<string> KnownKeys = new(StringComparer.Ordinal)
     {
-        "name", "items", "generator", "parameters", "seed", "count", "format", "prompt", "target_delimiter", "fewshot_delimiter",
+        "name", "items", "generator", "parameters", "seed", "count", "format", "prompt", "target_delimiter", "target_suffix", "fewshot_delimiter",
         "fewshot", "fewshot_seed", "metrics", "rotations", "stop", "max_tokens", "unconditional_context",
         "effective_length_threshold",
     };
@@ -78,6 +78,7 @@ public static class TaskManifestReader
             Seed = values.ContainsKey("seed") ? Integer(values, at, "seed", 0, 0) : null,
             Count = Integer(values, at, "count", defaults.Count, 1),
             TargetDelimiter = Scalar(values, at, "target_delimiter") ?? defaults.TargetDelimiter,
+            TargetSuffix = Scalar(values, at, "target_suffix") ?? defaults.TargetSuffix,
             FewShotDelimiter = Scalar(values, at, "fewshot_delimiter") ?? defaults.FewShotDelimiter,
             FewShot = Integer(values, at, "fewshot", defaults.FewShot, 0),
             FewShotSeed = Integer(values, at, "fewshot_seed", defaults.FewShotSeed, int.MinValue),

@@ -45,6 +45,31 @@ public sealed class CodeComprehensionGeneratorTests
     }
 
     [Fact]
+    public void Load_CodeTask_ScoresEachChoiceWithTheTrainingDocumentsAnswerTerminator()
+    {
+        var task = TaskLoader.Load("code", 6);
+        Assert.Equal("\n", task.Manifest.TargetSuffix);
+        var builder = new PromptBuilder(task.Manifest, task.Items);
+        foreach (var item in task.Items)
+        {
+            var prompted = builder.Build(item, 0);
+            Assert.Equal(item.Choices.Select(c => " " + c + "\n"), prompted.Continuations);
+            // The gold continuation after the context is exactly how a training document of that program ends.
+            var gold = item.Choices[item.Gold.Indices[0]];
+            Assert.Equal(Levain.Synthetic.Code.Items.CodeTextFormat.Document(item.Context, gold), prompted.Context + prompted.Continuations[item.Gold.Indices[0]]);
+        }
+    }
+
+    [Fact]
+    public void Load_ManifestTargetSuffix_OverridesTheGenerators()
+    {
+        var task = TaskLoader.Load(new TaskManifest { Name = "t", Generator = "code", TargetSuffix = "" }, 2);
+        Assert.Equal("", task.Manifest.TargetSuffix);
+        Assert.Equal(" " + task.Items[0].Choices[0], new PromptBuilder(task.Manifest, task.Items).Build(task.Items[0], 0).Continuations[0]);
+        Assert.Equal("", TaskLoader.Load("long-context", 1).Manifest.TargetSuffix);
+    }
+
+    [Fact]
     public void Load_UnknownTaskName_ListsGenerators()
     {
         var error = Assert.Throws<EvalInputException>(() => TaskLoader.Load("mmlu"));

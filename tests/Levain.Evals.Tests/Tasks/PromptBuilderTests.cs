@@ -42,6 +42,16 @@ public sealed class PromptBuilderTests
         Assert.Equal(3, first.Split("\n\n").Length);
     }
 
+    [Fact]
+    public void Build_TargetSuffix_EndsEveryContinuationAndEveryFewShotGold()
+    {
+        var pool = Enumerable.Range(0, 4).Select(i => new EvalItem($"i{i}", $"Q{i}:", ["1", "12"], GoldAnswer.Choice(i % 2), ItemFormat.Cloze, QualityLabel.Unreviewed)).ToArray();
+        var manifest = new TaskManifest { Name = "t", TargetSuffix = "\n", FewShot = 1, FewShotDelimiter = "" };
+        var prompted = new PromptBuilder(manifest, pool).Build(pool[0], 0);
+        Assert.Equal([" 1\n", " 12\n"], prompted.Continuations);
+        Assert.Matches(@"^Q\d: 12?\nQ0:$", prompted.Context);
+    }
+
     [Theory]
     [InlineData(0, "A")]
     [InlineData(25, "Z")]

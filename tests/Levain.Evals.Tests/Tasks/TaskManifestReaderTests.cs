@@ -14,6 +14,7 @@ public sealed class TaskManifestReaderTests
             format: lettered
             prompt: "Q: {question}\n{choices}\nA:"
             target_delimiter: " "
+            target_suffix: "\n"
             fewshot: 2
             fewshot_seed: 9
             metrics: [acc, nll_correct]
@@ -31,6 +32,7 @@ public sealed class TaskManifestReaderTests
         Assert.Equal(4, manifest.Rotations);
         Assert.Equal(["\n\n"], manifest.Stop);
         Assert.Equal(8, manifest.MaxTokens);
+        Assert.Equal("\n", manifest.TargetSuffix);
         Assert.Equal("\n\n", manifest.FewShotDelimiter);
     }
 
