@@ -36,6 +36,7 @@ public static class TrainCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = "Also score held-out items every K steps (default 0: only after training)." };
         var progressEvery = new Option<int?>("--progress-every") { Description = "Print a levain-progress line every K steps (default 10)." };
         var difficulty = new Option<string?>("--difficulty") { Description = "Code-task difficulty: starter, easy (default), medium or hard (training stream and held-out items)." };
+        var followUps = new Option<int?>("--follow-ups") { Description = "Code task: extra '# Value of v: x' answers after each training document's answer (default 3; 0 = one answer per document)." };
         var output = new Option<string?>("--out") { Description = "Write the checkpoint (model.safetensors + config.json) to this directory." };
 
         var command = new Command("train",
@@ -45,7 +46,7 @@ public static class TrainCommand
             "Exit codes: 0 trained, 1 training failed, 2 bad input.")
         {
             config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
-            evalItems, evalEvery, progressEvery, output, difficulty,
+            evalItems, evalEvery, progressEvery, output, difficulty, followUps,
         };
         command.SetAction(parse =>
         {
@@ -86,7 +87,7 @@ public static class TrainCommand
             Flag(difficulty, "difficulty", v => v);
             foreach (var (option, key) in new[] { (threads, "threads"), (seed, "seed"), (steps, "steps"), (width, "width"), (depth, "depth"),
                 (heads, "heads"), (context, "context"), (batch, "batch"), (warmup, "warmup"), (evalItems, "eval_items"),
-                (evalEvery, "eval_every"), (progressEvery, "progress_every") })
+                (evalEvery, "eval_every"), (progressEvery, "progress_every"), (followUps, "follow_ups") })
             {
                 Flag(option, key, v => v);
             }

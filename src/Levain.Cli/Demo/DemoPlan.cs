@@ -16,7 +16,7 @@ internal sealed record DemoPlan(
 {
     /// <summary>The full demo: at least 30 trials within 10 minutes on 2 cores.</summary>
     public static DemoPlan Full(string directory, int workers) => new(directory, 36, TimeSpan.FromMinutes(9), workers,
-        Math.Max(1, Environment.ProcessorCount / workers), 1.5e12, 64, 256);
+        Math.Max(1, Environment.ProcessorCount / workers), 2.5e12, 64, 256);
 
     /// <summary>The quick demo: at most 2 minutes.</summary>
     public static DemoPlan Quick(string directory, int workers) => new(directory, 10, TimeSpan.FromSeconds(75), workers,

@@ -23,7 +23,7 @@ internal static class DemoStudy
         [
             .. SelfCommand(), "train",
             "--lr", "{lr}", "--width", "{width}", "--depth", "{depth}", "--steps", "{steps}",
-            "--heads", "4", "--context", "128", "--batch", "16", "--warmup", "10",
+            "--heads", "4", "--context", "64", "--batch", "16", "--warmup", "20",
             "--difficulty", Difficulty, "--eval-items", plan.EvalItems.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--threads", plan.ThreadsPerTrial.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--progress-every", "25", "--seed", "1",
@@ -35,10 +35,10 @@ internal static class DemoStudy
             Command = command,
             Parameters =
             [
-                ParameterSpec.Log("lr", center: 3e-3, min: 1e-4, max: 5e-2),
-                ParameterSpec.Log("width", center: 48, min: 16, max: 256, isInteger: true, rounding: 8),
+                ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
+                ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
                 ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
-                ParameterSpec.Log("steps", center: 150, min: 30, max: 3000, isInteger: true, rounding: 10),
+                ParameterSpec.Log("steps", center: 800, min: 100, max: 8000, isInteger: true, rounding: 50),
             ],
             WorkingDirectory = directory,
             Direction = Direction.Minimize,

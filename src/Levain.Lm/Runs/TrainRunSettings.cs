@@ -27,6 +27,7 @@ public static class TrainRunSettings
     [
         "width", "depth", "heads", "context", "batch", "steps", "lr", "warmup", "min_lr_ratio", "weight_decay", "grad_clip",
         "seed", "threads", "eval_items", "eval_every", "progress_every", "peak_flops", "data", "tokenizer", "out", "difficulty",
+        "follow_ups",
     ];
 
     /// <summary>Parses a JSON config file's text; a syntax error names the line.</summary>
@@ -99,6 +100,7 @@ public static class TrainRunSettings
                 case "depth": return Int(value, 1, 256, v => current = current with { Depth = v }, out _);
                 case "heads": return Int(value, 1, 256, v => current = current with { Heads = v }, out _);
                 case "context": return Int(value, 2, 65536, v => current = current with { Context = v }, out _);
+                case "follow_ups": return Int(value, 0, 64, v => current = current with { FollowUps = v }, out _);
                 case "eval_items": return Int(value, 0, 100_000, v => current = current with { EvalItems = v }, out _);
                 case "batch": return Int(value, 1, 65536, v => current = current with { Training = training with { BatchSize = v } }, out _);
                 case "steps": return Int(value, 1, 100_000_000, v => current = current with { Training = training with { Steps = v } }, out _);

@@ -29,6 +29,12 @@ public sealed record TrainRunSpec
     /// <summary>Difficulty preset of the code task's training stream and held-out items: starter, easy (default), medium, hard.</summary>
     public string Difficulty { get; init; } = "easy";
 
+    /// <summary>
+    /// Extra "# Value of v: x" lines after each training document's answer (code task only): more supervised answers
+    /// per program, which is what makes the held-out questions learnable in a minute of CPU (0 = one answer per document).
+    /// </summary>
+    public int FollowUps { get; init; } = 3;
+
     /// <summary>Where the checkpoint goes; null writes none.</summary>
     public string? OutputDirectory { get; init; }
 }

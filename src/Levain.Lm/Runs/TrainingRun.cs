@@ -56,9 +56,11 @@ public static class TrainingRun
             Mix = [new MixComponent(program, 1.0)],
             Guard = HeldOutGuard.For(guarded),
             StartSeed = SeedRanges.Training.Start + (int)(Math.Abs(spec.Training.Seed % 1000) * 1_000_000),
+            FollowUpQuestions = spec.FollowUps,
         };
         var documents = TrainingCorpus.Documents(corpus).Select(tokenizer.Encode);
-        var batches = new PackedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
+        // Rows start at a document start, where an evaluation prompt starts too (see AlignedDocumentBatches).
+        var batches = new AlignedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
 
         var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
         using var initGenerator = new Generator((ulong)spec.Training.Seed);

@@ -33,12 +33,21 @@ public sealed class TrainRunSettingsTests
     [InlineData("{\"tokenizer\": \"cl100k_base\"}", "cfg: field 'tokenizer': the code task uses the byte tokenizer")]
     [InlineData("{\"steps\": 5,\n \"nope\": 1}", "cfg: line 2: field 'nope': unknown setting")]
     [InlineData("{\"steps\": ", "cfg: line 1: not valid JSON")]
+    [InlineData("{\n\n\"follow_ups\": -1}", "cfg: line 3: field 'follow_ups': -1 is out of range [0, 64]")]
     [InlineData("[1]", "cfg: line 1: expected a JSON object")]
     public void ApplyJson_BadInput_OneMessageNamingSourceLineAndField(string json, string expectedStart)
     {
         var outcome = TrainRunSettings.ApplyJson(new TrainRunSpec(), json, "cfg");
         Assert.True(outcome.IsFailure);
         Assert.StartsWith(expectedStart, outcome.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplyJson_FollowUps_SetAndDefaultThree()
+    {
+        Assert.Equal(3, new TrainRunSpec().FollowUps);
+        var outcome = TrainRunSettings.ApplyJson(new TrainRunSpec(), "{\"follow-ups\": 0}", "cfg");
+        Assert.Equal(0, outcome.Spec!.FollowUps);
     }
 
     [Fact]

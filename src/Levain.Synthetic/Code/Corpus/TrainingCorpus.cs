@@ -48,8 +48,36 @@ public static class TrainingCorpus
         // output question instead: the program itself is what the seed decides.
         var item = CodeItemBuilder.TryBuild(generated, form, itemOptions, random, provenance, withDistractors: false)
                    ?? CodeItemBuilder.TryBuild(generated, CodeItemForm.EvalOutput, itemOptions, random, provenance, withDistractors: false)!;
-        return new TrainingDocument(
-            CodeTextFormat.Document(item.Context, item.Answer), generated.Hash, seed, component.Options.Name, item.Form);
+        var text = CodeTextFormat.Document(item.Context, item.Answer);
+        if (options.FollowUpQuestions > 0)
+        {
+            text += FollowUps(generated, item, options.FollowUpQuestions, random);
+        }
+
+        return new TrainingDocument(text, generated.Hash, seed, component.Options.Name, item.Form);
+    }
+
+    // "# Value of v: x" lines for other variables of the program, in a seeded order, each written as the variable
+    // question's context would end plus its answer.
+    private static string FollowUps(GeneratedProgram generated, CodeItem item, int most, Random random)
+    {
+        var asked = item.Form == CodeItemForm.EvalVariable ? VariableOf(item.Context) : null;
+        var others = CodeItemBuilder.AskableVariables(generated).Where(name => name != asked).ToList();
+        NearbyAnswers.Shuffle(others, random);
+        var lines = new System.Text.StringBuilder();
+        foreach (var name in others.Take(most))
+        {
+            var context = CodeTextFormat.EvalVariableContext(string.Empty, name);
+            lines.Append(CodeTextFormat.Document(context, generated.Result.ValueOf(name)!.ToPythonText()));
+        }
+
+        return lines.ToString();
+    }
+
+    private static string VariableOf(string evalVariableContext)
+    {
+        var start = evalVariableContext.LastIndexOf("# Value of ", StringComparison.Ordinal) + "# Value of ".Length;
+        return evalVariableContext[start..^1];
     }
 
     private static IEnumerable<TrainingDocument> Stream(TrainingCorpusOptions options)

@@ -17,6 +17,13 @@ public sealed record TrainingCorpusOptions
     /// <summary>When set, documents whose program is held out are skipped.</summary>
     public HeldOutGuard? Guard { get; init; }
 
+    /// <summary>
+    /// Most extra <c># Value of v: x</c> lines appended after the document's answer, one per other variable of the
+    /// program (0 = one question per document). The document still begins with exactly an item's context and answer;
+    /// the follow-ups add supervised answers about the same program at no extra program text.
+    /// </summary>
+    public int FollowUpQuestions { get; init; }
+
     /// <summary>Distractor knob of the item builder (documents carry only the gold answer, but share its code path).</summary>
     public int DistractorSpread { get; init; } = 3;
 
@@ -54,5 +61,6 @@ public sealed record TrainingCorpusOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(DistractorSpread, 1, nameof(DistractorSpread));
+        ArgumentOutOfRangeException.ThrowIfNegative(FollowUpQuestions, nameof(FollowUpQuestions));
     }
 }

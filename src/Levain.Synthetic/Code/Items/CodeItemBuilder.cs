@@ -36,10 +36,16 @@ internal static class CodeItemBuilder
 
     private static string? PickVariable(GeneratedProgram generated, Random random)
     {
+        var names = AskableVariables(generated);
+        return names.Count == 0 ? null : names[random.Next(names.Count)];
+    }
+
+    /// <summary>The variables a "Value of" question may ask about: every final variable except loop variables.</summary>
+    public static IReadOnlyList<string> AskableVariables(GeneratedProgram generated)
+    {
         var loopVariables = SyntaxRewriter.Statements(generated.Program).OfType<ForStatement>()
             .Select(loop => loop.Variable).ToHashSet(StringComparer.Ordinal);
-        var names = generated.Result.FinalVariables.Select(pair => pair.Key).Where(n => !loopVariables.Contains(n)).ToArray();
-        return names.Length == 0 ? null : names[random.Next(names.Length)];
+        return generated.Result.FinalVariables.Select(pair => pair.Key).Where(n => !loopVariables.Contains(n)).ToArray();
     }
 
     private static CodeItem? TryEval(

@@ -53,6 +53,57 @@ public sealed class TrainingCorpusTests
     }
 
     [Fact]
+    public void Examples_FollowUps_AppendCorrectValueLinesAfterAnUnchangedDocument()
+    {
+        var plain = TrainingCorpusOptions.Mixed with { Mix = [new(GeneratorOptions.Starter, 1), new(GeneratorOptions.Easy, 1)] };
+        var withFollowUps = plain with { FollowUpQuestions = 2 };
+        var documents = TrainingCorpus.Examples(plain).Take(300).ToList();
+        var extended = TrainingCorpus.Examples(withFollowUps).Take(300).ToList();
+        var lines = 0;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var document = documents[i];
+            var text = extended[i].Text;
+            Assert.StartsWith(document.Text, text, StringComparison.Ordinal);
+            var followUps = text[document.Text.Length..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.InRange(followUps.Length, 0, 2);
+            var program = ProgramParser.Parse(ItemOracle.CompleteProgram(document.Form, document.Text[..LastAnswerSplit(document)], AnswerOf(document)));
+            var result = Interpreter.Run(program.Program!);
+            var asked = new HashSet<string>(StringComparer.Ordinal);
+            if (document.Form == CodeItemForm.EvalVariable)
+            {
+                asked.Add(VariableAsked(document.Text));
+            }
+            foreach (var line in followUps)
+            {
+                // "# Value of v: x", exactly the variable question's ending plus its answer, for a variable not asked yet.
+                var match = System.Text.RegularExpressions.Regex.Match(line, "^# Value of ([a-z]+): (.+)$");
+                Assert.True(match.Success, line);
+                Assert.True(asked.Add(match.Groups[1].Value), text);
+                Assert.Equal(result.ValueOf(match.Groups[1].Value)!.ToPythonText(), match.Groups[2].Value);
+                lines++;
+            }
+        }
+
+        Assert.True(lines > 150, $"only {lines} follow-up lines in 300 documents");
+    }
+
+    private static int LastAnswerSplit(TrainingDocument document) => document.Form switch
+    {
+        CodeItemForm.EvalVariable => document.Text.IndexOf(':', document.Text.LastIndexOf("# Value of ", StringComparison.Ordinal)) + 1,
+        CodeItemForm.EvalOutput => document.Text.LastIndexOf(CodeTextFormat.OutputMarker, StringComparison.Ordinal) + CodeTextFormat.OutputMarker.Length,
+        _ => document.Text.LastIndexOf(CodeTextFormat.ClozeMarker, StringComparison.Ordinal) + CodeTextFormat.ClozeMarker.Length,
+    };
+
+    private static string AnswerOf(TrainingDocument document) => document.Text[(LastAnswerSplit(document) + 1)..^1];
+
+    private static string VariableAsked(string text)
+    {
+        var start = text.LastIndexOf("# Value of ", StringComparison.Ordinal) + "# Value of ".Length;
+        return text[start..text.IndexOf(':', start)];
+    }
+
+    [Fact]
     public void Examples_MixAndFormWeights_AreRespected()
     {
         var documents = TrainingCorpus.Examples(TrainingCorpusOptions.Mixed).Take(2_000).ToList();

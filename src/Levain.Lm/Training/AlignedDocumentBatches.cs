@@ -1,0 +1,73 @@
+using static TorchSharp.torch;
+
+namespace Levain.Lm.Training;
+
+/// <summary>
+/// Packs tokenized documents into rows that each begin at a document start: a row of T + 1 tokens holds whole
+/// documents separated by end-of-text, and the first document that does not fit is cut at the row's end (its tail is
+/// not trained on; the next row starts with the next document). No row starts in the middle of a document, and every
+/// row's first document sits at position 0, where an evaluation prompt starts, so the model sees its prompts' position
+/// layout while training; a stream tiled across row boundaries (<see cref="PackedDocumentBatches"/>) cuts a document
+/// at the start of most rows instead.
+/// </summary>
+public sealed class AlignedDocumentBatches : ITokenBatchSource
+{
+    private readonly IEnumerator<IReadOnlyList<int>> _documents;
+    private readonly int _endOfTextId;
+
+    public AlignedDocumentBatches(IEnumerable<IReadOnlyList<int>> documents, int endOfTextId, int batchSize, int sequenceLength)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        _documents = documents.GetEnumerator();
+        _endOfTextId = endOfTextId;
+        BatchSize = batchSize;
+        SequenceLength = sequenceLength;
+    }
+
+    public int BatchSize { get; }
+
+    public int SequenceLength { get; }
+
+    /// <summary>Documents consumed so far (a document cut at a row's end counts once).</summary>
+    public long DocumentsRead { get; private set; }
+
+    public (Tensor Inputs, Tensor Targets) Next()
+    {
+        int t = SequenceLength;
+        var inputs = new long[BatchSize * t];
+        var targets = new long[BatchSize * t];
+        var row = new long[t + 1];
+        for (int r = 0; r < BatchSize; r++)
+        {
+            int filled = 0;
+            while (filled < t + 1)
+            {
+                IReadOnlyList<int> document = NextDocument();
+                for (int i = 0; i < document.Count && filled < t + 1; i++)
+                {
+                    row[filled++] = document[i];
+                }
+                if (filled < t + 1)
+                {
+                    row[filled++] = _endOfTextId;
+                }
+            }
+            Array.Copy(row, 0, inputs, r * t, t);
+            Array.Copy(row, 1, targets, r * t, t);
+        }
+        return (tensor(inputs, [BatchSize, t], ScalarType.Int64),   // (B, T)
+                tensor(targets, [BatchSize, t], ScalarType.Int64)); // (B, T)
+    }
+
+    private IReadOnlyList<int> NextDocument()
+    {
+        if (!_documents.MoveNext())
+        {
+            throw new InvalidOperationException($"the document stream ended after {DocumentsRead} documents");
+        }
+        DocumentsRead++;
+        return _documents.Current;
+    }
+}
