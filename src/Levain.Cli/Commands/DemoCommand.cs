@@ -78,12 +78,14 @@ public static class DemoCommand
         if (report is null) return CliConsole.Fail($"study '{study.Name}' not found in {study.Storage}", 1);
         var plots = StudyPlots.WriteAll(report, Path.Combine(study.BaseDirectory, "plots"));
         var final = EvaluateBest(plan, report);
+        var evalTask = DemoStudy.WriteEvalTask(plan, study.BaseDirectory);
 
         if (json)
         {
             var summary = StudyReportRenderer.ToJson(report);
             summary["plots"] = new JsonArray([.. plots.Select(p => (JsonNode)p)]);
             summary["final_evaluation"] = final?.ToJson();
+            summary["final_eval_task"] = evalTask;
             Console.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return final is null ? 1 : 0;
         }
@@ -95,7 +97,7 @@ public static class DemoCommand
         {
             return CliConsole.Fail("no trial succeeded with a checkpoint, so there is no best model to evaluate; see the logs in " + study.LogDirectory, 1);
         }
-        final.Render(console);
+        final.Render(console, evalTask);
         return 0;
     }
 

@@ -1,4 +1,6 @@
 using Levain.Lm.Runs;
+using Levain.Synthetic;
+using Levain.Synthetic.Code.Items;
 using Levain.Runner.Definition;
 using Levain.Tuning;
 using Levain.Tuning.Spaces;
@@ -38,7 +40,7 @@ internal static class DemoStudy
                 ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
                 ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
                 ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
-                ParameterSpec.Log("steps", center: 800, min: 100, max: 8000, isInteger: true, rounding: 50),
+                ParameterSpec.Log("steps", center: plan.StepsCenter, min: 100, max: 8000, isInteger: true, rounding: 50),
             ],
             WorkingDirectory = directory,
             Direction = Direction.Minimize,
@@ -50,13 +52,43 @@ internal static class DemoStudy
             Storage = "sqlite:" + Path.Combine(directory, "demo.db"),
             BaseDirectory = directory,
             LogDirectory = Path.Combine(directory, "logs"),
-            TrialTimeout = TimeSpan.FromMinutes(3),
+            TrialTimeout = plan.TrialTimeout,
         };
     }
 
-    /// <summary>The held-out items of the final evaluation: past the ones trials were scored (and selected) on, still guarded from training.</summary>
-    public static (int Skip, int Count) FinalItems(DemoPlan plan) =>
-        (plan.EvalItems, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - plan.EvalItems));
+    /// <summary>
+    /// The held-out items of the final evaluation: past the ones trials were scored (and selected) on, still guarded
+    /// from training. The skip is rounded up to whole cycles of the item forms, so the generator started at
+    /// <c>held-out start + skip</c> (the task file <see cref="WriteEvalTask"/> writes) yields exactly these items.
+    /// </summary>
+    public static (int Skip, int Count) FinalItems(DemoPlan plan)
+    {
+        int forms = new CodeItemOptions().Forms.Count;
+        int skip = (plan.EvalItems + forms - 1) / forms * forms;
+        return (skip, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - skip));
+    }
+
+    /// <summary>
+    /// Writes <c>final-eval.yaml</c> to the study directory: a task manifest for <c>levain eval</c> over exactly the
+    /// final evaluation's items, so any checkpoint (or endpoint) can be scored on them with the full harness.
+    /// </summary>
+    public static string WriteEvalTask(DemoPlan plan, string directory)
+    {
+        var (skip, count) = FinalItems(plan);
+        var path = Path.Combine(directory, "final-eval.yaml");
+        var seed = (SeedRanges.HeldOut.Start + skip).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllLines(path,
+        [
+            "# The held-out items levain demo's final evaluation scores (no trial was selected on them).",
+            "name: demo-final",
+            "generator: code",
+            "parameters:",
+            "  difficulty: " + Difficulty,
+            "seed: " + seed,
+            "count: " + count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ]);
+        return path;
+    }
 
     /// <summary>How to start this executable again: the apphost itself, or the dotnet host with levain.dll.</summary>
     private static string[] SelfCommand()

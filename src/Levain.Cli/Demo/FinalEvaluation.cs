@@ -10,7 +10,7 @@ internal sealed record FinalEvaluation(int Trial, string Checkpoint, HeldOutScor
 {
     public double ChanceAccuracy => 1.0 / Math.Exp(Score.ChanceNll);
 
-    public void Render(IAnsiConsole console)
+    public void Render(IAnsiConsole console, string evalTask)
     {
         var s = Score;
         var table = new Table { Title = new TableTitle($"Best model (trial {Trial}) on {s.Items} fresh held-out items") };
@@ -26,7 +26,7 @@ internal sealed record FinalEvaluation(int Trial, string Checkpoint, HeldOutScor
         var verdict = s.Accuracy - 2 * s.AccuracyStdErr > ChanceAccuracy ? "[green]beats chance[/] (accuracy more than 2 standard errors above it)"
             : "[yellow]does not clearly beat chance[/] (run the full demo, or give it more time)";
         console.MarkupLine($"The best model {verdict}. Checkpoint: {Markup.Escape(Checkpoint)}");
-        console.MarkupLine($"Evaluate it further: [bold]./levain eval code --model {Markup.Escape(Checkpoint)} --limit 200[/]");
+        console.MarkupLine($"Score it again with the full harness (the same items, per-item rows, more metrics): [bold]./levain eval {Markup.Escape(evalTask)} --model {Markup.Escape(Checkpoint)}[/]");
     }
 
     public JsonObject ToJson() => new()

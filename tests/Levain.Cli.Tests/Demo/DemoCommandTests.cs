@@ -47,6 +47,19 @@ public sealed class DemoCommandTests
             Assert.Equal(10, study.GetProperty("succeeded").GetInt32() + study.GetProperty("failed").GetInt32());
             Assert.True(study.GetProperty("succeeded").GetInt32() >= 8, show.Stdout);
             show.Dispose();
+
+            // The task file the demo writes names exactly the final evaluation's items: the full harness scoring the
+            // best checkpoint on it (Evals' generator and prompt path, " " + choice + "\n") reproduces the demo's numbers.
+            var task = root.GetProperty("final_eval_task").GetString()!;
+            using var eval = LevainProcess.Start(Path.GetTempPath(), "eval", task, "--model", final.GetProperty("checkpoint").GetString()!,
+                "--out", Path.Combine(dir, "final-eval"), "--json");
+            Assert.True(await eval.WaitAsync(TimeSpan.FromMinutes(2)) == 0, eval.Stderr + Tail(eval.Stdout));
+            using var report = JsonDocument.Parse(eval.Stdout);
+            var taskReport = report.RootElement.GetProperty("tasks").EnumerateArray().Single();
+            Assert.Equal(128, taskReport.GetProperty("items").GetInt32());
+            var metrics = taskReport.GetProperty("metrics");
+            Assert.Equal(acc, metrics.GetProperty("acc").GetProperty("value").GetDouble(), 9);
+            Assert.Equal(final.GetProperty("nll_correct").GetDouble(), metrics.GetProperty("nll_correct").GetProperty("value").GetDouble(), 4);
         }
         finally
         {
