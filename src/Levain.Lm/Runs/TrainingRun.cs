@@ -59,8 +59,8 @@ public static class TrainingRun
             FollowUpQuestions = spec.FollowUps,
         };
         var documents = TrainingCorpus.Documents(corpus).Select(tokenizer.Encode);
-        // Rows start at a document start, where an evaluation prompt starts too (see AlignedDocumentBatches).
-        var batches = new AlignedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
+        // Rows start at a document start, where an evaluation prompt starts too (see PackedDocumentBatches).
+        var batches = new PackedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
 
         var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
         using var initGenerator = new Generator((ulong)spec.Training.Seed);
