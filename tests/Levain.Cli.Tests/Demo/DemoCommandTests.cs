@@ -44,8 +44,11 @@ public sealed class DemoCommandTests
             Assert.Equal(0, await show.WaitAsync(TimeSpan.FromMinutes(1)));
             using var list = JsonDocument.Parse(show.Stdout);
             var study = list.RootElement.EnumerateArray().Single();
-            Assert.Equal(10, study.GetProperty("succeeded").GetInt32() + study.GetProperty("failed").GetInt32());
-            Assert.True(study.GetProperty("succeeded").GetInt32() >= 8, show.Stdout);
+            // Ten trials, or fewer when the 75 s wall budget comes first (a loaded machine: the suite runs in parallel).
+            var recorded = study.GetProperty("succeeded").GetInt32() + study.GetProperty("failed").GetInt32();
+            Assert.InRange(recorded, 5, 10);
+            Assert.True(study.GetProperty("succeeded").GetInt32() >= recorded - 1, show.Stdout);
+            Assert.Equal(root.GetProperty("trials").GetProperty("succeeded").GetInt32(), study.GetProperty("succeeded").GetInt32());
             show.Dispose();
 
             // The task file the demo writes names exactly the final evaluation's items: the full harness scoring the
