@@ -22,6 +22,6 @@ internal sealed record DemoPlan(
         Math.Max(1, Environment.ProcessorCount / workers), 2.5e12, 64, 256, 800, TimeSpan.FromMinutes(3));
 
     /// <summary>The quick demo: at most 2 minutes.</summary>
-    public static DemoPlan Quick(string directory, int workers) => new(directory, 10, TimeSpan.FromSeconds(75), workers,
-        Math.Max(1, Environment.ProcessorCount / workers), 3.0e11, 48, 128, 300, TimeSpan.FromSeconds(40));
+    public static DemoPlan Quick(string directory, int workers) => new(directory, 10, TimeSpan.FromSeconds(70), workers,
+        Math.Max(1, Environment.ProcessorCount / workers), 3.0e11, 48, 128, 300, TimeSpan.FromSeconds(50));
 }
