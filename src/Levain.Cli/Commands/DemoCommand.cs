@@ -9,8 +9,6 @@ using Levain.Lm.Scoring;
 using Levain.Runner.Reports;
 using Levain.Runner.Tune;
 using Levain.Studies;
-using Levain.Synthetic.Code;
-using Levain.Synthetic.Code.Items;
 using Spectre.Console;
 
 namespace Levain.Cli.Commands;
@@ -105,9 +103,7 @@ public static class DemoCommand
     {
         if (report.Best?.ResultJson is not { } resultJson) return null;
         if (JsonNode.Parse(resultJson)?["checkpoint"]?.GetValue<string>() is not { } checkpoint || !Directory.Exists(checkpoint)) return null;
-        var (skip, count) = DemoStudy.FinalItems(plan);
-        var options = new CodeItemOptions { Program = GeneratorOptions.Preset(DemoStudy.Difficulty)! };
-        var items = CodeComprehensionEvaluation.HeldOutItems(skip + count, options).Skip(skip).ToList();
+        var items = DemoStudy.GenerateFinalItems(plan);
         using var scorer = CheckpointScorer.Load(checkpoint, threads: Math.Max(1, Environment.ProcessorCount));
         var score = CodeComprehensionEvaluation.ScoreAsync(scorer, items).GetAwaiter().GetResult();
         return new FinalEvaluation(report.Best.Number, checkpoint, score);

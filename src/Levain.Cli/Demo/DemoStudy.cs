@@ -1,5 +1,6 @@
 using Levain.Lm.Runs;
 using Levain.Synthetic;
+using Levain.Synthetic.Code;
 using Levain.Synthetic.Code.Items;
 using Levain.Runner.Definition;
 using Levain.Tuning;
@@ -57,16 +58,26 @@ internal static class DemoStudy
     }
 
     /// <summary>
-    /// The held-out items of the final evaluation: past the ones trials were scored (and selected) on, still guarded
-    /// from training. The skip is rounded up to whole cycles of the item forms, so the generator started at
-    /// <c>held-out start + skip</c> (the task file <see cref="WriteEvalTask"/> writes) yields exactly these items.
+    /// The held-out items of the final evaluation, as the generator seed of the first and a count: past the items trials
+    /// were scored (and selected) on, still within those the training stream is guarded against. The skip is rounded up
+    /// to whole cycles of the item forms, so these are exactly the held-out items at those positions.
     /// </summary>
-    public static (int Skip, int Count) FinalItems(DemoPlan plan)
+    public static (int Seed, int Count) FinalItems(DemoPlan plan)
     {
-        int forms = new CodeItemOptions().Forms.Count;
+        int forms = Options.Forms.Count;
         int skip = (plan.EvalItems + forms - 1) / forms * forms;
-        return (skip, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - skip));
+        return (SeedRanges.HeldOut.Start + skip, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - skip));
     }
+
+    /// <summary>The final evaluation's items (see <see cref="FinalItems"/>).</summary>
+    public static IReadOnlyList<CodeItem> GenerateFinalItems(DemoPlan plan)
+    {
+        var (seed, count) = FinalItems(plan);
+        return CodeItemGenerator.Generate(Options, seed, count);
+    }
+
+    /// <summary>The item options of the demo's held-out questions: the trainer's, at the demo's difficulty.</summary>
+    private static CodeItemOptions Options { get; } = new() { Program = GeneratorOptions.Preset(Difficulty)! };
 
     /// <summary>
     /// Writes <c>final-eval.yaml</c> to the study directory: a task manifest for <c>levain eval</c> over exactly the
@@ -74,9 +85,9 @@ internal static class DemoStudy
     /// </summary>
     public static string WriteEvalTask(DemoPlan plan, string directory)
     {
-        var (skip, count) = FinalItems(plan);
+        var (first, count) = FinalItems(plan);
         var path = Path.Combine(directory, "final-eval.yaml");
-        var seed = (SeedRanges.HeldOut.Start + skip).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var seed = first.ToString(System.Globalization.CultureInfo.InvariantCulture);
         File.WriteAllLines(path,
         [
             "# The held-out items levain demo's final evaluation scores (no trial was selected on them).",

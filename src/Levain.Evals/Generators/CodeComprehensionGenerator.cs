@@ -39,7 +39,7 @@ public sealed class CodeComprehensionGenerator : IItemGenerator
         ArgumentNullException.ThrowIfNull(parameters);
         var reader = new GeneratorParameters(Name, parameters);
         var difficulty = reader.Text("difficulty", "easy");
-        var program = GeneratorOptions.Preset(difficulty) ?? throw reader.Bad("difficulty", $"'{difficulty}' is not one of starter, easy, medium, hard");
+        var program = GeneratorOptions.Preset(difficulty) ?? throw reader.Bad("difficulty", $"'{difficulty}' is not one of {string.Join(", ", GeneratorOptions.PresetNames)}");
         var options = new CodeItemOptions
         {
             Program = program,

@@ -1,5 +1,6 @@
 using Levain.Evals.Backends;
 using Levain.Evals.Metrics;
+using Levain.Evals.Statistics;
 using Levain.Synthetic;
 using Levain.Synthetic.Code.Items;
 
@@ -48,17 +49,6 @@ public static class CodeComprehensionEvaluation
             correct.Add(ChoiceMetrics.ArgMax(logLikelihoods) == item.Gold ? 1.0 : 0.0);
         }
         return new HeldOutScore(nllSum / items.Count, correct.Average(), items.Count, Math.Log(choices),
-            nllChoice.Average(), StdErr(correct), StdErr(nllChoice));
-    }
-
-    private static double StdErr(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2)
-        {
-            return double.NaN;
-        }
-        double mean = values.Average();
-        double variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
-        return Math.Sqrt(variance / values.Count);
+            nllChoice.Average(), StandardErrors.Plain(correct) ?? double.NaN, StandardErrors.Plain(nllChoice) ?? double.NaN);
     }
 }

@@ -118,7 +118,7 @@ public static class TrainRunSettings
                 case "out": return Text(value, v => current = current with { OutputDirectory = v });
                 case "difficulty":
                     return Text(value, v => current = current with { Difficulty = v.ToLowerInvariant() }) ?? (GeneratorOptions.Preset(current.Difficulty) is null
-                        ? $"unknown difficulty '{current.Difficulty}' (known: starter, easy, medium, hard)"
+                        ? $"unknown difficulty '{current.Difficulty}' (known: {string.Join(", ", GeneratorOptions.PresetNames)})"
                         : null);
                 case "tokenizer":
                     return Text(value, v => current = current with { Tokenizer = v }) ?? (current.Tokenizer == ByteTokenizer.TokenizerId || TiktokenTokenizer.Encodings.Contains(current.Tokenizer)

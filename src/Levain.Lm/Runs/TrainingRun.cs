@@ -46,7 +46,7 @@ public static class TrainingRun
     {
         ITextTokenizer tokenizer = ByteTokenizer.Instance;
         var program = GeneratorOptions.Preset(spec.Difficulty)
-            ?? throw new ArgumentException($"unknown difficulty '{spec.Difficulty}' (known: starter, easy, medium, hard)", nameof(spec));
+            ?? throw new ArgumentException($"unknown difficulty '{spec.Difficulty}' (known: {string.Join(", ", GeneratorOptions.PresetNames)})", nameof(spec));
         // The training stream never contains a program of the first GuardedHeldOutItems held-out items, so items past
         // the ones scored during training stay clean for a final, selection-free evaluation (levain demo uses them).
         IReadOnlyList<CodeItem> guarded = CodeComprehensionEvaluation.HeldOutItems(Math.Max(spec.EvalItems, GuardedHeldOutItems), new CodeItemOptions { Program = program });

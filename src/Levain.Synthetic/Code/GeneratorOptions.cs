@@ -119,7 +119,10 @@ public sealed record GeneratorOptions
         MaxProgramChars = 300,
     };
 
-    /// <summary>The preset called <paramref name="name"/> (starter, easy, medium, hard; case-insensitive), or null.</summary>
+    /// <summary>The preset names, easiest first, as <see cref="Preset"/> accepts them (for help texts and error messages).</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["starter", "easy", "medium", "hard"];
+
+    /// <summary>The preset called <paramref name="name"/> (one of <see cref="PresetNames"/>; case-insensitive), or null.</summary>
     public static GeneratorOptions? Preset(string name) => name.ToLowerInvariant() switch
     {
         "starter" => Starter,

@@ -33,6 +33,7 @@ public sealed class TrainRunSettingsTests
     [InlineData("{\"tokenizer\": \"cl100k_base\"}", "cfg: field 'tokenizer': the code task uses the byte tokenizer")]
     [InlineData("{\"steps\": 5,\n \"nope\": 1}", "cfg: line 2: field 'nope': unknown setting")]
     [InlineData("{\"steps\": ", "cfg: line 1: not valid JSON")]
+    [InlineData("{\"difficulty\": \"expert\"}", "cfg: line 1: field 'difficulty': unknown difficulty 'expert' (known: starter, easy, medium, hard)")]
     [InlineData("{\n\n\"follow_ups\": -1}", "cfg: line 3: field 'follow_ups': -1 is out of range [0, 64]")]
     [InlineData("[1]", "cfg: line 1: expected a JSON object")]
     public void ApplyJson_BadInput_OneMessageNamingSourceLineAndField(string json, string expectedStart)

@@ -61,23 +61,18 @@ public static class TrainingCorpus
     // question's context would end plus its answer.
     private static string FollowUps(GeneratedProgram generated, CodeItem item, int most, Random random)
     {
-        var asked = item.Form == CodeItemForm.EvalVariable ? VariableOf(item.Context) : null;
-        var others = CodeItemBuilder.AskableVariables(generated).Where(name => name != asked).ToList();
+        string Question(string name) => CodeTextFormat.EvalVariableContext(string.Empty, name);
+        // The variable the document already asked about (its context ends with that question) is not asked again.
+        var others = CodeItemBuilder.AskableVariables(generated)
+            .Where(name => !item.Context.EndsWith(Question(name), StringComparison.Ordinal)).ToList();
         NearbyAnswers.Shuffle(others, random);
         var lines = new System.Text.StringBuilder();
         foreach (var name in others.Take(most))
         {
-            var context = CodeTextFormat.EvalVariableContext(string.Empty, name);
-            lines.Append(CodeTextFormat.Document(context, generated.Result.ValueOf(name)!.ToPythonText()));
+            lines.Append(CodeTextFormat.Document(Question(name), generated.Result.ValueOf(name)!.ToPythonText()));
         }
 
         return lines.ToString();
-    }
-
-    private static string VariableOf(string evalVariableContext)
-    {
-        var start = evalVariableContext.LastIndexOf("# Value of ", StringComparison.Ordinal) + "# Value of ".Length;
-        return evalVariableContext[start..^1];
     }
 
     private static IEnumerable<TrainingDocument> Stream(TrainingCorpusOptions options)
