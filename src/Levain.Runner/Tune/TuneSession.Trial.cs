@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Levain.Runner.Protocol;
 using Levain.Studies;
 using Levain.Studies.Trials;
@@ -44,31 +43,37 @@ public sealed partial class TuneSession
             }
         }, CancellationToken.None);
 
-        var progressLines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        // Progress lines are stored in one write per interval, whatever rate the trial prints them at.
+        var progressLines = new ProgressBuffer();
         var progressWriter = Task.Run(async () =>
         {
-            await foreach (var json in progressLines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            while (true)
             {
-                try
+                var (batch, isLast) = await progressLines.NextBatchAsync(_options.ProgressFlushInterval, _options.TimeProvider).ConfigureAwait(false);
+                if (batch.Count > 0)
                 {
-                    await _store.AppendProgressAsync(lease, json, CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        await _store.AppendProgressAsync(lease, batch, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (StudyStoreException)
+                    {
+                        // Progress is informative; losing a batch is acceptable, losing the result is not.
+                    }
+                    Report(TuneEventKind.TrialProgress, $"trial {lease.Number}: {batch[^1]}", lease.Number, batch[^1]);
                 }
-                catch (StudyStoreException)
-                {
-                    // Progress is informative; losing a line is acceptable, losing the result is not.
-                }
-                Report(TuneEventKind.TrialProgress, $"trial {lease.Number}: {json}", lease.Number, json);
+                if (isLast) return;
             }
         }, CancellationToken.None);
 
         LaunchResult result;
         try
         {
-            result = await _launcher.RunAsync(launch, json => progressLines.Writer.TryWrite(json), trialCts.Token).ConfigureAwait(false);
+            result = await _launcher.RunAsync(launch, progressLines.Add, trialCts.Token).ConfigureAwait(false);
         }
         finally
         {
-            progressLines.Writer.TryComplete();
+            progressLines.Complete();
             await heartbeatCts.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await progressWriter.ConfigureAwait(false);

@@ -166,19 +166,30 @@ public abstract partial class RelationalStudyStore : IStudyStore
 
     public Task<bool> AppendProgressAsync(TrialLease lease, string progressJson, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(progressJson);
+        return AppendProgressAsync(lease, [progressJson], cancellationToken);
+    }
+
+    public Task<bool> AppendProgressAsync(TrialLease lease, IReadOnlyList<string> progressJson, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(progressJson);
+        if (progressJson.Count == 0) return Task.FromResult(true);
         return RunAsync("store progress", async connection =>
         {
             await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var rows = await ExecuteAsync(connection, tx, cancellationToken,
                 "UPDATE levain_trials SET last_progress = @p WHERE study = @study AND number = @number AND lease_token = @token AND state = 'running'",
-                ("p", progressJson), ("study", lease.Study), ("number", lease.Number), ("token", lease.Token)).ConfigureAwait(false);
+                ("p", progressJson[^1]), ("study", lease.Study), ("number", lease.Number), ("token", lease.Token)).ConfigureAwait(false);
             if (rows == 1)
             {
-                await ExecuteAsync(connection, tx, cancellationToken,
-                    "INSERT INTO levain_progress (study, number, at, payload) VALUES (@study, @number, @at, @p)",
-                    ("study", lease.Study), ("number", lease.Number), ("at", NowMs()), ("p", progressJson)).ConfigureAwait(false);
+                var at = NowMs();
+                foreach (var line in progressJson)
+                {
+                    await ExecuteAsync(connection, tx, cancellationToken,
+                        "INSERT INTO levain_progress (study, number, at, payload) VALUES (@study, @number, @at, @p)",
+                        ("study", lease.Study), ("number", lease.Number), ("at", at), ("p", line)).ConfigureAwait(false);
+                }
             }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return rows == 1;
