@@ -18,27 +18,54 @@ public sealed partial class TuneSession
         using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill);
         using var heartbeatCts = new CancellationTokenSource();
         var leaseLost = false;
+        string? unreachable = null;
         var heartbeat = Task.Run(async () =>
         {
+            // The lease is alive for a TTL after the last heartbeat the store accepted. Once a whole TTL has passed
+            // without one, another worker may already be running this trial: stop ours, and stop claiming.
+            var time = _options.TimeProvider;
+            var lastAccepted = time.GetTimestamp();
+            string? lastError = null;
             while (!heartbeatCts.IsCancellationRequested)
             {
+                var left = _study.LeaseTimeToLive - time.GetElapsedTime(lastAccepted);
                 try
                 {
-                    await Task.Delay(_study.HeartbeatInterval, _options.TimeProvider, heartbeatCts.Token).ConfigureAwait(false);
-                    if (!await _store.HeartbeatAsync(lease, _study.LeaseTimeToLive, CancellationToken.None).ConfigureAwait(false))
+                    await Task.Delay(left < _study.HeartbeatInterval ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : _study.HeartbeatInterval,
+                        time, heartbeatCts.Token).ConfigureAwait(false);
+                    left = _study.LeaseTimeToLive - time.GetElapsedTime(lastAccepted);
+                    if (left > TimeSpan.Zero)
                     {
-                        leaseLost = true;
-                        await trialCts.CancelAsync().ConfigureAwait(false);
-                        return;
+                        using var call = CancellationTokenSource.CreateLinkedTokenSource(heartbeatCts.Token);
+                        call.CancelAfter(left);
+                        if (!await _store.HeartbeatAsync(lease, _study.LeaseTimeToLive, call.Token).ConfigureAwait(false))
+                        {
+                            leaseLost = true;
+                            await trialCts.CancelAsync().ConfigureAwait(false);
+                            return;
+                        }
+                        lastAccepted = time.GetTimestamp();
+                        continue;
                     }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (heartbeatCts.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (StudyStoreException)
+                catch (OperationCanceledException)
                 {
-                    // Missed one heartbeat; the lease outlives a few of them.
+                    lastError = "the heartbeat did not answer in time";
+                }
+                catch (StudyStoreException e)
+                {
+                    lastError = e.Message; // Missed one heartbeat; the lease outlives a few of them.
+                }
+                if (time.GetElapsedTime(lastAccepted) >= _study.LeaseTimeToLive)
+                {
+                    unreachable = lastError ?? "no heartbeat was accepted";
+                    _storeUnreachable = true;
+                    await trialCts.CancelAsync().ConfigureAwait(false);
+                    return;
                 }
             }
         }, CancellationToken.None);
@@ -79,6 +106,13 @@ public sealed partial class TuneSession
             await progressWriter.ConfigureAwait(false);
         }
 
+        if (unreachable is not null)
+        {
+            Report(TuneEventKind.LeaseLost,
+                $"trial {lease.Number}: no heartbeat reached the study store for a whole lease ({DurationTextFormat(_study.LeaseTimeToLive)}; last error: {unreachable}); " +
+                "the trial was stopped and this worker claims no more", lease.Number);
+            return;
+        }
         if (leaseLost)
         {
             Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost (reclaimed by another worker); its result is discarded", lease.Number);
@@ -146,6 +180,8 @@ public sealed partial class TuneSession
         var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId);
         return new TrialLaunch(trialId, argv, _study.WorkingDirectory, environment, logPath, resultPath, _study.TrialTimeout);
     }
+
+    private static string DurationTextFormat(TimeSpan span) => Levain.Runner.StudyFiles.DurationText.Format(span);
 
     private static string FormatParameters(TrialLease lease) =>
         string.Join(" ", lease.Parameters.Select(p => $"{p.Key}={(p.Value.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Format(p.Value.Number) : p.Value.ToString())}"));
