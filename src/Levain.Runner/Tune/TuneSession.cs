@@ -26,6 +26,7 @@ public sealed partial class TuneSession
     private IProgress<TuneProgress>? _progress;
     private CancellationToken _stop;
     private bool _wallReached;
+    private volatile bool _storeUnreachable;
     private double _sessionCost;
 
     public TuneSession(StudyDefinition study, IStudyStore store, ITrialLauncher launcher, TuneSessionOptions? options = null)
@@ -85,6 +86,12 @@ public sealed partial class TuneSession
         var slots = Enumerable.Range(0, workers).Select(i => SlotAsync(i, kill)).ToArray();
         await Task.WhenAll(slots).ConfigureAwait(false);
 
+        if (_storeUnreachable)
+        {
+            const string lost = "stopped: the study store could not be reached for a whole lease; this worker's trials were stopped and will be reclaimed by others";
+            Report(TuneEventKind.Finished, lost, null);
+            return new TuneSummary(TuneOutcome.StoreUnreachable, lost, _study.Name, [], _status);
+        }
         var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, CancellationToken.None)).ConfigureAwait(false);
         await RefreshStatusAsync(trials).ConfigureAwait(false);
         var (outcome, message) = kill.IsCancellationRequested ? (TuneOutcome.Killed, "killed; running trials were abandoned")
@@ -98,7 +105,7 @@ public sealed partial class TuneSession
     {
         var lease = new LeaseOptions($"{_options.WorkerId}:{slot}", _study.LeaseTimeToLive, _study.OnLostTrial, _study.MaxAttempts);
         var waiting = false;
-        while (!_stop.IsCancellationRequested && !kill.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && !kill.IsCancellationRequested && !_storeUnreachable)
         {
             if (WallExceeded()) break;
             TrialLease? claimed;

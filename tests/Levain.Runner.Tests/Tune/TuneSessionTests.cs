@@ -162,6 +162,29 @@ public sealed class TuneSessionTests : IDisposable
         Assert.Equal(3, launcher.Launches);
     }
 
+    [Fact]
+    public async Task RunAsync_TrialFloodsProgress_WritesCoalescedAndBounded()
+    {
+        // 20,000 progress lines in about two seconds: stored in a few batched writes of at most 100 lines each.
+        _dir.File("chatty.py", """
+            import json, os, time
+            for step in range(20000):
+                print("levain-progress " + json.dumps({"step": step}))
+                if step % 2000 == 0: time.sleep(0.2)
+            print("levain-result " + json.dumps({"loss": 1.0, "work": 1.0}), flush=True)
+            """);
+        var study = Study(trials: 1, workers: 1) with { Command = ["python3", "chatty.py"] };
+        var summary = await TuneSession.RunAsync(study, null, CancellationToken.None, default, new TuneSessionOptions { ProgressFlushInterval = TimeSpan.FromMilliseconds(500) });
+        Assert.Equal(TrialState.Succeeded, Assert.Single(summary.Trials).State);
+        await using var store = Store();
+        var lines = await store.GetProgressAsync("s", 1);
+        var writes = lines.Select(l => l.At).Distinct().Count();
+        Assert.InRange(writes, 1, 30);
+        Assert.InRange(lines.Count, 1, 100 * writes);
+        Assert.Equal("{\"step\": 19999}", lines[^1].Json);
+        Assert.Equal("{\"step\": 19999}", Assert.Single(summary.Trials).LastProgressJson);
+    }
+
     /// <summary>Reports the first launch as a node failure, then behaves like the local launcher.</summary>
     private sealed class InterruptFirstLauncher : ITrialLauncher
     {
