@@ -193,14 +193,15 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     {
         long b = x.shape[0], t = x.shape[1], c = x.shape[2];
         long hs = c / _heads;
-        Tensor[] qkv = _queryKeyValue.forward(x).split(c, dim: 2);    // 3 × (B, T, C)
+        // Linear layers run through call(), not forward(), so forward hooks (LoRA adapters) apply.
+        Tensor[] qkv = _queryKeyValue.call(x).split(c, dim: 2);       // 3 × (B, T, C)
         Tensor q = qkv[0].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         Tensor k = qkv[1].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         Tensor v = qkv[2].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         // softmax(q·kᵀ/√hs + causal mask)·v; TorchSharp spells the flag "is_casual".
         Tensor y = F.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);            // (B, T, C)
-        return _outputProjection.forward(y);                          // (B, T, C)
+        return _outputProjection.call(y);                             // (B, T, C)
     }
 }
 
@@ -220,5 +221,5 @@ internal sealed class GptMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => _project.forward(F.gelu(_expand.forward(x))); // (B, T, 4C) → (B, T, C)
+    public override Tensor forward(Tensor x) => _project.call(F.gelu(_expand.call(x))); // (B, T, 4C) → (B, T, C); call() runs hooks
 }

@@ -18,7 +18,8 @@ public sealed class GptTrainer : IDisposable
     private readonly List<Parameter> _parameters;
     private readonly TimeProvider _time;
 
-    public GptTrainer(Gpt model, TrainingOptions options, TimeProvider? time = null)
+    /// <param name="trainable">The parameters to optimise (default: all of the model's); fine-tuning with LoRA passes its adapters.</param>
+    public GptTrainer(Gpt model, TrainingOptions options, TimeProvider? time = null, IReadOnlyList<(string Name, Parameter Parameter)>? trainable = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -26,11 +27,11 @@ public sealed class GptTrainer : IDisposable
         _model = model;
         _options = options;
         _time = time ?? TimeProvider.System;
-        _parameters = model.parameters().ToList();
+        var named = trainable?.ToList() ?? model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+        _parameters = named.Select(p => p.Item2).ToList();
         // Two groups: matrices (embeddings, linear weights) decay; biases and LayerNorm gains do not.
-        var named = model.named_parameters().ToList();
-        var decayed = named.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
-        var undecayed = named.Where(p => p.parameter.dim() < 2).Select(p => p.parameter).ToList();
+        var decayed = named.Where(p => p.Item2.dim() >= 2).Select(p => p.Item2).ToList();
+        var undecayed = named.Where(p => p.Item2.dim() < 2).Select(p => p.Item2).ToList();
         _optimizer = optim.AdamW(
             [
                 new AdamW.ParamGroup(decayed, lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2, eps: 1e-8, weight_decay: options.WeightDecay),
