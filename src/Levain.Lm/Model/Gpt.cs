@@ -225,14 +225,15 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     {
         long b = x.shape[0], t = x.shape[1], c = x.shape[2];
         long hs = c / _heads;
-        Tensor[] qkv = _queryKeyValue.forward(x).split(c, dim: 2);    // 3 × (B, T, C)
+        // Linear layers run through call(), not forward(), so forward hooks (LoRA adapters) apply.
+        Tensor[] qkv = _queryKeyValue.call(x).split(c, dim: 2);       // 3 × (B, T, C)
         Tensor q = qkv[0].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         Tensor k = qkv[1].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         Tensor v = qkv[2].view(b, t, _heads, hs).transpose(1, 2);     // (B, nh, T, hs)
         // softmax(q·kᵀ/√hs + causal mask)·v; TorchSharp spells the flag "is_casual".
         Tensor y = F.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(b, t, c);            // (B, T, C)
-        return _outputProjection.forward(y);                          // (B, T, C)
+        return _outputProjection.call(y);                             // (B, T, C)
     }
 }
 
@@ -257,9 +258,9 @@ internal sealed class GptMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        Tensor h = _expand.forward(x);                             // (B, T, 4C)
+        Tensor h = _expand.call(x);                                // (B, T, 4C); call() runs hooks (LoRA)
         h = _isTanhGelu ? TanhGelu(h) : F.gelu(h);                 // (B, T, 4C)
-        return _project.forward(h);                                // (B, T, C)
+        return _project.call(h);                                   // (B, T, C)
     }
 
     // GPT-2's approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).

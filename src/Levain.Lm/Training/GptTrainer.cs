@@ -28,7 +28,8 @@ public sealed class GptTrainer : IDisposable
     private double _startSeconds;
     private List<double> _startTrace = [];
 
-    public GptTrainer(Gpt model, TrainingOptions options, TimeProvider? time = null)
+    /// <param name="trainable">The parameters to optimise (default: all of the model's); fine-tuning with LoRA passes its adapters.</param>
+    public GptTrainer(Gpt model, TrainingOptions options, TimeProvider? time = null, IReadOnlyList<(string Name, Parameter Parameter)>? trainable = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,12 +37,13 @@ public sealed class GptTrainer : IDisposable
         _model = model;
         _options = options;
         _time = time ?? TimeProvider.System;
-        _parameters = model.parameters().ToList();
+        var named = trainable?.Select(p => (name: p.Name, parameter: p.Parameter)).ToList()
+            ?? model.named_parameters().Select(p => (name: p.name, parameter: p.parameter)).ToList();
+        _parameters = named.Select(p => p.parameter).ToList();
         _dropoutGenerator = new Generator((ulong)options.Seed + 2, model.Device);
         model.Dropout = options.Dropout;
         model.DropoutGenerator = _dropoutGenerator;
         // Two groups: matrices (embeddings, linear weights) decay; biases and LayerNorm gains do not.
-        var named = model.named_parameters().ToList();
         var decayed = named.Where(p => p.parameter.dim() >= 2).ToList();
         var undecayed = named.Where(p => p.parameter.dim() < 2).ToList();
         _groupNames = [decayed.Select(p => p.name).ToList(), undecayed.Select(p => p.name).ToList()];
