@@ -157,13 +157,38 @@ public sealed partial class TuneSession
         restored.Tuner.Logged += Forward;
         try
         {
-            var suggestion = restored.Tuner.Suggest(1)[0];
+            var suggestions = restored.Tuner.Suggest(1, TunerBudget(used, spent));
+            if (suggestions.Count == 0) return null; // nothing affordable in the budget left (the tuner logged why)
+            var suggestion = suggestions[0];
             return new TrialProposal(suggestion.Id, suggestion.Parameters, suggestion.Phase, restored.ToCheckpointJson());
         }
         finally
         {
             restored.Tuner.Logged -= Forward;
         }
+    }
+
+    /// <summary>
+    /// What the tuner may spend: the cost budget left (and, when cost is measured in seconds, the wall time left, since
+    /// a longer trial cannot finish in time) as a hard cap, and the fraction of the furthest-along budget used.
+    /// </summary>
+    private Levain.Tuning.SuggestionBudget TunerBudget(int used, double spent)
+    {
+        double? costLeft = _study.Budget.Cost is double maxCost ? maxCost - spent : null;
+        var fraction = 0.0;
+        if (_study.Budget.Cost is double cost && cost > 0) fraction = Math.Max(fraction, spent / cost);
+        if (_study.Budget.Trials is int trials && trials > 0) fraction = Math.Max(fraction, (double)used / trials);
+        if (_study.Budget.Wall is TimeSpan wall && wall > TimeSpan.Zero)
+        {
+            var elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp);
+            fraction = Math.Max(fraction, elapsed / wall);
+            if (string.Equals(_spec.CostSource, "seconds", StringComparison.Ordinal))
+            {
+                var wallLeft = (wall - elapsed).TotalSeconds;
+                costLeft = costLeft is double c ? Math.Min(c, wallLeft) : wallLeft;
+            }
+        }
+        return new Levain.Tuning.SuggestionBudget(costLeft, Math.Clamp(fraction, 0.0, 1.0));
     }
 
     private bool WallExceeded()

@@ -145,8 +145,11 @@ public sealed class TuneSessionTests : IDisposable
         var study = Study(trials: 100) with { Budget = new StudyBudget(null, 45, null), Workers = 1 };
         var summary = await TuneSession.RunAsync(study, null, CancellationToken.None);
         var spent = summary.Trials.Sum(t => t.Cost ?? 0);
-        Assert.True(spent >= 45);
-        Assert.True(spent - summary.Trials[^1].Cost < 45, "the last trial started before the budget was spent");
+        var costs = summary.Trials.Select(t => t.Cost ?? 0).ToArray();
+        // The budget left is a hard cap for the tuner: at most one cheapest trial over, and the budget mostly used.
+        Assert.True(spent <= 45 + costs.Min(), $"spent {spent} of 45");
+        Assert.True(spent >= 45 - (2 * costs.Max()), $"spent only {spent} of 45");
+        Assert.Equal(TuneOutcome.BudgetReached, summary.Outcome);
     }
 
     [Fact]
