@@ -120,14 +120,9 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
         return Task.FromResult(scores[0].Tokens);
     }
 
-    /// <summary>EVALS.md: trailing spaces of the context belong to the continuation.</summary>
-    internal static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(continuation);
-        string trimmed = context.TrimEnd(' ');
-        return (trimmed, context[trimmed.Length..] + continuation);
-    }
+    /// <summary>EVALS.md: trailing white space of the context belongs to the continuation (lm-eval's <c>rstrip()</c> split).</summary>
+    internal static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation) =>
+        TokenizedScoring.MoveTrailingSpaces(context, continuation);
 
     public void Dispose()
     {
