@@ -29,6 +29,10 @@ public static class LevainApp
     {
         var root = CreateRoot();
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && Commands.Health.HealthCommands.Owns(parse))
+        {
+            return Commands.Health.HealthCommands.UsageError(parse); // never 0-3: those are health verdicts
+        }
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -41,7 +41,9 @@ public sealed class LocalLauncher : ITrialLauncher
             output.Note($"could not start: {e.Message}");
             return new LaunchResult(LaunchStatus.FailedToStart, null, null, null, [], clock.Elapsed, $"could not start '{launch.Arguments[0]}': {e.Message}");
         }
-        process.StandardInput.Close();
+        // With the orphan-control shim, stdin is the pipe whose end-of-file tells the watcher that Levain died: keep it
+        // open until the trial is over. Without it, the program gets end-of-file at once as before.
+        if (!ProcessGroup.IsSupported) process.StandardInput.Close();
         var stdout = PumpAsync(process.StandardOutput, output.Stdout);
         var stderr = PumpAsync(process.StandardError, output.Stderr);
 
@@ -61,6 +63,7 @@ public sealed class LocalLauncher : ITrialLauncher
         }
         // Children left behind by a program that exited would keep running (and hold our pipes): end them too.
         ProcessGroup.Kill(process);
+        process.StandardInput.Dispose();
         await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         clock.Stop();
 

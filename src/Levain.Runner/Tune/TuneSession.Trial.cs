@@ -125,8 +125,10 @@ public sealed partial class TuneSession
     private TrialLaunch BuildLaunch(TrialLease lease)
     {
         var trialId = lease.TrialId;
-        var logPath = Path.Combine(_study.LogDirectory, $"trial-{lease.Number}.log");
-        var resultPath = Path.Combine(_study.LogDirectory, $"trial-{lease.Number}.result.json");
+        // Each attempt has its own files: a retry never appends to, or adopts the result of, an earlier attempt.
+        var stem = $"trial-{lease.Number}.attempt-{lease.Attempt}";
+        var logPath = Path.Combine(_study.LogDirectory, stem + ".log");
+        var resultPath = Path.Combine(_study.LogDirectory, stem + ".result.json");
         var environment = new Dictionary<string, string>(_study.Environment, StringComparer.Ordinal)
         {
             ["LEVAIN_TRIAL_ID"] = trialId,

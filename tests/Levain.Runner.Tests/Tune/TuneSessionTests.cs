@@ -61,7 +61,7 @@ public sealed class TuneSessionTests : IDisposable
         Assert.Equal(6, events.Count(e => e.Kind == TuneEventKind.TrialProgress));
         Assert.Equal(summary.Trials.Min(t => t.Output), summary.Status.BestOutput);
         Assert.Equal(summary.Trials.Sum(t => t.Cost!.Value), summary.Status.CostSpent, 9);
-        Assert.True(File.Exists(Path.Combine(_dir.Path, "logs", "trial-3.log")));
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "logs", "trial-3.attempt-1.log")));
         await using var store = Store();
         Assert.Single(await store.GetProgressAsync("s", 3));
     }
