@@ -15,8 +15,10 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --quick          8 seeds, latency at 10/100/300 observations only (about 1.5 minutes on 2 cores, build included)
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
           --seeds N        seeds per problem and method (default 20; quick 8)
-          --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
-          --methods LIST   subset of: levain, levain-v1, random, uniform, tpe
+          --problems LIST  subset of: mf-hartmann6, augmented-branin (noise-free), height-with-cost
+                           (noise-free), chinchilla, learning-curve
+          --methods LIST   subset of: levain, random, uniform, tpe (default: all four) and levain-v1
+                           (the published defaults without budget awareness; only when listed)
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
           --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 1.0)
 
