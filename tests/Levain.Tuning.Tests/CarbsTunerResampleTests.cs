@@ -57,3 +57,33 @@ public sealed class CarbsTunerResampleTests
         Assert.Contains(logs, l => l.Contains("Pareto order is clear", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The reported best points: model prediction with interval beside the raw observation.</summary>
+public sealed class CarbsTunerEstimateTests
+{
+    [Fact]
+    public void EstimateFront_NoisyObservations_PredictionIsCloserToTheTruthThanTheSelectedObservation()
+    {
+        var tuner = new CarbsTuner(TunerFixtures.QuadraticSpace(), new CarbsOptions { Seed = 4 });
+        var noise = new Random(4);
+        for (var i = 0; i < 40; i++)
+        {
+            var s = tuner.Suggest()[0];
+            var (output, cost) = TunerFixtures.Quadratic(s.Parameters);
+            tuner.Observe(new Observation(s.Parameters, output + (0.3 * (noise.NextDouble() - 0.5)), cost, SuggestionId: s.Id));
+        }
+        var estimates = tuner.EstimateFront();
+        Assert.Equal(tuner.GetParetoFront().Points.Count, estimates.Count);
+        double observedError = 0, predictedError = 0;
+        foreach (var e in estimates)
+        {
+            Assert.NotNull(e.PredictedOutput);
+            Assert.True(e.Lower <= e.PredictedOutput && e.PredictedOutput <= e.Upper);
+            var truth = TunerFixtures.Quadratic(e.Parameters).Output;
+            observedError += Math.Abs(e.ObservedOutput - truth);
+            predictedError += Math.Abs(e.PredictedOutput!.Value - truth);
+        }
+        // Front points are selected minima of noisy observations: the raw values are optimistic, the model less so.
+        Assert.True(predictedError < observedError, $"model error {predictedError} vs observation error {observedError}");
+    }
+}

@@ -44,7 +44,8 @@ public static class TunerBench
         var infos = new List<MethodInfo>();
         if (Wants(TunerBenchmark.LevainName))
         {
-            methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? new CarbsOptions { ExplorationBias = bias } : null));
+            var levainOptions = settings.LevainOptions ?? new CarbsOptions();
+            methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? levainOptions with { ExplorationBias = bias } : levainOptions));
         }
         if (Wants(TunerBenchmark.RandomName))
         {

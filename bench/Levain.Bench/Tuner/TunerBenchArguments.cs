@@ -15,10 +15,14 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --quick          8 seeds, latency at 10/100/300 observations only (about 1.5 minutes on 2 cores, build included)
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
           --seeds N        seeds per problem and method (default 20; quick 8)
-          --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
-          --methods LIST   subset of: levain, levain-v1, random, uniform, tpe
+          --problems LIST  subset of: mf-hartmann6, augmented-branin (noise-free), height-with-cost
+                           (noise-free), chinchilla, learning-curve
+          --methods LIST   subset of: levain, random, uniform, tpe (default: all four) and levain-v1
+                           (the published defaults without budget awareness; only when listed)
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
-          --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 1.0)
+          --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 0.5, annealed)
+          --levain-options JSON  Levain's CarbsOptions as JSON, e.g. '{"NumRandomSamples":8}' (for choosing defaults)
+          --first-seed N   first seed (default 0): choose defaults on seeds that are not the reported ones
 
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
         """;
@@ -40,7 +44,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                     return new(null, true, null);
                 case "--quick":
                     break;
-                case "--json" or "--seeds" or "--problems" or "--methods" or "--python" or "--exploration-bias":
+                case "--json" or "--seeds" or "--problems" or "--methods" or "--python" or "--exploration-bias" or "--levain-options" or "--first-seed":
                     if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         return Fail($"{arg} needs a value.");
@@ -73,6 +77,28 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                                 return Fail($"--methods: unknown method '{unknownMethod}'. Known: {string.Join(", ", KnownMethods)}.");
                             }
                             settings = settings with { Methods = methods };
+                            break;
+                        case "--first-seed":
+                            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var firstSeed) || firstSeed > 1_000_000)
+                            {
+                                return Fail($"--first-seed needs a whole number from 0 to 1000000, got '{value}'.");
+                            }
+                            settings = settings with { FirstSeed = firstSeed };
+                            break;
+                        case "--levain-options":
+                            try
+                            {
+                                var overrides = System.Text.Json.JsonSerializer.Deserialize<Levain.Tuning.CarbsOptions>(value, new System.Text.Json.JsonSerializerOptions
+                                {
+                                    PropertyNameCaseInsensitive = true,
+                                    Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+                                });
+                                settings = settings with { LevainOptions = overrides };
+                            }
+                            catch (System.Text.Json.JsonException e)
+                            {
+                                return Fail($"--levain-options needs a JSON object of CarbsOptions properties: {e.Message}");
+                            }
                             break;
                         case "--exploration-bias":
                             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var bias) || !double.IsFinite(bias) || bias < 0)

@@ -32,6 +32,12 @@ public sealed record TunerBenchSettings
 
     public string? JsonPath { get; init; }
 
+    /// <summary>Levain's options for this run (null: the defaults); <see cref="ExplorationBias"/> still overrides β.</summary>
+    public Levain.Tuning.CarbsOptions? LevainOptions { get; init; }
+
+    /// <summary>Seeds are FirstSeed … FirstSeed + SeedCount − 1.</summary>
+    public int FirstSeed { get; init; }
+
     public static TunerBenchSettings Full { get; } = new()
     {
         Mode = "full",

@@ -46,7 +46,7 @@ public static class TunerBenchmark
         ArgumentNullException.ThrowIfNull(timeProvider);
         var startedAt = timeProvider.GetUtcNow();
         var wall = Stopwatch.StartNew();
-        var seeds = Enumerable.Range(0, settings.SeedCount).ToArray();
+        var seeds = Enumerable.Range(settings.FirstSeed, settings.SeedCount).ToArray();
         var problemResults = new List<ProblemResults>();
         foreach (var problem in problems)
         {

@@ -24,6 +24,7 @@ public static class StudyCommands
         study.Subcommands.Add(Show());
         study.Subcommands.Add(Export());
         study.Subcommands.Add(Plot());
+        study.Subcommands.Add(ScaleUp());
         return study;
     }
 
@@ -71,6 +72,28 @@ public static class StudyCommands
             if (parse.GetValue(json)) Console.Out.WriteLine(StudyReportRenderer.ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else StudyReportRenderer.Render(CliConsole.Create(), report);
             return 0;
+        }, ct).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command ScaleUp()
+    {
+        var target = new Argument<string>("target") { Description = TargetHelp };
+        var name = new Option<string?>("--name") { Description = "The study (default: the study file's, or the only one in the storage)." };
+        var factor = new Option<double>("--factor") { Description = "Target cost as a multiple of the most expensive Pareto point (default 10; beyond 10 a warning).", DefaultValueFactory = _ => 10.0 };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits over trials for the intervals (default 200).", DefaultValueFactory = _ => 200 };
+        var json = new Option<bool>("--json") { Description = "Print the prediction as JSON." };
+        var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α) with a 90% bootstrap interval, each parameter with its interval (integers rounded), and predicted-vs-actual for trials already run beyond the front." + ExitCodes)
+        {
+            target, name, factor, bootstrap, json,
+        };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
+        {
+            var f = parse.GetValue(factor);
+            if (!double.IsFinite(f) || f <= 0) return CliConsole.Fail("--factor must be a positive number", 2);
+            var b = parse.GetValue(bootstrap);
+            if (b is < 10 or > 10_000) return CliConsole.Fail("--bootstrap must be between 10 and 10000", 2);
+            return await ScaleUpCommand.RunAsync(store, studyName!, f, b, parse.GetValue(json), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false));
         return command;
     }

@@ -56,6 +56,23 @@ public sealed class TuneCommandTests : IDisposable
         var list = await CliRunner.RunAsync("study", "list", study, "--json");
         Assert.Contains("\"name\":\"inproc\"", list.StdOut, StringComparison.Ordinal);
 
+        var badFactor = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "0");
+        Assert.Equal(2, badFactor.ExitCode);
+        Assert.Contains("--factor must be a positive number", badFactor.StdErr, StringComparison.Ordinal);
+        var scaleUp = await CliRunner.RunAsync("study", "scale-up", study, "--json", "--bootstrap", "20");
+        if (scaleUp.ExitCode == 0)
+        {
+            using var prediction = JsonDocument.Parse(scaleUp.StdOut);
+            var metric = prediction.RootElement.GetProperty("prediction").GetProperty("metric");
+            Assert.True(metric.GetProperty("lower").GetDouble() <= metric.GetProperty("predicted").GetDouble());
+            Assert.Equal(10.0, prediction.RootElement.GetProperty("prediction").GetProperty("factor").GetDouble());
+        }
+        else
+        {
+            Assert.Equal(2, scaleUp.ExitCode);
+            Assert.Contains("needs at least 3 Pareto points", scaleUp.StdErr, StringComparison.Ordinal);
+        }
+
         var plotDir = Path.Combine(_files.Path, "plots");
         var plot = await CliRunner.RunAsync("study", "plot", study, "--output-dir", plotDir, "--json");
         Assert.Equal(0, plot.ExitCode);

@@ -4,5 +4,5 @@ namespace Levain.Bench.Tuner.Problems;
 public static class ProblemCatalog
 {
     public static IReadOnlyList<ICostAwareProblem> All() =>
-        [new MfHartmann6Problem(), new AugmentedBraninProblem(), new HeightWithCostProblem()];
+        [new MfHartmann6Problem(), new AugmentedBraninProblem(), new HeightWithCostProblem(), new ChinchillaProblem(), new LearningCurveProblem()];
 }

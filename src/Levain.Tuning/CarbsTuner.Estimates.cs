@@ -1,0 +1,63 @@
+using Levain.Tuning.GaussianProcesses;
+using Levain.Tuning.Modeling;
+using Levain.Tuning.Pareto;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning;
+
+/// <summary>The answer of a study: each Pareto point's model prediction with its interval beside the raw observation.</summary>
+public sealed partial class CarbsTuner
+{
+    /// <summary>z of the two-sided 90 % interval.</summary>
+    private const double EstimateZ = 1.6448536269514722;
+
+    /// <summary>
+    /// For each Pareto point (ascending cost): the observed mean output (raw, noisy — a front point is a selected
+    /// extreme, biased optimistic under noise) and the output model's prediction of the noise-free output with a 90 %
+    /// interval. The model is a GP (linear + Matérn-3/2 kernel, hyperparameters by marginal likelihood) on the raw
+    /// outputs of all successes, standardised; predictions are mapped back to output units. Empty with fewer than two
+    /// successes; the prediction fields are null if the model cannot be factorised.
+    /// </summary>
+    public IReadOnlyList<FrontEstimate> EstimateFront()
+    {
+        lock (_gate)
+        {
+            var successes = _observations.Where(o => !o.IsFailure && double.IsFinite(o.Output)).ToList();
+            var front = ParetoGroups.Front(Space, successes, Options.Direction, Options.MinParetoCostFraction);
+            if (successes.Count < 2)
+            {
+                return [];
+            }
+            var mean = successes.Average(o => o.Output);
+            var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
+            var scale = spread > 0 ? spread : 1.0;
+            var center = Space.CenterInBasic;
+            var inputs = successes.Select(o => BayesianProposer.CenterContinuous(Space, center, Space.ToBasic(o.Parameters))).ToList();
+            var family = new MaternLinearKernelFamily(Space.ContinuousDimension, Space.CategoricalDimension, Options.SearchRadius);
+            var subset = Enumerable.Range(0, successes.Count).Where(i => successes.Count <= BayesianProposer.MaxFitPoints || i % ((successes.Count / BayesianProposer.MaxFitPoints) + 1) == 0).ToArray();
+            var job = new ModelFitJob("estimate", family, inputs, [.. successes.Select(o => (o.Output - mean) / scale)], subset, null, BayesianProposer.ColdIterations);
+            job.Run();
+            return [.. front.Select(g =>
+            {
+                if (job.Model is null)
+                {
+                    return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, null, null, null);
+                }
+                var (m, v) = job.Model.Predict(BayesianProposer.CenterContinuous(Space, center, g.XInBasic));
+                var predicted = mean + (scale * m);
+                var half = EstimateZ * scale * Math.Sqrt(v);
+                return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, predicted, predicted - half, predicted + half);
+            })];
+        }
+    }
+}
+
+/// <summary>A Pareto point: observed mean output (raw) beside the model's noise-free prediction and its 90 % interval.</summary>
+public sealed record FrontEstimate(
+    IReadOnlyDictionary<string, ParamValue> Parameters,
+    double Cost,
+    double ObservedOutput,
+    int Count,
+    double? PredictedOutput,
+    double? Lower,
+    double? Upper);

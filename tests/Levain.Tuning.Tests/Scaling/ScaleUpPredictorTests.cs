@@ -1,0 +1,120 @@
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning.Tests.Scaling;
+
+/// <summary>
+/// Scale-up on a Chinchilla-form study with the known law (Hoffmann et al. 2022's fit: L = E + A/N^α + B/D^β, E = 1.69,
+/// A = 406.4, B = 410.7, α = 0.34, β = 0.28) plus a learning-rate optimum that moves with model size.
+/// </summary>
+public sealed class ScaleUpPredictorTests
+{
+    private const double E = 1.69, A = 406.4, B = 410.7, Alpha = 0.34, Beta = 0.28;
+
+    private static double OptimalLr(double n) => 3e-3 * Math.Pow(n / 1e7, -0.3);
+
+    private static double Loss(double n, double d, double lr)
+    {
+        var offset = Math.Log10(lr) - Math.Log10(OptimalLr(n));
+        return E + (A / Math.Pow(n, Alpha)) + (B / Math.Pow(d, Beta)) + (0.08 * offset * offset);
+    }
+
+    /// <summary>Cost in units of 10¹⁵ FLOPs: 6·N·D / 10¹⁵.</summary>
+    private static double Cost(double n, double d) => 6 * n * d / 1e15;
+
+    /// <summary>The compute-optimal model size and loss at a cost: minimise over ln N with D = C/(6N) and lr at its optimum.</summary>
+    private static (double N, double Loss) ComputeOptimal(double cost)
+    {
+        double best = double.PositiveInfinity, bestN = 0;
+        for (var logN = Math.Log(1e4); logN < Math.Log(1e12); logN += 0.001)
+        {
+            var n = Math.Exp(logN);
+            var loss = Loss(n, cost * 1e15 / (6 * n), OptimalLr(n));
+            if (loss < best)
+            {
+                (best, bestN) = (loss, n);
+            }
+        }
+        return (bestN, best);
+    }
+
+    private static SearchSpace Space() => new(
+    [
+        ParameterSpec.Log("n", center: 1e7, min: 1e6, max: 1e9, scale: 1.0),
+        ParameterSpec.Log("d", center: 1e9, min: 1e8, max: 1e11, scale: 1.0),
+        ParameterSpec.Log("lr", center: 3e-3, min: 1e-4, max: 1e-1, scale: 1.0),
+    ]);
+
+    /// <summary>A study the tuner ran: 90 trials with observation noise N(0, 0.005²).</summary>
+    private static List<Observation> Study()
+    {
+        var tuner = new CarbsTuner(Space(), new CarbsOptions { Seed = 3, NumRandomSamples = 8 });
+        var noise = new Random(3);
+        for (var i = 0; i < 90; i++)
+        {
+            var s = tuner.Suggest()[0];
+            double n = s.Parameters["n"].Number, d = s.Parameters["d"].Number, lr = s.Parameters["lr"].Number;
+            var gaussian = Math.Sqrt(-2 * Math.Log(1 - noise.NextDouble())) * Math.Cos(2 * Math.PI * noise.NextDouble());
+            tuner.Observe(new Observation(s.Parameters, Loss(n, d, lr) + (0.005 * gaussian), Cost(n, d), SuggestionId: s.Id));
+        }
+        return [.. tuner.Observations];
+    }
+
+    [Fact]
+    public void Predict_ChinchillaStudyAt10x_MatchesTheKnownLaw()
+    {
+        var observations = Study();
+        var prediction = ScaleUpPredictor.Predict(Space(), observations, Direction.Minimize, factor: 10, bootstrapSamples: 120, seed: 1);
+        Assert.NotNull(prediction);
+        var (trueN, trueLoss) = ComputeOptimal(prediction.TargetCost);
+        var metric = prediction.Metric;
+        Assert.True(Math.Abs(metric.Predicted - trueLoss) / trueLoss <= 0.03, $"loss {metric.Predicted} vs {trueLoss}");
+        Assert.InRange(trueLoss, metric.Lower, metric.Upper);
+        Assert.True(metric.Predicted > E - 0.05, "the saturating law keeps the loss near or above the irreducible one");
+        var n = prediction.Parameters.Single(p => p.Name == "n");
+        Assert.InRange(n.Predicted / trueN, 1 / 1.5, 1.5);
+        var lr = prediction.Parameters.Single(p => p.Name == "lr");
+        Assert.InRange(lr.Predicted / OptimalLr(trueN), 0.5, 2.0);
+        Assert.True(lr.Upper / lr.Lower < 10, $"lr interval [{lr.Lower}, {lr.Upper}]");
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("Extrapolating", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_Beyond10x_WarnsAndRoundsIntegers()
+    {
+        var space = new SearchSpace([ParameterSpec.Log("layers", center: 8, min: 2, max: 64, isInteger: true), ParameterSpec.Log("lr", center: 1e-3, min: 1e-5, max: 1e-1)]);
+        var observations = new List<Observation>();
+        var rng = new Random(2);
+        foreach (var layers in new[] { 2, 3, 4, 6, 8, 12, 16, 24, 32 })
+        {
+            foreach (var lr in new[] { 3e-4, 1e-3, 3e-3 })
+            {
+                var cost = layers * 10.0;
+                var loss = 2.0 + (3.0 * Math.Pow(cost, -0.5)) + (0.05 * Math.Pow(Math.Log10(lr / 1e-3), 2)) + (0.002 * rng.NextDouble());
+                observations.Add(new Observation(new Dictionary<string, ParamValue> { ["layers"] = layers, ["lr"] = lr }, loss, cost));
+            }
+        }
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 100, bootstrapSamples: 50);
+        Assert.NotNull(prediction);
+        Assert.Contains(prediction.Warnings, w => w.Contains("Extrapolating", StringComparison.Ordinal));
+        var layersPrediction = prediction.Parameters.Single(p => p.Name == "layers");
+        Assert.Equal(Math.Round(layersPrediction.Predicted), layersPrediction.Predicted);
+        Assert.Equal(Math.Round(layersPrediction.Lower), layersPrediction.Lower);
+        Assert.True(prediction.Metric.Predicted > 2.0 - 0.01, $"floor respected: {prediction.Metric.Predicted}");
+        Assert.InRange(prediction.Metric.Law.Exponent, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void SaturatingLaw_RecoversAKnownLaw()
+    {
+        double[] costs = [1, 2, 5, 10, 20, 50, 100, 200];
+        var outputs = costs.Select(c => 1.5 + (2.0 * Math.Pow(c, -0.4))).ToArray();
+        var law = SaturatingLaw.Fit(costs, outputs, isMaximizing: false)!;
+        Assert.Equal(1.5, law.Floor, 4);
+        Assert.Equal(0.4, law.Exponent, 4);
+        Assert.Equal(2.0, law.Amplitude, 3);
+        var score = SaturatingLaw.Fit(costs, [.. costs.Select(c => 0.9 - (0.5 * Math.Pow(c, -0.3)))], isMaximizing: true)!;
+        Assert.Equal(0.9, score.Floor, 4);
+        Assert.True(score.Predict(1000) < 0.9);
+    }
+}
