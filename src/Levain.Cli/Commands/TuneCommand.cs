@@ -15,8 +15,9 @@ public static class TuneCommand
         var verbose = new Option<bool>("--verbose") { Description = "Also show the tuner's log lines." };
         var command = new Command("tune",
             "Tune a training program: run the study's command with suggested parameters until the budget is spent. " +
-            "Resumes the study if its storage already holds it. Ctrl-C stops gracefully (running trials finish); a second Ctrl-C kills them.\n\n" +
-            "Exit codes: 0 finished or stopped, 1 killed or storage error, 2 bad study file.")
+            "Resumes the study if its storage already holds it. Ctrl-C stops gracefully (running trials finish); SIGTERM (systemd, Slurm) stops " +
+            "running trials with SIGTERM and a 5 s grace and gives them back to be run again; a second signal kills them. " +
+            "If Levain itself dies (SIGKILL, OOM killer), its trials' process groups are killed within seconds.\n\n" + TuneConsole.ExitCodes)
         {
             file, json, workers, verbose,
         };

@@ -15,8 +15,9 @@ public static class WorkerCommand
         var id = new Option<string?>("--id") { Description = "Worker id shown in leases (default host:pid)." };
         var command = new Command("worker",
             "Join a running study from another process or machine: claim trials from the shared storage, run them here, record the results. " +
-            "Every observation is recorded exactly once however many workers join; a worker that dies has its trials reclaimed after the lease expires.\n\n" +
-            "Exit codes: 0 finished or stopped, 1 killed or storage error, 2 bad study file or no such study.")
+            "Every observation is recorded exactly once however many workers join; a worker that dies has its trials reclaimed after the lease expires " +
+            "(timed by the database's clock), and a worker that cannot reach the database for a whole lease stops its trials and exits. " +
+            "Signals as for tune (SIGTERM gives running trials back).\n\n" + TuneConsole.ExitCodes)
         {
             file, json, workers, id,
         };

@@ -9,14 +9,23 @@ using Spectre.Console;
 namespace Levain.Cli.Rendering;
 
 /// <summary>
-/// Runs a tune session for <c>levain tune</c> and <c>levain worker</c>: first Ctrl-C (or SIGTERM) stops gracefully,
-/// the second kills running trials. Renders each event as one status line, or as JSON lines with --json.
+/// Runs a tune session for <c>levain tune</c> and <c>levain worker</c>: the first Ctrl-C stops gracefully (running
+/// trials finish), SIGTERM stops promptly (running trials get SIGTERM and a grace period and are given back to be run
+/// again), and a second signal of either kind kills running trials. Renders each event as one status line, or as JSON
+/// lines with --json. Exit codes: see <see cref="ExitCodes"/>.
 /// </summary>
 internal static class TuneConsole
 {
+    /// <summary>The exit-code table of tune, worker and demo, for their --help.</summary>
+    public const string ExitCodes =
+        "Exit codes: 0 finished, stopped (Ctrl-C) or terminated (SIGTERM); 1 every recorded trial failed, killed (second signal), " +
+        "storage error or study store unreachable for a whole lease, or an unexpected error (one line on stderr, details in the log file it names); " +
+        "2 bad study file, no such study, or a trial program / GPUs that cannot be found before the first trial.";
+
     public static int Run(StudyDefinition study, bool json, bool verbose, TuneSessionOptions options)
     {
         using var stop = new CancellationTokenSource();
+        using var terminate = new CancellationTokenSource();
         using var kill = new CancellationTokenSource();
         var console = CliConsole.Create();
         var gate = new object();
@@ -26,8 +35,16 @@ internal static class TuneConsole
             context.Cancel = true;
             if (Interlocked.Increment(ref presses) == 1)
             {
-                lock (gate) Console.Error.WriteLine("levain: stopping — running trials will finish; press Ctrl-C again to kill them");
-                stop.Cancel();
+                if (context.Signal == PosixSignal.SIGTERM)
+                {
+                    lock (gate) Console.Error.WriteLine("levain: SIGTERM — stopping running trials (SIGTERM, then SIGKILL after 5 s) and giving them back to be run again");
+                    terminate.Cancel();
+                }
+                else
+                {
+                    lock (gate) Console.Error.WriteLine("levain: stopping — running trials will finish; press Ctrl-C again to kill them");
+                    stop.Cancel();
+                }
             }
             else
             {
@@ -64,11 +81,15 @@ internal static class TuneConsole
         {
             // Synchronous on purpose: the action owns Ctrl-C handling (System.CommandLine's would end the process
             // two seconds after the first press, before running trials could finish).
-            summary = TuneSession.RunAsync(study, progress, stop.Token, kill.Token, options).GetAwaiter().GetResult();
+            summary = TuneSession.RunAsync(study, progress, stop.Token, kill.Token, options, terminate.Token).GetAwaiter().GetResult();
         }
         catch (StudyStoreException e)
         {
             return CliConsole.Fail($"storage {study.Storage}: {e.Message}", 1);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return CliConsole.Fail($"unexpected error: {e.Message} (details in {ErrorLog.Write(study.LogDirectory, e)})", 1);
         }
         if (summary.IsInputError)
         {
@@ -80,7 +101,13 @@ internal static class TuneConsole
             if (json) Console.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
             else RenderSummary(console, study, summary);
         }
-        return summary.Outcome == TuneOutcome.Killed ? 1 : 0;
+        if (summary.Outcome is TuneOutcome.Killed or TuneOutcome.StoreUnreachable) return 1;
+        if (summary.IsEveryTrialFailed)
+        {
+            return CliConsole.Fail($"every trial failed ({summary.Trials.Count(t => t.State == Levain.Studies.Trials.TrialState.Failed)}); " +
+                $"their reasons are in 'levain study show' and their logs in {study.LogDirectory}", 1);
+        }
+        return 0;
     }
 
     /// <summary>Parses a study file for tune/worker; prints the one-line error and returns null when it is malformed.</summary>

@@ -66,6 +66,15 @@ public sealed record StudyDefinition
     /// <summary>Extra environment variables for every trial.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// GPUs each concurrent trial of the local launcher gets (its own <c>CUDA_VISIBLE_DEVICES</c> slice); null = none
+    /// assigned (trials see whatever the driver sees).
+    /// </summary>
+    public int? GpusPerTrial { get; init; }
+
+    /// <summary>The GPU ids to slice (default: the driver's CUDA_VISIBLE_DEVICES, else the GPUs nvidia-smi lists).</summary>
+    public IReadOnlyList<string>? Gpus { get; init; }
+
     /// <summary>The study file this definition was read from, if any.</summary>
     public string? SourcePath { get; init; }
 

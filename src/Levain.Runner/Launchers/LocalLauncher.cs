@@ -61,7 +61,7 @@ public sealed class LocalLauncher : ITrialLauncher
         {
             status = cancellationToken.IsCancellationRequested ? LaunchStatus.Cancelled : LaunchStatus.TimedOut;
             output.Note(status == LaunchStatus.TimedOut ? $"timed out after {launch.Timeout}; killing its process group" : "cancelled; killing its process group");
-            await ProcessGroup.TerminateAsync(process, status == LaunchStatus.Cancelled ? TimeSpan.FromMilliseconds(200) : _killGrace).ConfigureAwait(false);
+            await ProcessGroup.TerminateAsync(process, _killGrace).ConfigureAwait(false);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         // Children left behind by a program that exited would keep running (and hold our pipes): end them too.

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Levain.Runner.Definition;
 using Levain.Runner.Protocol;
 
@@ -7,73 +9,150 @@ namespace Levain.Runner.Launchers;
 
 /// <summary>
 /// Runs each trial as one Slurm batch job. The job script is a two-line <c>exec "$@"</c> wrapper and the trial's argv
-/// is passed to sbatch as the script's arguments, so values are never parsed by a shell. The environment (LEVAIN_*)
-/// is exported to the job; stdout and stderr are appended to the trial's log, which is read back for protocol lines
-/// while the job runs (the log directory must be on a file system the compute nodes share). State is polled with
-/// squeue, then scontrol (and sacct when accounting exists). Cancelled-by-someone-else, node-failed, boot-failed and
-/// pre-empted jobs are reported as interrupted (to be retried); time-limit and deadline as timed out.
+/// is passed to sbatch as the script's arguments, so values are never parsed by a shell. The trial environment (and
+/// PYTHONUNBUFFERED=1) is exported to the job; its output goes to the attempt's own log (created fresh), read back for
+/// protocol lines while the job runs (the log directory must be on a file system the compute nodes share).
+/// <para>
+/// Telling the truth: state comes from one batched <c>squeue</c> per poll for every job of this launcher, then
+/// scontrol (and sacct when accounting exists) once a job leaves the queue. A failed query means "unknown", never
+/// "gone": polling continues, and only after <see cref="SlurmOptions.UnknownStatePatience"/> is the job cancelled.
+/// Runtime, timeout and the <c>seconds</c> cost count from RUNNING (scontrol's RunTime), never PENDING. Every job is
+/// <c>scancel</c>led before its trial is given back (requeue, reclaim, abandon), and a new attempt cancels the jobs of
+/// earlier attempts of the same trial (their ids are kept beside their logs). A refused sbatch (partition down, QOS)
+/// is retried with backoff and then reported as interrupted — never observed as a failure of the point.
+/// </para>
 /// </summary>
-public sealed class SlurmLauncher : ITrialLauncher
+public sealed partial class SlurmLauncher : ITrialLauncher
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private readonly SlurmOptions _options;
+    private readonly SlurmQueue _queue;
 
     public SlurmLauncher(SlurmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _queue = new SlurmQueue(ids => Tool("squeue", ["-h", "-t", "all", "-j", string.Join(',', ids), "-o", "%i|%T"]), options.PollInterval);
     }
+
+    /// <summary>squeue calls made so far: one per poll interval, shared by all running jobs.</summary>
+    public int QueueQueries => _queue.Calls;
 
     public async Task<LaunchResult> RunAsync(TrialLaunch launch, Action<string>? onProgress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var clock = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
         if (File.Exists(launch.ResultPath)) File.Delete(launch.ResultPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(launch.LogPath))!);
+        // The attempt's own log, fresh: no line of an earlier run can be read back as this one's result.
+        if (File.Exists(launch.LogPath)) File.Delete(launch.LogPath);
+        await CancelEarlierAttemptsAsync(launch).ConfigureAwait(false);
         var script = Path.ChangeExtension(launch.LogPath, ".sbatch");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(script))!);
         await File.WriteAllTextAsync(script, $"#!/bin/sh\n# levain trial {launch.TrialId}: runs the argv given to sbatch, unparsed.\nexec \"$@\"\n", CancellationToken.None).ConfigureAwait(false);
 
-        // The job appends to the log itself; Levain only writes to it before submission and after the job ended.
         using var output = new TrialOutputCollector(null, onProgress);
-        Note(launch.LogPath, $"trial {launch.TrialId}: submitting to Slurm at {DateTimeOffset.UtcNow:O}");
-        var submit = await CommandRunner.RunAsync("sbatch", SbatchArguments(launch, script), launch.Environment, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-        if (!submit.Succeeded)
+        var jobId = await SubmitAsync(launch, script, cancellationToken).ConfigureAwait(false);
+        if (jobId.Error is { } refused)
         {
-            var why = submit.Stderr.Trim();
-            Note(launch.LogPath, $"sbatch failed: {why}");
-            return new LaunchResult(LaunchStatus.FailedToStart, null, null, null, [why], clock.Elapsed, $"sbatch refused the job: {why}");
+            return new LaunchResult(cancellationToken.IsCancellationRequested ? LaunchStatus.Cancelled : LaunchStatus.Interrupted,
+                null, null, null, [refused], TimeSpan.Zero, $"sbatch refused the job {_options.SubmitAttempts} times (not run, not observed): {refused}");
         }
-        var jobId = submit.Stdout.Trim().Split(';')[0];
+        var job = jobId.Id!;
+        await File.WriteAllTextAsync(JobIdPath(launch.LogPath), job + "\n", CancellationToken.None).ConfigureAwait(false);
+        _queue.Watch(job);
+        try
+        {
+            return await WatchAsync(launch, job, output, wall, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queue.Forget(job);
+        }
+    }
 
-        using var timeout = launch.Timeout is TimeSpan t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+    private async Task<LaunchResult> WatchAsync(TrialLaunch launch, string job, TrialOutputCollector output, Stopwatch wall, CancellationToken cancellationToken)
+    {
         long offset = 0;
         var carry = new StringBuilder();
-        SlurmJobState? state = null;
-        var stoppedByUs = false;
+        Stopwatch? running = null;
+        Stopwatch? unknownSince = null;
+        SlurmJobState? final = null;
+        string? stoppedBecause = null;
         while (true)
         {
             try
             {
-                await Task.Delay(_options.PollInterval, linked.Token).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                stoppedByUs = true;
-                await CommandRunner.RunAsync("scancel", [jobId], null, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-                state = await WaitForFinalAsync(jobId).ConfigureAwait(false);
-                break;
+                stoppedBecause = "cancelled";
             }
             offset = ReadNewLines(launch.LogPath, offset, carry, output);
-            state = await QueryAsync(jobId).ConfigureAwait(false);
-            if (state is null || state.IsFinal) break;
+            if (stoppedBecause is null && launch.Timeout is TimeSpan limit && running is not null && running.Elapsed > limit) stoppedBecause = "timeout";
+            if (stoppedBecause is null && unknownSince is not null && unknownSince.Elapsed > _options.UnknownStatePatience) stoppedBecause = "unknown";
+            if (stoppedBecause is not null)
+            {
+                await CancelAsync(job).ConfigureAwait(false);
+                final = await WaitForFinalAsync(job).ConfigureAwait(false);
+                break;
+            }
+            var queued = await _queue.StateAsync(job).ConfigureAwait(false);
+            if (queued is { Length: > 0 } state && new SlurmJobState(state, null, null, null) is { IsFinal: false })
+            {
+                unknownSince = null;
+                if (state != "PENDING" && running is null) running = Stopwatch.StartNew();
+                continue;
+            }
+            // Finished (or left the queue): the controller or accounting says how. Failing both = still unknown.
+            var known = await FinalStateAsync(job).ConfigureAwait(false);
+            if (known is { IsFinal: true })
+            {
+                final = known;
+                break;
+            }
+            if (known is not null)
+            {
+                unknownSince = null; // Still active (squeue's snapshot was older than the job, or it is completing).
+                if (known.State != "PENDING" && running is null) running = Stopwatch.StartNew();
+                continue;
+            }
+            unknownSince ??= Stopwatch.StartNew();
         }
         ReadNewLines(launch.LogPath, offset, carry, output);
         if (carry.Length > 0) Observe(carry.ToString(), output);
-        clock.Stop();
         var result = output.ReadResult(launch.ResultPath);
-        Note(launch.LogPath, $"job {jobId} ended: {state?.State ?? "unknown (no longer known to the scheduler)"}{(stoppedByUs ? " after Levain cancelled it" : "")}");
-        return Map(state, stoppedByUs, cancellationToken.IsCancellationRequested, result, output.StderrTail, clock.Elapsed, jobId, launch.Timeout);
+        var runtime = final?.RunTime ?? running?.Elapsed ?? TimeSpan.Zero;
+        Note(launch.LogPath, $"job {job} ended: {final?.State ?? "state unknown"}; ran {runtime.TotalSeconds:0}s of {wall.Elapsed.TotalSeconds:0}s since submission" +
+            (stoppedBecause is null ? "" : $" (Levain cancelled it: {stoppedBecause})"));
+        return await MapAsync(final, stoppedBecause, result, output.StderrTail, runtime, job, launch.Timeout).ConfigureAwait(false);
+    }
+
+    private async Task<(string? Id, string? Error)> SubmitAsync(TrialLaunch launch, string script, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string>(launch.Environment, StringComparer.Ordinal);
+        environment.TryAdd("PYTHONUNBUFFERED", "1");
+        var wait = _options.SubmitBackoff;
+        string? why = null;
+        for (var attempt = 1; attempt <= _options.SubmitAttempts; attempt++)
+        {
+            Note(launch.LogPath, $"trial {launch.TrialId}: submitting to Slurm (try {attempt})");
+            var submit = await Tool("sbatch", SbatchArguments(launch, script), environment).ConfigureAwait(false);
+            if (submit.Succeeded && JobIdPattern().Match(submit.Stdout) is { Success: true } id) return (id.Groups[1].Value, null);
+            why = (submit.Stderr.Trim() is { Length: > 0 } e ? e : submit.Stdout.Trim()).ReplaceLineEndings(" ");
+            Note(launch.LogPath, $"sbatch refused the job: {why}");
+            if (attempt == _options.SubmitAttempts) break;
+            try
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            wait *= 3;
+        }
+        return (null, why ?? "no job id");
     }
 
     private List<string> SbatchArguments(TrialLaunch launch, string script)
@@ -91,42 +170,49 @@ public sealed class SlurmLauncher : ITrialLauncher
         return args;
     }
 
-    private static LaunchResult Map(SlurmJobState? state, bool stoppedByUs, bool cancelled, string? result, IReadOnlyList<string> tail, TimeSpan elapsed, string jobId, TimeSpan? timeout)
+    private async Task<LaunchResult> MapAsync(SlurmJobState? state, string? stoppedBecause, string? result, IReadOnlyList<string> tail, TimeSpan runtime, string jobId, TimeSpan? timeout)
     {
-        if (stoppedByUs)
+        switch (stoppedBecause)
         {
-            return cancelled
-                ? new LaunchResult(LaunchStatus.Cancelled, state?.ExitCode, state?.Signal, result, tail, elapsed, $"cancelled (job {jobId} scancelled)")
-                : new LaunchResult(LaunchStatus.TimedOut, state?.ExitCode, state?.Signal, result, tail, elapsed, $"timed out after {timeout?.TotalSeconds:0.###}s (job {jobId} scancelled)");
+            case "cancelled":
+                return new LaunchResult(LaunchStatus.Cancelled, state?.ExitCode, state?.Signal, result, tail, runtime, $"cancelled (job {jobId} scancelled)");
+            case "timeout":
+                return new LaunchResult(LaunchStatus.TimedOut, state?.ExitCode, state?.Signal, result, tail, runtime,
+                    $"timed out after {timeout?.TotalSeconds:0.###}s of running (job {jobId} scancelled)");
+            case "unknown":
+                // scancel'd above; if Slurm still cannot say it is gone, the job may be alive: do not run the point again.
+                return state is null
+                    ? new LaunchResult(LaunchStatus.Cancelled, null, null, result, tail, runtime,
+                        $"job {jobId}: state unknown for {_options.UnknownStatePatience.TotalSeconds:0}s and scancel unconfirmed; it may still run, so it is not retried")
+                    : new LaunchResult(LaunchStatus.Interrupted, state.ExitCode, state.Signal, result, tail, runtime,
+                        $"job {jobId}: state unknown for {_options.UnknownStatePatience.TotalSeconds:0}s; cancelled ({state.State})");
         }
         if (state is null)
         {
-            return result is not null
-                ? new LaunchResult(LaunchStatus.Exited, 0, null, result, tail, elapsed, null)
-                : new LaunchResult(LaunchStatus.Interrupted, null, null, null, tail, elapsed, $"job {jobId} disappeared from the scheduler without a result");
+            return new LaunchResult(LaunchStatus.Cancelled, null, null, result, tail, runtime, $"job {jobId}: state unknown");
         }
         var detail = state.Reason is null ? "" : $" ({state.Reason})";
-        return state.State switch
+        switch (state.State)
         {
-            "COMPLETED" or "FAILED" or "SPECIAL_EXIT" => new LaunchResult(LaunchStatus.Exited, state.ExitCode, state.Signal, result, tail, elapsed,
-                state.State == "COMPLETED" ? null : $"job {jobId} {state.State}{detail}"),
-            "OUT_OF_MEMORY" => new LaunchResult(LaunchStatus.Exited, state.ExitCode, state.Signal, result, tail, elapsed, $"job {jobId} ran out of memory"),
-            "TIMEOUT" or "DEADLINE" => new LaunchResult(LaunchStatus.TimedOut, state.ExitCode, state.Signal, result, tail, elapsed, $"job {jobId} hit its Slurm time limit ({state.State})"),
-            "CANCELLED" => new LaunchResult(LaunchStatus.Interrupted, state.ExitCode, state.Signal, result, tail, elapsed, $"job {jobId} was cancelled outside Levain{detail}"),
-            "NODE_FAIL" or "BOOT_FAIL" or "PREEMPTED" => new LaunchResult(LaunchStatus.Interrupted, state.ExitCode, state.Signal, result, tail, elapsed, $"job {jobId} {state.State}{detail}"),
-            _ => new LaunchResult(LaunchStatus.Interrupted, state.ExitCode, state.Signal, result, tail, elapsed, $"job {jobId} ended in state {state.State}{detail}"),
-        };
+            case "COMPLETED" or "FAILED" or "SPECIAL_EXIT":
+                return new LaunchResult(LaunchStatus.Exited, state.ExitCode, state.Signal, result, tail, runtime, state.State == "COMPLETED" ? null : $"job {jobId} {state.State}{detail}");
+            case "OUT_OF_MEMORY":
+                return new LaunchResult(LaunchStatus.Exited, state.ExitCode, state.Signal, result, tail, runtime, $"job {jobId} ran out of memory");
+            case "TIMEOUT" or "DEADLINE":
+                return new LaunchResult(LaunchStatus.TimedOut, state.ExitCode, state.Signal, result, tail, runtime, $"job {jobId} hit its Slurm time limit ({state.State})");
+        }
+        // Given back to be run again: make sure Slurm will not run (or requeue) this job itself.
+        await CancelAsync(jobId).ConfigureAwait(false);
+        var reason = state.State == "CANCELLED" ? $"job {jobId} was cancelled outside Levain{detail}" : $"job {jobId} {state.State}{detail}";
+        return new LaunchResult(LaunchStatus.Interrupted, state.ExitCode, state.Signal, result, tail, runtime, reason);
     }
 
-    private static async Task<SlurmJobState?> QueryAsync(string jobId)
+    /// <summary>scontrol (then sacct) for a job no longer active in squeue; null when neither answers.</summary>
+    private async Task<SlurmJobState?> FinalStateAsync(string jobId)
     {
-        var queue = await CommandRunner.RunAsync("squeue", ["-h", "-j", jobId, "-o", "%T"], null, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
-        var queued = queue.Succeeded ? queue.Stdout.Trim() : "";
-        if (queued.Length > 0 && new SlurmJobState(queued, null, null, null) is { IsFinal: false } active) return active;
-        var control = await CommandRunner.RunAsync("scontrol", ["show", "job", "-o", jobId], null, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        var control = await Tool("scontrol", ["show", "job", "-o", jobId]).ConfigureAwait(false);
         if (control.Succeeded && SlurmJobState.FromScontrol(control.Stdout) is { } fromControl) return fromControl;
-        // Accounting may be absent (sacct then fails); that is fine, the caller falls back to the result file.
-        var acct = await CommandRunner.RunAsync("sacct", ["-n", "-P", "-X", "-j", jobId, "-o", "State,ExitCode"], null, CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        var acct = await Tool("sacct", ["-n", "-P", "-X", "-j", jobId, "-o", "State,ExitCode,Elapsed"]).ConfigureAwait(false);
         return acct.Succeeded ? SlurmJobState.FromSacct(acct.Stdout) : null;
     }
 
@@ -134,12 +220,37 @@ public sealed class SlurmLauncher : ITrialLauncher
     {
         for (var i = 0; i < 60; i++)
         {
-            var state = await QueryAsync(jobId).ConfigureAwait(false);
-            if (state is null || state.IsFinal) return state;
+            var state = await FinalStateAsync(jobId).ConfigureAwait(false);
+            if (state is { IsFinal: true }) return state;
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, _options.PollInterval.TotalMilliseconds)), CancellationToken.None).ConfigureAwait(false);
         }
         return null;
     }
+
+    private Task CancelAsync(string jobId) => Tool("scancel", [jobId]);
+
+    /// <summary>Cancels the jobs of this trial's earlier attempts (a driver that died cannot have cancelled them).</summary>
+    private async Task CancelEarlierAttemptsAsync(TrialLaunch launch)
+    {
+        var name = Path.GetFileName(launch.LogPath);
+        if (AttemptPattern().Match(name) is not { Success: true } m) return;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(launch.LogPath))!;
+        foreach (var file in Directory.EnumerateFiles(directory, $"{m.Groups[1].Value}.attempt-*.jobid"))
+        {
+            if (string.Equals(file, JobIdPath(launch.LogPath), StringComparison.Ordinal)) continue;
+            var id = (await File.ReadAllTextAsync(file, CancellationToken.None).ConfigureAwait(false)).Trim();
+            if (JobIdPattern().IsMatch(id))
+            {
+                await CancelAsync(id).ConfigureAwait(false);
+                Note(launch.LogPath, $"cancelled job {id} of an earlier attempt ({Path.GetFileName(file)}) before submitting this one");
+            }
+        }
+    }
+
+    private static string JobIdPath(string logPath) => Path.ChangeExtension(logPath, ".jobid");
+
+    private Task<CommandRunner.Output> Tool(string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        CommandRunner.RunAsync(_options.BinDirectory is { } bin ? Path.Combine(bin, name) : name, arguments, environment, CommandTimeout, CancellationToken.None);
 
     /// <summary>Reads whole lines appended to the log since <paramref name="offset"/>; returns the new offset.</summary>
     private static long ReadNewLines(string path, long offset, StringBuilder carry, TrialOutputCollector output)
@@ -165,7 +276,8 @@ public sealed class SlurmLauncher : ITrialLauncher
         return offset;
     }
 
-    private static void Note(string logPath, string message) => File.AppendAllText(logPath, $"[levain] {message}\n");
+    private static void Note(string logPath, string message) =>
+        File.AppendAllText(logPath, string.Create(CultureInfo.InvariantCulture, $"[levain] {message}\n"));
 
     private static void Observe(string line, TrialOutputCollector output)
     {
@@ -173,4 +285,10 @@ public sealed class SlurmLauncher : ITrialLauncher
         output.Interpret(line);
         if (ProtocolLine.TryResult(line) is null && ProtocolLine.TryProgress(line) is null) output.RememberStderr(line);
     }
+
+    [GeneratedRegex(@"^\s*(\d+)(?:;\S*)?\s*$")]
+    private static partial Regex JobIdPattern();
+
+    [GeneratedRegex(@"^(.+)\.attempt-\d+\.log$")]
+    private static partial Regex AttemptPattern();
 }

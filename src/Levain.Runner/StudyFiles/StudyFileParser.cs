@@ -23,6 +23,7 @@ public static partial class StudyFileParser
     [
         "name", "command", "workdir", "direction", "metric", "cost", "parameters", "tuner", "budget", "workers",
         "launcher", "storage", "logs", "timeout", "lease", "on_lost_trial", "max_attempts", "env",
+        "gpus_per_trial", "gpus",
     ];
 
     private static readonly Dictionary<string, Direction> Directions = new(StringComparer.Ordinal)
@@ -130,6 +131,22 @@ public static partial class StudyFileParser
             if (maxAttempts is < 1 or > 100) throw fields.Error(ma, "max_attempts", $"must be between 1 and 100, got {maxAttempts}");
         }
         var env = Field("env") is { } envNode ? Environment(fields, envNode) : new Dictionary<string, string>(StringComparer.Ordinal);
+        int? gpusPerTrial = null;
+        if (Field("gpus_per_trial") is { } gpt)
+        {
+            gpusPerTrial = fields.Integer(gpt, "gpus_per_trial");
+            if (gpusPerTrial is < 1 or > 64) throw fields.Error(gpt, "gpus_per_trial", $"must be between 1 and 64, got {gpusPerTrial}");
+        }
+        IReadOnlyList<string>? gpus = null;
+        if (Field("gpus") is { } gpusNode)
+        {
+            gpus = fields.StringList(gpusNode, "gpus");
+            if (gpus.Count == 0 || gpus.Any(g => g.Length == 0 || g.Contains(',', StringComparison.Ordinal)))
+            {
+                throw fields.Error(gpusNode, "gpus", "must be a non-empty list of GPU ids (e.g. [0, 1, 2, 3]), one per entry");
+            }
+            if (gpus.Distinct(StringComparer.Ordinal).Count() != gpus.Count) throw fields.Error(gpusNode, "gpus", "lists a GPU twice");
+        }
 
         return new StudyDefinition
         {
@@ -153,6 +170,8 @@ public static partial class StudyFileParser
             OnLostTrial = policy,
             MaxAttempts = maxAttempts,
             Environment = env,
+            GpusPerTrial = gpusPerTrial,
+            Gpus = gpus,
             SourcePath = Path.GetFullPath(path),
         };
     }

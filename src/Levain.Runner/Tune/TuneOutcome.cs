@@ -16,6 +16,15 @@ public enum TuneOutcome
     StudyNotFound,
 
     /// <summary>
+    /// Terminated (SIGTERM, as systemd and Slurm stop a process): no new trials; running ones got SIGTERM, a grace
+    /// period, and were given back to be run again.
+    /// </summary>
+    Terminated,
+
+    /// <summary>The study cannot start here: its trial program is missing, or its GPUs cannot be assigned.</summary>
+    CannotStart,
+
+    /// <summary>
     /// No heartbeat reached the store for a whole lease (a network partition, a database down): this worker stopped its
     /// trials (others reclaim them) and claimed no more.
     /// </summary>

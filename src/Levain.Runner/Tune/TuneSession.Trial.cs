@@ -9,13 +9,13 @@ namespace Levain.Runner.Tune;
 /// <summary>Running one leased trial: environment, heartbeats, progress lines, and recording the outcome.</summary>
 public sealed partial class TuneSession
 {
-    private async Task RunTrialAsync(TrialLease lease, CancellationToken kill)
+    private async Task RunTrialAsync(TrialLease lease, int slot, CancellationToken kill)
     {
-        var launch = BuildLaunch(lease);
+        var launch = BuildLaunch(lease, slot);
         Report(TuneEventKind.TrialStarted,
             $"trial {lease.Number} started{(lease.Attempt > 1 ? $" (attempt {lease.Attempt})" : "")}: {FormatParameters(lease)}", lease.Number);
 
-        using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill);
+        using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill, _terminate);
         using var heartbeatCts = new CancellationTokenSource();
         var leaseLost = false;
         string? unreachable = null;
@@ -124,6 +124,10 @@ public sealed partial class TuneSession
     private async Task RecordAsync(TrialLease lease, LaunchResult result, bool killed)
     {
         var decision = TrialResultInterpreter.Interpret(result, _study.Metric, _study.Cost, lease.Parameters);
+        if (!killed && _terminate.IsCancellationRequested && result.Status == LaunchStatus.Cancelled)
+        {
+            decision = new TrialDecision(null, "its worker was terminated (SIGTERM) while it ran");
+        }
         if (killed && decision.Outcome is { State: TrialState.Abandoned } abandoned)
         {
             decision = decision with { Outcome = abandoned with { FailureReason = "killed by the user (second Ctrl-C)" } };
@@ -161,7 +165,7 @@ public sealed partial class TuneSession
         Report(kind, message, lease.Number);
     }
 
-    private TrialLaunch BuildLaunch(TrialLease lease)
+    private TrialLaunch BuildLaunch(TrialLease lease, int slot)
     {
         var trialId = lease.TrialId;
         // Each attempt has its own files: a retry never appends to, or adopts the result of, an earlier attempt.
@@ -177,6 +181,7 @@ public sealed partial class TuneSession
             ["LEVAIN_PARAMS"] = JsonSerializer.Serialize(lease.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)),
             ["LEVAIN_RESULT"] = resultPath,
         };
+        if (_gpuSlices is { } slices) environment["CUDA_VISIBLE_DEVICES"] = slices[slot];
         var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId);
         return new TrialLaunch(trialId, argv, _study.WorkingDirectory, environment, logPath, resultPath, _study.TrialTimeout);
     }

@@ -27,6 +27,8 @@ public sealed partial class TuneSession
     private CancellationToken _stop;
     private bool _wallReached;
     private volatile bool _storeUnreachable;
+    private CancellationToken _terminate;
+    private IReadOnlyList<string>? _gpuSlices;
     private double _sessionCost;
 
     public TuneSession(StudyDefinition study, IStudyStore store, ITrialLauncher launcher, TuneSessionOptions? options = null)
@@ -52,18 +54,29 @@ public sealed partial class TuneSession
         IProgress<TuneProgress>? progress,
         CancellationToken stop,
         CancellationToken kill = default,
-        TuneSessionOptions? options = null)
+        TuneSessionOptions? options = null,
+        CancellationToken terminate = default)
     {
         ArgumentNullException.ThrowIfNull(study);
         await using var store = StudyStorage.Open(study.Storage, study.BaseDirectory, options?.TimeProvider);
         var session = new TuneSession(study, store, LauncherFactory.Create(study.Launcher), options);
-        return await session.RunAsync(progress, stop, kill).ConfigureAwait(false);
+        return await session.RunAsync(progress, stop, kill, terminate).ConfigureAwait(false);
     }
 
-    public async Task<TuneSummary> RunAsync(IProgress<TuneProgress>? progress, CancellationToken stop, CancellationToken kill = default)
+    /// <summary>
+    /// Runs the study. <paramref name="stop"/> stops gracefully (running trials finish); <paramref name="kill"/> kills
+    /// running trials (abandoned); <paramref name="terminate"/> (SIGTERM) stops running trials with SIGTERM and a grace
+    /// period and gives them back to be run again.
+    /// </summary>
+    public async Task<TuneSummary> RunAsync(IProgress<TuneProgress>? progress, CancellationToken stop, CancellationToken kill = default, CancellationToken terminate = default)
     {
         _progress = progress;
-        _stop = stop;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(stop, terminate).Token;
+        _terminate = terminate;
+        if (CheckCanStart() is { } problem)
+        {
+            return new TuneSummary(TuneOutcome.CannotStart, problem, _study.Name, [], TuneStatus.Empty);
+        }
         StudyRecord? record = _options.JoinExistingOnly
             ? await _store.FindStudyAsync(_study.Name, kill).ConfigureAwait(false)
             : await _store.EnsureStudyAsync(_spec, kill).ConfigureAwait(false);
@@ -82,8 +95,7 @@ public sealed partial class TuneSession
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.StudyOpened, $"study '{_study.Name}' opened ({_status.Done} trials done so far)", null);
 
-        var workers = _options.Workers ?? _study.Workers;
-        var slots = Enumerable.Range(0, workers).Select(i => SlotAsync(i, kill)).ToArray();
+        var slots = Enumerable.Range(0, Workers).Select(i => SlotAsync(i, kill)).ToArray();
         await Task.WhenAll(slots).ConfigureAwait(false);
 
         if (_storeUnreachable)
@@ -95,10 +107,31 @@ public sealed partial class TuneSession
         var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, CancellationToken.None)).ConfigureAwait(false);
         await RefreshStatusAsync(trials).ConfigureAwait(false);
         var (outcome, message) = kill.IsCancellationRequested ? (TuneOutcome.Killed, "killed; running trials were abandoned")
+            : terminate.IsCancellationRequested ? (TuneOutcome.Terminated, "terminated (SIGTERM); running trials were stopped and given back to be run again")
             : stop.IsCancellationRequested ? (TuneOutcome.Stopped, "stopped; running trials were allowed to finish")
             : (TuneOutcome.BudgetReached, _wallReached ? "wall-time budget reached" : "budget reached");
         Report(TuneEventKind.Finished, message, null);
         return new TuneSummary(outcome, message, _study.Name, trials, _status);
+    }
+
+    private int Workers => _options.Workers ?? _study.Workers;
+
+    /// <summary>Before any trial: the local trial program exists, and GPU slices can be given to every slot.</summary>
+    private string? CheckCanStart()
+    {
+        const string where = "command: ";
+        if (_study.Launcher.Kind == LauncherKind.Local && _study.Command.Count > 0
+            && TrialProgram.Check(_study.Command[0], _study.WorkingDirectory) is { } missing)
+        {
+            return where + missing;
+        }
+        if (_study.GpusPerTrial is int perTrial && _study.Launcher.Kind == LauncherKind.Local)
+        {
+            var (slices, problem) = GpuSlices.Assign(perTrial, Workers, _study.Gpus);
+            if (problem is not null) return "gpus_per_trial: " + problem;
+            _gpuSlices = slices;
+        }
+        return null;
     }
 
     private async Task SlotAsync(int slot, CancellationToken kill)
@@ -135,7 +168,7 @@ public sealed partial class TuneSession
                 continue;
             }
             waiting = false;
-            await RunTrialAsync(claimed, kill).ConfigureAwait(false);
+            await RunTrialAsync(claimed, slot, kill).ConfigureAwait(false);
         }
     }
 

@@ -6,5 +6,8 @@ namespace Levain.Runner.Tune;
 public sealed record TuneSummary(TuneOutcome Outcome, string Message, string StudyName, IReadOnlyList<TrialRecord> Trials, TuneStatus Status)
 {
     /// <summary>True for the outcomes that are user errors (exit code 2 in the CLI).</summary>
-    public bool IsInputError => Outcome is TuneOutcome.StudyNotFound or TuneOutcome.StudyMismatch;
+    public bool IsInputError => Outcome is TuneOutcome.StudyNotFound or TuneOutcome.StudyMismatch or TuneOutcome.CannotStart;
+
+    /// <summary>True when trials were recorded in this study and not one of them succeeded.</summary>
+    public bool IsEveryTrialFailed => Trials.Any(t => t.State is TrialState.Failed) && !Trials.Any(t => t.State is TrialState.Succeeded);
 }

@@ -46,11 +46,15 @@ public sealed class StudyTuner
                 restored = null;
             }
         }
-        // A fresh tuner gets a seed that differs with the study's history so a rebuild does not replay old points.
-        restored ??= new StudyTuner(
-            new CarbsTuner(new SearchSpace(spec.Parameters), spec.EffectiveTunerOptions with { Seed = spec.Tuner.Seed + trials.Count }, timeProvider),
-            [],
-            wasRebuilt: true);
+        if (restored is null)
+        {
+            // A fresh tuner gets a seed that differs with the study's history so a rebuild does not replay old points.
+            restored = new StudyTuner(
+                new CarbsTuner(new SearchSpace(spec.Parameters), spec.EffectiveTunerOptions with { Seed = spec.Tuner.Seed + trials.Count }, timeProvider),
+                [],
+                wasRebuilt: true);
+            restored.ResumeCounters(trials);
+        }
         restored.Reconcile(trials);
         return restored;
     }
@@ -89,6 +93,28 @@ public sealed class StudyTuner
             var pending = latestBySuggestion.TryGetValue(suggestion.Id, out var trial) && trial.State is TrialState.Running or TrialState.Suggested;
             if (!pending) Tuner.Forget(suggestion.Id);
         }
+    }
+
+    /// <summary>
+    /// After a rebuild: the suggestion counter continues after the highest stored "sN" id, the resample count is the
+    /// number of distinct resample suggestions the study holds (so resampling keeps its every-Nth-success rhythm instead
+    /// of catching up with a burst), and trials still pending are outstanding again.
+    /// </summary>
+    private void ResumeCounters(IReadOnlyList<TrialRecord> trials)
+    {
+        long counter = 0;
+        foreach (var trial in trials)
+        {
+            if (trial.SuggestionId.StartsWith('s') && long.TryParse(trial.SuggestionId.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                counter = Math.Max(counter, n);
+            }
+        }
+        var resamples = trials.Where(t => t.Phase == SuggestionPhase.Resample).Select(t => t.SuggestionId).Distinct(StringComparer.Ordinal).Count();
+        var latest = trials.GroupBy(t => t.SuggestionId, StringComparer.Ordinal).Select(g => g.MaxBy(t => t.Number)!);
+        var pending = latest.Where(t => t.State is TrialState.Running or TrialState.Suggested)
+            .Select(t => new Suggestion(t.SuggestionId, t.Parameters, t.Phase, null, t.CreatedAt));
+        Tuner.Resume(counter, resamples, pending);
     }
 
     /// <summary>The checkpoint to store after this tuner made a suggestion.</summary>

@@ -76,4 +76,50 @@ public sealed class StudyTunerTests
         var again = StudyTuner.Restore(Spec, restored.ToCheckpointJson(), trials);
         Assert.Equal(2, again.Tuner.Observations.Count);
     }
+
+    [Fact]
+    public void Restore_RebuiltFromObservations_KeepsCountersResampleRhythmAndPendingPoints()
+    {
+        // An uninterrupted study (checkpoint kept) against the same study rebuilt from its stored trials before every
+        // suggestion: same ids, same phases (no burst of resamples), and the resampled points are the same.
+        var spec = Spec with { Tuner = new CarbsOptions { Seed = 3, NumRandomSamples = 2, ResampleFrequency = 2 } };
+        var trials = new List<TrialRecord>();
+        string? checkpoint = null;
+        var resamples = 0;
+        for (var n = 1; n <= 14; n++)
+        {
+            var uninterrupted = StudyTuner.Restore(spec, checkpoint, trials);
+            var rebuilt = StudyTuner.Restore(spec, null, trials);
+            Assert.True(rebuilt.WasRebuilt);
+            var expected = uninterrupted.Tuner.Suggest(1)[0];
+            var actual = rebuilt.Tuner.Suggest(1)[0];
+            Assert.Equal(expected.Id, actual.Id);
+            Assert.Equal(expected.Phase, actual.Phase);
+            if (expected.Phase == SuggestionPhase.Resample)
+            {
+                resamples++;
+                Assert.Equal(expected.Parameters, actual.Parameters);
+            }
+            checkpoint = uninterrupted.ToCheckpointJson();
+            var lr = expected.Parameters["lr"].Number;
+            // Trial n - 1 is still running while n is suggested (one pending point), then finishes.
+            trials.Add(new TrialRecord
+            {
+                Study = "t", Number = n, SuggestionId = expected.Id, State = TrialState.Running, Phase = expected.Phase,
+                Parameters = expected.Parameters, CreatedAt = DateTimeOffset.UnixEpoch,
+            });
+            if (n > 1)
+            {
+                var previous = trials[n - 2];
+                var x = previous.Parameters["lr"].Number;
+                trials[n - 2] = previous with
+                {
+                    State = TrialState.Succeeded, Output = Math.Pow(Math.Log10(x) + 3, 2), Cost = previous.Parameters["steps"].Number,
+                    FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(n),
+                };
+            }
+            Assert.True(lr > 0);
+        }
+        Assert.InRange(resamples, 2, 6);
+    }
 }
