@@ -71,7 +71,7 @@ public sealed class HangProofCollectionTests : IDisposable
         watch.Stop();
         Assert.True(r.IsTimedOut);
         Assert.Equal("<?xml version=\"1.0\" ?>\n<nvidia_smi_log>\n", r.StandardOutput); // partial output kept
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1) + ProcessCommandRunner.KillGrace + TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1) + ProcessCommandRunner.KillGrace + TimeSpan.FromSeconds(5), $"took {watch.Elapsed}"); // never the 120 s of the sleepers
         var (output, record) = CaptureClassifier.Classify(new CommandSpec(BundleFiles.NvidiaSmiXml, "nvidia-smi -q -x", TimeSpan.FromSeconds(1), new HashSet<int> { 0 }), r);
         Assert.Equal(CaptureStatus.TimedOut, output.Status);
         Assert.Contains("partial output kept", record.Detail, StringComparison.Ordinal);
