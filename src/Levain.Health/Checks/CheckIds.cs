@@ -6,6 +6,8 @@ public static class CheckIds
     public const string GpuInventory = "gpu.inventory";
     public const string GpuEccMode = "gpu.ecc-mode";
     public const string GpuEccErrors = "gpu.ecc-errors";
+    /// <summary>NVIDIA's own verdict: <c>gpu_recovery_action</c> (R570+) or <c>gpu_reset_status</c> (R550).</summary>
+    public const string GpuRecoveryAction = "gpu.recovery-action";
     /// <summary>Retired pages (before Ampere) or remapped rows (Ampere and later).</summary>
     public const string GpuMemoryRepair = "gpu.memory-repair";
     public const string GpuClockEvents = "gpu.clock-events";

@@ -6,23 +6,50 @@ using Levain.Health.Results;
 
 namespace Levain.Health.Fleet;
 
-/// <summary>Analyses every completed host, applies the fleet consensus, and reports unreached hosts as unknown.</summary>
+/// <summary>
+/// Analyses hosts one at a time as they finish (<see cref="AnalyzeRun"/>, so a bundle can be dropped right after),
+/// then applies the fleet consensus over the completed ones (<see cref="Complete"/>). Unreached hosts are unknown; a
+/// host cut off at its timeout is analysed on the outputs that had arrived, plus an unknown reachability result.
+/// </summary>
 public sealed class FleetAnalyzer(HealthProfile profile, DmesgBaseline? baseline, TimeProvider time)
 {
+    private readonly NodeAnalyzer _analyzer = new(profile, baseline, time);
+
+    /// <summary>Everything at once (bundles in memory): <see cref="AnalyzeRun"/> for each, then <see cref="Complete"/>.</summary>
     public FleetReport Analyze(IReadOnlyList<HostRun> runs, TimeSpan elapsed, int concurrency)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var analyzer = new NodeAnalyzer(profile, baseline, time);
-        var completed = runs.Where(r => r.Outcome == HostOutcome.Completed && r.Bundle is not null).ToList();
-        var nodes = FleetConsensus.Apply(completed.Select(r => analyzer.Analyze(r.Bundle!)).ToList(), profile);
-        var byRun = completed.Zip(nodes).ToDictionary(p => p.First, p => p.Second);
-        var hosts = runs.Select(r => byRun.TryGetValue(r, out var node)
-            ? new HostReport(r.Host, r.Outcome, r.Detail, node, r.StartedAt, r.FinishedAt)
-            : new HostReport(r.Host, r.Outcome, r.Detail, Unreached(r), r.StartedAt, r.FinishedAt)).ToList();
-        return new FleetReport(hosts, elapsed, concurrency);
+        return Complete(runs.Select(AnalyzeRun).ToList(), elapsed, concurrency);
     }
 
-    private static NodeReport Unreached(HostRun run)
+    /// <summary>One host's report before the fleet consensus.</summary>
+    public HostReport AnalyzeRun(HostRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Bundle is null)
+        {
+            return new HostReport(run.Host, run.Outcome, run.Detail, Unreached(run), run.StartedAt, run.FinishedAt);
+        }
+        var node = _analyzer.Analyze(run.Bundle);
+        if (run.Outcome != HostOutcome.Completed)
+        {
+            node = node with { Results = [.. node.Results, Reachability(run)] };
+        }
+        return new HostReport(run.Host, run.Outcome, run.Detail, node, run.StartedAt, run.FinishedAt);
+    }
+
+    /// <summary>Applies the fleet consensus (version skew, stragglers, rare kernel lines) over the completed hosts.</summary>
+    public FleetReport Complete(IReadOnlyList<HostReport> hosts, TimeSpan elapsed, int concurrency)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        var completed = hosts.Where(h => h.Outcome == HostOutcome.Completed).ToList();
+        var judged = FleetConsensus.Apply(completed.Select(h => h.Report).ToList(), profile);
+        var byHost = completed.Zip(judged).ToDictionary(p => p.First, p => p.Second);
+        var result = hosts.Select(h => byHost.TryGetValue(h, out var node) ? h with { Report = node } : h).ToList();
+        return new FleetReport(result, elapsed, concurrency);
+    }
+
+    private static CheckResult Reachability(HostRun run)
     {
         var word = run.Outcome switch
         {
@@ -30,7 +57,9 @@ public sealed class FleetAnalyzer(HealthProfile profile, DmesgBaseline? baseline
             HostOutcome.TimedOut => "timed out",
             _ => "failed",
         };
-        var result = new CheckResult(CheckIds.Reachability, "node", Severity.Unknown, $"{word}: {run.Detail}", [run.Detail], Remediation.FixCollection);
-        return new NodeReport(run.Host.Name, run.FinishedAt, [result], new Dictionary<string, TimeSpan>(), []);
+        return new CheckResult(CheckIds.Reachability, "node", Severity.Unknown, $"{word}: {run.Detail}", [run.Detail], Remediation.FixCollection);
     }
+
+    private static NodeReport Unreached(HostRun run) =>
+        new(run.Host.Name, run.FinishedAt, [Reachability(run)], new Dictionary<string, TimeSpan>(), []);
 }

@@ -6,17 +6,31 @@ using Levain.Health.Collection;
 namespace Levain.Health.Fleet;
 
 /// <summary>
-/// The POSIX sh script sent to each host on stdin. It runs every command of the plan under <c>timeout</c> and prints,
-/// per command, a header line with the exit code and duration followed by stdout and (truncated) stderr in base64,
-/// so no command output can be mistaken for a marker.
+/// The POSIX sh script sent to each host on stdin. Hang-proof: it starts every command of the plan at once in the
+/// background (the kernel log first), each under <c>timeout -k 2</c> writing to its own temporary files, and prints
+/// each command's block as soon as it finishes — so whatever arrives before a host timeout is kept. A command still
+/// running at the script's own deadline (the longest timeout + 3 s: one stuck in uninterruptible sleep survives even
+/// SIGKILL) gets its partial output printed with exit code 124 and is abandoned, never waited for. Each block is a
+/// header line with the exit code and duration followed by stdout and (truncated) stderr in base64, so no command
+/// output can be mistaken for a marker.
 /// </summary>
 public static partial class RemoteScript
 {
     private const string Hello = "@@LEVAIN-HELLO@@";
     private const string Done = "@@LEVAIN-DONE@@";
 
+    /// <summary>Seconds the script waits past the longest command timeout before abandoning what still runs.</summary>
+    public const int AbandonSlackSeconds = 3;
+
     [GeneratedRegex(@"^@@LEVAIN-BEGIN (?<file>\S+) (?<rc>-?\d+) (?<ms>\d+)@@$")]
     private static partial Regex Begin();
+
+    /// <summary>True when the output carries the closing marker: every command block was sent.</summary>
+    public static bool IsComplete(string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        return stdout.Contains("\n" + Done + "\n", StringComparison.Ordinal);
+    }
 
     public static string Build(CollectionPlan plan, string? remotePathPrefix)
     {
@@ -25,21 +39,48 @@ public static partial class RemoteScript
         sb.Append("LC_ALL=C; export LC_ALL\n");
         sb.Append("PATH=").Append(remotePathPrefix is null ? "" : CollectionPlan.ShellQuote(remotePathPrefix) + ":").Append("\"$PATH\":/usr/sbin:/sbin; export PATH\n");
         sb.Append("levain_ms() { t=$(date +%s%N 2>/dev/null); case $t in *N) echo $(( $(date +%s) * 1000 ));; *) echo $(( t / 1000000 ));; esac; }\n");
-        sb.Append("levain_run() {\n");
-        sb.Append("  o=$(mktemp) || exit 70; e=$(mktemp) || exit 70; s=$(levain_ms)\n");
-        sb.Append("  timeout -k 2 \"$2\" sh -c \"$3\" </dev/null >\"$o\" 2>\"$e\"; rc=$?\n");
-        sb.Append("  printf '@@LEVAIN-BEGIN %s %d %d@@\\n' \"$1\" \"$rc\" $(( $(levain_ms) - s ))\n");
-        sb.Append("  base64 <\"$o\"; printf '@@LEVAIN-STDERR@@\\n'; head -c 4096 \"$e\" | base64; printf '@@LEVAIN-END@@\\n'\n");
-        sb.Append("  rm -f \"$o\" \"$e\"\n");
+        sb.Append("levain_d=$(mktemp -d 2>/dev/null) || { echo 'levain: mktemp -d failed' >&2; exit 70; }\n");
+        // Each command in a background subshell detached from the session's pipes (a stuck one must not hold the SSH
+        // channel open); its exit code and duration land in <file>.rc, written atomically when it ends.
+        sb.Append("levain_start() {\n");
+        sb.Append("  ( s=$(levain_ms)\n");
+        sb.Append("    timeout -k 2 \"$2\" sh -c \"$3\" </dev/null >\"$levain_d/$1.out\" 2>\"$levain_d/$1.err\"; rc=$?\n");
+        sb.Append("    echo \"$rc $(( $(levain_ms) - s ))\" >\"$levain_d/$1.tmp\" && mv \"$levain_d/$1.tmp\" \"$levain_d/$1.rc\"\n");
+        sb.Append("  ) </dev/null >/dev/null 2>&1 &\n");
+        sb.Append("}\n");
+        sb.Append("levain_emit() {\n");
+        sb.Append("  printf '@@LEVAIN-BEGIN %s %d %d@@\\n' \"$1\" \"$2\" \"$3\"\n");
+        sb.Append("  cat \"$levain_d/$1.out\" 2>/dev/null | base64; printf '@@LEVAIN-STDERR@@\\n'; head -c 4096 \"$levain_d/$1.err\" 2>/dev/null | base64; printf '@@LEVAIN-END@@\\n'\n");
         sb.Append("}\n");
         sb.Append("printf '").Append(Hello).Append("\\n'\n");
-        foreach (var c in plan.Commands)
+        sb.Append("levain_t0=$(levain_ms)\n");
+        var ordered = plan.Commands.OrderBy(c => c.File == Bundles.BundleFiles.KernelLog ? 0 : 1).ToList();
+        var longest = 1;
+        foreach (var c in ordered)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(c.Timeout.TotalSeconds));
-            sb.Append("levain_run ").Append(c.File).Append(' ').Append(seconds.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            longest = Math.Max(longest, seconds);
+            sb.Append("levain_start ").Append(c.File).Append(' ').Append(seconds.ToString(CultureInfo.InvariantCulture)).Append(' ')
               .Append(CollectionPlan.ShellQuote(c.Command)).Append('\n');
         }
+        sb.Append("levain_pending='").Append(string.Join(' ', ordered.Select(c => c.File))).Append("'\n");
+        sb.Append("levain_deadline=$(( levain_t0 + ").Append(((longest + AbandonSlackSeconds) * 1000).ToString(CultureInfo.InvariantCulture)).Append(" ))\n");
+        sb.Append("while :; do\n");
+        sb.Append("  levain_left=''\n");
+        sb.Append("  for f in $levain_pending; do\n");
+        sb.Append("    if [ -f \"$levain_d/$f.rc\" ]; then read levain_rc levain_el <\"$levain_d/$f.rc\"; levain_emit \"$f\" \"$levain_rc\" \"$levain_el\"; else levain_left=\"$levain_left $f\"; fi\n");
+        sb.Append("  done\n");
+        sb.Append("  levain_pending=$levain_left\n");
+        sb.Append("  [ -z \"$levain_pending\" ] && break\n");
+        sb.Append("  if [ \"$(levain_ms)\" -ge \"$levain_deadline\" ]; then\n");
+        sb.Append("    for f in $levain_pending; do levain_emit \"$f\" 124 $(( $(levain_ms) - levain_t0 )); done\n");
+        sb.Append("    break\n");
+        sb.Append("  fi\n");
+        sb.Append("  sleep 0.2 2>/dev/null || sleep 1\n");
+        sb.Append("done\n");
         sb.Append("printf '").Append(Done).Append("\\n'\n");
+        sb.Append("rm -rf \"$levain_d\" 2>/dev/null\n");
+        sb.Append("exit 0\n");
         return sb.ToString();
     }
 

@@ -154,7 +154,7 @@ public sealed class NodeAnalyzerTests
         var xid94 = Assert.Single(report.Results, r => r.CheckId == CheckIds.KernelXid && r.Subject == "gpu2 (00000000:3A:00.0)");
         Assert.Contains("XID 94", xid94.Message, StringComparison.Ordinal);
         Assert.Contains("x5", xid94.Message, StringComparison.Ordinal);
-        Assert.Equal(Remediation.ResetGpu, xid94.Remediation);
+        Assert.Equal((Severity.Warning, Remediation.CheckApplication), (xid94.Severity, xid94.Remediation)); // catalog: contained, RESTART_APP
         Assert.Equal(5, xid94.Evidence.Count); // first three, an ellipsis, the last
         Assert.Equal("... 1 more ...", xid94.Evidence[3]);
         Assert.Contains(new XidCount(94, "gpu2 (00000000:3A:00.0)", 5), report.XidCounts);

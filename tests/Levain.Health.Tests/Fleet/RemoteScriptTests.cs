@@ -64,7 +64,7 @@ public sealed class RemoteScriptTests
     {
         var script = RemoteScript.Build(CollectionPlan.For(FixtureBundle.Profile, TimeSpan.FromSeconds(7)), "/opt/it's here");
         Assert.Contains("PATH='/opt/it'\\''s here':", script, StringComparison.Ordinal);
-        Assert.Contains("levain_run nvidia-smi.xml 7 'nvidia-smi -q -x'", script, StringComparison.Ordinal);
+        Assert.Contains("levain_start nvidia-smi.xml 7 'nvidia-smi -q -x'", script, StringComparison.Ordinal);
         Assert.Contains("'systemctl is-active '\\''nvidia-fabricmanager'\\''", script, StringComparison.Ordinal);
     }
 }

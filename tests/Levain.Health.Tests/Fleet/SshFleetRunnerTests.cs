@@ -79,7 +79,7 @@ public sealed class SshFleetRunnerTests
             RemotePathPrefix = tools.Bin,
         };
         var profile = ProfileLoader.Parse(FleetProfile, "fleet.yaml");
-        var plan = CollectionPlan.For(profile, TimeSpan.FromSeconds(2));
+        var plan = CollectionPlan.For(profile, TimeSpan.FromSeconds(20)); // every command starts at once: room for a loaded machine
         var start = TimeProvider.System.GetTimestamp();
         var runs = await new SshFleetRunner(options, TimeProvider.System).RunAsync(hosts, plan, null, TestContext.Current.CancellationToken);
         var fleet = new FleetAnalyzer(profile, null, TimeProvider.System).Analyze(runs, TimeProvider.System.GetElapsedTime(start), Concurrency);

@@ -23,7 +23,7 @@ public sealed class ProfileLoaderTests
         Assert.Equal((40000.0, 100.0), (p.GpuBurnMinGflops, p.NcclMinBusBandwidthGBps));
         Assert.Equal(new Levain.Health.Xid.XidRule(Severity.Critical, Remediation.ResetGpu, "page faults are never expected from our jobs"), p.Xid.RuleFor(31));
         Assert.Equal(Severity.Warning, p.Xid.RuleFor(13).Severity); // untouched defaults stay
-        Assert.Equal(Severity.Critical, p.Xid.RuleFor(12345).Severity); // unlisted codes are critical
+        Assert.Equal(Severity.Warning, p.Xid.RuleFor(12345).Severity); // codes the catalog does not list warn
     }
 
     [Fact]

@@ -29,6 +29,20 @@ internal sealed record SshTestEnvironment(int Port, string KeyFile, string Known
         return new SshTestEnvironment(int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture), key!, known!, user);
     }
 
+    /// <summary>A value from the environment or ci/setup/.env.</summary>
+    public static string? Get(string key) =>
+        Environment.GetEnvironmentVariable(key) is { Length: > 0 } v ? v : ReadEnvFile().GetValueOrDefault(key);
+
+    /// <summary>Skips (developer machine) or fails (CI=true) for a missing piece of the sshd set-up.</summary>
+    public static void Missing(string problem)
+    {
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Assert.Fail($"sshd required under CI=true: {problem}");
+        }
+        Assert.Skip($"sshd not available: {problem}");
+    }
+
     private static bool Listening(int port)
     {
         try

@@ -28,6 +28,8 @@ internal static class HealthFleetCommand
         var key = new Option<string?>("--ssh-key") { Description = "Private key file." };
         var knownHosts = new Option<string?>("--known-hosts") { Description = "known_hosts file to check host keys against (checking is always on)." };
         var acceptNew = new Option<bool>("--accept-new-host-keys") { Description = "Accept keys of hosts not yet known (changed keys are still refused)." };
+        var sshConfig = new Option<string?>("--ssh-config") { Description = "ssh_config file passed as 'ssh -F' (host aliases, jump hosts, per-host users and ports)." };
+        var quiet = new Option<bool>("--quiet") { Description = "No live progress line on stderr." };
         var remotePath = new Option<string?>("--remote-path") { Description = "Directory prepended to PATH on the nodes (tools outside the default PATH)." };
         var bundlesOut = new Option<string?>("--bundles-out") { Description = "Also keep each host's bundle under this directory." };
         var all = new Option<bool>("--all") { Description = "Print every host's full result tables, not only the summary." };
@@ -35,16 +37,12 @@ internal static class HealthFleetCommand
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
             "concurrency and per-host and per-command timeouts. Hosts are told apart as completed, unreachable, timed out " +
             "or failed; versions that differ from the fleet majority are flagged.\n\n" + HealthCommands.ExitCodes)
-        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, remotePath, bundlesOut, all };
+        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var entries = HostsFileParser.Load(parse.GetValue(hosts)!);
             var p = HealthOptions.LoadProfile(parse.GetValue(profile));
             var b = HealthOptions.LoadBaseline(parse.GetValue(baseline));
-            if (parse.GetValue(concurrency) < 1)
-            {
-                throw new Levain.Health.HealthInputException("command line", 0, "--concurrency", "must be at least 1");
-            }
             var options = new SshOptions
             {
                 User = parse.GetValue(user),
@@ -52,22 +50,58 @@ internal static class HealthFleetCommand
                 IdentityFile = parse.GetValue(key),
                 KnownHostsFile = parse.GetValue(knownHosts),
                 AcceptNewHostKeys = parse.GetValue(acceptNew),
+                ConfigFile = parse.GetValue(sshConfig),
                 Concurrency = parse.GetValue(concurrency),
                 HostTimeout = HealthOptions.Seconds(parse.GetValue(hostTimeout), "--host-timeout"),
                 ConnectTimeout = HealthOptions.Seconds(parse.GetValue(connectTimeout), "--connect-timeout"),
                 RemotePathPrefix = parse.GetValue(remotePath),
             };
-            var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
-            var start = TimeProvider.System.GetTimestamp();
-            var runs = await new SshFleetRunner(options, TimeProvider.System).RunAsync(entries, plan, null, ct).ConfigureAwait(false);
-            var fleet = new FleetAnalyzer(p, b, TimeProvider.System).Analyze(runs, TimeProvider.System.GetElapsedTime(start), options.Concurrency);
-            if (parse.GetValue(bundlesOut) is { } dir)
+            if (options.ConfigFile is { } config && !File.Exists(config))
             {
-                foreach (var run in runs.Where(r => r.Bundle is not null))
-                {
-                    BundleWriter.Write(run.Bundle!, Path.Combine(dir, SafeName(run.Host.Name)));
-                }
+                throw new Levain.Health.HealthInputException(config, 0, "--ssh-config", "no such file");
             }
+            var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
+            options.Validate(plan);
+            var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
+            var dir = parse.GetValue(bundlesOut);
+            var counts = new FleetProgress(entries.Count);
+            var live = !parse.GetValue(quiet);
+            var interactive = !Console.IsErrorRedirected;
+            var lastPrinted = TimeProvider.System.GetTimestamp();
+            var progressLock = new object();
+            var start = TimeProvider.System.GetTimestamp();
+            var reports = await new SshFleetRunner(options, TimeProvider.System).RunAsync(entries, plan, run =>
+            {
+                // Each host is written out and analysed as soon as it ends; its bundle is dropped right after, so memory
+                // is bounded by the hosts in flight, not by the fleet.
+                if (dir is not null && run.Bundle is not null)
+                {
+                    BundleWriter.Write(run.Bundle, Path.Combine(dir, SshFleetRunner.SafeName(run.Host.Name)));
+                }
+                var report = analyzer.AnalyzeRun(run);
+                var line = counts.Add(report);
+                if (live)
+                {
+                    lock (progressLock)
+                    {
+                        if (interactive)
+                        {
+                            Console.Error.Write("\r" + line);
+                        }
+                        else if (TimeProvider.System.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(5))
+                        {
+                            Console.Error.WriteLine(line);
+                            lastPrinted = TimeProvider.System.GetTimestamp();
+                        }
+                    }
+                }
+                return report;
+            }, null, ct).ConfigureAwait(false);
+            if (live)
+            {
+                Console.Error.WriteLine(interactive ? "" : counts.Line());
+            }
+            var fleet = analyzer.Complete(reports, TimeProvider.System.GetElapsedTime(start), options.Concurrency);
             if (parse.GetValue(prom) is { } promPath)
             {
                 PrometheusExporter.Write(promPath, fleet.Hosts.Select(h => h.Report).ToList(), fleet.Hosts, TimeProvider.System.GetUtcNow());
@@ -94,5 +128,4 @@ internal static class HealthFleetCommand
         return command;
     }
 
-    private static string SafeName(string host) => string.Concat(host.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
 }

@@ -38,6 +38,7 @@ public sealed class GpuCheck : IHealthCheck
         {
             return results;
         }
+        results.AddRange(PerGpu(CheckIds.GpuRecoveryAction, gpus, g => GpuStateRules.RecoveryAction(g), "the driver asks for no recovery action"));
         results.AddRange(PerGpu(CheckIds.GpuEccMode, gpus, g => GpuStateRules.EccMode(g), "ECC enabled"));
         results.AddRange(PerGpu(CheckIds.GpuEccErrors, gpus, g => GpuStateRules.EccErrors(g, context.Profile), "no uncorrectable ECC errors"));
         results.AddRange(PerGpu(CheckIds.GpuMemoryRepair, gpus, g => GpuStateRules.MemoryRepair(g), "no pending page retirement or row remapping"));

@@ -14,6 +14,46 @@ internal static class GpuStateRules
     private static CheckResult Finding(GpuRecord g, Severity severity, string message, Remediation remediation, params string[] evidence) =>
         new("", g.Subject, severity, message, evidence, remediation);
 
+    /// <summary>
+    /// NVIDIA's verdict first: the driver's recovery action (R570+: None, Reset, Reboot, Drain P2P, Drain and Reset) or,
+    /// on R550-era drivers, reset_required / drain_and_reset_recommended. "Requested functionality has been
+    /// deprecated" (R570 keeps the old elements with that text) is not a verdict.
+    /// </summary>
+    public static CheckResult? RecoveryAction(GpuRecord g)
+    {
+        if (g.RecoveryAction is { } action)
+        {
+            var evidence = $"gpu_recovery_action {action}";
+            var a = action.ToUpperInvariant();
+            if (a is "NONE" or "0")
+            {
+                return null;
+            }
+            if (a.Contains("DRAIN", StringComparison.Ordinal))
+            {
+                return Finding(g, Severity.Critical, $"the driver asks to drain{(a.Contains("RESET", StringComparison.Ordinal) ? " and reset" : "")} ({action})", Remediation.Drain, evidence);
+            }
+            if (a.Contains("REBOOT", StringComparison.Ordinal))
+            {
+                return Finding(g, Severity.Critical, $"the driver asks for a node reboot ({action})", Remediation.Reboot, evidence);
+            }
+            if (a.Contains("RESET", StringComparison.Ordinal))
+            {
+                return Finding(g, Severity.Critical, $"the driver asks for a GPU reset ({action})", Remediation.ResetGpu, evidence);
+            }
+            return Finding(g, Severity.Warning, $"unrecognised recovery action '{action}': see NVIDIA's documentation", Remediation.Investigate, evidence);
+        }
+        if (g.DrainAndResetRecommended == true)
+        {
+            return Finding(g, Severity.Critical, "the driver recommends drain and reset", Remediation.Drain, "drain_and_reset_recommended Yes");
+        }
+        if (g.ResetRequired == true)
+        {
+            return Finding(g, Severity.Critical, "the driver says a GPU reset is required", Remediation.ResetGpu, "reset_required Yes");
+        }
+        return null;
+    }
+
     public static CheckResult? EccMode(GpuRecord g)
     {
         if (g.EccModeCurrent is null)
@@ -38,7 +78,12 @@ internal static class GpuStateRules
         {
             return Finding(g, Severity.Unknown, "volatile ECC counters not reported", Remediation.Investigate);
         }
-        var evidence = $"volatile ecc correctable={g.VolatileCorrectable?.ToString() ?? "N/A"} uncorrectable={g.VolatileUncorrectable?.ToString() ?? "N/A"}";
+        var parts = g.EccUncorrectableParts.Count > 0 ? $" ({string.Join(" ", g.EccUncorrectableParts)})" : "";
+        var evidence = $"volatile ecc correctable={g.VolatileCorrectable?.ToString() ?? "N/A"} uncorrectable={g.VolatileUncorrectable?.ToString() ?? "N/A"}{parts}";
+        if (g.SramThresholdExceeded == true)
+        {
+            return Finding(g, Severity.Critical, "SRAM uncorrectable errors exceeded NVIDIA's threshold (aggregate sram_threshold_exceeded)", Remediation.Rma, evidence, "sram_threshold_exceeded Yes");
+        }
         if (g.VolatileUncorrectable > 0)
         {
             return Finding(g, Severity.Critical, $"{g.VolatileUncorrectable} uncorrectable ECC errors since the last reset", Remediation.ResetGpu, evidence);
@@ -55,6 +100,12 @@ internal static class GpuStateRules
     {
         var hasRetired = g.RetiredPagesPending is not null || g.RetiredPagesDoubleBit is not null;
         var hasRemapped = g.RemappedRowsPending is not null || g.RemappedRowsFailure is not null;
+        if (!hasRetired && !hasRemapped && g.RemappedRowsNotApplicable)
+        {
+            // "<remapped_rows>N/A</remapped_rows>": MIG mode on (the counters move into the instances) or an ECC-less
+            // board. A permanent unknown here would keep every MIG node from ever being ok.
+            return null;
+        }
         if (!hasRetired && !hasRemapped)
         {
             return Finding(g, Severity.Unknown, "neither retired pages nor remapped rows reported", Remediation.Investigate);
@@ -70,6 +121,11 @@ internal static class GpuStateRules
         if (g.RetiredPagesPending == true)
         {
             return Finding(g, Severity.Critical, "page retirement pending: reset the GPU to apply it", Remediation.ResetGpu, "pending_retirement Yes");
+        }
+        if (g.RemapBanksNone > 0)
+        {
+            return Finding(g, Severity.Warning, $"{g.RemapBanksNone} memory banks have no spare rows left: the next uncorrectable error there fails remapping",
+                Remediation.Rma, $"row_remapper_histogram none={g.RemapBanksNone} low={g.RemapBanksLow?.ToString() ?? "N/A"}", $"remapped_row_unc {g.RemappedRowsUncorrectable?.ToString() ?? "N/A"}");
         }
         var retired = (g.RetiredPagesSingleBit ?? 0) + (g.RetiredPagesDoubleBit ?? 0);
         if (retired >= 60)
@@ -117,6 +173,19 @@ internal static class GpuStateRules
 
     public static CheckResult? Temperature(GpuRecord g, HealthProfile profile)
     {
+        if (g.TlimitC is { } margin && g.SlowdownTlimitC is { } slowAt)
+        {
+            // Blackwell and newer drivers: thresholds are T.Limit readings (degrees of headroom), not absolute temperatures;
+            // the absolute slowdown threshold is N/A there.
+            var tl = $"gpu_temp_tlimit {margin} C slowdown at {slowAt} C shutdown at {g.ShutdownTlimitC?.ToString() ?? "N/A"} C (T.Limit)";
+            if (margin <= slowAt || margin <= g.ShutdownTlimitC)
+            {
+                return Finding(g, Severity.Critical, $"T.Limit headroom {margin} C is at or past the slowdown point", Remediation.Drain, tl);
+            }
+            return margin <= slowAt + profile.TemperatureMarginC
+                ? Finding(g, Severity.Warning, $"T.Limit headroom {margin} C is within {profile.TemperatureMarginC} C of the slowdown point", Remediation.Investigate, tl)
+                : null;
+        }
         if (g.TemperatureC is not { } t)
         {
             return Finding(g, Severity.Unknown, "GPU temperature not reported", Remediation.Investigate);

@@ -72,6 +72,14 @@ public sealed class KernelLogCheck : IHealthCheck
         foreach (var g in xids.GroupBy(e => (Gpu: gpuName(e.Subject), Code: e.Code!.Value)).OrderBy(g => g.Key.Gpu, StringComparer.Ordinal).ThenBy(g => g.Key.Code))
         {
             var rule = profile.Xid.RuleFor(g.Key.Code);
+            if (g.Key.Code == 154 && RecoveryActionRule(g.OrderBy(e => e.Line.Time).Last().Line.Message) is { } changed)
+            {
+                rule = changed; // NVIDIA's verdict, in the line itself: "... changed from 0x0 (None) to 0x1 (GPU Reset Required)"
+            }
+            else if (!profile.Xid.Rules.ContainsKey(g.Key.Code))
+            {
+                rule = rule with { Meaning = $"unknown XID {g.Key.Code}, see NVIDIA's Xid catalog" };
+            }
             var times = g.Select(e => e.Line.Time).OfType<DateTimeOffset>().ToList();
             var when = times.Count > 0 ? $", last at {times.Max():yyyy-MM-dd HH:mm:ss}Z" : "";
             results.Add(new CheckResult(CheckIds.KernelXid, g.Key.Gpu, rule.Severity,
@@ -83,6 +91,23 @@ public sealed class KernelLogCheck : IHealthCheck
             results.Add(CheckResult.Ok(CheckIds.KernelXid, "node", $"no XID events in the window{suffix}"));
         }
         return results;
+    }
+
+    /// <summary>The action an Xid 154 line changed to: "to 0x1 (GPU Reset Required)", "to 0x2 (Node Reboot Required)", ...</summary>
+    private static Levain.Health.Xid.XidRule? RecoveryActionRule(string message)
+    {
+        var at = message.LastIndexOf(" to ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+        var to = message[(at + 4)..].ToUpperInvariant();
+        return to.Contains("NONE", StringComparison.Ordinal) || to.StartsWith("0X0", StringComparison.Ordinal)
+                ? new(Severity.Ok, Remediation.None, "GPU recovery action cleared")
+            : to.Contains("DRAIN", StringComparison.Ordinal) ? new(Severity.Critical, Remediation.Drain, "the driver asks to drain the GPU's peers (and reset)")
+            : to.Contains("REBOOT", StringComparison.Ordinal) ? new(Severity.Critical, Remediation.Reboot, "the driver asks for a node reboot")
+            : to.Contains("RESET", StringComparison.Ordinal) ? new(Severity.Critical, Remediation.ResetGpu, "the driver asks for a GPU reset")
+            : null;
     }
 
     private static IEnumerable<CheckResult> Group(string checkId, IEnumerable<KernelEvent> events, Func<KernelEvent, string> subject,

@@ -6,8 +6,40 @@ namespace Levain.Health.Parsing.Gpu;
 /// </summary>
 public sealed record GpuRecord
 {
+    /// <summary>
+    /// nvidia-smi's enumeration index: the position in its output, which is what <c>nvidia-smi -i N</c>,
+    /// <c>nvidia-smi -r -i N</c> and <c>nvidia-smi nvlink -s</c> ("GPU N:") use. Not <see cref="MinorNumber"/>.
+    /// </summary>
     public required int Index { get; init; }
+    /// <summary>The PCI bus id ("00000000:18:00.0"): the GPU's stable identity, and the key kernel-log lines use.</summary>
     public required string BusId { get; init; }
+    /// <summary>The /dev/nvidiaN minor number; differs from <see cref="Index"/> on many boards, so never used to address a GPU.</summary>
+    public int? MinorNumber { get; init; }
+    /// <summary>The uncorrectable element names and values summed into <see cref="VolatileUncorrectable"/> ("sram_uncorrectable_parity=3").</summary>
+    public IReadOnlyList<string> EccUncorrectableParts { get; init; } = [];
+    /// <summary>Aggregate (lifetime) uncorrectable count, same element sets as the volatile one.</summary>
+    public long? AggregateUncorrectable { get; init; }
+    /// <summary>R570+ <c>aggregate/sram_threshold_exceeded</c>: SRAM errors passed NVIDIA's RMA threshold.</summary>
+    public bool? SramThresholdExceeded { get; init; }
+    /// <summary>True when <c>&lt;remapped_rows&gt;</c> is the bare text "N/A" (MIG enabled, or not supported): not reported, not a fault.</summary>
+    public bool RemappedRowsNotApplicable { get; init; }
+    public int? RemappedRowsCorrectable { get; init; }
+    /// <summary>Row-remapper histogram: banks by remaining spare rows (max, high, partial, low, none).</summary>
+    public int? RemapBanksNone { get; init; }
+    public int? RemapBanksLow { get; init; }
+    public string? MigModeCurrent { get; init; }
+    /// <summary>R570+ <c>gpu_recovery_action</c>: "None", "Reset", "Reboot", "Drain P2P", "Drain and Reset".</summary>
+    public string? RecoveryAction { get; init; }
+    /// <summary>R550-R570 <c>gpu_reset_status/reset_required</c> (null when "deprecated" or absent).</summary>
+    public bool? ResetRequired { get; init; }
+    /// <summary>R550-R570 <c>gpu_reset_status/drain_and_reset_recommended</c>.</summary>
+    public bool? DrainAndResetRecommended { get; init; }
+    /// <summary>Newer drivers (Blackwell, R580+): <c>gpu_temp_tlimit</c>, the margin in C below the slowdown limit.</summary>
+    public double? TlimitC { get; init; }
+    /// <summary><c>gpu_temp_slow_tlimit_threshold</c>: the T.Limit reading at which clocks slow down.</summary>
+    public double? SlowdownTlimitC { get; init; }
+    /// <summary><c>gpu_temp_max_tlimit_threshold</c>: the T.Limit reading at which the GPU shuts down.</summary>
+    public double? ShutdownTlimitC { get; init; }
     public string? ProductName { get; init; }
     public string? Uuid { get; init; }
     public string? Serial { get; init; }

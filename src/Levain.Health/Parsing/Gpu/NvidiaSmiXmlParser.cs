@@ -6,8 +6,11 @@ namespace Levain.Health.Parsing.Gpu;
 
 /// <summary>
 /// Parses <c>nvidia-smi -q -x</c>. Accepts both the older <c>clocks_throttle_reasons</c> and the newer
-/// <c>clocks_event_reasons</c> blocks, <c>power_readings</c> and <c>gpu_power_readings</c>, the older
-/// <c>single_bit/double_bit</c> ECC counters and the newer <c>sram_*/dram_*</c> ones, and "N/A" anywhere.
+/// <c>clocks_event_reasons</c> blocks, <c>power_readings</c> and <c>gpu_power_readings</c>, and every ECC element set
+/// drivers print: <c>single_bit/double_bit</c> (pre-R450), <c>sram_uncorrectable</c> + <c>dram_uncorrectable</c>
+/// (DTD v12 up to R550), and <c>sram_uncorrectable_parity</c> + <c>sram_uncorrectable_secded</c> +
+/// <c>dram_uncorrectable</c> (R570 and the v13 DTD). "N/A" anywhere is "not reported", never zero. GPUs are numbered
+/// in document order (nvidia-smi's own enumeration, what <c>-i</c> takes), not by <c>minor_number</c>.
 /// </summary>
 public static class NvidiaSmiXmlParser
 {
@@ -40,11 +43,17 @@ public static class NvidiaSmiXmlParser
             gpus));
     }
 
+    /// <summary>Every uncorrectable ECC element of any generation; a driver prints one set, so summing never double counts.</summary>
+    private static readonly string[] UncorrectableElements = ["sram_uncorrectable", "sram_uncorrectable_parity", "sram_uncorrectable_secded", "dram_uncorrectable"];
+
     private static GpuRecord ParseGpu(XElement gpu, int index)
     {
         var pci = gpu.Element("pci");
         var link = pci?.Element("pci_gpu_link_info");
         var ecc = gpu.Element("ecc_errors")?.Element("volatile");
+        var aggregate = gpu.Element("ecc_errors")?.Element("aggregate");
+        var histogram = gpu.Element("remapped_rows")?.Element("row_remapper_histogram");
+        var resetStatus = gpu.Element("gpu_reset_status");
         var retired = gpu.Element("retired_pages");
         var remapped = gpu.Element("remapped_rows");
         var temperature = gpu.Element("temperature");
@@ -53,7 +62,22 @@ public static class NvidiaSmiXmlParser
 
         return new GpuRecord
         {
-            Index = Int(gpu.Element("minor_number")) ?? index,
+            Index = index,
+            MinorNumber = Int(gpu.Element("minor_number")),
+            EccUncorrectableParts = ecc is null ? [] : UncorrectableElements.Select(n => (n, v: Int(ecc.Element(n)))).Where(p => p.v is not null).Select(p => $"{p.n}={p.v}").ToList(),
+            AggregateUncorrectable = Sum(aggregate, UncorrectableElements, "double_bit"),
+            SramThresholdExceeded = YesNo(aggregate?.Element("sram_threshold_exceeded")),
+            RemappedRowsNotApplicable = gpu.Element("remapped_rows") is { HasElements: false } rr && rr.Value.Trim() is "N/A" or "[N/A]",
+            RemappedRowsCorrectable = Int(gpu.Element("remapped_rows")?.Element("remapped_row_corr")),
+            RemapBanksNone = Int(histogram?.Element("row_remapper_histogram_none")),
+            RemapBanksLow = Int(histogram?.Element("row_remapper_histogram_low")),
+            MigModeCurrent = Text(gpu.Element("mig_mode")?.Element("current_mig")),
+            RecoveryAction = Text(gpu.Element("gpu_recovery_action")),
+            ResetRequired = YesNo(resetStatus?.Element("reset_required")),
+            DrainAndResetRecommended = YesNo(resetStatus?.Element("drain_and_reset_recommended")),
+            TlimitC = Number(temperature?.Element("gpu_temp_tlimit")),
+            SlowdownTlimitC = Number(temperature?.Element("gpu_temp_slow_tlimit_threshold")),
+            ShutdownTlimitC = Number(temperature?.Element("gpu_temp_max_tlimit_threshold")),
             BusId = (string?)gpu.Attribute("id") ?? Text(pci?.Element("pci_bus_id")) ?? $"gpu{index}",
             ProductName = Text(gpu.Element("product_name")),
             Uuid = Text(gpu.Element("uuid")),
@@ -63,7 +87,7 @@ public static class NvidiaSmiXmlParser
             EccModeCurrent = Text(gpu.Element("ecc_mode")?.Element("current_ecc")),
             EccModePending = Text(gpu.Element("ecc_mode")?.Element("pending_ecc")),
             VolatileCorrectable = Sum(ecc, ["sram_correctable", "dram_correctable"], "single_bit"),
-            VolatileUncorrectable = Sum(ecc, ["sram_uncorrectable", "dram_uncorrectable"], "double_bit"),
+            VolatileUncorrectable = Sum(ecc, UncorrectableElements, "double_bit"),
             RetiredPagesSingleBit = Int(retired?.Element("multiple_single_bit_retirement")?.Element("retired_count")),
             RetiredPagesDoubleBit = Int(retired?.Element("double_bit_retirement")?.Element("retired_count")),
             RetiredPagesPending = YesNo(retired?.Element("pending_retirement") ?? retired?.Element("pending_blacklist")),
