@@ -29,7 +29,7 @@ public static class EvalCommand
                 string.Join(", ", GeneratorRegistry.All.Select(g => g.Name)) + ").",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model") { Description = "Score in-process with this Levain checkpoint directory." };
+        var model = new Option<string?>("--model") { Description = "Score in-process with this checkpoint directory (Levain, or Hugging Face GPT-2)." };
         var endpoint = new Option<string?>("--endpoint") { Description = "Score through an OpenAI-compatible /v1/completions endpoint (vLLM, levain serve)." };
         var endpointModel = new Option<string?>("--endpoint-model") { Description = "Model name to request from the endpoint (default: the first of /v1/models)." };
         var limit = new Option<int?>("--limit") { Description = "At most N items per task (and N items from a generator)." };
@@ -42,13 +42,14 @@ public static class EvalCommand
         var contamination = new Option<string?>("--contamination") { Description = "An n-gram index from 'levain eval index': split scores into clean and overlapping items." };
         var judgments = new Option<string?>("--judgments") { Description = "Import quality judgments (JSONL: question, choices, original_answer, participant_answer, confidence, reason)." };
         var threads = new Option<int>("--threads") { Description = "Torch threads for --model.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N for --model.", DefaultValueFactory = _ => "cpu" };
         var json = new Option<bool>("--json") { Description = "Print the JSON report instead of tables." };
         var command = new Command("eval",
             "Evaluate a model on tasks by log-likelihood: one row per item, metrics with standard errors on the full and clean " +
             "subsets, rotations, calibration, contamination split; writes OUT/report.json and OUT/report.md." + ExitCodes)
         {
             tasks, model, endpoint, endpointModel, limit, rotations, batchSize, seed, output, cache, noCache, contamination,
-            judgments, threads, json,
+            judgments, threads, json, device,
         };
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Index());
@@ -98,7 +99,12 @@ public static class EvalCommand
                     {
                         return Fail($"{modelPath}: checkpoint: no such directory");
                     }
-                    scorer = CheckpointScorer.Load(modelPath, parse.GetValue(threads));
+                    var (loadedScorer, loadProblem) = CheckpointLoading.TryLoad(modelPath, parse.GetValue(threads), parse.GetValue(device));
+                    if (loadedScorer is null)
+                    {
+                        return Fail(loadProblem!);
+                    }
+                    scorer = loadedScorer;
                     backend = scorer;
                     options = options with { CheckpointHash = ContentHash.OfPath(modelPath) };
                 }
