@@ -22,6 +22,7 @@ public static class TrainBench
           --threads N  torch threads for both sides (default 2)
           --json PATH  also write the results as JSON
           --no-peer    skip PyTorch
+          --prefetch N batches prepared ahead by Levain (default 2; 0 = inline)
           --python P   interpreter for the peer (default /usr/bin/python3)
         Exit codes: 0 done, 1 a side failed, 2 bad arguments.
         """;
@@ -59,7 +60,10 @@ public static class TrainBench
         sides.Add(Launch("levain (glibc malloc)", Environment.ProcessPath!, workerArgs, null));
         if (File.Exists(JemallocPath))
         {
+            // What ./levain runs: jemalloc preloaded by the launcher, batches prefetched; and the same without prefetching.
             sides.Add(Launch("levain (jemalloc)", Environment.ProcessPath!, workerArgs, JemallocPath));
+            string[] inlineArgs = [self, "train", "--worker", .. (shape with { Prefetch = 0 }).ToArguments()];
+            sides.Add(Launch("levain (jemalloc, inline)", Environment.ProcessPath!, inlineArgs, JemallocPath));
         }
         if (runPeer)
         {
@@ -89,7 +93,13 @@ public static class TrainBench
         double? ratio = levain is double l && torch is double t && t > 0 ? l / t : null;
         if (ratio is double r)
         {
-            Console.WriteLine($"\nLevain / PyTorch tokens/s: {r:F2}x");
+            Console.WriteLine($"\nLevain / PyTorch tokens/s: {r:F2}x (glibc malloc)");
+        }
+        double? launcher = sides.FirstOrDefault(s => s.Name == "levain (jemalloc)").Result?["tokens_per_s"]?.GetValue<double>();
+        double? launcherRatio = launcher is double j && torch is double pt && pt > 0 ? j / pt : null;
+        if (launcherRatio is double lr)
+        {
+            Console.WriteLine($"Levain / PyTorch tokens/s: {lr:F2}x (jemalloc, as ./levain runs); {launcher!.Value * flopsPerToken / 1e9 / peak:P0} of the fp32 GEMM peak");
         }
         if (jsonPath is not null)
         {
@@ -99,6 +109,7 @@ public static class TrainBench
                 ["matmul_peak_gflops"] = peak,
                 ["flops_per_token"] = flopsPerToken,
                 ["ratio_levain_over_pytorch"] = ratio,
+                ["ratio_levain_jemalloc_over_pytorch"] = launcherRatio,
                 ["sides"] = new JsonArray([.. sides.Select(s => (JsonNode)new JsonObject { ["name"] = s.Name, ["result"] = s.Result?.DeepClone(), ["failure"] = s.Failure })]),
             };
             File.WriteAllText(jsonPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -141,14 +152,14 @@ public static class TrainBench
             ("--steps", (s, v) => s with { Steps = v }), ("--threads", (s, v) => s with { Threads = v }),
             ("--width", (s, v) => s with { Width = v }), ("--depth", (s, v) => s with { Depth = v }),
             ("--heads", (s, v) => s with { Heads = v }), ("--context", (s, v) => s with { Context = v }),
-            ("--batch", (s, v) => s with { Batch = v }),
+            ("--batch", (s, v) => s with { Batch = v }), ("--prefetch", (s, v) => s with { Prefetch = v }),
         })
         {
             if (Value(args, flag) is not { } text)
             {
                 continue;
             }
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < 1)
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < (flag == "--prefetch" ? 0 : 1))
             {
                 error = $"{flag}: expected a positive integer, got '{text}'";
                 return null;

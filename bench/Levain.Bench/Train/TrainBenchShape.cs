@@ -3,6 +3,9 @@ namespace Levain.Bench.Train;
 /// <summary>The model and run both sides train: same shape, batch, steps, threads and learning-rate schedule.</summary>
 internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Context, int Batch, int Steps, int Threads)
 {
+    /// <summary>Batches prepared ahead on a background thread by Levain's trainer (0 = inline, as before issue 12).</summary>
+    public int Prefetch { get; init; } = 2;
+
     public static TrainBenchShape Full { get; } = new(128, 4, 4, 128, 16, 1000, 2);
 
     public static TrainBenchShape Quick { get; } = new(128, 4, 4, 128, 16, 120, 2);
@@ -13,5 +16,6 @@ internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Cont
     [
         "--width", $"{Width}", "--depth", $"{Depth}", "--heads", $"{Heads}", "--context", $"{Context}",
         "--batch", $"{Batch}", "--steps", $"{Steps}", "--threads", $"{Threads}", "--rss-steps", string.Join(",", RssSteps),
+        "--prefetch", $"{Prefetch}",
     ];
 }

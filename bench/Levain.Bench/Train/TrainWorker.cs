@@ -28,6 +28,7 @@ internal static class TrainWorker
         var options = new TrainingOptions
         {
             Steps = shape.Steps, BatchSize = shape.Batch, LearningRate = 1e-3, WarmupSteps = 20, Threads = shape.Threads, ProgressEvery = 100,
+            Prefetch = shape.Prefetch,
         };
         var rss = new JsonObject();
         var progress = new InlineProgress(p =>

@@ -30,7 +30,7 @@ public static class EvalCommand
                 string.Join(", ", GeneratorRegistry.All.Select(g => g.Name)) + ").",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model") { Description = "Score in-process with this Levain checkpoint directory." };
+        var model = new Option<string?>("--model") { Description = "Score in-process with this checkpoint directory (Levain, or Hugging Face GPT-2)." };
         var endpoint = new Option<string?>("--endpoint") { Description = "Score through an OpenAI-compatible /v1/completions endpoint (vLLM, levain serve)." };
         var endpointModel = new Option<string?>("--endpoint-model") { Description = "Model name to request from the endpoint (default: the first of /v1/models)." };
         var limit = new Option<int?>("--limit") { Description = "At most N items per task (and N items from a generator)." };
@@ -43,6 +43,7 @@ public static class EvalCommand
         var contamination = new Option<string?>("--contamination") { Description = "An n-gram index from 'levain eval index': split scores into clean and overlapping items." };
         var judgments = new Option<string?>("--judgments") { Description = "Import quality judgments (JSONL: question, choices, original_answer, participant_answer, confidence, reason)." };
         var threads = new Option<int>("--threads") { Description = "Torch threads for --model.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N for --model.", DefaultValueFactory = _ => "cpu" };
         var json = new Option<bool>("--json") { Description = "Print the JSON report instead of tables." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds one HTTP attempt may take before it is retried (--endpoint).", DefaultValueFactory = _ => 300 };
         var retries = new Option<int>("--retries") { Description = "Extra attempts, with jittered exponential backoff, on 429, 5xx, timeouts and dropped connections.", DefaultValueFactory = _ => 5 };
@@ -55,7 +56,7 @@ public static class EvalCommand
             "subsets, rotations, calibration, contamination split; writes OUT/report.json and OUT/report.md." + ExitCodes)
         {
             tasks, model, endpoint, endpointModel, limit, rotations, batchSize, seed, output, cache, noCache, contamination,
-            judgments, threads, json, timeout, retries, concurrency, apiKey, maxLength, prefixToken,
+            judgments, threads, json, device, timeout, retries, concurrency, apiKey, maxLength, prefixToken,
         };
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Index());
@@ -121,7 +122,12 @@ public static class EvalCommand
                     {
                         return Fail($"{modelPath}: checkpoint: no such directory");
                     }
-                    scorer = CheckpointScorer.Load(modelPath, parse.GetValue(threads));
+                    var (loadedScorer, loadProblem) = CheckpointLoading.TryLoad(modelPath, parse.GetValue(threads), parse.GetValue(device));
+                    if (loadedScorer is null)
+                    {
+                        return Fail(loadProblem!);
+                    }
+                    scorer = loadedScorer;
                     backend = scorer;
                     options = options with { CheckpointHash = ContentHash.OfPath(modelPath) };
                 }

@@ -9,17 +9,18 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Argument<string>("checkpoint") { Description = "A Levain checkpoint directory (model.safetensors + config.json)." };
+        var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint directory: Levain's, or Hugging Face GPT-2 (model.safetensors + config.json)." };
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port (0 picks a free port and prints it).", DefaultValueFactory = _ => 8000 };
         var modelName = new Option<string?>("--model-name") { Description = "The model name clients see (default: the checkpoint's model id)." };
         var threads = new Option<int>("--threads") { Description = "Torch threads.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("serve",
             "Serve a checkpoint over an OpenAI-compatible API: POST /v1/completions (prompt as text or token ids, echo, logprobs, " +
             "max_tokens, temperature, stop, seed), GET /v1/models, GET /health. Runs until Ctrl+C. Prints 'listening on URL' once ready.\n\n" +
             "Exit codes: 0 stopped, 1 could not listen, 2 bad input.")
         {
-            checkpoint, host, port, modelName, threads,
+            checkpoint, host, port, modelName, threads, device,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -34,16 +35,13 @@ public static class ServeCommand
                 await Console.Error.WriteLineAsync("error: --port must be 0–65535 and --threads at least 1").ConfigureAwait(false);
                 return 2;
             }
-            CheckpointScorer scorer;
-            try
+            var (loaded, problem) = CheckpointLoading.TryLoad(path, parse.GetValue(threads), parse.GetValue(device));
+            if (loaded is null)
             {
-                scorer = CheckpointScorer.Load(path, parse.GetValue(threads));
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
                 return 2;
             }
+            CheckpointScorer scorer = loaded;
             using (scorer)
             {
                 CompletionsServer server;

@@ -37,7 +37,13 @@ public static class TrainCommand
         var progressEvery = new Option<int?>("--progress-every") { Description = "Print a levain-progress line every K steps (default 10)." };
         var difficulty = new Option<string?>("--difficulty") { Description = "Code-task difficulty: starter, easy (default), medium or hard (training stream and held-out items)." };
         var followUps = new Option<int?>("--follow-ups") { Description = "Code task: extra '# Value of v: x' answers after each training document's answer (default 3; 0 = one answer per document)." };
-        var output = new Option<string?>("--out") { Description = "Write the checkpoint (model.safetensors + config.json) to this directory." };
+        var output = new Option<string?>("--out") { Description = "Write the checkpoint (model.safetensors + config.json, plus optimizer.safetensors + trainer_state.json to resume) to this directory." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from the weights of this checkpoint directory (Levain, or Hugging Face GPT-2: model.safetensors + config.json); its shape and tokenizer replace --width/--depth/--heads/--tokenizer. New optimizer and schedule." };
+        var resume = new Option<string?>("--resume") { Description = "Continue a stopped run exactly: DIR is its --out directory (the newest of DIR and DIR/checkpoints/step-N is used) or one checkpoint. Give the run's original settings; --out defaults to DIR." };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also write a resumable checkpoint to OUT/checkpoints/step-N every K steps (atomic; the newest 2 are kept). Needs --out." };
+        var device = new Option<string?>("--device") { Description = "cpu (default), cuda or cuda:N (needs the TorchSharp CUDA package: see docs/gpu.md)." };
+        var dropout = new Option<double?>("--dropout") { Description = "Dropout on embeddings and residual branches while training (default 0)." };
+        var gradAccum = new Option<int?>("--grad-accum") { Description = "Micro-batches of --batch rows per optimizer step (default 1): an effective batch of batch × grad-accum." };
 
         var command = new Command("train",
             "Train a small GPT (TorchSharp, CPU) and report a trial result.\n\n" +
@@ -47,6 +53,7 @@ public static class TrainCommand
         {
             config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
             evalItems, evalEvery, progressEvery, output, difficulty, followUps,
+            initFrom, resume, checkpointEvery, device, dropout, gradAccum,
         };
         command.SetAction(parse =>
         {
@@ -85,6 +92,12 @@ public static class TrainCommand
             Flag(tokenizer, "tokenizer", v => v);
             Flag(output, "out", v => v);
             Flag(difficulty, "difficulty", v => v);
+            Flag(initFrom, "init_from", v => v);
+            Flag(resume, "resume", v => v);
+            Flag(device, "device", v => v);
+            Flag(dropout, "dropout", v => v);
+            Flag(gradAccum, "grad_accum", v => v);
+            Flag(checkpointEvery, "checkpoint_every", v => v);
             foreach (var (option, key) in new[] { (threads, "threads"), (seed, "seed"), (steps, "steps"), (width, "width"), (depth, "depth"),
                 (heads, "heads"), (context, "context"), (batch, "batch"), (warmup, "warmup"), (evalItems, "eval_items"),
                 (evalEvery, "eval_every"), (progressEvery, "progress_every"), (followUps, "follow_ups") })
@@ -103,6 +116,10 @@ public static class TrainCommand
             {
                 return Fail($"{spec.DataFile}: data file not found");
             }
+            if (Levain.Lm.Training.ComputeDevice.TryParse(spec.Device).Problem is { } deviceProblem)
+            {
+                return Fail($"option '--device': {deviceProblem}");
+            }
             return Run(spec);
         });
         return command;
@@ -118,6 +135,10 @@ public static class TrainCommand
         catch (ArgumentException e) when (spec.DataFile is not null)
         {
             return Fail(e.Message);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Fail(e.Message); // a checkpoint directory given by --init-from or --resume
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

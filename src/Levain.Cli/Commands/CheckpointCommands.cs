@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Levain.Lm.Checkpoints;
+
+namespace Levain.Cli.Commands;
+
+/// <summary><c>levain checkpoint export DIR --out DIR</c>: a checkpoint in the Hugging Face GPT-2 layout.</summary>
+public static class CheckpointCommands
+{
+    public static Command Create()
+    {
+        var group = new Command("checkpoint", "Work with checkpoint directories (Levain's own, or Hugging Face GPT-2).");
+        var source = new Argument<string>("checkpoint") { Description = "A Levain (or Hugging Face GPT-2) checkpoint directory." };
+        var output = new Option<string>("--out") { Description = "Directory to write config.json + model.safetensors to.", Required = true };
+        var export = new Command("export",
+            "Write a checkpoint in the Hugging Face GPT-2 layout (GPT2LMHeadModel config.json; model.safetensors with nanoGPT's " +
+            "tensor names, Conv1D-oriented projections, lm_head tied). transformers' GPT2LMHeadModel.from_pretrained and nanoGPT's " +
+            "GPT-2 loader read it; every levain command that takes a checkpoint reads it as is. A non-GPT-2 tokenizer is kept as " +
+            "'levain_tokenizer' in config.json.\n\nExit codes: 0 written, 2 bad input.")
+        {
+            source, output,
+        };
+        export.SetAction(parse =>
+        {
+            string from = parse.GetValue(source)!, to = parse.GetValue(output)!;
+            if (Path.GetFullPath(from) == Path.GetFullPath(to))
+            {
+                return Fail("--out must differ from the source checkpoint");
+            }
+            try
+            {
+                using LoadedCheckpoint loaded = Checkpoint.Load(from);
+                HuggingFaceGpt2.Export(to, loaded.Model, loaded.Config.Tokenizer);
+                Console.Out.WriteLine($"exported {from} ({loaded.Config.Model.ParameterCount:N0} parameters, tokenizer {loaded.Tokenizer.Id}) to {Path.GetFullPath(to)}");
+                return 0;
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        group.Subcommands.Add(export);
+        return group;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"levain checkpoint export: {message}");
+        return 2;
+    }
+}

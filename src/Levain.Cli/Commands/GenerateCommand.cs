@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Levain.Lm.Scoring;
+
+namespace Levain.Cli.Commands;
+
+/// <summary><c>levain generate --model DIR --prompt TEXT</c>: sample a continuation in-process, without a server.</summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint directory: Levain's, or Hugging Face GPT-2 (model.safetensors + config.json).", Required = true };
+        var prompt = new Option<string>("--prompt") { Description = "The text to continue (empty: start after end-of-text).", Required = true };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0.8 };
+        var topK = new Option<int>("--top-k") { Description = "Sample among the K most likely tokens only (0 = all).", DefaultValueFactory = _ => 0 };
+        var topP = new Option<double>("--top-p") { Description = "Nucleus sampling: the smallest set of tokens with this total probability (1 = all).", DefaultValueFactory = _ => 1.0 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 64 };
+        var stop = new Option<string[]>("--stop") { Description = "Stop before this text (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var seed = new Option<int>("--seed") { Description = "Sampling seed (same seed, same text).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "Torch threads.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var json = new Option<bool>("--json") { Description = "Print {\"text\", \"tokens\", \"finish_reason\", \"model\"} as JSON." };
+        var command = new Command("generate",
+            "Continue a prompt with a checkpoint, in-process. Prints the continuation (the prompt is not repeated).\n\n" +
+            "Exit codes: 0 generated, 2 bad input.")
+        {
+            model, prompt, temperature, topK, topP, maxTokens, stop, seed, threads, device, json,
+        };
+        command.SetAction(parse =>
+        {
+            double t = parse.GetValue(temperature), p = parse.GetValue(topP);
+            int k = parse.GetValue(topK), max = parse.GetValue(maxTokens);
+            string? problem = t < 0 || !double.IsFinite(t) ? "option '--temperature': must be 0 or more"
+                : k < 0 ? "option '--top-k': must be 0 or more"
+                : p <= 0 || p > 1 || double.IsNaN(p) ? "option '--top-p': must be in (0, 1]"
+                : max < 0 ? "option '--max-tokens': must be 0 or more"
+                : null;
+            if (problem is not null)
+            {
+                return Fail(problem);
+            }
+            var (scorer, loadProblem) = CheckpointLoading.TryLoad(parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(device));
+            if (scorer is null)
+            {
+                return Fail(loadProblem!);
+            }
+            using (scorer)
+            {
+                Generation generation = scorer.Generate(parse.GetValue(prompt)!, max, new SamplingOptions(t, k, p, parse.GetValue(seed)), parse.GetValue(stop) ?? []);
+                if (parse.GetValue(json))
+                {
+                    var result = new JsonObject
+                    {
+                        ["text"] = generation.Text,
+                        ["tokens"] = generation.TokenIds.Count,
+                        ["finish_reason"] = generation.FinishReason,
+                        ["model"] = scorer.ModelId,
+                    };
+                    Console.Out.WriteLine(result.ToJsonString());
+                }
+                else
+                {
+                    Console.Out.WriteLine(generation.Text);
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"levain generate: {message}");
+        return 2;
+    }
+}
