@@ -13,6 +13,7 @@ public static class LevainApp
             "Exit codes: 0 success, 1 failure or warning, 2 bad input (or critical health), 3 unknown health.");
         // One line per command group; keep this list sorted.
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
@@ -30,6 +31,10 @@ public static class LevainApp
     {
         var root = CreateRoot();
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && Commands.Health.HealthCommands.Owns(parse))
+        {
+            return Commands.Health.HealthCommands.UsageError(parse); // never 0-3: those are health verdicts
+        }
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
 }

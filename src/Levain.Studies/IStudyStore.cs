@@ -34,6 +34,9 @@ public interface IStudyStore : IAsyncDisposable
     /// <summary>Stores a progress line and extends nothing; false if the lease was lost.</summary>
     Task<bool> AppendProgressAsync(TrialLease lease, string progressJson, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores several progress lines, in order, in one write; false (and nothing written) if the lease was lost.</summary>
+    Task<bool> AppendProgressAsync(TrialLease lease, IReadOnlyList<string> progressJson, CancellationToken cancellationToken = default);
+
     /// <summary>Records how the trial ended; false (and nothing written) if the lease was lost meanwhile.</summary>
     Task<bool> FinishTrialAsync(TrialLease lease, TrialOutcome outcome, CancellationToken cancellationToken = default);
 

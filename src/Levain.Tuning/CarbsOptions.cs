@@ -13,8 +13,11 @@ public sealed record CarbsOptions
     /// <summary>Standard deviation of search noise in basic units (default 0.3); also the initial lengthscale.</summary>
     public double SearchRadius { get; init; } = 0.3;
 
-    /// <summary>Exploration bias β of expected improvement, in transformed output units (default 1.0).</summary>
-    public double ExplorationBias { get; init; } = 1.0;
+    /// <summary>
+    /// Exploration bias β of expected improvement, in transformed output units, at the start of a study (default 0.5).
+    /// With a budget it is annealed linearly to 0 as the budget is spent (see <see cref="SuggestionBudget"/>).
+    /// </summary>
+    public double ExplorationBias { get; init; } = 0.5;
 
     /// <summary>Candidates drawn per basic dimension (default 100).</summary>
     public int CandidatesPerDimension { get; init; } = 100;
@@ -35,4 +38,23 @@ public sealed record CarbsOptions
 
     /// <summary>Probability that candidate mutation changes a categorical or boolean value (default 0.2).</summary>
     public double CategoricalMutationProbability { get; init; } = 0.2;
+
+    /// <summary>
+    /// The upper quantile of the cost model's predictive distribution that must fit under the cost cap and the budget
+    /// left (default 0.9): a suggestion is made only if P(cost ≤ limit) ≥ this. A hard constraint, never traded for EI.
+    /// </summary>
+    public double CostQuantile { get; init; } = 0.9;
+
+    /// <summary>Per-origin trust regions: the search radius around a Pareto point grows on success, shrinks on failure, restarts (default on).</summary>
+    public bool TrustRegions { get; init; } = true;
+
+    /// <summary>A Latin-hypercube initial design (space filling, around the center) instead of independent draws (default on).</summary>
+    public bool SpaceFillingInitialDesign { get; init; } = true;
+
+    /// <summary>
+    /// Resample (every <see cref="ResampleFrequency"/> successes) only when the estimated noise makes the order of two
+    /// neighbouring Pareto points uncertain; never when replicated points returned identical outputs (default on).
+    /// Off: the published rule, which resamples unconditionally.
+    /// </summary>
+    public bool ResampleOnlyWhenUncertain { get; init; } = true;
 }

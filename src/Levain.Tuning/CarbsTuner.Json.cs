@@ -29,7 +29,12 @@ public sealed partial class CarbsTuner
                 _suggestionCounter,
                 _resampleCount,
                 _rng.GetState(),
-                _hyperparameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+                _hyperparameters.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal))
+            {
+                RandomPhaseCount = _randomPhaseCount,
+                TrustRegions = new SortedDictionary<string, Modeling.TrustRegion>(_trustRegions, StringComparer.Ordinal),
+                SuggestionOrigins = new SortedDictionary<string, string>(_suggestionOrigins, StringComparer.Ordinal),
+            };
             return JsonSerializer.Serialize(state, JsonOptions);
         }
     }
@@ -60,7 +65,16 @@ public sealed partial class CarbsTuner
             _rng = Xoshiro256StarStar.FromState(state.RandomState),
             _suggestionCounter = state.SuggestionCounter,
             _resampleCount = state.ResampleCount,
+            _randomPhaseCount = state.RandomPhaseCount,
         };
+        foreach (var (key, region) in state.TrustRegions ?? new Dictionary<string, Modeling.TrustRegion>())
+        {
+            tuner._trustRegions[key] = region;
+        }
+        foreach (var (id, origin) in state.SuggestionOrigins ?? new Dictionary<string, string>())
+        {
+            tuner._suggestionOrigins[id] = origin;
+        }
         foreach (var o in state.Observations ?? [])
         {
             tuner.Space.Validate(o.Parameters);

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Levain.Tuning.Modeling;
 using Levain.Tuning.Pareto;
 using Levain.Tuning.Randomness;
 using Levain.Tuning.Scaling;
@@ -19,8 +20,11 @@ public sealed partial class CarbsTuner
     private readonly List<Suggestion> _outstanding = [];
     private readonly Dictionary<string, double[]> _hyperparameters = new(StringComparer.Ordinal);
     private Xoshiro256StarStar _rng;
+    private readonly Dictionary<string, TrustRegion> _trustRegions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _suggestionOrigins = new(StringComparer.Ordinal);
     private long _suggestionCounter;
     private int _resampleCount;
+    private int _randomPhaseCount;
 
     public CarbsTuner(SearchSpace space, CarbsOptions options, TimeProvider? timeProvider = null)
     {
@@ -91,6 +95,10 @@ public sealed partial class CarbsTuner
             {
                 lines.Add($"Observation for suggestion '{id}', which is not outstanding (already observed, forgotten or expired).");
             }
+            if (observation.SuggestionId is { } answered && _suggestionOrigins.Remove(answered, out var originKey))
+            {
+                UpdateTrustRegion(originKey, observation.Parameters, isFailure);
+            }
             if (Logged is not null)
             {
                 // Only computed when someone listens: replaying a long history stays linear.
@@ -107,6 +115,7 @@ public sealed partial class CarbsTuner
         ArgumentNullException.ThrowIfNull(suggestionId);
         lock (_gate)
         {
+            _suggestionOrigins.Remove(suggestionId);
             return _outstanding.RemoveAll(s => s.Id == suggestionId) > 0;
         }
     }
@@ -121,6 +130,34 @@ public sealed partial class CarbsTuner
 
     /// <summary>Scaling laws along the Pareto front (CARBS.md C), extrapolated to <paramref name="targetCost"/> if given.</summary>
     public ScalingLawReport FitScalingLaws(double? targetCost = null) => ScalingLawFitter.Fit(Space, GetParetoFront(), targetCost);
+
+    /// <summary>Trust regions by Pareto-point key (read-only copy, for reports and tests).</summary>
+    public IReadOnlyDictionary<string, TrustRegion> TrustRegions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, TrustRegion>(_trustRegions, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>A suggestion drawn around <paramref name="originKey"/> succeeded if its point is on the Pareto front now.</summary>
+    private void UpdateTrustRegion(string originKey, IReadOnlyDictionary<string, ParamValue> parameters, bool isFailure)
+    {
+        var key = ObservationGroup.KeyOf(Space, parameters);
+        var success = !isFailure && ParetoGroups.Front(Space, [.. _observations.Where(o => !o.IsFailure)], Options.Direction, Options.MinParetoCostFraction)
+            .Any(g => string.Equals(g.Key, key, StringComparison.Ordinal));
+        var region = _trustRegions.TryGetValue(originKey, out var existing) ? existing : TrustRegion.Initial(Options.SearchRadius);
+        var updated = region.After(success, Options.SearchRadius);
+        _trustRegions[originKey] = updated;
+        if (success)
+        {
+            // The new Pareto point inherits the grown region: the search continues at the scale that worked.
+            _trustRegions[key] = updated with { Successes = 0, Failures = 0 };
+        }
+    }
 
     private ParetoFront ComputeFront() =>
         new(ParetoGroups.Front(Space, [.. _observations.Where(o => !o.IsFailure)], Options.Direction, Options.MinParetoCostFraction).Select(g => g.ToPoint()));
@@ -154,6 +191,7 @@ public sealed partial class CarbsTuner
         Require(o.MinParetoCostFraction is >= 0 and <= 1, nameof(o.MinParetoCostFraction), "must lie in [0, 1]");
         Require(o.SuggestionTimeToLive is null || o.SuggestionTimeToLive > TimeSpan.Zero, nameof(o.SuggestionTimeToLive), "must be positive when set");
         Require(o.CategoricalMutationProbability is >= 0 and <= 1, nameof(o.CategoricalMutationProbability), "must lie in [0, 1]");
+        Require(o.CostQuantile is >= 0.5 and < 1, nameof(o.CostQuantile), "must lie in [0.5, 1)");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
         Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");
     }

@@ -135,7 +135,7 @@ public sealed class CarbsTunerDegenerateTests
     }
 
     [Fact]
-    public void Suggest_CostCapBelowEverything_FallsBackToCheapestWithLogLine()
+    public void Suggest_CostCapBelowEverything_ReturnsNoSuggestionWithLogLine()
     {
         var (tuner, logs) = NewTuner(new CarbsOptions { Seed = 5, ResampleFrequency = 0, MaxSuggestionCost = 1e-9 });
         var rng = new Random(5);
@@ -145,7 +145,8 @@ public sealed class CarbsTunerDegenerateTests
             var (output, cost) = TunerFixtures.Quadratic(p);
             tuner.Observe(new Observation(p, output, cost));
         }
-        AssertValidBayesian(tuner);
-        Assert.Contains(logs, l => l.Contains("cost cap", StringComparison.Ordinal));
+        Assert.Empty(tuner.Suggest(2));
+        Assert.Empty(tuner.Outstanding);
+        Assert.Contains(logs, l => l.Contains("cost cap", StringComparison.Ordinal) && l.Contains("no suggestion", StringComparison.Ordinal));
     }
 }

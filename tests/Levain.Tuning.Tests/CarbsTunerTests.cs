@@ -35,7 +35,7 @@ public sealed class CarbsTunerTests
     public void Suggest_ResampleDue_RepeatsLeastObservedCheapestParetoPoint()
     {
         var space = TunerFixtures.QuadraticSpace();
-        var tuner = new CarbsTuner(space, new CarbsOptions { Seed = 3, ResampleFrequency = 3, NumRandomSamples = 2 });
+        var tuner = new CarbsTuner(space, new CarbsOptions { Seed = 3, ResampleFrequency = 3, NumRandomSamples = 2, ResampleOnlyWhenUncertain = false });
         TunerFixtures.Drive(tuner, TunerFixtures.Quadratic, 3);
         Assert.NotEqual(SuggestionPhase.Resample, tuner.Suggest()[0].Phase); // 3 successes do not exceed (0 + 1) × 3
         TunerFixtures.Drive(tuner, TunerFixtures.Quadratic, 1);

@@ -50,6 +50,14 @@ public static class TunerBench
         {
             methods.Add(new CenteredRandomMethod());
         }
+        if (Wants(TunerBenchmark.UniformName))
+        {
+            methods.Add(new UniformRandomMethod());
+        }
+        if (settings.Methods?.Contains(TunerBenchmark.LevainV1Name) == true)
+        {
+            methods.Add(new LevainCarbsMethod(TunerBenchmark.PublishedDefaults, TunerBenchmark.LevainV1Name, budgetAware: false));
+        }
         infos.AddRange(methods.Select(m => new MethodInfo(m.Name, m.Description, true)));
         OptunaTpePeer? peer = null;
         try

@@ -16,14 +16,14 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
           --seeds N        seeds per problem and method (default 20; quick 8)
           --problems LIST  subset of: mf-hartmann6, augmented-branin, height-with-cost
-          --methods LIST   subset of: levain, random, tpe
+          --methods LIST   subset of: levain, levain-v1, random, uniform, tpe
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
           --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 1.0)
 
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
         """;
 
-    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "random", "tpe"];
+    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-v1", "random", "uniform", "tpe"];
 
     public static TunerBenchArguments Parse(IReadOnlyList<string> args, IReadOnlyList<string> knownProblems)
     {

@@ -17,6 +17,18 @@ public static class TunerBenchmark
 {
     public const string LevainName = "levain";
     public const string RandomName = "random";
+    public const string UniformName = "uniform";
+
+    /// <summary>The tuner with the published CARBS defaults and none of the v2 additions, for comparison.</summary>
+    public const string LevainV1Name = "levain-v1";
+
+    public static Levain.Tuning.CarbsOptions PublishedDefaults { get; } = new()
+    {
+        ExplorationBias = 1.0,
+        TrustRegions = false,
+        SpaceFillingInitialDesign = false,
+        ResampleOnlyWhenUncertain = false,
+    };
 
     /// <param name="measureLatency">Suggest latency probe: (observations, warm calls) → measurement; null skips it.</param>
     public static TunerBenchReport Run(

@@ -23,7 +23,8 @@ public static class DemoCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "A short version (about 2 minutes, 10 trials) instead of the full one (about 10 minutes, 30+ trials)." };
-        var directory = new Option<string>("--dir") { Description = "Where the study, checkpoints, logs and plots go.", DefaultValueFactory = _ => Path.Combine("levain-runs", "demo") };
+        var directory = new Option<string>("--dir") { Description = "Where the study, checkpoints, logs and plots go: a new or empty directory, or one an earlier demo made " +
+            "(it holds a .levain-demo marker). A fresh run there deletes only what the demo wrote; any other non-empty directory is refused.", DefaultValueFactory = _ => Path.Combine("levain-runs", "demo") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once (each gets cores / workers torch threads).", DefaultValueFactory = _ => 2 };
         var resume = new Option<bool>("--resume") { Description = "Continue the study in --dir instead of starting over." };
         var json = new Option<bool>("--json") { Description = "Print JSON events while tuning and a JSON summary at the end." };
@@ -32,7 +33,7 @@ public static class DemoCommand
         var command = new Command("demo",
             "Run the whole loop on this machine: tune a small GPT (learning rate, width, depth, steps) on generated code-comprehension data " +
             "with CARBS, then show the Pareto front, the fitted scaling laws, PNG plots and the best model's held-out accuracy against chance. " +
-            "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\nExit codes: 0 finished, 1 failed or killed, 2 bad input.")
+            "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\nExit codes: 0 finished, 1 failed or killed, 2 bad input (including a --dir that is not empty and not a demo directory).")
         {
             quick, directory, workers, resume, json, sft, threads,
         };
@@ -55,11 +56,14 @@ public static class DemoCommand
     {
         var console = CliConsole.Create();
         var study = DemoStudy.Build(plan);
-        if (!resume && Directory.Exists(study.BaseDirectory))
+        try
         {
-            Directory.Delete(study.BaseDirectory, recursive: true);
+            if (DemoDirectory.Prepare(study.BaseDirectory, startOver: !resume) is { } refusal) return CliConsole.Fail(refusal, 2);
         }
-        Directory.CreateDirectory(study.BaseDirectory);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CliConsole.Fail($"--dir {study.BaseDirectory}: {e.Message}", 2);
+        }
         if (!json)
         {
             console.MarkupLine($"[bold]levain demo[/]: up to {plan.Trials} trials within {plan.Wall.TotalMinutes:0.#} min, {plan.Workers} at a time " +

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Levain.Evals;
 using Levain.Evals.Backends;
+using Levain.Evals.Backends.Http;
 using Levain.Evals.Contamination;
 using Levain.Evals.Generators;
 using Levain.Evals.Quality;
@@ -43,12 +44,18 @@ public static class EvalCommand
         var judgments = new Option<string?>("--judgments") { Description = "Import quality judgments (JSONL: question, choices, original_answer, participant_answer, confidence, reason)." };
         var threads = new Option<int>("--threads") { Description = "Torch threads for --model.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the JSON report instead of tables." };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds one HTTP attempt may take before it is retried (--endpoint).", DefaultValueFactory = _ => 300 };
+        var retries = new Option<int>("--retries") { Description = "Extra attempts, with jittered exponential backoff, on 429, 5xx, timeouts and dropped connections.", DefaultValueFactory = _ => 5 };
+        var concurrency = new Option<int>("--concurrency") { Description = "HTTP requests in flight at once (--endpoint).", DefaultValueFactory = _ => 8 };
+        var apiKey = new Option<string?>("--api-key") { Description = "Bearer token for the endpoint (default: the OPENAI_API_KEY environment variable)." };
+        var maxLength = new Option<int?>("--max-length") { Description = "The model's context length in tokens (default: the server's max_model_len, else 2048)." };
+        var prefixToken = new Option<int?>("--prefix-token-id") { Description = "Token id that stands before a text with no context when the tokenizer adds no BOS (GPT-2: 50256)." };
         var command = new Command("eval",
             "Evaluate a model on tasks by log-likelihood: one row per item, metrics with standard errors on the full and clean " +
             "subsets, rotations, calibration, contamination split; writes OUT/report.json and OUT/report.md." + ExitCodes)
         {
             tasks, model, endpoint, endpointModel, limit, rotations, batchSize, seed, output, cache, noCache, contamination,
-            judgments, threads, json,
+            judgments, threads, json, timeout, retries, concurrency, apiKey, maxLength, prefixToken,
         };
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Index());
@@ -66,9 +73,14 @@ public static class EvalCommand
             {
                 return Fail("give exactly one of --model CHECKPOINT or --endpoint URL");
             }
-            if (parse.GetValue(batchSize) < 1 || parse.GetValue(limit) is < 1 || parse.GetValue(rotations) is < 1 || parse.GetValue(threads) < 1)
+            if (parse.GetValue(batchSize) < 1 || parse.GetValue(limit) is < 1 || parse.GetValue(rotations) is < 1 || parse.GetValue(threads) < 1
+                || parse.GetValue(concurrency) < 1)
             {
-                return Fail("--batch-size, --limit, --rotations and --threads must be at least 1");
+                return Fail("--batch-size, --limit, --rotations, --threads and --concurrency must be at least 1");
+            }
+            if (parse.GetValue(timeout) is <= 0 or > 86400 || parse.GetValue(retries) < 0 || parse.GetValue(maxLength) is < 3)
+            {
+                return Fail("--timeout must be 0–86400 seconds, --retries at least 0 and --max-length at least 3");
             }
             var outDir = parse.GetValue(output)!;
             var options = new EvalRunOptions
@@ -89,7 +101,18 @@ public static class EvalCommand
             try
             {
                 var loaded = EvalRun.LoadTasks(options);
-                using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                using var client = new EndpointClient(http, new EndpointOptions
+                {
+                    Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    Retries = parse.GetValue(retries),
+                    Concurrency = parse.GetValue(concurrency),
+                    ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
+                    MaxLength = parse.GetValue(maxLength),
+                    PrefixTokenId = parse.GetValue(prefixToken),
+                    OnRetry = isJson ? null : (attempt, reason, delay) => Console.Error.WriteLine(
+                        $"retry {attempt}: {reason}; waiting {delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"),
+                });
                 IScoringBackend backend;
                 CheckpointScorer? scorer = null;
                 if (modelPath is not null)
@@ -104,7 +127,7 @@ public static class EvalCommand
                 }
                 else
                 {
-                    var remote = await CompletionsBackend.ConnectAsync(http, endpointUrl!, parse.GetValue(endpointModel), ct).ConfigureAwait(false);
+                    var remote = await CompletionsBackend.ConnectAsync(client, endpointUrl!, parse.GetValue(endpointModel), ct).ConfigureAwait(false);
                     var selfTest = await remote.SelfTestAsync(ct).ConfigureAwait(false);
                     if (!selfTest.IsPassed)
                     {

@@ -74,12 +74,18 @@ public static class StudyPlots
         points.LegendText = "Pareto points";
 
         var law = report.Laws?.Parameters.FirstOrDefault(l => l.Name == spec.Name);
-        if (law is not null)
+        var curve = ScalingLawCurves.Sample(report).FirstOrDefault(c => c.Parameter == spec.Name);
+        if (law is not null && curve is { Points.Count: > 1 })
         {
-            var lo = Math.Log(front.Min(p => p.Cost));
-            var hi = Math.Log(Math.Max(report.TargetCost ?? front.Max(p => p.Cost), front.Max(p => p.Cost)));
-            var xs = Enumerable.Range(0, 50).Select(i => lo + (hi - lo) * i / 49.0).ToArray();
-            var fitted = plot.Add.Scatter(xs.Select(x => x / Math.Log(10)).ToArray(), xs.Select(x => Y(FromBasic(spec, law.Intercept + law.Slope * x))).ToArray());
+            var xs = curve.Points.Select(p => Math.Log10(p.Cost)).ToArray();
+            if (curve.Points.All(p => p.Lower is double l && p.Upper is double u && (!isLog || l > 0 && u > 0)))
+            {
+                var band = plot.Add.FillY(xs, curve.Points.Select(p => Y(p.Lower!.Value)).ToArray(), curve.Points.Select(p => Y(p.Upper!.Value)).ToArray());
+                band.FillStyle.Color = Colors.OrangeRed.WithAlpha(0.15);
+                band.LineStyle.Width = 0;
+                band.LegendText = "90% prediction interval";
+            }
+            var fitted = plot.Add.Scatter(xs, curve.Points.Select(p => Y(p.Value)).ToArray());
             fitted.MarkerSize = 0;
             fitted.LineWidth = 2;
             fitted.Color = Colors.OrangeRed;
@@ -126,14 +132,6 @@ public static class StudyPlots
         plot.SavePng(path, Width, Height);
         return path;
     }
-
-    /// <summary>Basic → parameter units for one numeric parameter (CARBS.md A1).</summary>
-    private static double FromBasic(ParameterSpec spec, double xInBasic) => spec.Kind switch
-    {
-        ParameterKind.Log => Math.Pow(spec.LogBase, xInBasic * spec.Scale),
-        ParameterKind.Logit => 1.0 / (1.0 + Math.Pow(10, -xInBasic * spec.Scale)),
-        _ => xInBasic * spec.Scale,
-    };
 
     private static void Style(Plot plot, string title, string x, string y)
     {

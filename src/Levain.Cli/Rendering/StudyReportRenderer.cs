@@ -72,57 +72,8 @@ public static class StudyReportRenderer
         console.Write(laws);
     }
 
-    public static JsonObject ToJson(StudyReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var spec = report.Study.Spec;
-        return new JsonObject
-        {
-            ["study"] = report.Study.Name,
-            ["direction"] = spec.Direction.ToString().ToLowerInvariant(),
-            ["metric"] = spec.Metric,
-            ["cost"] = spec.CostSource,
-            ["trials"] = new JsonObject(Enum.GetValues<TrialState>().Select(s =>
-                KeyValuePair.Create(s.ToString().ToLowerInvariant(), (JsonNode?)report.Trials.Count(t => t.State == s)))),
-            ["best"] = report.Best is { } b ? new JsonObject
-            {
-                ["trial"] = b.Number,
-                ["output"] = b.Output,
-                ["cost"] = b.Cost,
-                ["parameters"] = ParamsJson(b.Parameters),
-            } : null,
-            ["pareto"] = new JsonArray(report.Front.Points.Select(p => (JsonNode)new JsonObject
-            {
-                ["cost"] = p.Cost,
-                ["output"] = p.Output,
-                ["count"] = p.Count,
-                ["parameters"] = ParamsJson(p.Parameters),
-            }).ToArray()),
-            ["pareto_area"] = Finite(report.Front.Area),
-            ["best_at_cost"] = new JsonArray(report.BestAtCost.Select(r => (JsonNode)new JsonObject
-            {
-                ["cost_limit"] = r.CostLimit, ["trial"] = r.Trial, ["cost"] = r.Cost, ["output"] = r.Output,
-            }).ToArray()),
-            ["target_cost"] = report.TargetCost,
-            ["scaling_laws"] = report.Laws is null ? null : JsonSerializer.SerializeToNode(report.Laws, LawJson),
-            ["scaling_laws_unavailable"] = report.LawsUnavailableReason,
-            ["best_so_far"] = new JsonArray(report.BestSoFar.Select(p => (JsonNode)new JsonObject
-            {
-                ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
-            }).ToArray()),
-        };
-    }
-
-    private static readonly JsonSerializerOptions LawJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    private static JsonObject ParamsJson(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
-        new(parameters.Select(p => KeyValuePair.Create(p.Key, JsonSerializer.SerializeToNode(p.Value))));
-
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+    /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>
+    public static JsonObject ToJson(StudyReport report) => StudyReportJson.ToJson(report);
 
     private static string Params(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
         string.Join(" ", parameters.Select(p => $"{p.Key}={Value(p.Value)}"));

@@ -1,92 +1,123 @@
-using System.Net;
-using System.Net.Http.Json;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Levain.Evals.Backends.Http;
 
 namespace Levain.Evals.Backends;
 
 /// <summary>
-/// Scores through an OpenAI-compatible <c>/v1/completions</c> endpoint (vLLM, <c>levain serve</c>, …) using
-/// <c>echo: true, logprobs: 1, max_tokens: 0</c> (falling back to 1 and dropping the generated token when the server
-/// rejects 0). The context's token count comes from echoing the context alone, so continuation tokens are exactly
-/// <c>encode(context + continuation)</c> minus <c>|encode(context)|</c>. Every response is checked for one
-/// log-probability per prompt token; <see cref="SelfTestAsync"/> checks this before any scoring.
-/// An empty context (and a rolling text) leaves the first token without a prediction on a plain OpenAI-compatible
-/// server, so it is left out; <c>levain serve</c> advertises <c>levain_rolling</c> and then scores every token after the
-/// model's start-of-text, exactly as the in-process backend does.
+/// Scores through an OpenAI-compatible <c>/v1/completions</c> endpoint (vLLM, SGLang, TGI, OpenAI, <c>levain serve</c>)
+/// with <c>echo: true, logprobs: 1, max_tokens: 1</c>, dropping the generated token, as lm-evaluation-harness does.
+/// <para>
+/// Where the server offers <c>/tokenize</c> (vLLM, SGLang, <c>levain serve</c>) prompts go out as token ids: the
+/// continuation's tokens are <c>encode(context + continuation)</c> minus <c>|encode(context)|</c>, the beginning-of-
+/// sequence token the tokenizer adds (or <see cref="EndpointOptions.PrefixTokenId"/>) stands before every sequence, so
+/// no continuation token is dropped even with an empty context, and rolling texts are scored in disjoint windows of at
+/// most <c>max_length − 2</c> tokens (<see cref="RollingWindows"/>). Truncation policy: a context + continuation longer
+/// than <c>max_length − 1</c> tokens loses tokens from the left of the context; a continuation that alone does not fit
+/// is an error, never silently cut.
+/// </para>
+/// <para>
+/// Without <c>/tokenize</c> (OpenAI itself) prompts go out as text and the context's token count comes from echoing
+/// the context alone; a text with no context then loses its first token (nothing predicts it), and a prompt longer
+/// than the model's context is an error.
+/// </para>
+/// Greedy flags follow lm-eval: a token is greedy when its log-probability equals the maximum of its
+/// <c>top_logprobs</c> entry (vLLM returns the token itself plus the top k there). <see cref="SelfTestAsync"/> checks
+/// for prompt log-probabilities before any scoring and fingerprints the model from them, so the result cache misses
+/// when the weights behind a name change.
 /// </summary>
 public sealed class CompletionsBackend : IScoringBackend
 {
     /// <summary>The known string the self-test scores.</summary>
     public const string SelfTestText = "The quick brown fox jumps over the lazy dog. 12 + 30 = 42.";
 
-    private readonly HttpClient _http;
+    private readonly EndpointClient _client;
     private readonly Uri _completions;
+    private readonly Uri _tokenize;
     private readonly string _model;
-    private readonly Dictionary<string, int> _contextTokenCounts = new(StringComparer.Ordinal);
-    private bool _isZeroMaxTokensRejected;
+    private readonly string _where;
+    private readonly IReadOnlyList<int>? _startIds;
+    private readonly ConcurrentDictionary<string, Task<IReadOnlyList<int>>> _tokenized = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<int>> _contextTokenCounts = new(StringComparer.Ordinal);
+    private string? _fingerprint;
 
-    public CompletionsBackend(HttpClient http, Uri completionsUri, string model, string modelId, string tokenizerId, bool isRollingSupported = false)
+    private CompletionsBackend(EndpointClient client, Uri completions, string model, int maxLength, bool isTokenized, IReadOnlyList<int>? startIds, string? levainModelId, string? levainTokenizerId)
     {
-        IsRollingSupported = isRollingSupported;
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(completionsUri);
-        _http = http;
-        _completions = completionsUri;
+        _client = client;
+        _completions = completions;
+        _tokenize = new Uri(completions, "/tokenize");
         _model = model;
-        ModelId = modelId;
-        TokenizerId = tokenizerId;
+        _where = completions.GetLeftPart(UriPartial.Path);
+        MaxLength = maxLength;
+        IsTokenized = isTokenized;
+        _startIds = startIds;
+        LevainModelId = levainModelId;
+        TokenizerId = levainTokenizerId ?? $"tokenizer-of:{model}@{_where}";
     }
 
-    public string ModelId { get; }
+    /// <summary>
+    /// <c>name@URL#fingerprint</c> after the self-test (the fingerprint hashes the self-test's tokens and
+    /// log-probabilities, the served model's root and context length); <c>levain serve</c>'s own model id when given.
+    /// </summary>
+    public string ModelId => LevainModelId ?? (_fingerprint is null ? $"{_model}@{_where}" : $"{_model}@{_where}#{_fingerprint}");
 
     public string TokenizerId { get; }
 
     public Uri CompletionsUri => _completions;
 
-    /// <summary>Whether the server scores every token of a prompt on request (Levain's <c>levain_rolling</c> extension).</summary>
-    public bool IsRollingSupported { get; }
+    /// <summary>The model's context length in tokens (the option, else the server's <c>max_model_len</c>, else 2048).</summary>
+    public int MaxLength { get; }
+
+    /// <summary>Whether prompts go out as token ids (the server offers <c>/tokenize</c>).</summary>
+    public bool IsTokenized { get; }
+
+    /// <summary>Whether every continuation token is scored even with an empty context (a start token is known).</summary>
+    public bool IsFirstTokenScored => _startIds is { Count: > 0 };
+
+    private string? LevainModelId { get; set; }
 
     /// <summary>
     /// Connects to <paramref name="endpoint"/> (a server root, a <c>/v1</c> base or the full <c>/v1/completions</c> URL):
-    /// asks <c>/v1/models</c> for the model name (and Levain's model and tokenizer ids when the server is
-    /// <c>levain serve</c>). Does not run the self-test.
+    /// asks <c>/v1/models</c> for the model name and context length and probes <c>/tokenize</c>. Does not self-test.
     /// </summary>
-    public static async Task<CompletionsBackend> ConnectAsync(HttpClient http, string endpoint, string? model = null, CancellationToken cancellationToken = default)
+    public static async Task<CompletionsBackend> ConnectAsync(EndpointClient client, string endpoint, string? model = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
         var completions = CompletionsUriOf(endpoint);
-        var modelsUri = new Uri(completions, "models");
-        string? name = model;
-        string? levainModel = null;
-        string? levainTokenizer = null;
-        var isRolling = false;
+        var card = await ModelCard.FetchAsync(client, new Uri(completions, "models"), model, cancellationToken).ConfigureAwait(false);
+        var name = model ?? card?.Id ?? "default";
+        int? serverLength = card?.MaxModelLength;
+        IReadOnlyList<int>? startIds = null;
+        var isTokenized = false;
         try
         {
-            var models = await http.GetFromJsonAsync<JsonObject>(modelsUri, cancellationToken).ConfigureAwait(false);
-            var first = models?["data"]?.AsArray().FirstOrDefault(m => model is null || (string?)m?["id"] == model);
-            name ??= (string?)first?["id"];
-            levainModel = (string?)first?["levain_model_id"];
-            levainTokenizer = (string?)first?["levain_tokenizer_id"];
-            isRolling = first?["levain_rolling"] is JsonValue flag && flag.GetValue<bool>();
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException)
-        {
-            if (e is HttpRequestException { StatusCode: null })
+            var probe = await client.PostAsync(new Uri(completions, "/tokenize"), new JsonObject { ["model"] = name, ["prompt"] = "", ["add_special_tokens"] = true }, cancellationToken)
+                .ConfigureAwait(false);
+            if (probe["tokens"] is JsonArray tokens)
             {
-                throw new EndpointProtocolException($"cannot reach {completions}: {e.Message}", e);
+                isTokenized = true;
+                startIds = [.. tokens.Select(t => (int)t!)];
+                serverLength ??= (int?)probe["max_model_len"];
             }
         }
-        name ??= "default";
-        var where = completions.GetLeftPart(UriPartial.Path);
-        return new CompletionsBackend(
-            http,
-            completions,
-            name,
-            levainModel ?? $"{name}@{where}",
-            levainTokenizer ?? $"tokenizer-of:{name}@{where}",
-            isRolling);
+        catch (EndpointProtocolException e) when (e.Kind is EndpointErrorKind.NotFound or EndpointErrorKind.BadRequest or EndpointErrorKind.InvalidResponse
+            || e.StatusCode is 405 or 501)
+        {
+            // No /tokenize: text prompts.
+        }
+        if (client.Options.PrefixTokenId is { } prefix && (startIds is null || startIds.Count == 0))
+        {
+            startIds = [prefix];
+        }
+        var maxLength = client.Options.MaxLength ?? serverLength ?? EndpointOptions.DefaultMaxLength;
+        if (maxLength < 3)
+        {
+            throw new EndpointProtocolException($"{completions}: a context length of {maxLength} tokens is too short to score anything");
+        }
+        return new CompletionsBackend(client, completions, name, maxLength, isTokenized, startIds, card?.LevainModelId, card?.LevainTokenizerId);
     }
 
     public static Uri CompletionsUriOf(string endpoint)
@@ -104,19 +135,29 @@ public sealed class CompletionsBackend : IScoringBackend
 
     /// <summary>
     /// Scores <see cref="SelfTestText"/> and checks that the endpoint returns one finite, non-positive log-probability
-    /// per prompt token after the first. A server that returns no prompt log-probabilities (llama.cpp's server, for
-    /// one) fails here with a clear message instead of scoring every task at chance.
+    /// per scored prompt token. A server that returns no prompt log-probabilities (llama.cpp's server, for one) fails
+    /// here with a clear message instead of scoring every task at chance. On success the model is fingerprinted.
     /// </summary>
     public async Task<SelfTestResult> SelfTestAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            var echoed = (await EchoAsync([SelfTestText], cancellationToken).ConfigureAwait(false))[0];
-            if (echoed.Tokens.Count < 2)
+            // A model with a short context gets a shorter piece of the same text (one character is at most one token
+            // for the tokenizers in use; the continuation must fit max_length - 2).
+            var continuation = SelfTestText[3..Math.Min(SelfTestText.Length, 3 + Math.Max(MaxLength - 6, 2))];
+            var score = (await ScoreAsync([new ScoreRequest(SelfTestText[..3], continuation)], cancellationToken).ConfigureAwait(false))[0];
+            if (score.TokenCount < 2)
             {
-                return new SelfTestResult(false, $"{_completions} echoed {echoed.Tokens.Count} token(s) for a {SelfTestText.Length}-character prompt; it does not echo the prompt");
+                return new SelfTestResult(false, $"{_completions} returned {score.TokenCount} scored token(s) for a {SelfTestText.Length}-character prompt; it does not echo the prompt");
             }
-            return new SelfTestResult(true, $"{_completions} returned log-probabilities for all {echoed.Tokens.Count - 1} scorable prompt tokens");
+            var identity = new StringBuilder(_model).Append('\n').Append(MaxLength.ToString(CultureInfo.InvariantCulture));
+            foreach (var token in score.Tokens)
+            {
+                // Rounded so that the last digits of GPU arithmetic do not change the fingerprint; swapped weights do.
+                identity.Append('\n').Append(token.Text).Append('\t').Append(Math.Round(token.LogProb, 2).ToString("0.00", CultureInfo.InvariantCulture));
+            }
+            _fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString())))[..12];
+            return new SelfTestResult(true, $"{_completions} returned log-probabilities for all {score.TokenCount} scored prompt tokens (model fingerprint {_fingerprint})");
         }
         catch (EndpointProtocolException e)
         {
@@ -127,61 +168,20 @@ public sealed class CompletionsBackend : IScoringBackend
     public async Task<IReadOnlyList<ContinuationScore>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var moved = requests.Select(r => TokenizedScoring.MoveTrailingSpaces(r.Context, r.Continuation)).ToArray();
-        var unknownContexts = moved.Select(m => m.Context)
-            .Where(c => c.Length > 0 && !_contextTokenCounts.ContainsKey(c))
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-        if (unknownContexts.Length > 0)
-        {
-            var contextEchoes = await EchoAsync(unknownContexts, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < unknownContexts.Length; i++)
-            {
-                _contextTokenCounts[unknownContexts[i]] = contextEchoes[i].Tokens.Count;
-            }
-        }
-        var isRolling = moved.Select(m => m.Context.Length == 0 && IsRollingSupported).ToArray();
-        var echoedPlain = await EchoAsync(moved.Where((_, i) => !isRolling[i]).Select(m => m.Context + m.Continuation).ToArray(), cancellationToken).ConfigureAwait(false);
-        var echoedRolling = await EchoAsync(moved.Where((_, i) => isRolling[i]).Select(m => m.Continuation).ToArray(), cancellationToken, rolling: true).ConfigureAwait(false);
-        var results = new ContinuationScore[requests.Count];
-        for (int i = 0, plain = 0, roll = 0; i < requests.Count; i++)
-        {
-            var start = moved[i].Context.Length == 0 ? 0 : _contextTokenCounts[moved[i].Context];
-            var echoed = isRolling[i] ? echoedRolling[roll++] : echoedPlain[plain++];
-            if (isRolling[i])
-            {
-                results[i] = new ContinuationScore(
-                    [.. echoed.Tokens.Select((t, k) => new TokenScore(-1, t, echoed.LogProbs[k]!.Value, echoed.IsGreedy[k]))],
-                    Encoding.UTF8.GetByteCount(moved[i].Continuation));
-                continue;
-            }
-            var tokens = new List<TokenScore>();
-            for (var k = Math.Max(start, 1); k < echoed.Tokens.Count; k++)
-            {
-                tokens.Add(new TokenScore(-1, echoed.Tokens[k], echoed.LogProbs[k]!.Value, echoed.IsGreedy[k]));
-            }
-            results[i] = new ContinuationScore(tokens, Encoding.UTF8.GetByteCount(moved[i].Continuation));
-        }
-        return results;
+        return await Task.WhenAll(requests.Select(r => IsTokenized ? ScoreTokenizedAsync(r, cancellationToken) : ScoreTextAsync(r, cancellationToken))).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ContinuationScore>> ScoreRollingAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var echoes = await EchoAsync(texts, cancellationToken, IsRollingSupported).ConfigureAwait(false);
-        var first = IsRollingSupported ? 0 : 1;
-        return echoes.Select((e, i) => new ContinuationScore(
-            [.. Enumerable.Range(first, Math.Max(e.Tokens.Count - first, 0)).Select(k => new TokenScore(-1, e.Tokens[k], e.LogProbs[k]!.Value, e.IsGreedy[k]))],
-            Encoding.UTF8.GetByteCount(texts[i]))).ToArray();
+        return await Task.WhenAll(texts.Select(t => IsTokenized ? RollingTokenizedAsync(t, cancellationToken) : RollingTextAsync(t, cancellationToken))).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> GenerateAsync(IReadOnlyList<GenerateRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var results = new string[requests.Count];
-        for (var i = 0; i < requests.Count; i++)
+        return await Task.WhenAll(requests.Select(async r =>
         {
-            var r = requests[i];
             var body = new JsonObject
             {
                 ["model"] = _model,
@@ -189,149 +189,137 @@ public sealed class CompletionsBackend : IScoringBackend
                 ["max_tokens"] = r.MaxTokens,
                 ["temperature"] = r.Temperature,
                 ["seed"] = r.Seed,
-                ["stop"] = new JsonArray([.. r.Stop.Select(s => (JsonNode)s)]),
+                ["stop"] = new JsonArray([.. r.Stop.Where(s => s.Length > 0).Select(s => (JsonNode)s)]),
             };
-            var answer = await PostAsync(body, cancellationToken).ConfigureAwait(false);
+            var answer = await _client.PostAsync(_completions, body, cancellationToken).ConfigureAwait(false);
             var text = (string?)answer["choices"]?[0]?["text"] ?? throw new EndpointProtocolException($"{_completions} returned no choices[0].text");
-            results[i] = TokenizedScoring.CutAtStop(text, r.Stop);
-        }
-        return results;
+            return TokenizedScoring.CutAtStop(text, r.Stop);
+        })).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Echoes each prompt with its log-probabilities; fails unless every token after the first has one (every token,
-    /// with <paramref name="rolling"/>, which needs <see cref="IsRollingSupported"/>).
-    /// </summary>
-    public async Task<IReadOnlyList<EchoedCompletion>> EchoAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken = default, bool rolling = false)
+    private async Task<ContinuationScore> ScoreTokenizedAsync(ScoreRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        if (prompts.Count == 0)
+        var (context, continuation) = TokenizedScoring.MoveTrailingSpaces(request.Context, request.Continuation);
+        var contextIds = context.Length == 0 ? [] : await TokenizeAsync(context, cancellationToken).ConfigureAwait(false);
+        var whole = await TokenizeAsync(context + continuation, cancellationToken).ConfigureAwait(false);
+        var continuationCount = Math.Max(whole.Count - contextIds.Count, 0);
+        var bytes = Encoding.UTF8.GetByteCount(continuation);
+        if (continuationCount == 0)
         {
-            return [];
+            return new ContinuationScore([], bytes);
         }
-        var body = new JsonObject
+        var sequence = new List<int>(_startIds ?? []);
+        sequence.AddRange(contextIds);
+        var first = sequence.Count;
+        sequence.AddRange(whole.Skip(contextIds.Count));
+        if (first == 0)
         {
-            ["model"] = _model,
-            ["prompt"] = new JsonArray([.. prompts.Select(p => (JsonNode)p)]),
-            ["max_tokens"] = _isZeroMaxTokensRejected ? 1 : 0,
-            ["echo"] = true,
-            ["logprobs"] = 1,
-            ["temperature"] = 0.0,
-        };
-        if (rolling)
-        {
-            body["levain_rolling"] = true;
-            body["max_tokens"] = 0;
+            first = 1; // nothing predicts the first token: it is left out (documented; give --prefix-token-id)
         }
-        JsonObject answer;
-        try
+        var limit = MaxLength - 1;
+        if (sequence.Count > limit)
         {
-            answer = await PostAsync(body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (EndpointProtocolException e) when (!_isZeroMaxTokensRejected && e.Data["status"] is HttpStatusCode.BadRequest)
-        {
-            _isZeroMaxTokensRejected = true;
-            body["max_tokens"] = 1;
-            answer = await PostAsync(body, cancellationToken).ConfigureAwait(false);
-        }
-        var choices = answer["choices"] as JsonArray ?? throw new EndpointProtocolException($"{_completions} returned no 'choices'");
-        if (choices.Count != prompts.Count)
-        {
-            throw new EndpointProtocolException($"{_completions} returned {choices.Count} choices for {prompts.Count} prompts");
-        }
-        var results = new EchoedCompletion[prompts.Count];
-        for (var c = 0; c < choices.Count; c++)
-        {
-            var index = (int?)choices[c]?["index"] ?? c;
-            results[index] = ParseEcho(choices[c]!, prompts[index], rolling);
-        }
-        return results;
-    }
-
-    private EchoedCompletion ParseEcho(JsonNode choice, string prompt, bool rolling)
-    {
-        var logprobs = choice["logprobs"] as JsonObject
-            ?? throw new EndpointProtocolException(
-                $"{_completions} returned no log-probabilities (choices[].logprobs is missing or null); it cannot be used for log-likelihood scoring");
-        var tokens = (logprobs["tokens"] as JsonArray)?.Select(t => (string?)t ?? "").ToList()
-            ?? throw new EndpointProtocolException($"{_completions} returned no logprobs.tokens");
-        var values = (logprobs["token_logprobs"] as JsonArray)?.Select(v => v is null ? (double?)null : v.GetValue<double>()).ToList()
-            ?? throw new EndpointProtocolException($"{_completions} returned no logprobs.token_logprobs; prompt log-probabilities are required");
-        var offsets = (logprobs["text_offset"] as JsonArray)?.Select(o => (int?)o ?? 0).ToList();
-        var top = logprobs["top_logprobs"] as JsonArray;
-        var greedyFlags = logprobs["levain_greedy"] as JsonArray;
-        var promptTokenCount = tokens.Count;
-        if (_isZeroMaxTokensRejected && !rolling && offsets is not null)
-        {
-            promptTokenCount = offsets.Count(o => o < prompt.Length);
-        }
-        if (values.Count < promptTokenCount)
-        {
-            throw new EndpointProtocolException(
-                $"{_completions} returned {values.Count} prompt log-probabilities for {promptTokenCount} prompt tokens; " +
-                "the server does not return prompt log-probabilities (with echo), so it cannot score answers");
-        }
-        var greedy = new bool[promptTokenCount];
-        for (var k = rolling ? 0 : 1; k < promptTokenCount; k++)
-        {
-            if (values[k] is not { } value || double.IsNaN(value) || value > 1e-4)
+            var drop = sequence.Count - limit;
+            if (drop >= first)
             {
                 throw new EndpointProtocolException(
-                    $"{_completions} returned no valid log-probability for prompt token {k} ('{tokens[k]}'); " +
-                    "the server does not return prompt log-probabilities, so it cannot score answers");
+                    $"a continuation of {continuationCount} tokens does not fit the model's context of {MaxLength} tokens (one more is generated)",
+                    EndpointErrorKind.ContextLengthExceeded);
             }
-            greedy[k] = IsGreedy(k, tokens[k], value, top, greedyFlags);
+            sequence.RemoveRange(0, drop);
+            first -= drop;
         }
-        return new EchoedCompletion(
-            tokens.Take(promptTokenCount).ToArray(),
-            values.Take(promptTokenCount).ToArray(),
-            greedy,
-            (offsets ?? Enumerable.Repeat(0, promptTokenCount).ToList()).Take(promptTokenCount).ToArray());
+        var tokens = await EchoIdsAsync(sequence, first, cancellationToken).ConfigureAwait(false);
+        return new ContinuationScore(tokens, bytes);
     }
 
-    private static bool IsGreedy(int k, string token, double logProb, JsonArray? top, JsonArray? greedyFlags)
+    private async Task<ContinuationScore> RollingTokenizedAsync(string text, CancellationToken cancellationToken)
     {
-        if (greedyFlags is not null && k < greedyFlags.Count && greedyFlags[k] is JsonValue flag)
+        var ids = await TokenizeAsync(text, cancellationToken).ConfigureAwait(false);
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        IReadOnlyList<int> scoredIds = ids;
+        int prefix;
+        if (_startIds is { Count: > 0 } start)
         {
-            return flag.GetValue<bool>();
+            prefix = start[^1];
         }
-        if (top is not null && k < top.Count && top[k] is JsonObject alternatives && alternatives.Count > 0)
+        else if (ids.Count > 0)
         {
-            return alternatives.ContainsKey(token) || alternatives.All(a => a.Value is null || a.Value.GetValue<double>() <= logProb + 1e-6);
+            prefix = ids[0];
+            scoredIds = ids.Skip(1).ToArray(); // nothing predicts the first token (documented; give --prefix-token-id)
         }
-        return false;
+        else
+        {
+            return new ContinuationScore([], bytes);
+        }
+        var windows = RollingWindows.Disjoint(scoredIds, prefix, MaxLength - 2);
+        var parts = await Task.WhenAll(windows.Select(w => EchoIdsAsync([.. w.Context, .. w.Predicted], w.Context.Count, cancellationToken))).ConfigureAwait(false);
+        return new ContinuationScore([.. parts.SelectMany(p => p)], bytes);
     }
 
-    private async Task<JsonObject> PostAsync(JsonObject body, CancellationToken cancellationToken)
+    private async Task<ContinuationScore> ScoreTextAsync(ScoreRequest request, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.PostAsJsonAsync(_completions, body, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new EndpointProtocolException($"cannot reach {_completions}: {e.Message}", e);
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = new EndpointProtocolException($"{_completions} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(text)}");
-                error.Data["status"] = response.StatusCode;
-                throw error;
-            }
-            try
-            {
-                return JsonNode.Parse(text) as JsonObject ?? throw new EndpointProtocolException($"{_completions} answered with a non-object: {Truncate(text)}");
-            }
-            catch (JsonException e)
-            {
-                throw new EndpointProtocolException($"{_completions} answered with invalid JSON: {Truncate(text)}", e);
-            }
-        }
+        var (context, continuation) = TokenizedScoring.MoveTrailingSpaces(request.Context, request.Continuation);
+        var start = context.Length == 0 ? 1 : await _contextTokenCounts.GetOrAdd(context, c => CountPromptTokensAsync(c, cancellationToken)).ConfigureAwait(false);
+        var tokens = await EchoTextAsync(context + continuation, start, cancellationToken).ConfigureAwait(false);
+        return new ContinuationScore(tokens, Encoding.UTF8.GetByteCount(continuation));
     }
 
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    private async Task<ContinuationScore> RollingTextAsync(string text, CancellationToken cancellationToken) =>
+        new(await EchoTextAsync(text, 1, cancellationToken).ConfigureAwait(false), Encoding.UTF8.GetByteCount(text));
+
+    private async Task<int> CountPromptTokensAsync(string prompt, CancellationToken cancellationToken)
+    {
+        var answer = await PostEchoAsync(prompt, cancellationToken).ConfigureAwait(false);
+        return PromptTokenCount(answer.Logprobs, prompt.Length, answer.Tokens.Count);
+    }
+
+    private Task<IReadOnlyList<int>> TokenizeAsync(string text, CancellationToken cancellationToken) =>
+        _tokenized.GetOrAdd(text, async t =>
+        {
+            var answer = await _client.PostAsync(_tokenize, new JsonObject { ["model"] = _model, ["prompt"] = t, ["add_special_tokens"] = false }, cancellationToken)
+                .ConfigureAwait(false);
+            return answer["tokens"] is JsonArray tokens
+                ? tokens.Select(x => (int)x!).ToArray()
+                : throw new EndpointProtocolException($"{_tokenize} returned no 'tokens'");
+        });
+
+    /// <summary>Echoes a token-id prompt; returns the scores of prompt tokens <paramref name="first"/> onwards.</summary>
+    private async Task<IReadOnlyList<TokenScore>> EchoIdsAsync(IReadOnlyList<int> prompt, int first, CancellationToken cancellationToken)
+    {
+        var body = EchoBody(new JsonArray([.. prompt.Select(id => (JsonNode)id)]));
+        var answer = await _client.PostAsync(_completions, body, cancellationToken).ConfigureAwait(false);
+        var echo = EchoedLogprobs.Parse(answer, _completions);
+        return echo.Scores(prompt.Count, first, prompt, _completions);
+    }
+
+    private async Task<IReadOnlyList<TokenScore>> EchoTextAsync(string prompt, int first, CancellationToken cancellationToken)
+    {
+        var echo = await PostEchoAsync(prompt, cancellationToken).ConfigureAwait(false);
+        var count = PromptTokenCount(echo.Logprobs, prompt.Length, echo.Tokens.Count);
+        return echo.Scores(count, Math.Min(first, count), null, _completions);
+    }
+
+    private async Task<EchoedLogprobs> PostEchoAsync(string prompt, CancellationToken cancellationToken)
+    {
+        var answer = await _client.PostAsync(_completions, EchoBody(prompt), cancellationToken).ConfigureAwait(false);
+        return EchoedLogprobs.Parse(answer, _completions);
+    }
+
+    /// <summary>Prompt tokens start before the prompt's end; the generated token starts at it (or is the last one).</summary>
+    private static int PromptTokenCount(JsonObject logprobs, int promptLength, int tokenCount) =>
+        logprobs["text_offset"] is JsonArray offsets && offsets.Count == tokenCount
+            ? offsets.Count(o => (int?)o < promptLength)
+            : Math.Max(tokenCount - 1, 0);
+
+    private JsonObject EchoBody(JsonNode prompt) => new()
+    {
+        ["model"] = _model,
+        ["prompt"] = prompt,
+        ["max_tokens"] = 1,
+        ["echo"] = true,
+        ["logprobs"] = 1,
+        ["temperature"] = 0.0,
+        ["seed"] = 1234,
+    };
 }

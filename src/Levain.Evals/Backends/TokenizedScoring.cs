@@ -11,14 +11,24 @@ namespace Levain.Evals.Backends;
 /// </summary>
 public static class TokenizedScoring
 {
-    /// <summary>Moves trailing spaces (U+0020) of <paramref name="context"/> onto the front of <paramref name="continuation"/>.</summary>
+    /// <summary>
+    /// lm-evaluation-harness's split: the trailing whitespace of <paramref name="context"/> (Python's <c>str.rstrip()</c>:
+    /// spaces, tabs, newlines, every Unicode white space) moves onto the front of <paramref name="continuation"/>.
+    /// </summary>
     public static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
-        var trimmed = context.TrimEnd(' ');
-        return (trimmed, context[trimmed.Length..] + continuation);
+        var end = context.Length;
+        while (end > 0 && IsPythonWhiteSpace(context[end - 1]))
+        {
+            end--;
+        }
+        return (context[..end], context[end..] + continuation);
     }
+
+    /// <summary>Python's <c>str.isspace()</c> for one UTF-16 unit: Unicode white space plus the separators U+001C–U+001F.</summary>
+    public static bool IsPythonWhiteSpace(char c) => char.IsWhiteSpace(c) || c is >= '\u001c' and <= '\u001f';
 
     /// <summary>The token ids of context + continuation and the index of the first continuation token.</summary>
     public static (IReadOnlyList<int> WholeIds, int ContinuationStart, string Continuation) Split(ITokenizingBackend backend, ScoreRequest request)

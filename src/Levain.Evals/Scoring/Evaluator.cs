@@ -73,6 +73,7 @@ public sealed class Evaluator
             Rotation = p.Rotation,
             Cluster = item.Cluster,
             Format = p.Format,
+            Prompt = p.Context,
             Quality = item.Quality.Status,
             Meta = item.Meta,
         };

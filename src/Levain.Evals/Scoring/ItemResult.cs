@@ -19,6 +19,9 @@ public sealed record ItemResult
 
     public required ItemFormat Format { get; init; }
 
+    /// <summary>The prompt (context) as the model saw it under this rotation, so a report row can be read on its own.</summary>
+    public string? Prompt { get; init; }
+
     public QualityStatus Quality { get; init; }
 
     public IReadOnlyList<int> GoldPositions { get; init; } = [];

@@ -14,7 +14,18 @@ public static class CaptureClassifier
         CapturedOutput output;
         if (outcome.IsTimeoutExit)
         {
-            output = new CapturedOutput(spec.File, CaptureStatus.TimedOut, null, $"after {spec.Timeout.TotalSeconds:0.#} s");
+            // Keep what the command printed before it was killed: a half-written XML or a partial log is evidence.
+            var partial = outcome.StandardOutput.Length > 0 ? outcome.StandardOutput : null;
+            var detail = $"after {spec.Timeout.TotalSeconds:0.#} s";
+            if (outcome.IsAbandoned)
+            {
+                detail += "; did not die after SIGKILL (uninterruptible sleep?), abandoned";
+            }
+            if (partial is not null)
+            {
+                detail += $"; partial output kept ({partial.Length} chars)";
+            }
+            output = new CapturedOutput(spec.File, CaptureStatus.TimedOut, partial, detail);
         }
         else if (outcome.ExitCode == CommandOutcome.NotFoundExitCode)
         {
@@ -27,7 +38,16 @@ public static class CaptureClassifier
         }
         else
         {
-            output = new CapturedOutput(spec.File, CaptureStatus.Captured, outcome.StandardOutput, "");
+            var notes = new List<string>();
+            if (outcome.IsTruncated)
+            {
+                notes.Add("output truncated at the capture limit");
+            }
+            if (outcome.IsPipeHeldOpen)
+            {
+                notes.Add("a leftover child held the output open; kept what arrived before the deadline");
+            }
+            output = new CapturedOutput(spec.File, CaptureStatus.Captured, outcome.StandardOutput, string.Join("; ", notes));
         }
         var record = new CommandRecord(spec.File, spec.Command, output.Status, outcome.ExitCode, outcome.Duration.TotalSeconds, output.Detail);
         return (output, record);

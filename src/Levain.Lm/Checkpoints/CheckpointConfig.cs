@@ -14,4 +14,7 @@ public sealed record CheckpointConfig(
     [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double>? Metrics)
 {
     public const string CurrentFormat = "levain-gpt/1";
+
+    /// <summary>The format of a config read from a Hugging Face GPT-2 directory (never written to a file).</summary>
+    public const string HuggingFaceFormat = "hf-gpt2";
 }

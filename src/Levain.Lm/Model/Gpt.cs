@@ -9,7 +9,11 @@ namespace Levain.Lm.Model;
 // A decoder-only transformer in the GPT-2 layout, written to be read top to bottom.
 //
 //   tokens (B, T) ──wte──► (B, T, C) ──+ wpe──► [Block × n_layer] ──ln_f──► (B, T, C) ──wteᵀ──► logits (B, T, V)
-//   Block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))             (pre-LayerNorm, residual stream of width C)
+//   Block:  x = x + drop(attn(ln_1(x)));  x = x + drop(mlp(ln_2(x)))   (pre-LayerNorm, residual stream of width C)
+//
+// Dropout (training only, probability Dropout) follows nanoGPT's embedding and residual dropouts; masks come from the
+// model's own DropoutGenerator so a checkpoint can save and restore them. Attention-probability dropout is not applied
+// (the fused attention kernel would draw from the global generator).
 //
 // Notation: B batch, T sequence length (≤ block_size), C width (n_embd), nh heads, hs = C / nh head size,
 // V vocabulary. Submodule and tensor names match nanoGPT (transformer.h.0.attn.c_attn.weight, …) so a checkpoint
@@ -21,18 +25,42 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "transformer")]
     private readonly GptTransformer _transformer;
 
+    private readonly ResidualDropout _dropout = new();
+
     public Gpt(GptConfig config, Generator generator) : base("GPT")
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(generator);
         config.Validate();
         Config = config;
-        _transformer = new GptTransformer(config);
+        _transformer = new GptTransformer(config, _dropout);
         RegisterComponents();
         InitializeWeights(generator);
     }
 
     public GptConfig Config { get; }
+
+    /// <summary>Dropout probability in training mode (0 = none); needs <see cref="DropoutGenerator"/> when above 0.</summary>
+    public double Dropout
+    {
+        get => _dropout.Probability;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, 1.0);
+            _dropout.Probability = value;
+        }
+    }
+
+    /// <summary>The generator dropout masks are drawn from (owned by the caller, e.g. the trainer).</summary>
+    public Generator? DropoutGenerator
+    {
+        get => _dropout.Generator;
+        set => _dropout.Generator = value;
+    }
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device => _transformer.TokenEmbeddingWeight.device;
 
     public override Tensor forward(Tensor tokens)
     {
@@ -42,7 +70,8 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"sequence length {t} exceeds the block size {Config.BlockSize}", nameof(tokens));
         }
         using var scope = NewDisposeScope();
-        Tensor x = _transformer.Embed(tokens);                  // (B, T, C)
+        _dropout.IsActive = training && _dropout.Probability > 0;
+        Tensor x = _dropout.Apply(_transformer.Embed(tokens));  // (B, T, C)
         x = _transformer.Blocks(x);                              // (B, T, C)
         x = _transformer.FinalNorm(x);                           // (B, T, C)
         Tensor logits = F.linear(x, _transformer.TokenEmbeddingWeight); // (B, T, V), weights tied to wte
@@ -109,11 +138,11 @@ internal sealed class GptTransformer : nn.Module
     [ComponentName(Name = "ln_f")]
     private readonly LayerNorm _finalNorm;
 
-    public GptTransformer(GptConfig config) : base("transformer")
+    public GptTransformer(GptConfig config, ResidualDropout dropout) : base("transformer")
     {
         _tokenEmbedding = nn.Embedding(config.VocabSize, config.Width);
         _positionEmbedding = nn.Embedding(config.BlockSize, config.Width);
-        _blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new GptBlock(config)).ToArray());
+        _blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new GptBlock(config, dropout)).ToArray());
         _finalNorm = nn.LayerNorm(config.Width);
         RegisterComponents();
     }
@@ -154,8 +183,11 @@ internal sealed class GptBlock : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "mlp")]
     private readonly GptMlp _mlp;
 
-    public GptBlock(GptConfig config) : base("Block")
+    private readonly ResidualDropout _dropout;
+
+    public GptBlock(GptConfig config, ResidualDropout dropout) : base("Block")
     {
+        _dropout = dropout;
         _attentionNorm = nn.LayerNorm(config.Width);
         _attention = new CausalSelfAttention(config);
         _mlpNorm = nn.LayerNorm(config.Width);
@@ -165,8 +197,8 @@ internal sealed class GptBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        x = x + _attention.forward(_attentionNorm.forward(x)); // (B, T, C)
-        return x + _mlp.forward(_mlpNorm.forward(x));         // (B, T, C)
+        x = x + _dropout.Apply(_attention.forward(_attentionNorm.forward(x))); // (B, T, C)
+        return x + _dropout.Apply(_mlp.forward(_mlpNorm.forward(x)));         // (B, T, C)
     }
 }
 
@@ -214,12 +246,49 @@ internal sealed class GptMlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "c_proj")]
     private readonly Linear _project;
 
+    private readonly bool _isTanhGelu;
+
     public GptMlp(GptConfig config) : base("MLP")
     {
         _expand = nn.Linear(config.Width, 4 * config.Width);
         _project = nn.Linear(4 * config.Width, config.Width);
+        _isTanhGelu = config.IsTanhGelu;
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => _project.call(F.gelu(_expand.call(x))); // (B, T, 4C) → (B, T, C); call() runs hooks
+    public override Tensor forward(Tensor x)
+    {
+        Tensor h = _expand.call(x);                                // (B, T, 4C); call() runs hooks (LoRA)
+        h = _isTanhGelu ? TanhGelu(h) : F.gelu(h);                 // (B, T, 4C)
+        return _project.call(h);                                   // (B, T, C)
+    }
+
+    // GPT-2's approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    private static Tensor TanhGelu(Tensor x) =>
+        0.5 * x * (1.0 + (Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3))).tanh());
+}
+
+/// <summary>
+/// Inverted dropout shared by the embedding and every block: zeroes each value with probability p and scales the rest
+/// by 1/(1-p), drawing masks from <see cref="Generator"/>. Inactive outside training or at p = 0.
+/// </summary>
+internal sealed class ResidualDropout
+{
+    public double Probability { get; set; }
+
+    public Generator? Generator { get; set; }
+
+    public bool IsActive { get; set; }
+
+    public Tensor Apply(Tensor x)
+    {
+        if (!IsActive)
+        {
+            return x;
+        }
+        Generator generator = Generator ?? throw new InvalidOperationException("dropout needs a DropoutGenerator");
+        double keep = 1.0 - Probability;
+        using Tensor mask = empty_like(x).bernoulli_(keep, generator); // (same shape as x), 1 with probability keep
+        return x * mask / keep;
+    }
 }

@@ -2,14 +2,26 @@ using System.Text.Json.Serialization;
 
 namespace Levain.Lm.Model;
 
-/// <summary>The shape of a GPT (nanoGPT's names in JSON): vocabulary, context length, depth, heads and width.</summary>
+/// <summary>
+/// The shape of a GPT (nanoGPT's names in JSON): vocabulary, context length, depth, heads and width, plus the MLP
+/// activation: "gelu" (exact, erf; nanoGPT and Levain's default) or "gelu_new" (GPT-2's tanh approximation, which
+/// Hugging Face GPT-2 checkpoints use).
+/// </summary>
 public sealed record GptConfig(
     [property: JsonPropertyName("vocab_size")] int VocabSize,
     [property: JsonPropertyName("block_size")] int BlockSize,
     [property: JsonPropertyName("n_layer")] int Layers,
     [property: JsonPropertyName("n_head")] int Heads,
-    [property: JsonPropertyName("n_embd")] int Width)
+    [property: JsonPropertyName("n_embd")] int Width,
+    [property: JsonPropertyName("activation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Activation = null)
 {
+    public const string ExactGelu = "gelu";
+
+    public const string TanhGelu = "gelu_new";
+
+    /// <summary>Whether the MLP uses GPT-2's tanh approximation of GELU (else the exact erf form).</summary>
+    public bool IsTanhGelu => Activation == TanhGelu;
+
     public int HeadSize => Width / Heads;
 
     /// <summary>All parameters; the output projection is tied to the token embedding and counted once.</summary>
@@ -44,6 +56,10 @@ public sealed record GptConfig(
         ArgumentOutOfRangeException.ThrowIfLessThan(Layers, 1, nameof(Layers));
         ArgumentOutOfRangeException.ThrowIfLessThan(Heads, 1, nameof(Heads));
         ArgumentOutOfRangeException.ThrowIfLessThan(Width, 1, nameof(Width));
+        if (Activation is not (null or ExactGelu or TanhGelu))
+        {
+            throw new ArgumentException($"activation '{Activation}' is not {ExactGelu} or {TanhGelu}");
+        }
         if (Width % Heads != 0)
         {
             throw new ArgumentException($"width {Width} is not divisible by the number of heads {Heads}");

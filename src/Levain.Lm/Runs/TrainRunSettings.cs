@@ -27,7 +27,7 @@ public static class TrainRunSettings
     [
         "width", "depth", "heads", "context", "batch", "steps", "lr", "warmup", "min_lr_ratio", "weight_decay", "grad_clip",
         "seed", "threads", "eval_items", "eval_every", "progress_every", "peak_flops", "data", "tokenizer", "out", "difficulty",
-        "follow_ups",
+        "follow_ups", "init_from", "resume", "device", "dropout", "grad_accum", "checkpoint_every",
     ];
 
     /// <summary>Parses a JSON config file's text; a syntax error names the line.</summary>
@@ -77,6 +77,14 @@ public static class TrainRunSettings
         {
             return TrainRunSpecOutcome.Failure($"{source}: field 'warmup': {spec.Training.WarmupSteps} warmup steps exceed the {spec.Training.Steps} steps");
         }
+        if (spec.InitFrom is not null && spec.ResumeFrom is not null)
+        {
+            return TrainRunSpecOutcome.Failure($"{source}: field 'init_from': give either init_from (new run from weights) or resume (continue a run), not both");
+        }
+        if (spec.Training.CheckpointEvery > 0 && spec.OutputDirectory is null && spec.ResumeFrom is null)
+        {
+            return TrainRunSpecOutcome.Failure($"{source}: field 'checkpoint_every': periodic checkpoints need an output directory (out)");
+        }
         if (spec.DataFile is null && spec.Tokenizer != ByteTokenizer.TokenizerId)
         {
             return TrainRunSpecOutcome.Failure($"{source}: field 'tokenizer': the code task uses the byte tokenizer; '{spec.Tokenizer}' needs a data file");
@@ -115,6 +123,15 @@ public static class TrainRunSettings
                 case "grad_clip": return Real(value, 0, 1e6, v => current = current with { Training = training with { GradClip = v } });
                 case "peak_flops": return Real(value, 1e6, 1e18, v => current = current with { Training = training with { PeakFlopsPerSecond = v } });
                 case "data": return Text(value, v => current = current with { DataFile = v });
+                case "init_from": return Text(value, v => current = current with { InitFrom = v });
+                case "resume": return Text(value, v => current = current with { ResumeFrom = v });
+                case "device":
+                    return Text(value, v => current = current with { Device = v.Trim().ToLowerInvariant() }) ?? (current.Device == "cpu" || current.Device == "cuda" || System.Text.RegularExpressions.Regex.IsMatch(current.Device, "^cuda:[0-9]+$")
+                        ? null
+                        : $"unknown device '{current.Device}' (expected cpu, cuda or cuda:N)");
+                case "dropout": return Real(value, 0, 0.9, v => current = current with { Training = training with { Dropout = v } });
+                case "grad_accum": return Int(value, 1, 65536, v => current = current with { Training = training with { GradientAccumulation = v } }, out _);
+                case "checkpoint_every": return Int(value, 0, 100_000_000, v => current = current with { Training = training with { CheckpointEvery = v } }, out _);
                 case "out": return Text(value, v => current = current with { OutputDirectory = v });
                 case "difficulty":
                     return Text(value, v => current = current with { Difficulty = v.ToLowerInvariant() }) ?? (GeneratorOptions.Preset(current.Difficulty) is null

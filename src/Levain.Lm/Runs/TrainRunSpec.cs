@@ -35,6 +35,15 @@ public sealed record TrainRunSpec
     /// </summary>
     public int FollowUps { get; init; } = 3;
 
-    /// <summary>Where the checkpoint goes; null writes none.</summary>
+    /// <summary>Where the checkpoint goes; null writes none. Periodic checkpoints go to its <c>checkpoints/</c> folder.</summary>
     public string? OutputDirectory { get; init; }
+
+    /// <summary>Start from the weights (and tokenizer and shape) of this checkpoint directory, Levain or Hugging Face GPT-2; a fresh optimizer and schedule.</summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>Continue the run whose checkpoint (or output directory) this is: weights, optimizer, step, generators, data position.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>cpu (default), cuda or cuda:N.</summary>
+    public string Device { get; init; } = "cpu";
 }

@@ -44,7 +44,7 @@ public static class TrainingRun
 
     private static TrainRunResult RunCodeTask(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        ITextTokenizer tokenizer = ByteTokenizer.Instance;
+        ITextTokenizer tokenizer = RunModel.InitTokenizer(spec) ?? ByteTokenizer.Instance;
         var program = GeneratorOptions.Preset(spec.Difficulty)
             ?? throw new ArgumentException($"unknown difficulty '{spec.Difficulty}' (known: {string.Join(", ", GeneratorOptions.PresetNames)})", nameof(spec));
         // The training stream never contains a program of the first GuardedHeldOutItems held-out items, so items past
@@ -62,9 +62,9 @@ public static class TrainingRun
         // Rows start at a document start, where an evaluation prompt starts too (see PackedDocumentBatches).
         var batches = new PackedDocumentBatches(documents, tokenizer.EndOfTextId, spec.Training.BatchSize, spec.Context);
 
-        var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
-        using var initGenerator = new Generator((ulong)spec.Training.Seed);
-        using var model = new Gpt(config, initGenerator);
+        using var run = RunModel.Create(spec, new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width), tokenizer);
+        Gpt model = run.Model;
+        GptConfig config = model.Config;
         using var scorer = CheckpointScorer.ForModel(model, tokenizer, "training");
         HeldOutScore? last = null;
         Func<int, IReadOnlyDictionary<string, double>>? evaluate = items.Count == 0 ? null : _ =>
@@ -73,28 +73,30 @@ public static class TrainingRun
             return new Dictionary<string, double> { ["nll_correct"] = last.NllCorrect, ["acc"] = last.Accuracy };
         };
         TrainingSummary summary;
+        var metrics = new Dictionary<string, double>();
         using (var trainer = new GptTrainer(model, spec.Training))
         {
-            summary = trainer.Train(batches, progress, evaluate, cancellationToken);
+            run.ResumeIfAsked(trainer, batches);
+            summary = trainer.Train(batches, progress, evaluate, cancellationToken, run.CheckpointCallback(trainer));
+            metrics["loss"] = summary.FinalLoss;
+            if (last is not null)
+            {
+                metrics["nll_correct"] = last.NllCorrect;
+                metrics["acc"] = last.Accuracy;
+            }
+            run.SaveFinal(trainer, metrics);
         }
-        var metrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss };
-        if (last is not null)
-        {
-            metrics["nll_correct"] = last.NllCorrect;
-            metrics["acc"] = last.Accuracy;
-        }
-        Save(spec, model, tokenizer, width, metrics);
         return new TrainRunResult(last?.NllCorrect, last?.Accuracy, last?.ChanceNll, items.Count, null, summary.FinalLoss, summary.Tokens,
             Stopwatch.GetElapsedTime(started).TotalSeconds, summary.Seconds, summary.Flops, config.ParameterCount,
-            summary.TokensPerSecond, summary.Mfu, width, tokenizer.Id, spec.OutputDirectory);
+            summary.TokensPerSecond, summary.Mfu, config.Width, tokenizer.Id, run.OutputDirectory);
     }
 
     private static TrainRunResult RunTextFile(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         string text = File.ReadAllText(spec.DataFile!);
-        ITextTokenizer tokenizer = spec.Tokenizer == ByteTokenizer.TokenizerId
+        ITextTokenizer tokenizer = RunModel.InitTokenizer(spec) ?? (spec.Tokenizer == ByteTokenizer.TokenizerId
             ? ByteTokenizer.Instance
-            : TiktokenTokenizer.Fit(spec.Tokenizer, [text]);
+            : TiktokenTokenizer.Fit(spec.Tokenizer, [text]));
         IReadOnlyList<int> tokens = tokenizer.Encode(text);
         int split = (int)(tokens.Count * 0.9);
         var train = tokens.Take(split).ToList();
@@ -103,10 +105,10 @@ public static class TrainingRun
         {
             throw new ArgumentException($"{spec.DataFile}: {tokens.Count} tokens are too few for a context of {spec.Context} (need {(spec.Context + 2) * 10} or more)");
         }
-        var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
-        using var initGenerator = new Generator((ulong)spec.Training.Seed);
+        using var run = RunModel.Create(spec, new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width), tokenizer);
+        Gpt model = run.Model;
+        GptConfig config = model.Config;
         using var dataGenerator = new Generator((ulong)spec.Training.Seed + 1);
-        using var model = new Gpt(config, initGenerator);
         var batches = new RandomWindowBatches(train, spec.Training.BatchSize, spec.Context, dataGenerator);
         double? validationLoss = null;
         Func<int, IReadOnlyDictionary<string, double>> evaluate = _ =>
@@ -117,13 +119,13 @@ public static class TrainingRun
         TrainingSummary summary;
         using (var trainer = new GptTrainer(model, spec.Training))
         {
-            summary = trainer.Train(batches, progress, evaluate, cancellationToken);
+            run.ResumeIfAsked(trainer, batches);
+            summary = trainer.Train(batches, progress, evaluate, cancellationToken, run.CheckpointCallback(trainer));
+            run.SaveFinal(trainer, new Dictionary<string, double> { ["loss"] = summary.FinalLoss, ["val_loss"] = validationLoss ?? double.NaN });
         }
-        var metrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss, ["val_loss"] = validationLoss ?? double.NaN };
-        Save(spec, model, tokenizer, width, metrics);
         return new TrainRunResult(null, null, null, 0, validationLoss, summary.FinalLoss, summary.Tokens,
             Stopwatch.GetElapsedTime(started).TotalSeconds, summary.Seconds, summary.Flops, config.ParameterCount,
-            summary.TokensPerSecond, summary.Mfu, width, tokenizer.Id, spec.OutputDirectory);
+            summary.TokensPerSecond, summary.Mfu, config.Width, tokenizer.Id, run.OutputDirectory);
     }
 
     /// <summary>Mean next-token loss over up to 32 consecutive, non-overlapping windows of the validation tokens.</summary>
@@ -147,19 +149,9 @@ public static class TrainingRun
                     targets[row * context + i] = validation[offset + i + 1];
                 }
             }
-            Tensor logits = model.forward(tensor(inputs, [rows, context], ScalarType.Int64));           // (B, T, V)
-            sum += Gpt.Loss(logits, tensor(targets, [rows, context], ScalarType.Int64)).item<float>() * rows;
+            Tensor logits = model.forward(tensor(inputs, [rows, context], ScalarType.Int64).to(model.Device));           // (B, T, V)
+            sum += Gpt.Loss(logits, tensor(targets, [rows, context], ScalarType.Int64).to(model.Device)).item<float>() * rows;
         }
         return sum / windows;
-    }
-
-    private static void Save(TrainRunSpec spec, Gpt model, ITextTokenizer tokenizer, int width, Dictionary<string, double> metrics)
-    {
-        if (spec.OutputDirectory is null)
-        {
-            return;
-        }
-        var config = new CheckpointConfig(CheckpointConfig.CurrentFormat, model.Config with { Width = width }, tokenizer.ToSpec(), spec.Training, metrics);
-        Checkpoint.Save(spec.OutputDirectory, model, config);
     }
 }

@@ -61,9 +61,10 @@ public sealed partial class CheckpointScorer
         {
             Array.Copy(windows[row].Inputs, 0, padded, row * t, windows[row].Inputs.Length);
         }
-        Tensor inputs = tensor(padded, [b, t], ScalarType.Int64);             // (B, T)
+        Tensor inputs = tensor(padded, [b, t], ScalarType.Int64).to(_model.Device); // (B, T)
         Tensor logProbs = _model.forward(inputs).log_softmax(-1);             // (B, T, V)
-        Tensor greedy = logProbs.argmax(-1);                                  // (B, T)
+        Tensor greedy = logProbs.argmax(-1).cpu();                            // (B, T)
+        logProbs = logProbs.cpu();
         float[] logProbValues = logProbs.data<float>().ToArray();
         long[] greedyIds = greedy.data<long>().ToArray();
         int v = _model.Config.VocabSize;

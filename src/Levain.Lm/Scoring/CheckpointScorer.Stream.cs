@@ -13,6 +13,6 @@ public sealed partial class CheckpointScorer
         ArgumentNullException.ThrowIfNull(promptTokenIds);
         ArgumentNullException.ThrowIfNull(onToken);
         IReadOnlyList<int> prompt = promptTokenIds.Count == 0 ? [_tokenizer.EndOfTextId] : promptTokenIds;
-        return GenerateCore(prompt, maxTokens, temperature, seed, onToken, cancellationToken);
+        return GenerateCore(prompt, maxTokens, new SamplingOptions(temperature, Seed: seed), onToken, cancellationToken, out _);
     }
 }

@@ -55,13 +55,17 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
     /// Throws <see cref="FileNotFoundException"/> or <see cref="InvalidDataException"/> (naming the file) for a
     /// missing or malformed checkpoint.
     /// </summary>
-    public static CheckpointScorer Load(string checkpointDirectory, int threads = 1)
+    public static CheckpointScorer Load(string checkpointDirectory, int threads = 1, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         set_num_threads(threads);
-        LoadedCheckpoint loaded = Checkpoint.Load(checkpointDirectory);
-        return new CheckpointScorer(loaded.Model, loaded.Tokenizer, $"levain-gpt:{loaded.WeightsHash}", ownsModel: true);
+        LoadedCheckpoint loaded = Checkpoint.Load(checkpointDirectory, device);
+        var scorer = new CheckpointScorer(loaded.Model, loaded.Tokenizer, $"levain-gpt:{loaded.WeightsHash}", ownsModel: true);
+        // Every forward pass is (MaxBatchSize, block size, vocabulary) floats: keep it near 1 GiB for large models (GPT-2: 5 rows).
+        long logitsPerRow = (long)loaded.Model.Config.BlockSize * loaded.Model.Config.VocabSize;
+        scorer.MaxBatchSize = (int)Math.Clamp((1L << 28) / logitsPerRow, 1, 16);
+        return scorer;
     }
 
     /// <summary>A scorer over a live model (e.g. during training); the caller keeps ownership of the model.</summary>
@@ -116,14 +120,9 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
         return Task.FromResult(scores[0].Tokens);
     }
 
-    /// <summary>EVALS.md: trailing spaces of the context belong to the continuation.</summary>
-    internal static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(continuation);
-        string trimmed = context.TrimEnd(' ');
-        return (trimmed, context[trimmed.Length..] + continuation);
-    }
+    /// <summary>EVALS.md: trailing white space of the context belongs to the continuation (lm-eval's <c>rstrip()</c> split).</summary>
+    internal static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation) =>
+        TokenizedScoring.MoveTrailingSpaces(context, continuation);
 
     public void Dispose()
     {

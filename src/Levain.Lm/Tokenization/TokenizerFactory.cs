@@ -10,7 +10,8 @@ public static class TokenizerFactory
         {
             "bytes" => ByteTokenizer.Instance,
             "tiktoken" => TiktokenTokenizer.FromSpec(spec),
-            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken)", nameof(spec)),
+            Gpt2Tokenizer.Kind => Gpt2Tokenizer.Instance,
+            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken, gpt2)", nameof(spec)),
         };
     }
 }

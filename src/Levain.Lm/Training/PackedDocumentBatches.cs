@@ -9,10 +9,15 @@ namespace Levain.Lm.Training;
 /// row's first document sits at position 0, where an evaluation prompt starts, so the model sees its prompts' position
 /// layout while training. (Tiling one stream across row boundaries instead, as GPT pre-training does, cut a document
 /// at the start of most rows and learned the code task more slowly: 42 % vs 43 % at 3,000 steps, 2.13 vs 1.84 nll_correct.)
+/// The position is the number of documents read; restoring re-enumerates the (deterministic) document sequence from its
+/// start and skips that many, so the sequence must enumerate the same documents every time.
 /// </summary>
-public sealed class PackedDocumentBatches : ITokenBatchSource
+public sealed class PackedDocumentBatches : IResumableBatchSource
 {
-    private readonly IEnumerator<IReadOnlyList<int>> _documents;
+    private const string Kind = "packed-documents";
+
+    private readonly IEnumerable<IReadOnlyList<int>> _sequence;
+    private IEnumerator<IReadOnlyList<int>> _documents;
     private readonly int _endOfTextId;
 
     public PackedDocumentBatches(IEnumerable<IReadOnlyList<int>> documents, int endOfTextId, int batchSize, int sequenceLength)
@@ -20,6 +25,7 @@ public sealed class PackedDocumentBatches : ITokenBatchSource
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        _sequence = documents;
         _documents = documents.GetEnumerator();
         _endOfTextId = endOfTextId;
         BatchSize = batchSize;
@@ -59,6 +65,28 @@ public sealed class PackedDocumentBatches : ITokenBatchSource
         }
         return (tensor(inputs, [BatchSize, t], ScalarType.Int64),   // (B, T)
                 tensor(targets, [BatchSize, t], ScalarType.Int64)); // (B, T)
+    }
+
+    public string SaveState() => new System.Text.Json.Nodes.JsonObject
+    {
+        ["kind"] = Kind, ["documents_read"] = DocumentsRead, ["batch_size"] = BatchSize, ["sequence_length"] = SequenceLength,
+    }.ToJsonString();
+
+    public void RestoreState(string state)
+    {
+        var json = BatchSourceState.Parse(state, Kind);
+        long read = BatchSourceState.Field<long>(json, "documents_read");
+        if (read < 0)
+        {
+            throw new InvalidDataException($"batch position: field 'documents_read' is negative ({read})");
+        }
+        _documents.Dispose();
+        _documents = _sequence.GetEnumerator();
+        DocumentsRead = 0;
+        while (DocumentsRead < read)
+        {
+            NextDocument();
+        }
     }
 
     private IReadOnlyList<int> NextDocument()

@@ -40,6 +40,18 @@ public sealed record TrainingOptions
     /// <summary>Run the evaluation callback every this many steps; 0 means only after the last step.</summary>
     [JsonPropertyName("eval_every")] public int EvalEvery { get; init; }
 
+    /// <summary>Micro-batches of <see cref="BatchSize"/> rows whose gradients are summed before each optimizer step (1 = none).</summary>
+    [JsonPropertyName("grad_accum")] public int GradientAccumulation { get; init; } = 1;
+
+    /// <summary>Dropout probability on the embeddings and residual branches while training (0 = none).</summary>
+    [JsonPropertyName("dropout")] public double Dropout { get; init; }
+
+    /// <summary>Call the checkpoint callback every this many steps (and after the last); 0 means only after the last step.</summary>
+    [JsonPropertyName("checkpoint_every")] public int CheckpointEvery { get; init; }
+
+    /// <summary>Prepare the next batches on a background thread while the current step runs (this many ahead; 0 = inline).</summary>
+    [JsonPropertyName("prefetch")] public int Prefetch { get; init; } = 2;
+
     /// <summary>Throws for settings that cannot train (misuse; the CLI validates user input first).</summary>
     public void Validate()
     {
@@ -54,5 +66,10 @@ public sealed record TrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(PeakFlopsPerSecond, nameof(PeakFlopsPerSecond));
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgressEvery, 1, nameof(ProgressEvery));
         ArgumentOutOfRangeException.ThrowIfNegative(EvalEvery, nameof(EvalEvery));
+        ArgumentOutOfRangeException.ThrowIfLessThan(GradientAccumulation, 1, nameof(GradientAccumulation));
+        ArgumentOutOfRangeException.ThrowIfNegative(Dropout, nameof(Dropout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(Dropout, 1.0, nameof(Dropout));
+        ArgumentOutOfRangeException.ThrowIfNegative(CheckpointEvery, nameof(CheckpointEvery));
+        ArgumentOutOfRangeException.ThrowIfNegative(Prefetch, nameof(Prefetch));
     }
 }

@@ -12,10 +12,13 @@ namespace Levain.Runner.Launchers;
 public sealed class LocalLauncher : ITrialLauncher
 {
     private readonly TimeSpan _killGrace;
+    private readonly OutputLimits _limits;
 
-    public LocalLauncher(TimeSpan? killGracePeriod = null)
+    public LocalLauncher(TimeSpan? killGracePeriod = null, OutputLimits? outputLimits = null)
     {
         _killGrace = killGracePeriod ?? TimeSpan.FromSeconds(5);
+        _limits = outputLimits ?? OutputLimits.Default;
+        _limits.Validate();
     }
 
     public async Task<LaunchResult> RunAsync(TrialLaunch launch, Action<string>? onProgress, CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ public sealed class LocalLauncher : ITrialLauncher
         ArgumentNullException.ThrowIfNull(launch);
         if (launch.Arguments.Count == 0) throw new ArgumentException("A trial needs a program to run.", nameof(launch));
         if (File.Exists(launch.ResultPath)) File.Delete(launch.ResultPath);
-        using var output = new TrialOutputCollector(launch.LogPath, onProgress);
+        using var output = new TrialOutputCollector(launch.LogPath, onProgress, _limits);
         output.Note($"trial {launch.TrialId} starting at {DateTimeOffset.UtcNow:O}: {string.Join(' ', launch.Arguments.Select(Quote))}");
 
         var psi = ProcessGroup.StartInfo(launch.Arguments, launch.WorkingDirectory);
@@ -41,9 +44,11 @@ public sealed class LocalLauncher : ITrialLauncher
             output.Note($"could not start: {e.Message}");
             return new LaunchResult(LaunchStatus.FailedToStart, null, null, null, [], clock.Elapsed, $"could not start '{launch.Arguments[0]}': {e.Message}");
         }
-        process.StandardInput.Close();
-        var stdout = PumpAsync(process.StandardOutput, output.Stdout);
-        var stderr = PumpAsync(process.StandardError, output.Stderr);
+        // With the orphan-control shim, stdin is the pipe whose end-of-file tells the watcher that Levain died: keep it
+        // open until the trial is over. Without it, the program gets end-of-file at once as before.
+        if (!ProcessGroup.IsSupported) process.StandardInput.Close();
+        var stdout = PumpAsync(process.StandardOutput, _limits.MaxLineChars, output.Stdout);
+        var stderr = PumpAsync(process.StandardError, _limits.MaxLineChars, output.Stderr);
 
         using var timeout = launch.Timeout is TimeSpan t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -61,6 +66,7 @@ public sealed class LocalLauncher : ITrialLauncher
         }
         // Children left behind by a program that exited would keep running (and hold our pipes): end them too.
         ProcessGroup.Kill(process);
+        process.StandardInput.Dispose();
         await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         clock.Stop();
 
@@ -77,11 +83,11 @@ public sealed class LocalLauncher : ITrialLauncher
         return new LaunchResult(status, exitCode, signal, result, output.StderrTail, clock.Elapsed, reason);
     }
 
-    private static async Task PumpAsync(StreamReader reader, Action<string> sink)
+    private static async Task PumpAsync(StreamReader reader, int maxLineChars, Action<string> sink)
     {
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line) sink(line);
+            await BoundedLineReader.PumpAsync(reader, maxLineChars, sink).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

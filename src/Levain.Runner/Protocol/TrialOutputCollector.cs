@@ -1,7 +1,7 @@
 namespace Levain.Runner.Protocol;
 
 /// <summary>
-/// Receives a trial's output lines: appends them to its log file, keeps the last stderr lines, remembers the last
+/// Receives a trial's output lines: appends them to its log file (bounded: see <see cref="OutputLimits"/>), keeps the last stderr lines, remembers the last
 /// <c>levain-result</c> object and forwards <c>levain-progress</c> objects. Thread-safe (stdout and stderr arrive
 /// on different threads).
 /// </summary>
@@ -9,20 +9,18 @@ public sealed class TrialOutputCollector : IDisposable
 {
     private const int TailLines = 20;
     private readonly object _gate = new();
-    private readonly StreamWriter? _log;
+    private readonly BoundedLog? _log;
     private readonly Queue<string> _stderrTail = new();
     private readonly Action<string>? _onProgress;
 
     /// <param name="logPath">File the lines are appended to; null when something else (a Slurm job) writes the log.</param>
     /// <param name="onProgress">Receives each progress object.</param>
-    public TrialOutputCollector(string? logPath, Action<string>? onProgress)
+    /// <param name="limits">The log cap (default <see cref="OutputLimits.Default"/>).</param>
+    public TrialOutputCollector(string? logPath, Action<string>? onProgress, OutputLimits? limits = null)
     {
-        if (logPath is not null)
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(logPath));
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            _log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        }
+        var bounds = limits ?? OutputLimits.Default;
+        bounds.Validate();
+        if (logPath is not null) _log = new BoundedLog(logPath, bounds.LogCapBytes);
         _onProgress = onProgress;
     }
 

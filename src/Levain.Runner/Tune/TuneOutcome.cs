@@ -15,6 +15,12 @@ public enum TuneOutcome
     /// <summary><c>levain worker</c> found no such study in the storage.</summary>
     StudyNotFound,
 
+    /// <summary>
+    /// No heartbeat reached the store for a whole lease (a network partition, a database down): this worker stopped its
+    /// trials (others reclaim them) and claimed no more.
+    /// </summary>
+    StoreUnreachable,
+
     /// <summary>The storage holds a study of this name with different parameters, direction, metric or cost.</summary>
     StudyMismatch,
 }

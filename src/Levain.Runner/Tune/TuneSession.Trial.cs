@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Levain.Runner.Protocol;
 using Levain.Studies;
 using Levain.Studies.Trials;
@@ -19,61 +18,101 @@ public sealed partial class TuneSession
         using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill);
         using var heartbeatCts = new CancellationTokenSource();
         var leaseLost = false;
+        string? unreachable = null;
         var heartbeat = Task.Run(async () =>
         {
+            // The lease is alive for a TTL after the last heartbeat the store accepted. Once a whole TTL has passed
+            // without one, another worker may already be running this trial: stop ours, and stop claiming.
+            var time = _options.TimeProvider;
+            var lastAccepted = time.GetTimestamp();
+            string? lastError = null;
             while (!heartbeatCts.IsCancellationRequested)
             {
+                var left = _study.LeaseTimeToLive - time.GetElapsedTime(lastAccepted);
                 try
                 {
-                    await Task.Delay(_study.HeartbeatInterval, _options.TimeProvider, heartbeatCts.Token).ConfigureAwait(false);
-                    if (!await _store.HeartbeatAsync(lease, _study.LeaseTimeToLive, CancellationToken.None).ConfigureAwait(false))
+                    await Task.Delay(left < _study.HeartbeatInterval ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : _study.HeartbeatInterval,
+                        time, heartbeatCts.Token).ConfigureAwait(false);
+                    left = _study.LeaseTimeToLive - time.GetElapsedTime(lastAccepted);
+                    if (left > TimeSpan.Zero)
                     {
-                        leaseLost = true;
-                        await trialCts.CancelAsync().ConfigureAwait(false);
-                        return;
+                        using var call = CancellationTokenSource.CreateLinkedTokenSource(heartbeatCts.Token);
+                        call.CancelAfter(left);
+                        if (!await _store.HeartbeatAsync(lease, _study.LeaseTimeToLive, call.Token).ConfigureAwait(false))
+                        {
+                            leaseLost = true;
+                            await trialCts.CancelAsync().ConfigureAwait(false);
+                            return;
+                        }
+                        lastAccepted = time.GetTimestamp();
+                        continue;
                     }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (heartbeatCts.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (StudyStoreException)
+                catch (OperationCanceledException)
                 {
-                    // Missed one heartbeat; the lease outlives a few of them.
+                    lastError = "the heartbeat did not answer in time";
+                }
+                catch (StudyStoreException e)
+                {
+                    lastError = e.Message; // Missed one heartbeat; the lease outlives a few of them.
+                }
+                if (time.GetElapsedTime(lastAccepted) >= _study.LeaseTimeToLive)
+                {
+                    unreachable = lastError ?? "no heartbeat was accepted";
+                    _storeUnreachable = true;
+                    await trialCts.CancelAsync().ConfigureAwait(false);
+                    return;
                 }
             }
         }, CancellationToken.None);
 
-        var progressLines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        // Progress lines are stored in one write per interval, whatever rate the trial prints them at.
+        var progressLines = new ProgressBuffer();
         var progressWriter = Task.Run(async () =>
         {
-            await foreach (var json in progressLines.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            while (true)
             {
-                try
+                var (batch, isLast) = await progressLines.NextBatchAsync(_options.ProgressFlushInterval, _options.TimeProvider).ConfigureAwait(false);
+                if (batch.Count > 0)
                 {
-                    await _store.AppendProgressAsync(lease, json, CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        await _store.AppendProgressAsync(lease, batch, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (StudyStoreException)
+                    {
+                        // Progress is informative; losing a batch is acceptable, losing the result is not.
+                    }
+                    Report(TuneEventKind.TrialProgress, $"trial {lease.Number}: {batch[^1]}", lease.Number, batch[^1]);
                 }
-                catch (StudyStoreException)
-                {
-                    // Progress is informative; losing a line is acceptable, losing the result is not.
-                }
-                Report(TuneEventKind.TrialProgress, $"trial {lease.Number}: {json}", lease.Number, json);
+                if (isLast) return;
             }
         }, CancellationToken.None);
 
         LaunchResult result;
         try
         {
-            result = await _launcher.RunAsync(launch, json => progressLines.Writer.TryWrite(json), trialCts.Token).ConfigureAwait(false);
+            result = await _launcher.RunAsync(launch, progressLines.Add, trialCts.Token).ConfigureAwait(false);
         }
         finally
         {
-            progressLines.Writer.TryComplete();
+            progressLines.Complete();
             await heartbeatCts.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await progressWriter.ConfigureAwait(false);
         }
 
+        if (unreachable is not null)
+        {
+            Report(TuneEventKind.LeaseLost,
+                $"trial {lease.Number}: no heartbeat reached the study store for a whole lease ({DurationTextFormat(_study.LeaseTimeToLive)}; last error: {unreachable}); " +
+                "the trial was stopped and this worker claims no more", lease.Number);
+            return;
+        }
         if (leaseLost)
         {
             Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost (reclaimed by another worker); its result is discarded", lease.Number);
@@ -125,8 +164,10 @@ public sealed partial class TuneSession
     private TrialLaunch BuildLaunch(TrialLease lease)
     {
         var trialId = lease.TrialId;
-        var logPath = Path.Combine(_study.LogDirectory, $"trial-{lease.Number}.log");
-        var resultPath = Path.Combine(_study.LogDirectory, $"trial-{lease.Number}.result.json");
+        // Each attempt has its own files: a retry never appends to, or adopts the result of, an earlier attempt.
+        var stem = $"trial-{lease.Number}.attempt-{lease.Attempt}";
+        var logPath = Path.Combine(_study.LogDirectory, stem + ".log");
+        var resultPath = Path.Combine(_study.LogDirectory, stem + ".result.json");
         var environment = new Dictionary<string, string>(_study.Environment, StringComparer.Ordinal)
         {
             ["LEVAIN_TRIAL_ID"] = trialId,
@@ -139,6 +180,8 @@ public sealed partial class TuneSession
         var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId);
         return new TrialLaunch(trialId, argv, _study.WorkingDirectory, environment, logPath, resultPath, _study.TrialTimeout);
     }
+
+    private static string DurationTextFormat(TimeSpan span) => Levain.Runner.StudyFiles.DurationText.Format(span);
 
     private static string FormatParameters(TrialLease lease) =>
         string.Join(" ", lease.Parameters.Select(p => $"{p.Key}={(p.Value.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Format(p.Value.Number) : p.Value.ToString())}"));

@@ -26,6 +26,7 @@ public sealed partial class TuneSession
     private IProgress<TuneProgress>? _progress;
     private CancellationToken _stop;
     private bool _wallReached;
+    private volatile bool _storeUnreachable;
     private double _sessionCost;
 
     public TuneSession(StudyDefinition study, IStudyStore store, ITrialLauncher launcher, TuneSessionOptions? options = null)
@@ -85,6 +86,12 @@ public sealed partial class TuneSession
         var slots = Enumerable.Range(0, workers).Select(i => SlotAsync(i, kill)).ToArray();
         await Task.WhenAll(slots).ConfigureAwait(false);
 
+        if (_storeUnreachable)
+        {
+            const string lost = "stopped: the study store could not be reached for a whole lease; this worker's trials were stopped and will be reclaimed by others";
+            Report(TuneEventKind.Finished, lost, null);
+            return new TuneSummary(TuneOutcome.StoreUnreachable, lost, _study.Name, [], _status);
+        }
         var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, CancellationToken.None)).ConfigureAwait(false);
         await RefreshStatusAsync(trials).ConfigureAwait(false);
         var (outcome, message) = kill.IsCancellationRequested ? (TuneOutcome.Killed, "killed; running trials were abandoned")
@@ -98,7 +105,7 @@ public sealed partial class TuneSession
     {
         var lease = new LeaseOptions($"{_options.WorkerId}:{slot}", _study.LeaseTimeToLive, _study.OnLostTrial, _study.MaxAttempts);
         var waiting = false;
-        while (!_stop.IsCancellationRequested && !kill.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && !kill.IsCancellationRequested && !_storeUnreachable)
         {
             if (WallExceeded()) break;
             TrialLease? claimed;
@@ -150,13 +157,38 @@ public sealed partial class TuneSession
         restored.Tuner.Logged += Forward;
         try
         {
-            var suggestion = restored.Tuner.Suggest(1)[0];
+            var suggestions = restored.Tuner.Suggest(1, TunerBudget(used, spent));
+            if (suggestions.Count == 0) return null; // nothing affordable in the budget left (the tuner logged why)
+            var suggestion = suggestions[0];
             return new TrialProposal(suggestion.Id, suggestion.Parameters, suggestion.Phase, restored.ToCheckpointJson());
         }
         finally
         {
             restored.Tuner.Logged -= Forward;
         }
+    }
+
+    /// <summary>
+    /// What the tuner may spend: the cost budget left (and, when cost is measured in seconds, the wall time left, since
+    /// a longer trial cannot finish in time) as a hard cap, and the fraction of the furthest-along budget used.
+    /// </summary>
+    private Levain.Tuning.SuggestionBudget TunerBudget(int used, double spent)
+    {
+        double? costLeft = _study.Budget.Cost is double maxCost ? maxCost - spent : null;
+        var fraction = 0.0;
+        if (_study.Budget.Cost is double cost && cost > 0) fraction = Math.Max(fraction, spent / cost);
+        if (_study.Budget.Trials is int trials && trials > 0) fraction = Math.Max(fraction, (double)used / trials);
+        if (_study.Budget.Wall is TimeSpan wall && wall > TimeSpan.Zero)
+        {
+            var elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp);
+            fraction = Math.Max(fraction, elapsed / wall);
+            if (string.Equals(_spec.CostSource, "seconds", StringComparison.Ordinal))
+            {
+                var wallLeft = (wall - elapsed).TotalSeconds;
+                costLeft = costLeft is double c ? Math.Min(c, wallLeft) : wallLeft;
+            }
+        }
+        return new Levain.Tuning.SuggestionBudget(costLeft, Math.Clamp(fraction, 0.0, 1.0));
     }
 
     private bool WallExceeded()

@@ -16,4 +16,7 @@ public sealed record TuneSessionOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public int? Workers { get; init; }
+
+    /// <summary>How often a trial's progress lines are written to the store (one batch per interval).</summary>
+    public TimeSpan ProgressFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

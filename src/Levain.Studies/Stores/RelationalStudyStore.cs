@@ -9,7 +9,10 @@ namespace Levain.Studies.Stores;
 /// <summary>
 /// The store contract over ADO.NET, shared by SQLite and PostgreSQL. Dialects supply connections, a write transaction
 /// that serialises claimers (SQLite: BEGIN IMMEDIATE; PostgreSQL: the study row locked FOR UPDATE), schema DDL and
-/// exception classification. Times are stored as Unix milliseconds from the injected <see cref="TimeProvider"/>.
+/// exception classification. Times are stored as Unix milliseconds. Lease times (claim, heartbeat, expiry, reclaim)
+/// come from <see cref="LeaseNowAsync"/>: the database server's clock where the dialect has one (PostgreSQL), so a
+/// worker whose own clock runs ahead or behind can neither reclaim live trials nor keep dead ones; other timestamps
+/// come from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public abstract partial class RelationalStudyStore : IStudyStore
 {
@@ -35,6 +38,10 @@ public abstract partial class RelationalStudyStore : IStudyStore
 
     /// <summary>Selects the number of the oldest suggested trial of study @study, skipping rows other transactions hold.</summary>
     protected abstract string NextSuggestedSql { get; }
+
+    /// <summary>The clock leases are timed by; the default is the injected <see cref="TimeProvider"/>.</summary>
+    protected virtual Task<DateTimeOffset> LeaseNowAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        Task.FromResult(Time.GetUtcNow());
 
     protected abstract bool IsDriverException(Exception exception);
 
@@ -100,7 +107,7 @@ public abstract partial class RelationalStudyStore : IStudyStore
             await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var record = await ReadStudyAsync(connection, tx, study, lockRow: true, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Study '{study}' does not exist in this store.");
-            var now = Time.GetUtcNow();
+            var now = await LeaseNowAsync(connection, tx, cancellationToken).ConfigureAwait(false);
             await ReclaimAsync(connection, tx, study, lease.Policy, lease.MaxAttempts, now, cancellationToken).ConfigureAwait(false);
             var token = Guid.NewGuid().ToString("N");
             var expires = now + lease.TimeToLive;
@@ -155,7 +162,7 @@ public abstract partial class RelationalStudyStore : IStudyStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
         return RunAsync("heartbeat", async connection =>
         {
-            var expires = (Time.GetUtcNow() + timeToLive).ToUnixTimeMilliseconds();
+            var expires = (await LeaseNowAsync(connection, null, cancellationToken).ConfigureAwait(false) + timeToLive).ToUnixTimeMilliseconds();
             var rows = await ExecuteAsync(connection, null, cancellationToken,
                 "UPDATE levain_trials SET lease_expires_at = @expires WHERE study = @study AND number = @number " +
                 "AND lease_token = @token AND state = 'running'",
@@ -166,19 +173,30 @@ public abstract partial class RelationalStudyStore : IStudyStore
 
     public Task<bool> AppendProgressAsync(TrialLease lease, string progressJson, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(progressJson);
+        return AppendProgressAsync(lease, [progressJson], cancellationToken);
+    }
+
+    public Task<bool> AppendProgressAsync(TrialLease lease, IReadOnlyList<string> progressJson, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(progressJson);
+        if (progressJson.Count == 0) return Task.FromResult(true);
         return RunAsync("store progress", async connection =>
         {
             await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var rows = await ExecuteAsync(connection, tx, cancellationToken,
                 "UPDATE levain_trials SET last_progress = @p WHERE study = @study AND number = @number AND lease_token = @token AND state = 'running'",
-                ("p", progressJson), ("study", lease.Study), ("number", lease.Number), ("token", lease.Token)).ConfigureAwait(false);
+                ("p", progressJson[^1]), ("study", lease.Study), ("number", lease.Number), ("token", lease.Token)).ConfigureAwait(false);
             if (rows == 1)
             {
-                await ExecuteAsync(connection, tx, cancellationToken,
-                    "INSERT INTO levain_progress (study, number, at, payload) VALUES (@study, @number, @at, @p)",
-                    ("study", lease.Study), ("number", lease.Number), ("at", NowMs()), ("p", progressJson)).ConfigureAwait(false);
+                var at = NowMs();
+                foreach (var line in progressJson)
+                {
+                    await ExecuteAsync(connection, tx, cancellationToken,
+                        "INSERT INTO levain_progress (study, number, at, payload) VALUES (@study, @number, @at, @p)",
+                        ("study", lease.Study), ("number", lease.Number), ("at", at), ("p", line)).ConfigureAwait(false);
+                }
             }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return rows == 1;
@@ -228,7 +246,8 @@ public abstract partial class RelationalStudyStore : IStudyStore
         {
             await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             _ = await ReadStudyAsync(connection, tx, study, lockRow: true, cancellationToken).ConfigureAwait(false);
-            var count = await ReclaimAsync(connection, tx, study, policy, maxAttempts, Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = await LeaseNowAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+            var count = await ReclaimAsync(connection, tx, study, policy, maxAttempts, now, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return count;
         }, cancellationToken);

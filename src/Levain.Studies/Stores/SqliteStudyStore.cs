@@ -6,7 +6,9 @@ namespace Levain.Studies.Stores;
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode, safe for many processes on one machine. Every write that
 /// decides who runs what takes the database write lock up front (BEGIN IMMEDIATE), so concurrent claimers queue on
-/// the busy timeout instead of deadlocking on a lock upgrade. Not for network file systems.
+/// the busy timeout instead of deadlocking on a lock upgrade. Not for network file systems. Leases are timed by this
+/// machine's clock (the injected <see cref="TimeProvider"/>): every process sharing the file runs on the machine that
+/// holds it, so that clock is the database's clock.
 /// </summary>
 public sealed class SqliteStudyStore : RelationalStudyStore
 {

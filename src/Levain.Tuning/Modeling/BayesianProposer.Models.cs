@@ -8,8 +8,23 @@ namespace Levain.Tuning.Modeling;
 /// <summary>Model fitting, fantasies for outstanding suggestions, candidate generation and the per-candidate terms.</summary>
 internal sealed partial class BayesianProposer
 {
-    private BayesianProposer(SearchSpace space, CarbsOptions options, SurrogateModels models, IReadOnlyList<double[]> outstandingInBasic, Xoshiro256StarStar rng, Action<string> log)
+    private readonly Func<string, double> _radiusOf;
+    private readonly double _targetCost;
+
+    private BayesianProposer(
+        SearchSpace space,
+        CarbsOptions options,
+        SurrogateModels models,
+        IReadOnlyList<double[]> outstandingInBasic,
+        Xoshiro256StarStar rng,
+        Action<string> log,
+        Func<string, double> radiusOf,
+        double spentFraction,
+        double targetCost)
     {
+        _radiusOf = radiusOf;
+        _spentFraction = Math.Clamp(spentFraction, 0.0, 1.0);
+        _targetCost = targetCost;
         _space = space;
         _options = options;
         _rng = rng;
@@ -26,26 +41,20 @@ internal sealed partial class BayesianProposer
 
         AddOutstandingFantasies(outputModel, outstandingInBasic);
 
-        _candidatesInBasic = GenerateCandidates();
+        (_candidatesInBasic, _originOf) = GenerateCandidates();
         var modelInputs = _candidatesInBasic.Select(ToModelInput).ToList();
         _output = outputModel.PredictBatch(modelInputs);
-        var cap = options.MaxSuggestionCost;
-        _probabilityWithinCap = new double[modelInputs.Count];
-        if (cap is { } maxCost)
+        _costModel = costModel;
+        var costPosterior = costModel.PredictBatch(modelInputs);
+        _costMeans = costPosterior.Means;
+        _costStdDevs = new double[modelInputs.Count];
+        _costUpper = new double[modelInputs.Count];
+        var z = NormalDistribution.InverseCdf(options.CostQuantile);
+        for (var j = 0; j < _costMeans.Length; j++)
         {
-            var costPosterior = costModel.PredictBatch(modelInputs);
-            _costMeans = costPosterior.Means;
-            var capTransformed = _costTransform.Transform(maxCost);
-            for (var j = 0; j < _costMeans.Length; j++)
-            {
-                var sd = Math.Sqrt(costPosterior.Variances[j] + costModel.Kernel.NoiseVariance);
-                _probabilityWithinCap[j] = NormalDistribution.Cdf((capTransformed - _costMeans[j]) / sd);
-            }
-        }
-        else
-        {
-            _costMeans = costModel.PredictMeans(modelInputs);
-            Array.Fill(_probabilityWithinCap, 1.0);
+            // Predictive (latent + noise) spread of the transformed log cost; the quantile maps back monotonically.
+            _costStdDevs[j] = Math.Max(Math.Sqrt(costPosterior.Variances[j] + costModel.Kernel.NoiseVariance), 1e-12);
+            _costUpper[j] = _costTransform.Inverse(_costMeans[j] + (z * _costStdDevs[j]));
         }
         _probabilityOfSuccess = new double[modelInputs.Count];
         if (successModel is not null)
@@ -92,23 +101,30 @@ internal sealed partial class BayesianProposer
     }
 
     /// <summary>
-    /// CandidatesPerDimension × D candidates: a uniformly chosen Pareto point plus Gaussian noise (radius), categories
-    /// mutated with the configured probability, integers rounded, out-of-bounds points rejected (up to 100 draws per
-    /// wanted candidate). Falls back to the Pareto points themselves if nothing lands inside the bounds.
+    /// CandidatesPerDimension × D candidates: a Pareto point chosen as origin plus Gaussian noise of that origin's
+    /// trust-region radius, categories mutated with the configured probability, integers rounded, out-of-bounds points
+    /// rejected (up to 100 draws per wanted candidate). Origins are uniform early; as the budget is spent (fraction f)
+    /// a share f of the draws picks origins by closeness in ln cost to the target cost (the dearest affordable Pareto
+    /// point), so late effort goes where the answer is. Falls back to the Pareto points themselves if nothing lands
+    /// inside the bounds. Returns the candidates and the index of each one's origin.
     /// </summary>
-    private List<double[]> GenerateCandidates()
+    private (List<double[]> Candidates, int[] Origins) GenerateCandidates()
     {
         var wanted = Math.Max(1, _options.CandidatesPerDimension * _space.BasicDimension);
         var candidates = new List<double[]>(wanted);
+        var origins = new List<int>(wanted);
         var maxDraws = 100L * wanted;
         var buffer = new double[_space.BasicDimension];
+        var radii = _front.Select(g => _radiusOf(g.Key)).ToArray();
+        var targetWeights = TargetOriginWeights();
         for (long draw = 0; draw < maxDraws && candidates.Count < wanted; draw++)
         {
-            var origin = _front[_rng.NextInt(_front.Count)].XInBasic;
-            BasicPerturbation.Perturb(_space, origin, _options.SearchRadius, _options.CategoricalMutationProbability, _rng, buffer);
+            var origin = _rng.NextDouble() < _spentFraction ? Pick(targetWeights, _rng.NextDouble()) : _rng.NextInt(_front.Count);
+            BasicPerturbation.Perturb(_space, _front[origin].XInBasic, radii[origin], _options.CategoricalMutationProbability, _rng, buffer);
             if (_space.IsWithinBounds(buffer))
             {
                 candidates.Add((double[])buffer.Clone());
+                origins.Add(origin);
             }
         }
         if (candidates.Count < wanted)
@@ -119,19 +135,52 @@ internal sealed partial class BayesianProposer
         {
             _log("No candidate fell inside the bounds; scoring the Pareto points themselves.");
             candidates.AddRange(_front.Select(g => (double[])g.XInBasic.Clone()));
+            origins.AddRange(Enumerable.Range(0, _front.Count));
         }
-        return candidates;
+        return (candidates, [.. origins]);
     }
 
-    /// <summary>ln of the normal density (σ = radius) of each candidate's distance to the nearest Pareto point.</summary>
+    /// <summary>Cumulative weights ∝ exp(−½(Δ ln cost / 0.5)²) of Pareto points around the target cost.</summary>
+    private double[] TargetOriginWeights()
+    {
+        var target = Math.Min(_targetCost, _front[^1].Cost);
+        var affordable = _front.Where(g => g.Cost <= target).ToList();
+        var logTarget = Math.Log(Math.Max(affordable.Count > 0 ? affordable[^1].Cost : _front[0].Cost, 1e-300));
+        var cumulative = new double[_front.Count];
+        var sum = 0.0;
+        for (var i = 0; i < _front.Count; i++)
+        {
+            var d = (Math.Log(Math.Max(_front[i].Cost, 1e-300)) - logTarget) / 0.5;
+            sum += Math.Exp(-0.5 * d * d);
+            cumulative[i] = sum;
+        }
+        for (var i = 0; i < cumulative.Length; i++)
+        {
+            cumulative[i] /= sum;
+        }
+        return cumulative;
+    }
+
+    private static int Pick(double[] cumulative, double u)
+    {
+        for (var i = 0; i < cumulative.Length; i++)
+        {
+            if (u < cumulative[i])
+            {
+                return i;
+            }
+        }
+        return cumulative.Length - 1;
+    }
+
+    /// <summary>ln of the normal density of each candidate's distance to the nearest Pareto point, σ = its origin's radius.</summary>
     private double[] PriorLogWeights()
     {
-        var radius = _options.SearchRadius;
         var continuous = _space.ContinuousDimension;
         var logWeights = new double[_candidatesInBasic.Count];
-        var logNormaliser = Math.Log(radius) + (0.5 * Notation.LogTwoPi);
         for (var j = 0; j < logWeights.Length; j++)
         {
+            var radius = _radiusOf(_front[_originOf[j]].Key);
             var c = _candidatesInBasic[j];
             var nearest = double.PositiveInfinity;
             foreach (var g in _front)
@@ -144,7 +193,7 @@ internal sealed partial class BayesianProposer
                 }
                 nearest = Math.Min(nearest, d2);
             }
-            logWeights[j] = (-0.5 * nearest / (radius * radius)) - logNormaliser;
+            logWeights[j] = (-0.5 * nearest / (radius * radius)) - Math.Log(radius) - (0.5 * Notation.LogTwoPi);
         }
         return logWeights;
     }

@@ -34,12 +34,16 @@ internal sealed partial class BayesianProposer
     private readonly double _frontCostMin;
     private readonly double _frontCostMax;
     private readonly CandidatePosterior _output;
+    private readonly GaussianProcess _costModel;
     private readonly List<double[]> _candidatesInBasic;
     private readonly double[] _costMeans;
     private readonly double[] _curveAtCandidate;
     private readonly double[] _logPrior;
     private readonly double[] _probabilityOfSuccess;
-    private readonly double[] _probabilityWithinCap;
+    private readonly double[] _costUpper;
+    private readonly double[] _costStdDevs;
+    private readonly int[] _originOf;
+    private readonly double _spentFraction;
     private readonly bool[] _taken;
 
     public static BayesianProposer? TryCreate(
@@ -49,7 +53,10 @@ internal sealed partial class BayesianProposer
         IReadOnlyList<double[]> outstandingInBasic,
         Dictionary<string, double[]> hyperparameters,
         Xoshiro256StarStar rng,
-        Action<string> log)
+        Action<string> log,
+        Func<string, double>? radiusOf = null,
+        double spentFraction = 0.0,
+        double targetCost = double.PositiveInfinity)
     {
         var successes = observations.Where(o => !o.IsFailure).ToList();
         var front = ParetoGroups.Front(space, successes, options.Direction, options.MinParetoCostFraction);
@@ -61,57 +68,87 @@ internal sealed partial class BayesianProposer
         var center = space.CenterInBasic;
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
         var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, hyperparameters, log);
-        return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log);
+        return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost);
     }
 
     /// <summary>Candidates scored (for tests and diagnostics).</summary>
     public int CandidateCount => _candidatesInBasic.Count;
 
-    /// <summary>Picks the next point of the batch and conditions the output model on a fantasy there.</summary>
-    public (double[] XInBasic, AcquisitionTerms Terms) Next()
+    /// <summary>The exploration bias in force: β annealed linearly to 0 as the budget is spent.</summary>
+    public double EffectiveExplorationBias => _options.ExplorationBias * (1.0 - _spentFraction);
+
+    /// <summary>The cost model's mean prediction (cost units) at a point, e.g. an outstanding suggestion.</summary>
+    public double PredictedCost(double[] xInBasic) => _costTransform.Inverse(_costModel.PredictMeans([ToModelInput(xInBasic)])[0]);
+
+    /// <summary>
+    /// Picks the next point of the batch among the candidates whose <see cref="CarbsOptions.CostQuantile"/> upper cost
+    /// quantile is at most <paramref name="costLimit"/> (a hard constraint), and conditions the output model on a
+    /// fantasy there. Null when no candidate fits the limit.
+    /// </summary>
+    public ProposedPoint? Next(double costLimit)
     {
-        var floorTarget = RandomCostTarget();
-        var beta = _options.ExplorationBias;
+        var floorTarget = RandomCostTarget(costLimit);
+        var beta = EffectiveExplorationBias;
         var best = -1;
         var bestScore = double.NegativeInfinity;
         double bestLogEi = double.NegativeInfinity, bestTarget = 0;
+        var affordable = 0;
+        var cheapestAffordable = -1;
         for (var j = 0; j < _candidatesInBasic.Count; j++)
         {
-            if (_taken[j])
+            if (_taken[j] || _costUpper[j] > costLimit)
             {
                 continue;
             }
+            affordable++;
+            if (cheapestAffordable < 0 || _costMeans[j] < _costMeans[cheapestAffordable])
+            {
+                cheapestAffordable = j;
+            }
             var target = Math.Max(_curveAtCandidate[j], floorTarget);
             var logEi = LogExpectedImprovement(_output.Means[j], Math.Sqrt(_output.Variances[j]), target, beta);
-            var score = logEi + _logPrior[j] + Math.Log(_probabilityOfSuccess[j]) + Math.Log(_probabilityWithinCap[j]);
+            var score = logEi + _logPrior[j] + Math.Log(_probabilityOfSuccess[j]);
             if (score > bestScore)
             {
                 (best, bestScore, bestLogEi, bestTarget) = (j, score, logEi, target);
             }
         }
+        if (affordable == 0)
+        {
+            _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under {costLimit:G4} (cost cap and budget left); no suggestion.");
+            return null;
+        }
         if (best < 0)
         {
-            best = FallbackChoice();
+            best = cheapestAffordable;
             bestTarget = Math.Max(_curveAtCandidate[best], floorTarget);
             bestLogEi = LogExpectedImprovement(_output.Means[best], Math.Sqrt(_output.Variances[best]), bestTarget, beta);
             bestScore = double.NegativeInfinity;
+            _log("No affordable candidate has a positive acquisition (all below the target); suggesting the cheapest predicted affordable candidate.");
         }
         var mean = _output.Means[best];
         var stdDev = Math.Sqrt(_output.Variances[best]);
+        var predictedCost = _costTransform.Inverse(_costMeans[best]);
+        var withinLimit = double.IsPositiveInfinity(costLimit) ? 1.0
+            : NormalDistribution.Cdf((_costTransform.Transform(costLimit) - _costMeans[best]) / _costStdDevs[best]);
         var terms = new AcquisitionTerms(
             mean,
             stdDev,
             bestTarget,
-            _costTransform.Inverse(_costMeans[best]),
+            predictedCost,
             Math.Exp(bestLogEi),
             Math.Exp(_logPrior[best]),
             _probabilityOfSuccess[best],
-            _probabilityWithinCap[best],
-            Math.Exp(bestScore));
+            withinLimit,
+            Math.Exp(bestScore))
+        {
+            CostUpperQuantile = _costUpper[best],
+            ExplorationBias = beta,
+        };
         var fantasy = _options.OutstandingEstimator == OutstandingEstimator.Thompson ? mean + (stdDev * _rng.NextNormal()) : mean;
         _output.Condition(best, fantasy);
         _taken[best] = true;
-        return (_candidatesInBasic[best], terms);
+        return new ProposedPoint(_candidatesInBasic[best], terms, _front[_originOf[best]].Key, predictedCost);
     }
 
     /// <summary>ln EI with EI = σ·(φ(z) + z·Φ(z)), z = (μ − π − β)/σ; the σ → 0 limit is max(μ − π − β, 0).</summary>
@@ -125,11 +162,11 @@ internal sealed partial class BayesianProposer
         return Math.Log(stdDev) + NormalDistribution.LogExpectedImprovementFactor(gain / stdDev);
     }
 
-    /// <summary>π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped).</summary>
-    private double RandomCostTarget()
+    /// <summary>π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped by the limit).</summary>
+    private double RandomCostTarget(double costLimit)
     {
         var low = _front[0].Cost;
-        var high = _front[^1].Cost;
+        var high = Math.Min(_front[^1].Cost, costLimit);
         if (_options.MaxSuggestionCost is { } cap)
         {
             high = Math.Min(high, cap);
@@ -146,25 +183,5 @@ internal sealed partial class BayesianProposer
         }
         var t = Math.Clamp(_costTransform.Transform(cost), _frontCostMin, _frontCostMax);
         return _curve.Predict([t]).Mean;
-    }
-
-    /// <summary>When every candidate scores −∞ (e.g. all predicted above the cost cap): the cheapest untaken candidate.</summary>
-    private int FallbackChoice()
-    {
-        var best = -1;
-        for (var j = 0; j < _costMeans.Length; j++)
-        {
-            if (!_taken[j] && (best < 0 || _costMeans[j] < _costMeans[best]))
-            {
-                best = j;
-            }
-        }
-        if (best < 0)
-        {
-            Array.Clear(_taken);
-            best = 0;
-        }
-        _log($"No candidate has a positive acquisition (all below the target or over the cost cap); suggesting the cheapest predicted candidate.");
-        return best;
     }
 }

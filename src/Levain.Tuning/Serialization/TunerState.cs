@@ -17,5 +17,14 @@ internal sealed record TunerState(
     IReadOnlyList<ulong> RandomState,
     IReadOnlyDictionary<string, double[]> Hyperparameters)
 {
+    /// <summary>Random-phase suggestions made (the position in the initial design). Absent in older states: 0.</summary>
+    public int RandomPhaseCount { get; init; }
+
+    /// <summary>Trust regions by Pareto-point key. Absent in older states: none.</summary>
+    public IReadOnlyDictionary<string, Modeling.TrustRegion>? TrustRegions { get; init; }
+
+    /// <summary>The Pareto point each outstanding Bayesian suggestion was drawn around. Absent in older states: none.</summary>
+    public IReadOnlyDictionary<string, string>? SuggestionOrigins { get; init; }
+
     public const int CurrentVersion = 1;
 }

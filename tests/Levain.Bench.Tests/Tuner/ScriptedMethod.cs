@@ -22,7 +22,7 @@ internal sealed class ScriptedMethod(string name, params IReadOnlyDictionary<str
     {
         private int _next;
 
-        public IReadOnlyDictionary<string, ParamValue> Ask() => points[_next++ % points.Length];
+        public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction) => points[_next++ % points.Length];
 
         public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
 

@@ -15,6 +15,12 @@ public sealed class DemoCommandTests
         var dir = Path.Combine(Path.GetTempPath(), "levain-demo-test-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
+            // A directory an earlier demo made (marker), holding a stale log and a file of the user's: a fresh run
+            // removes what the demo wrote and nothing else.
+            Directory.CreateDirectory(Path.Combine(dir, "logs"));
+            await File.WriteAllTextAsync(Path.Combine(dir, ".levain-demo"), "demo", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(dir, "logs", "trial-99.log"), "stale", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(dir, "my-notes.txt"), "keep me", TestContext.Current.CancellationToken);
             using var process = LevainProcess.Start(Path.GetTempPath(), "demo", "--quick", "--dir", dir, "--json");
             var exit = await process.WaitAsync(TimeSpan.FromMinutes(6));
             Assert.True(exit == 0, $"exit {exit}\n{process.Stderr}\n{Tail(process.Stdout)}");
@@ -38,6 +44,8 @@ public sealed class DemoCommandTests
             Assert.NotEmpty(plots);
             Assert.All(plots, p => Assert.True(new FileInfo(p).Length > 1000, p));
             Assert.True(File.Exists(Path.Combine(dir, "demo.db")));
+            Assert.Equal("keep me", await File.ReadAllTextAsync(Path.Combine(dir, "my-notes.txt"), TestContext.Current.CancellationToken));
+            Assert.False(File.Exists(Path.Combine(dir, "logs", "trial-99.log")));
 
             // Every trial of the budget ran `levain train` and was recorded: the study shows them.
             var show = LevainProcess.Start(Path.GetTempPath(), "study", "list", "sqlite:" + Path.Combine(dir, "demo.db"), "--json");

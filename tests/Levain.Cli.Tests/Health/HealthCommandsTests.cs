@@ -62,22 +62,22 @@ public sealed class HealthCommandsTests : IDisposable
     [Theory]
     [InlineData("bad-key.yaml", "bad-key.yaml:2: nvlink_link_per_gpu: unknown key")]
     [InlineData("bad-type.yaml", "bad-type.yaml:2: gpu_count: expected an integer")]
-    public async Task Analyze_BadProfile_Exit2OneMessage(string profile, string message)
+    public async Task Analyze_BadProfile_Exit64OneMessage(string profile, string message)
     {
         var bundle = HealthFixtures.Bundle(Temp("b"), "n1");
         var (code, stdout, stderr) = await CliRunner.RunAsync("health", "analyze", bundle, "--profile", HealthFixtures.Path("profiles/" + profile));
-        Assert.Equal(2, code);
+        Assert.Equal(64, code); // never 2: a wrapper that drains on critical must not drain the fleet for a typo
         Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr + stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Fleet_BadHostsFile_Exit2NamingLine()
+    public async Task Fleet_BadHostsFile_Exit64NamingLine()
     {
         var hosts = Temp("hosts.txt");
         await File.WriteAllTextAsync(hosts, "gpu-node-01\ngpu node 02\n", TestContext.Current.CancellationToken);
         var (code, _, stderr) = await CliRunner.RunAsync("health", "fleet", hosts);
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("hosts.txt:2: host:", stderr, StringComparison.Ordinal);
     }
 
@@ -123,7 +123,7 @@ public sealed class HealthCommandsTests : IDisposable
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal(0.07207959552, doc.RootElement.GetProperty("mfu").GetDouble(), 1e-9);
         var (bad, _, stderr) = await CliRunner.RunAsync("health", "mfu", log, "--params", "0", "--layers", "24", "--d-model", "2048", "--seq-len", "2048", "--peak-tflops", "100");
-        Assert.Equal(2, bad);
+        Assert.Equal(64, bad);
         Assert.Contains("--params", stderr, StringComparison.Ordinal);
     }
 
@@ -137,7 +137,22 @@ public sealed class HealthCommandsTests : IDisposable
         var (okCode, _, _) = await CliRunner.RunAsync("health", "stragglers", HealthFixtures.Path("training/healthy.jsonl"));
         Assert.Equal(0, okCode);
         var (badCode, _, stderr) = await CliRunner.RunAsync("health", "stragglers", HealthFixtures.Path("training/bad-value.csv"));
-        Assert.Equal(2, badCode);
+        Assert.Equal(64, badCode);
         Assert.Contains("bad-value.csv:3: step_time:", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("check", "--profile", "profiles/bad-key.yaml")]     // a profile typo on the Slurm HealthCheckProgram path
+    [InlineData("check", "--comand-timeout", "5")]                  // an option typo
+    [InlineData("check", "--command-timeout", "-1")]                // a bad value
+    [InlineData("check", "--command-timeout", "soon")]              // not a number
+    [InlineData("frobnicate")]                                      // no such subcommand
+    public async Task Check_BadInputOrUsage_NeverAVerdictCode(params string[] args)
+    {
+        var resolved = args.Select(a => a.StartsWith("profiles/", StringComparison.Ordinal) ? HealthFixtures.Path(a) : a).ToArray();
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["health", .. resolved]);
+        Assert.True(code == 64, $"exit {code}: {stdout}{stderr}");
+        Assert.StartsWith("levain health: ", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr + stdout, StringComparison.Ordinal);
     }
 }

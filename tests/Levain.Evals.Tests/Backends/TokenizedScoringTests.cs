@@ -6,9 +6,13 @@ namespace Levain.Evals.Tests.Backends;
 public sealed class TokenizedScoringTests
 {
     [Fact]
-    public void MoveTrailingSpaces_MovesSpacesButNotNewlinesOntoTheContinuation()
+    public void MoveTrailingSpaces_MovesAllTrailingWhiteSpaceLikePythonRstrip()
     {
-        Assert.Equal(("Answer:\n", "  42"), TokenizedScoring.MoveTrailingSpaces("Answer:\n  ", "42"));
+        // lm-eval: n_spaces = len(context) - len(context.rstrip()); continuation = context[-n_spaces:] + continuation.
+        Assert.Equal(("Answer:", "\n  42"), TokenizedScoring.MoveTrailingSpaces("Answer:\n  ", "42"));
+        Assert.Equal(("Q", "\t\u00a0\u001f x"), TokenizedScoring.MoveTrailingSpaces("Q\t\u00a0\u001f ", "x"));
+        Assert.Equal(("", " x"), TokenizedScoring.MoveTrailingSpaces(" ", "x"));
+        Assert.Equal(("a\u200bb", "c"), TokenizedScoring.MoveTrailingSpaces("a\u200bb", "c"));
     }
 
     [Fact]

@@ -55,6 +55,10 @@ internal sealed class CharBigramModel : ITokenizingBackend
     /// <summary>log p(next | previous) — the oracle tests compute expected scores with.</summary>
     public double LogProb(char previous, char next) => _logProb[previous, next];
 
+    /// <summary>The <paramref name="k"/> most likely next tokens after <paramref name="previous"/>, best first.</summary>
+    public IReadOnlyList<(int TokenId, double LogProb)> Top(int previous, int k) =>
+        [.. Enumerable.Range(0, Vocabulary).OrderByDescending(b => _logProb[previous, b]).ThenBy(b => b).Take(k).Select(b => (b, _logProb[previous, b]))];
+
     public IReadOnlyList<int> Encode(string text)
     {
         var ids = new int[text.Length];

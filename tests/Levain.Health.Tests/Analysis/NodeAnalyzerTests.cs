@@ -183,7 +183,7 @@ public sealed class NodeAnalyzerTests
     }
 
     [Fact]
-    public void Analyze_TimedOutCommandInManifest_UnknownSaysTimedOut()
+    public void Analyze_TimedOutGpuToolInManifest_CriticalSaysHung()
     {
         using var temp = new TempDirectory();
         var dir = FixtureBundle.Write(temp.Combine("b"), new Dictionary<string, string?> { [BundleFiles.NvidiaSmiXml] = null }, withManifest: false);
@@ -191,8 +191,9 @@ public sealed class NodeAnalyzerTests
             """{ "host": "n9", "capturedAt": "2026-11-20T12:00:00+00:00", "services": [], "commands": [ { "file": "nvidia-smi.xml", "command": "nvidia-smi -q -x", "status": "timed-out", "exitCode": -1, "durationSeconds": 20, "detail": "after 20 s" } ] }""");
         var report = new NodeAnalyzer(FixtureBundle.Profile, null, TimeProvider.System).Analyze(BundleReader.Read(dir));
         var gpu = Assert.Single(report.Results, r => r.CheckId == CheckIds.GpuInventory);
-        Assert.Equal(Severity.Unknown, gpu.Severity);
-        Assert.Contains("timed out", gpu.Message, StringComparison.Ordinal);
+        Assert.Equal(Severity.Critical, gpu.Severity); // a hung nvidia-smi is a wedged GPU, not a collection problem
+        Assert.Contains("hung", gpu.Message, StringComparison.Ordinal);
+        Assert.Contains(gpu.Evidence, e => e.Contains("timed out", StringComparison.Ordinal));
         Assert.Equal("n9", report.Host);
     }
 }

@@ -106,8 +106,8 @@ public sealed class SshFleetRunnerTests
         Assert.DoesNotContain(byHost["127.0.0.16"].Report.Results, r => r.Severity == Severity.Ok && r.CheckId is CheckIds.GpuInventory or CheckIds.HostDisk or CheckIds.IbPorts);
         Expect("127.0.0.17", Severity.Warning, CheckIds.FleetSkew, "driver", Severity.Warning); // no pin: the fleet majority decides
         Expect("127.0.0.18", Severity.Critical, CheckIds.NvlinkStatus, "gpu1", Severity.Critical);
-        Expect("127.0.0.19", Severity.Unknown, CheckIds.GpuInventory, "node", Severity.Unknown); // nvidia-smi hung past its timeout
-        Assert.Contains("timed out", byHost["127.0.0.19"].Report.Results.Single(r => r.CheckId == CheckIds.GpuInventory).Message, StringComparison.Ordinal);
+        Expect("127.0.0.19", Severity.Critical, CheckIds.GpuInventory, "node", Severity.Critical); // nvidia-smi hung past its timeout: wedged GPU
+        Assert.Contains("hung", byHost["127.0.0.19"].Report.Results.Single(r => r.CheckId == CheckIds.GpuInventory).Message, StringComparison.Ordinal);
         Expect("127.0.0.20", Severity.Warning, CheckIds.HostSwap, "swap", Severity.Warning);
 
         Assert.True(byHost["127.0.0.25"].Outcome == HostOutcome.Failed, Describe("127.0.0.25"));

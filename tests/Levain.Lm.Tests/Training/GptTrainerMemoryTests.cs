@@ -26,7 +26,8 @@ public sealed class GptTrainerMemoryTests
             rssByStep[p.Step] = self.WorkingSet64;
             liveTensorsByStep[p.Step] = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount; // this thread's tensors
         });
-        using var trainer = new GptTrainer(model, new TrainingOptions { Steps = 300, BatchSize = 8, WarmupSteps = 5, ProgressEvery = 50, Threads = 1 });
+        // Inline batches: the live-tensor count is per thread, and prefetched batches are created on another thread.
+        using var trainer = new GptTrainer(model, new TrainingOptions { Steps = 300, BatchSize = 8, WarmupSteps = 5, ProgressEvery = 50, Threads = 1, Prefetch = 0 });
         trainer.Train(batches, progress, cancellationToken: TestContext.Current.CancellationToken);
         // Exact: no tensor created by a step outlives it. Loose: RSS is process-wide (other tests run in parallel and
         // allocators keep freed pages), so it only has to stay far below what a per-step leak would add.

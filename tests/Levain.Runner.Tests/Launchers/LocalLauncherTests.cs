@@ -64,7 +64,7 @@ public sealed class LocalLauncherTests : IDisposable
         // The program starts a grandchild that would outlive a naive kill of the direct child.
         var script = $"sleep 300 & echo $! > '{pidFile}'; sleep 300";
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await new LocalLauncher(TimeSpan.FromSeconds(1)).RunAsync(Launch(["sh", "-c", script], TimeSpan.FromSeconds(1)), null, CancellationToken.None);
+        var result = await new LocalLauncher(TimeSpan.FromSeconds(1)).RunAsync(Launch(["sh", "-c", script], TimeSpan.FromSeconds(3)), null, CancellationToken.None);
         Assert.Equal(LaunchStatus.TimedOut, result.Status);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
         var grandchild = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -3,8 +3,9 @@ using Levain.Studies.Tests.Support;
 
 namespace Levain.Studies.Tests.Stores;
 
-/// <summary>The real PostgreSQL server that ci/setup/10-postgres.sh starts (LEVAIN_TEST_POSTGRES); studies get unique names.</summary>
+/// <summary>The real PostgreSQL server that ci/setup/10-postgres.sh starts (LEVAIN_TEST_POSTGRES); studies get unique names. The contract
+/// drives lease time by hand, so these stores time leases by the test's clock; PostgresLeaseClockTests covers the server clock.</summary>
 public sealed class PostgresStoreFixture : IStudyStoreFixture
 {
-    public IStudyStore Create(TimeProvider timeProvider) => new PostgresStudyStore(ServerRequirement.PostgresConnectionString(), timeProvider);
+    public IStudyStore Create(TimeProvider timeProvider) => new PostgresStudyStore(ServerRequirement.PostgresConnectionString(), timeProvider, leasesOnDatabaseClock: false);
 }

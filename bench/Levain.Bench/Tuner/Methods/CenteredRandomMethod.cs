@@ -30,7 +30,7 @@ public sealed class CenteredRandomMethod : ISearchMethod
 
     private sealed class Session(CenteredRandomSampler sampler) : ISearchSession
     {
-        public IReadOnlyDictionary<string, ParamValue> Ask() => sampler.Sample();
+        public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction) => sampler.Sample();
 
         public void Tell(ProblemEvaluation evaluation)
         {

@@ -10,36 +10,47 @@ public sealed class LevainCarbsMethod : ISearchMethod
     private readonly CarbsOptions _options;
 
     /// <param name="options">Settings for every run; direction and seed are set per run (default: the spec's defaults).</param>
-    public LevainCarbsMethod(CarbsOptions? options = null)
+    public LevainCarbsMethod(CarbsOptions? options = null, string name = "levain", bool budgetAware = true)
     {
         _options = options ?? new CarbsOptions();
+        Name = name;
+        _budgetAware = budgetAware;
     }
 
-    public string Name => "levain";
+    private readonly bool _budgetAware;
+
+    public string Name { get; }
 
     public string Description =>
         $"Levain CarbsTuner (search radius {_options.SearchRadius}, exploration bias {_options.ExplorationBias}, " +
-        $"{_options.NumRandomSamples} random samples, resample every {_options.ResampleFrequency}, {_options.OutstandingEstimator} fantasies)";
+        $"{_options.NumRandomSamples} random samples{(_options.SpaceFillingInitialDesign ? " (Latin hypercube)" : "")}, " +
+        $"resample every {_options.ResampleFrequency}{(_options.ResampleOnlyWhenUncertain ? " when the Pareto order is uncertain" : "")}, " +
+        $"{(_options.TrustRegions ? "trust regions, " : "")}{(_budgetAware ? "budget-aware with annealing" : "no budget")}, {_options.OutstandingEstimator} fantasies)";
 
     public ISearchSession Start(ICostAwareProblem problem, int seed)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var space = new SearchSpace(problem.Parameters);
         var tuner = new CarbsTuner(space, _options with { Direction = Direction.Minimize, Seed = seed });
-        return new Session(tuner);
+        return new Session(tuner, _budgetAware);
     }
 
-    private sealed class Session(CarbsTuner tuner) : ISearchSession
+    private sealed class Session(CarbsTuner tuner, bool budgetAware) : ISearchSession
     {
         private Suggestion? _pending;
 
-        public IReadOnlyDictionary<string, ParamValue> Ask()
+        public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
         {
             if (_pending is not null)
             {
                 throw new InvalidOperationException("Tell the previous suggestion before asking again.");
             }
-            _pending = tuner.Suggest(1)[0];
+            var suggestions = budgetAware ? tuner.Suggest(1, new SuggestionBudget(budgetLeft, spentFraction)) : tuner.Suggest(1);
+            if (suggestions.Count == 0)
+            {
+                return null;
+            }
+            _pending = suggestions[0];
             return _pending.Parameters;
         }
 

@@ -37,7 +37,7 @@ public sealed class OptunaTpeMethod : ISearchMethod
         private int? _pendingTrial;
         private bool _isDisposed;
 
-        public IReadOnlyDictionary<string, ParamValue> Ask()
+        public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
         {
             if (_pendingTrial is not null)
             {

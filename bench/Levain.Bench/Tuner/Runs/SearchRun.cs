@@ -23,13 +23,19 @@ public static class SearchRun
         var askTicks = 0L;
         var wall = Stopwatch.StartNew();
         string? error = null;
+        var stoppedEarly = false;
         try
         {
             using var session = method.Start(problem, seed);
             while (spent < budget && trace.Count < maxEvaluations)
             {
                 var askStart = Stopwatch.GetTimestamp();
-                var point = session.Ask();
+                var point = session.Ask(budget - spent, spent / budget);
+                if (point is null)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
                 askTicks += Stopwatch.GetTimestamp() - askStart;
                 var evaluation = problem.Evaluate(point, noise);
                 var tellStart = Stopwatch.GetTimestamp();
@@ -44,7 +50,7 @@ public static class SearchRun
             error = ex.Message;
         }
         return new RunResult(problem.Name, method.Name, seed, trace, spent, wall.Elapsed.TotalSeconds,
-            (double)askTicks / Stopwatch.Frequency, spent < budget && error is null, error);
+            (double)askTicks / Stopwatch.Frequency, spent < budget && error is null && !stoppedEarly, error);
     }
 
     /// <summary>The noise stream's seed: the same for every method on a (problem, seed) pair, different across pairs.</summary>

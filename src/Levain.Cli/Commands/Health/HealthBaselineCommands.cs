@@ -18,7 +18,7 @@ internal static class HealthBaselineCommands
         var learn = new Command("learn",
             "Normalise every kernel-log line (timestamps, hex, addresses, PCI ids, MACs, UUIDs, numbers become tokens) and " +
             "record which templates healthy nodes show. 'check', 'analyze' and 'fleet' given --baseline flag lines never seen.\n\n" +
-            "Exit codes: 0 written, 2 bad input.")
+            "Exit codes: 0 written, 64 bad input, 70 internal error.")
         { inputs, output };
         learn.SetAction(parse => HealthOptions.GuardAsync(() =>
         {

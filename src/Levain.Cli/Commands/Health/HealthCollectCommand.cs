@@ -19,7 +19,7 @@ internal static class HealthCollectCommand
         var json = HealthOptions.Json();
         var command = new Command("collect",
             "Run the health commands on this node, each with a timeout, and write their outputs as a bundle directory " +
-            "(one file per command, plus manifest.json) for 'levain health analyze'.\n\nExit codes: 0 written, 2 bad input.")
+            "(one file per command, plus manifest.json) for 'levain health analyze'.\n\nExit codes: 0 written, 64 bad input, 70 internal error.")
         { outDir, profile, timeout, active, json };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {

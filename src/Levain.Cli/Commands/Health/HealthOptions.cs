@@ -2,6 +2,7 @@ using System.CommandLine;
 using Levain.Health;
 using Levain.Health.Baseline;
 using Levain.Health.Profiles;
+using Levain.Health.Results;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -28,7 +29,10 @@ internal static class HealthOptions
 
     public static DmesgBaseline? LoadBaseline(string? path) => path is null ? null : DmesgBaseline.Load(path);
 
-    /// <summary>Runs an action; bad input (a <see cref="HealthInputException"/>) becomes one message and exit code 2.</summary>
+    /// <summary>
+    /// Runs an action. Bad input (a <see cref="HealthInputException"/>) becomes one message and exit code 64; any other
+    /// failure one message and 70 — never 0-3, so a wrapper that drains on 2 cannot be triggered by a typo.
+    /// </summary>
     public static async Task<int> GuardAsync(Func<Task<int>> action)
     {
         try
@@ -38,7 +42,17 @@ internal static class HealthOptions
         catch (HealthInputException e)
         {
             await Console.Error.WriteLineAsync($"levain health: {e.Message}").ConfigureAwait(false);
-            return 2;
+            return HealthExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("levain health: cancelled").ConfigureAwait(false);
+            return HealthExitCodes.InternalError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            await Console.Error.WriteLineAsync($"levain health: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return HealthExitCodes.InternalError;
         }
     }
 

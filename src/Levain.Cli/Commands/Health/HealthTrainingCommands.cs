@@ -23,7 +23,7 @@ internal static class HealthTrainingCommands
         var gpus = new Option<int?>("--gpus") { Description = "GPU count (default: one per rank in the log)." };
         var json = HealthOptions.Json();
         var command = new Command("mfu",
-            "Model FLOPs utilisation from a training log: tokens/s × (6·N + 12·L·d·T) over peak FLOP/s × GPUs.\n\nExit codes: 0 computed, 2 bad input.")
+            "Model FLOPs utilisation from a training log: tokens/s × (6·N + 12·L·d·T) over peak FLOP/s × GPUs.\n\nExit codes: 0 computed, 64 bad input.")
         { log, parameters, layers, width, seq, peak, gpus, json };
         command.SetAction(parse => HealthOptions.GuardAsync(() =>
         {
@@ -58,7 +58,7 @@ internal static class HealthTrainingCommands
         var json = HealthOptions.Json();
         var command = new Command("stragglers",
             "Ranks whose median step time is far above the median rank (robust z-score with median/MAD), and steady drift of " +
-            "step time over the run.\n\nExit codes: 0 none found, 1 stragglers or drift found, 2 bad input.")
+            "step time over the run.\n\nExit codes: 0 none found, 1 stragglers or drift found, 64 bad input.")
         { log, z, drift, json };
         command.SetAction(parse => HealthOptions.GuardAsync(() =>
         {

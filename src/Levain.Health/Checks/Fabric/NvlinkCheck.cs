@@ -19,7 +19,11 @@ public sealed class NvlinkCheck : IHealthCheck
         }
         var results = new List<CheckResult>();
         var status = context.Bundle.Get(BundleFiles.NvlinkStatus);
-        if (!status.IsAvailable)
+        if (status.Status == CaptureStatus.TimedOut)
+        {
+            results.Add(Inputs.GpuToolHung(CheckIds.NvlinkStatus, status));
+        }
+        else if (!status.IsAvailable)
         {
             results.Add(Inputs.Unavailable(CheckIds.NvlinkStatus, status));
         }
@@ -33,7 +37,11 @@ public sealed class NvlinkCheck : IHealthCheck
         }
 
         var errors = context.Bundle.Get(BundleFiles.NvlinkErrors);
-        if (!errors.IsAvailable)
+        if (errors.Status == CaptureStatus.TimedOut)
+        {
+            results.Add(Inputs.GpuToolHung(CheckIds.NvlinkErrors, errors));
+        }
+        else if (!errors.IsAvailable)
         {
             results.Add(Inputs.Unavailable(CheckIds.NvlinkErrors, errors));
         }

@@ -18,6 +18,10 @@ public sealed class GpuCheck : IHealthCheck
         {
             return [new CheckResult(CheckIds.GpuInventory, "node", Severity.Critical, "nvidia-smi cannot talk to the driver", Inputs.Head(failed), Remediation.Reboot)];
         }
+        if (output.Status == CaptureStatus.TimedOut)
+        {
+            return [Inputs.GpuToolHung(CheckIds.GpuInventory, output)];
+        }
         if (!output.IsAvailable)
         {
             return [Inputs.Unavailable(CheckIds.GpuInventory, output)];

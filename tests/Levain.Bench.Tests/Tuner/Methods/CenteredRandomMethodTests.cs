@@ -11,7 +11,7 @@ public sealed class CenteredRandomMethodTests
         var problem = new HeightWithCostProblem();
         using var session = new CenteredRandomMethod().Start(problem, seed: 1);
 
-        var points = Enumerable.Range(0, 400).Select(_ => session.Ask()).ToArray();
+        var points = Enumerable.Range(0, 400).Select(_ => session.Ask(double.PositiveInfinity, 0)!).ToArray();
 
         foreach (var point in points)
         {
@@ -31,8 +31,8 @@ public sealed class CenteredRandomMethodTests
         using var second = new CenteredRandomMethod().Start(problem, seed: 5);
         using var other = new CenteredRandomMethod().Start(problem, seed: 6);
 
-        var a = first.Ask();
-        Assert.Equal(a, second.Ask());
-        Assert.NotEqual(a, other.Ask());
+        var a = first.Ask(double.PositiveInfinity, 0)!;
+        Assert.Equal(a, second.Ask(double.PositiveInfinity, 0));
+        Assert.NotEqual(a, other.Ask(double.PositiveInfinity, 0));
     }
 }

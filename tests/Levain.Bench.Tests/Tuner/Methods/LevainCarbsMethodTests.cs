@@ -36,8 +36,8 @@ public sealed class LevainCarbsMethodTests
     public void Ask_TwiceWithoutTell_IsMisuse()
     {
         using var session = new LevainCarbsMethod().Start(new HeightWithCostProblem(), seed: 0);
-        session.Ask();
+        session.Ask(double.PositiveInfinity, 0);
 
-        Assert.Throws<InvalidOperationException>(() => session.Ask());
+        Assert.Throws<InvalidOperationException>(() => session.Ask(double.PositiveInfinity, 0));
     }
 }

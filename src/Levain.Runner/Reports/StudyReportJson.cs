@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Levain.Studies.Trials;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Reports;
+
+/// <summary>
+/// The JSON form of a <see cref="StudyReport"/> (snake_case keys): what <c>levain study show --json</c> prints and
+/// what the dashboard draws its tables and charts from, so both always agree.
+/// </summary>
+public static class StudyReportJson
+{
+    private static readonly JsonSerializerOptions SnakeCase = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static JsonObject ToJson(StudyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var spec = report.Study.Spec;
+        return new JsonObject
+        {
+            ["study"] = report.Study.Name,
+            ["direction"] = spec.Direction.ToString().ToLowerInvariant(),
+            ["metric"] = spec.Metric,
+            ["cost"] = spec.CostSource,
+            ["parameter_names"] = new JsonArray(spec.Parameters.Select(p => (JsonNode)p.Name).ToArray()),
+            ["log_parameters"] = new JsonArray(spec.Parameters.Where(p => p.Kind == ParameterKind.Log).Select(p => (JsonNode)p.Name).ToArray()),
+            ["trials"] = new JsonObject(Enum.GetValues<TrialState>().Select(s =>
+                KeyValuePair.Create(s.ToString().ToLowerInvariant(), (JsonNode?)report.Trials.Count(t => t.State == s)))),
+            ["best"] = report.Best is { } b ? new JsonObject
+            {
+                ["trial"] = b.Number,
+                ["output"] = b.Output,
+                ["cost"] = b.Cost,
+                ["parameters"] = Parameters(b.Parameters),
+            } : null,
+            ["pareto"] = new JsonArray(report.Front.Points.Select(p => (JsonNode)new JsonObject
+            {
+                ["cost"] = p.Cost,
+                ["output"] = p.Output,
+                ["count"] = p.Count,
+                ["parameters"] = Parameters(p.Parameters),
+            }).ToArray()),
+            ["pareto_area"] = Finite(report.Front.Area),
+            ["best_at_cost"] = new JsonArray(report.BestAtCost.Select(r => (JsonNode)new JsonObject
+            {
+                ["cost_limit"] = r.CostLimit, ["trial"] = r.Trial, ["cost"] = r.Cost, ["output"] = r.Output,
+            }).ToArray()),
+            ["target_cost"] = report.TargetCost,
+            ["scaling_laws"] = report.Laws is null ? null : JsonSerializer.SerializeToNode(report.Laws, SnakeCase),
+            ["scaling_laws_unavailable"] = report.LawsUnavailableReason,
+            ["scaling_law_curves"] = JsonSerializer.SerializeToNode(ScalingLawCurves.Sample(report), SnakeCase),
+            ["best_so_far"] = new JsonArray(report.BestSoFar.Select(p => (JsonNode)new JsonObject
+            {
+                ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
+            }).ToArray()),
+            ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
+        };
+    }
+
+    /// <summary>One trial as a table row: state, parameters, metric, cost, timing, failure and the latest progress line.</summary>
+    public static JsonObject Trial(TrialRecord trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return new JsonObject
+        {
+            ["number"] = trial.Number,
+            ["state"] = trial.State.ToString().ToLowerInvariant(),
+            ["phase"] = trial.Phase.ToString().ToLowerInvariant(),
+            ["attempt"] = trial.Attempt,
+            ["worker"] = trial.WorkerId,
+            ["parameters"] = Parameters(trial.Parameters),
+            ["output"] = Finite(trial.Output),
+            ["cost"] = Finite(trial.Cost),
+            ["elapsed_seconds"] = trial.ElapsedSeconds,
+            ["started_at"] = trial.StartedAt?.ToString("O"),
+            ["finished_at"] = trial.FinishedAt?.ToString("O"),
+            ["failure_reason"] = trial.FailureReason,
+            ["last_progress"] = ParseOrText(trial.LastProgressJson),
+        };
+    }
+
+    private static JsonNode? ParseOrText(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static JsonObject Parameters(IReadOnlyDictionary<string, ParamValue> parameters) =>
+        new(parameters.Select(p => KeyValuePair.Create(p.Key, JsonSerializer.SerializeToNode(p.Value))));
+
+    private static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
+}

@@ -1,0 +1,39 @@
+using Levain.Tuning.GaussianProcesses;
+using Levain.Tuning.Pareto;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning.Modeling;
+
+/// <summary>
+/// The output noise σ̂ in raw output units that decides whether resampling is worth it. With replicated points (groups
+/// of ≥ 2 successes at identical inputs) it is the pooled within-group standard deviation — exactly 0 when the
+/// replicates returned identical outputs. Without replicates it is the output model's fitted noise (transformed units,
+/// where outputs are roughly standard normal) times the standard deviation of the raw outputs. Null without either.
+/// </summary>
+internal sealed record NoiseEstimate(double? StdDev, int ReplicatedGroups, string Source)
+{
+    public static NoiseEstimate Of(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyDictionary<string, double[]> hyperparameters)
+    {
+        var byKey = successes.GroupBy(o => ObservationGroup.KeyOf(space, o.Parameters), StringComparer.Ordinal).Where(g => g.Count() >= 2).ToList();
+        if (byKey.Count > 0)
+        {
+            double sumSquares = 0;
+            var degrees = 0;
+            foreach (var group in byKey)
+            {
+                var mean = group.Average(o => o.Output);
+                sumSquares += group.Sum(o => (o.Output - mean) * (o.Output - mean));
+                degrees += group.Count() - 1;
+            }
+            return new NoiseEstimate(Math.Sqrt(sumSquares / degrees), byKey.Count, $"pooled over {byKey.Count} replicated point(s)");
+        }
+        if (successes.Count >= 2 && hyperparameters.TryGetValue("output", out var theta) && theta.Length > 0)
+        {
+            var mean = successes.Average(o => o.Output);
+            var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
+            var noiseInTransformed = Math.Sqrt(Math.Exp(theta[^1]) + Notation.NoiseFloor);
+            return new NoiseEstimate(noiseInTransformed * spread, 0, "output model's fitted noise");
+        }
+        return new NoiseEstimate(null, 0, "none");
+    }
+}
