@@ -74,10 +74,7 @@ public static class FineTuneSettings
 
     private static string? Real(JsonNode? value, double min, double max, Action<double> set)
     {
-        double? number = value is JsonValue v
-            ? v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)
-            : v.TryGetValue(out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : null
-            : null;
+        double? number = Runs.TrainRunSettings.Number(value); // numbers, or numbers written as strings
         if (number is not double d || !double.IsFinite(d))
         {
             return "expected a number";

@@ -10,28 +10,28 @@ public sealed record InstructionDemoOptions
 
     public int Threads { get; init; } = 1;
 
-    public int Width { get; init; } = 96;
+    public int Width { get; init; } = 64;
 
-    public int Depth { get; init; } = 3;
+    public int Depth { get; init; } = 2;
 
     public int Heads { get; init; } = 4;
 
     /// <summary>Bytes of context: a dolly-compact example about a starter program fits in 192 (the longest measured: 177).</summary>
     public int Context { get; init; } = 192;
 
-    public int PretrainSteps { get; init; } = 300;
+    public int PretrainSteps { get; init; } = 250;
 
     public double PretrainLearningRate { get; init; } = 3e-3;
 
     /// <summary>Generated instruction examples (about 10% held out by program).</summary>
-    public int Examples { get; init; } = 3000;
+    public int Examples { get; init; } = 2000;
 
     public double Epochs { get; init; } = 2;
 
     public double FineTuneLearningRate { get; init; } = 1e-3;
 
     /// <summary>Held-out examples answered by generation, before and after fine-tuning.</summary>
-    public int GenerateCount { get; init; } = 200;
+    public int GenerateCount { get; init; } = 120;
 
     public int Seed { get; init; } = 1;
 }
