@@ -12,10 +12,12 @@ public static class LevainApp
             "Levain: cost-aware tuning, truthful evaluation and hardware health for teams that build language models.\n\n" +
             "Exit codes: 0 success, 1 failure or warning, 2 bad input (or critical health), 3 unknown health.");
         // One line per command group; keep this list sorted.
+        root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(CheckpointCommands.Create());
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(Commands.Health.HealthCommands.Create());
         root.Subcommands.Add(ScoreCommand.Create());

@@ -28,18 +28,24 @@ public static class DemoCommand
         var workers = new Option<int>("--workers") { Description = "Trials run at once (each gets cores / workers torch threads).", DefaultValueFactory = _ => 2 };
         var resume = new Option<bool>("--resume") { Description = "Continue the study in --dir instead of starting over." };
         var json = new Option<bool>("--json") { Description = "Print JSON events while tuning and a JSON summary at the end." };
+        var threads = new Option<int>("--threads") { Description = "With --sft: torch threads (default 1, which stays fast on a busy machine).", DefaultValueFactory = _ => 1 };
+        var sft = new Option<bool>("--sft") { Description = "Instead: instruction tuning — pretrain a small base on code, fine-tune it on generated instructions, and show held-out accuracy before vs after (a few minutes; see docs/finetune.md)." };
         var command = new Command("demo",
             "Run the whole loop on this machine: tune a small GPT (learning rate, width, depth, steps) on generated code-comprehension data " +
             "with CARBS, then show the Pareto front, the fitted scaling laws, PNG plots and the best model's held-out accuracy against chance. " +
             "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\nExit codes: 0 finished, 1 failed or killed, 2 bad input (including a --dir that is not empty and not a demo directory).")
         {
-            quick, directory, workers, resume, json,
+            quick, directory, workers, resume, json, sft, threads,
         };
         command.SetAction(parse =>
         {
             var n = parse.GetValue(workers);
             if (n < 1) return CliConsole.Fail("--workers must be at least 1", 2);
             var dir = parse.GetValue(directory)!;
+            if (parse.GetValue(sft))
+            {
+                return SftDemo.Run(parse.GetResult(directory) is { Implicit: false } ? dir : Path.Combine("levain-runs", "demo-sft"), Math.Max(1, parse.GetValue(threads)), parse.GetValue(json));
+            }
             var plan = parse.GetValue(quick) ? DemoPlan.Quick(dir, n) : DemoPlan.Full(dir, n);
             return Run(plan, parse.GetValue(resume), parse.GetValue(json));
         });

@@ -23,7 +23,10 @@ public sealed record FineTuneSpec
     /// <summary>Steps = ⌈epochs × training examples / batch⌉ (fractional epochs allowed; the tuner suggests reals).</summary>
     public double Epochs { get; init; } = 2;
 
-    public TrainingOptions Training { get; init; } = new() { LearningRate = 1e-3, BatchSize = 16, WarmupSteps = 10, WeightDecay = 0.0, ProgressEvery = 10 };
+    /// <summary>Fine-tuning defaults: lr 1e-3 (small models), batch 16, 10 warmup steps, no weight decay.</summary>
+    public static TrainingOptions DefaultTraining { get; } = new() { LearningRate = 1e-3, BatchSize = 16, WarmupSteps = 10, WeightDecay = 0.0, ProgressEvery = 10 };
+
+    public TrainingOptions Training { get; init; } = DefaultTraining;
 
     public LoraOptions? Lora { get; init; }
 

@@ -41,9 +41,12 @@ public sealed class FineTunedModel : IDisposable
     public TemplateEncoder CreateEncoder(PromptTemplate? template = null) =>
         new(template ?? Template, Tokenizer, Path.Combine(Directory, LoraAdapters.IsAdapterDirectory(Directory) ? LoraAdapters.ConfigFileName : Checkpoint.ConfigFileName));
 
-    public static FineTunedModel Load(string directory)
+    /// <summary>Loads the model and sets torch's thread count to <paramref name="threads"/>.</summary>
+    public static FineTunedModel Load(string directory, int threads = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        TorchSharp.torch.set_num_threads(threads);
         if (!LoraAdapters.IsAdapterDirectory(directory))
         {
             var checkpoint = Checkpoint.Load(directory);

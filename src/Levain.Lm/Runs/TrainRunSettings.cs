@@ -190,7 +190,7 @@ public static class TrainRunSettings
     }
 
     // Numbers may also arrive as strings (a tuner that writes every parameter as text).
-    private static double? Number(JsonNode? value)
+    internal static double? Number(JsonNode? value)
     {
         if (value is not JsonValue v)
         {

@@ -34,10 +34,16 @@ internal sealed class EvalTestFiles : IDisposable
     }
 
     /// <summary>Starts <c>levain ARGS</c> as a child process (the built CLI next to the tests).</summary>
-    public static Process StartLevain(params string[] args)
+    public static Process StartLevain(params string[] args) => Start(redirectInput: false, args);
+
+    /// <summary>Starts <c>levain ARGS</c> with standard input redirected too (the caller writes and closes it).</summary>
+    public static Process StartLevainWithInput(params string[] args) => Start(redirectInput: true, args);
+
+    private static Process Start(bool redirectInput, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

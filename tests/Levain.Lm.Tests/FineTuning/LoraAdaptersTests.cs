@@ -100,7 +100,8 @@ public sealed class LoraAdaptersTests : IDisposable
         using var model = FineTunedModel.Load(adapterDir);
         Assert.True(model.HasAdapters);
         using Tensor actual = model.Model.forward(Tokens());
-        Assert.True(actual.allclose(expected, rtol: 0, atol: 0));
+        // Load sets torch's thread count, and kernels round differently across thread counts: float32 kernel tolerance.
+        Assert.True(actual.allclose(expected, rtol: 0, atol: 1e-5));
 
         // A base that changed since the adapters were trained is refused, naming the field.
         FineTuneFixtures.SaveBase(baseDir, seed: 15);

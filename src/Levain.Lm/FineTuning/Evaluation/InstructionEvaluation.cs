@@ -10,7 +10,8 @@ namespace Levain.Lm.FineTuning.Evaluation;
 /// <summary>
 /// Scores a model on held-out examples: response NLL for every example (teacher-forced, response tokens only, as in
 /// training), and for the first <c>generateCount</c> Dolly examples a greedy generation from the templated prompt,
-/// cut at the end marker, compared with the gold response.
+/// cut at the end marker, compared with the gold response. Generation stops at the end marker or after the gold's
+/// token count (response + end marker) plus 8 tokens, whichever comes first.
 /// </summary>
 public static class InstructionEvaluation
 {
@@ -32,7 +33,9 @@ public static class InstructionEvaluation
             if (generated < generateCount && !source.IsChat)
             {
                 generated++;
-                string text = Generate(scorer, encoder, encoder.EncodePrompt(source.Instruction, source.Context), maxNewTokens, cancellationToken);
+                // No output longer than the gold answer by more than a few tokens can match it, so generation stops there.
+                int budget = Math.Min(maxNewTokens, examples[i].TrainedCount + 8);
+                string text = Generate(scorer, encoder, encoder.EncodePrompt(source.Instruction, source.Context), budget, cancellationToken);
                 row = row with
                 {
                     Generated = text,

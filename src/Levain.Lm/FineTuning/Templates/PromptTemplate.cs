@@ -39,6 +39,9 @@ public sealed record PromptTemplate
 
     [JsonPropertyName("special_tokens")] public IReadOnlyList<string> SpecialTokens { get; init; } = [];
 
+    /// <summary>True for chat templates: <c>levain chat</c> then sends the whole conversation with role markers; otherwise each message is a new Dolly instruction.</summary>
+    [JsonPropertyName("conversation")] public bool IsConversation { get; init; }
+
     /// <summary>databricks-dolly-15k's training format (Alpaca-style), plain-text markers, "### End" as the end marker.</summary>
     public static PromptTemplate Dolly { get; } = new()
     {
@@ -50,7 +53,7 @@ public sealed record PromptTemplate
     public static PromptTemplate DollyCompact { get; } = new() { Name = "dolly-compact" };
 
     /// <summary>Role markers (<c>&lt;|user|&gt;</c> …) as plain text, <c>&lt;|end|&gt;</c> after each assistant turn.</summary>
-    public static PromptTemplate Chat { get; } = new() { Name = "chat", End = "<|end|>\n" };
+    public static PromptTemplate Chat { get; } = new() { Name = "chat", End = "<|end|>\n", IsConversation = true };
 
     public static IReadOnlyList<PromptTemplate> BuiltIn { get; } = [Dolly, DollyCompact, Chat];
 
