@@ -132,6 +132,11 @@ public sealed class Evaluator
                         unconditional);
                 }
                 var outcome = ChoiceMetrics.Compute(choices, p.GoldPositions);
+                if (choices.Length == 1)
+                {
+                    // lm-eval's loglikelihood task: acc is whether the continuation is the greedy one.
+                    outcome = outcome with { Scores = new Dictionary<string, double>(outcome.Scores, StringComparer.Ordinal) { [MetricNames.Acc] = choices[0].IsGreedy ? 1 : 0 } };
+                }
                 return row with
                 {
                     GoldPositions = p.GoldPositions,
