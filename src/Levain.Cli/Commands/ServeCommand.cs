@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Evals.Serving;
 using Levain.Lm.Scoring;
+using Levain.Web.Serving;
 
 namespace Levain.Cli.Commands;
 
@@ -16,8 +17,10 @@ public static class ServeCommand
         var threads = new Option<int>("--threads") { Description = "Torch threads.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("serve",
-            "Serve a checkpoint over an OpenAI-compatible API: POST /v1/completions (prompt as text or token ids, echo, logprobs, " +
-            "max_tokens, temperature, stop, seed), GET /v1/models, GET /health. Runs until Ctrl+C. Prints 'listening on URL' once ready.\n\n" +
+            "Serve a checkpoint over an OpenAI-compatible API (Kestrel) in vLLM's shapes, so lm-eval's local-completions and " +
+            "'levain eval --endpoint' can score it: POST /v1/completions (prompt as text or token ids, echo, logprobs with top_logprobs, " +
+            "max_tokens, temperature, stop, seed), POST /tokenize and /detokenize, GET /v1/models (with max_model_len), GET /health. " +
+            "Concurrent scoring requests are batched; every error is a JSON error body. Runs until Ctrl+C. Prints 'listening on URL' once ready.\n\n" +
             "Exit codes: 0 stopped, 1 could not listen, 2 bad input.")
         {
             checkpoint, host, port, modelName, threads, device,
@@ -44,14 +47,15 @@ public static class ServeCommand
             CheckpointScorer scorer = loaded;
             using (scorer)
             {
-                CompletionsServer server;
+                CompletionsHost server;
                 try
                 {
-                    server = CompletionsServer.Start(scorer, new CompletionsServerOptions(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(modelName)));
+                    server = await CompletionsHost.StartAsync(scorer, new CompletionsServerOptions(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(modelName)), ct)
+                        .ConfigureAwait(false);
                 }
-                catch (System.Net.HttpListenerException e)
+                catch (Exception e) when (e is IOException or FormatException)
                 {
-                    await Console.Error.WriteLineAsync($"error: cannot listen on {parse.GetValue(host)}:{parse.GetValue(port)}: {e.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                     return 1;
                 }
                 await using (server.ConfigureAwait(false))

@@ -39,12 +39,17 @@ public sealed class CompletionsBackend : IScoringBackend
     private readonly Uri _tokenize;
     private readonly string _model;
     private readonly string _where;
-    private readonly IReadOnlyList<int>? _startIds;
+    /// <summary>What the tokenizer puts before every text (a Llama-style BOS), from <c>/tokenize</c> of "" with special tokens.</summary>
+    private readonly IReadOnlyList<int> _bosIds;
+
+    /// <summary>The token that stands before a text with no context when there is no BOS (lm-eval's prefix token).</summary>
+    private readonly int? _prefixTokenId;
     private readonly ConcurrentDictionary<string, Task<IReadOnlyList<int>>> _tokenized = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<int>> _contextTokenCounts = new(StringComparer.Ordinal);
     private string? _fingerprint;
 
-    private CompletionsBackend(EndpointClient client, Uri completions, string model, int maxLength, bool isTokenized, IReadOnlyList<int>? startIds, string? levainModelId, string? levainTokenizerId)
+    private CompletionsBackend(
+        EndpointClient client, Uri completions, string model, int maxLength, bool isTokenized, IReadOnlyList<int>? bosIds, int? prefixTokenId, string? levainModelId, string? levainTokenizerId)
     {
         _client = client;
         _completions = completions;
@@ -53,7 +58,8 @@ public sealed class CompletionsBackend : IScoringBackend
         _where = completions.GetLeftPart(UriPartial.Path);
         MaxLength = maxLength;
         IsTokenized = isTokenized;
-        _startIds = startIds;
+        _bosIds = bosIds ?? [];
+        _prefixTokenId = prefixTokenId;
         LevainModelId = levainModelId;
         TokenizerId = levainTokenizerId ?? $"tokenizer-of:{model}@{_where}";
     }
@@ -75,7 +81,7 @@ public sealed class CompletionsBackend : IScoringBackend
     public bool IsTokenized { get; }
 
     /// <summary>Whether every continuation token is scored even with an empty context (a start token is known).</summary>
-    public bool IsFirstTokenScored => _startIds is { Count: > 0 };
+    public bool IsFirstTokenScored => _bosIds.Count > 0 || _prefixTokenId is not null;
 
     private string? LevainModelId { get; set; }
 
@@ -91,6 +97,7 @@ public sealed class CompletionsBackend : IScoringBackend
         var name = model ?? card?.Id ?? "default";
         int? serverLength = card?.MaxModelLength;
         IReadOnlyList<int>? startIds = null;
+        int? serverPrefix = null;
         var isTokenized = false;
         try
         {
@@ -101,6 +108,10 @@ public sealed class CompletionsBackend : IScoringBackend
                 isTokenized = true;
                 startIds = [.. tokens.Select(t => (int)t!)];
                 serverLength ??= (int?)probe["max_model_len"];
+                if (probe["levain_start_token_id"] is JsonValue start && start.TryGetValue<int>(out var startId))
+                {
+                    serverPrefix = startId; // levain serve names its end-of-text token, which starts every text in training
+                }
             }
         }
         catch (EndpointProtocolException e) when (e.Kind is EndpointErrorKind.NotFound or EndpointErrorKind.BadRequest or EndpointErrorKind.InvalidResponse
@@ -108,16 +119,13 @@ public sealed class CompletionsBackend : IScoringBackend
         {
             // No /tokenize: text prompts.
         }
-        if (client.Options.PrefixTokenId is { } prefix && (startIds is null || startIds.Count == 0))
-        {
-            startIds = [prefix];
-        }
+        var prefix = client.Options.PrefixTokenId ?? serverPrefix;
         var maxLength = client.Options.MaxLength ?? serverLength ?? EndpointOptions.DefaultMaxLength;
         if (maxLength < 3)
         {
             throw new EndpointProtocolException($"{completions}: a context length of {maxLength} tokens is too short to score anything");
         }
-        return new CompletionsBackend(client, completions, name, maxLength, isTokenized, startIds, card?.LevainModelId, card?.LevainTokenizerId);
+        return new CompletionsBackend(client, completions, name, maxLength, isTokenized, startIds, prefix, card?.LevainModelId, card?.LevainTokenizerId);
     }
 
     public static Uri CompletionsUriOf(string endpoint)
@@ -208,7 +216,11 @@ public sealed class CompletionsBackend : IScoringBackend
         {
             return new ContinuationScore([], bytes);
         }
-        var sequence = new List<int>(_startIds ?? []);
+        var sequence = new List<int>(_bosIds);
+        if (sequence.Count == 0 && contextIds.Count == 0 && _prefixTokenId is { } prefixToken)
+        {
+            sequence.Add(prefixToken);
+        }
         sequence.AddRange(contextIds);
         var first = sequence.Count;
         sequence.AddRange(whole.Skip(contextIds.Count));
@@ -239,9 +251,13 @@ public sealed class CompletionsBackend : IScoringBackend
         var bytes = Encoding.UTF8.GetByteCount(text);
         IReadOnlyList<int> scoredIds = ids;
         int prefix;
-        if (_startIds is { Count: > 0 } start)
+        if (_bosIds.Count > 0)
         {
-            prefix = start[^1];
+            prefix = _bosIds[^1];
+        }
+        else if (_prefixTokenId is { } prefixToken)
+        {
+            prefix = prefixToken;
         }
         else if (ids.Count > 0)
         {

@@ -13,6 +13,20 @@ public interface ITokenizingBackend : IScoringBackend
     /// <summary>Per-token log-probabilities of a token sequence (the first token gets no score and is left out).</summary>
     Task<IReadOnlyList<TokenScore>> ScoreTokensAsync(IReadOnlyList<int> tokenIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// For each sequence, every token after the first with the <paramref name="topK"/> most likely tokens at its
+    /// position (what an OpenAI-compatible server returns as <c>top_logprobs</c>), best first. Backends that can should
+    /// score the sequences together in one batch.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<TokenDistribution>>> ScoreTokensTopAsync(
+        IReadOnlyList<IReadOnlyList<int>> sequences, int topK, CancellationToken cancellationToken = default);
+
+    /// <summary>The token that stands before a text with no context (end-of-text for GPT-2 style tokenizers), if any.</summary>
+    int? StartTokenId => null;
+
+    /// <summary>The longest sequence the model reads at once (longer inputs are scored in windows).</summary>
+    int? MaxSequenceLength => null;
+
     /// <summary>Token ids generated after <paramref name="promptTokenIds"/> (greedy at temperature 0).</summary>
     Task<IReadOnlyList<int>> GenerateTokensAsync(IReadOnlyList<int> promptTokenIds, int maxTokens, double temperature, int seed, CancellationToken cancellationToken = default);
 }

@@ -69,8 +69,8 @@ public static class ItemFileReader
             at.Fail("json", "each line must be a JSON object");
         }
         var id = OptionalString(root, at, "id") ?? OptionalScalar(root, "doc_id") ?? $"{Path.GetFileNameWithoutExtension(at.File)}:{at.Line}";
-        var choices = ReadChoices(root, at);
-        var goldField = FirstPresent(root, "gold", "label", "answer", "correct_answer");
+        var (choices, labels) = ReadChoices(root, at);
+        var goldField = FirstPresent(root, "gold", "label", "answerKey", "answer", "correct_answer");
         var format = ReadFormat(root, at, choices, goldField);
         string context;
         if (format == ItemFormat.Rolling)
@@ -89,7 +89,7 @@ public static class ItemFileReader
         {
             ItemFormat.Rolling => GoldAnswer.Text(context),
             ItemFormat.Generate => ReadGoldTexts(root, at, goldField),
-            _ => ReadGoldIndices(root, at, goldField, choices),
+            _ => ReadGoldIndices(root, at, goldField, choices, labels),
         };
         if (format is ItemFormat.Cloze or ItemFormat.Lettered && choices.Count < 2)
         {
@@ -132,19 +132,35 @@ public static class ItemFileReader
         return root.TryGetProperty("text", out _) ? ItemFormat.Rolling : at.Fail<ItemFormat>("choices", "missing (and no 'gold' for a generation item)");
     }
 
-    private static List<string> ReadChoices(JsonElement root, LineContext at)
+    private static (List<string> Choices, List<string>? Labels) ReadChoices(JsonElement root, LineContext at)
     {
         if (!root.TryGetProperty("choices", out var element) && !root.TryGetProperty("options", out element))
         {
-            return [];
+            return ([], null);
         }
-        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("text", out var texts))
+        List<string>? labels = null;
+        if (element.ValueKind == JsonValueKind.Object)
         {
-            element = texts;
+            // Hugging Face ARC: {"text": [...], "label": ["A", "B", ...]} (or numeric labels "1", "2", ...).
+            if (element.TryGetProperty("label", out var labelArray))
+            {
+                labels = labelArray.ValueKind == JsonValueKind.Array
+                    ? [.. labelArray.EnumerateArray().Select(l => l.ValueKind == JsonValueKind.String ? l.GetString()! : l.GetRawText())]
+                    : at.Fail<List<string>>("choices.label", "must be an array of labels");
+            }
+            element = element.TryGetProperty("text", out var texts) ? texts : at.Fail<JsonElement>("choices", "an object of choices needs 'text' (an array)");
         }
         if (element.ValueKind != JsonValueKind.Array)
         {
             at.Fail("choices", "must be an array of strings");
+        }
+        if (element.GetArrayLength() == 0)
+        {
+            at.Fail("choices", "is empty; a multiple-choice item needs at least two choices (leave 'choices' out for a generation item)");
+        }
+        if (labels is not null && labels.Count != element.GetArrayLength())
+        {
+            at.Fail("choices.label", $"has {labels.Count} labels for {element.GetArrayLength()} choices");
         }
         var choices = new List<string>();
         var index = 0;
@@ -163,14 +179,14 @@ public static class ItemFileReader
         {
             at.Fail("choices", $"the choice '{duplicate.Key}' appears twice");
         }
-        return choices;
+        return (choices, labels);
     }
 
-    private static GoldAnswer ReadGoldIndices(JsonElement root, LineContext at, string? field, IReadOnlyList<string> choices)
+    private static GoldAnswer ReadGoldIndices(JsonElement root, LineContext at, string? field, IReadOnlyList<string> choices, IReadOnlyList<string>? labels)
     {
         if (field is null)
         {
-            return at.Fail<GoldAnswer>("gold", "missing (expected 'gold', 'label', 'answer' or 'correct_answer')");
+            return at.Fail<GoldAnswer>("gold", "missing (expected 'gold', 'label', 'answerKey', 'answer' or 'correct_answer')");
         }
         var element = root.GetProperty(field);
         var indices = new List<int>();
@@ -178,12 +194,12 @@ public static class ItemFileReader
         {
             foreach (var value in element.EnumerateArray())
             {
-                indices.Add(ResolveChoice(value, at, field, choices));
+                indices.Add(ResolveChoice(value, at, field, choices, labels));
             }
         }
         else
         {
-            indices.Add(ResolveChoice(element, at, field, choices));
+            indices.Add(ResolveChoice(element, at, field, choices, labels));
         }
         if (indices.Count == 0)
         {
@@ -192,9 +208,17 @@ public static class ItemFileReader
         return GoldAnswer.Choice([.. indices]);
     }
 
-    private static int ResolveChoice(JsonElement value, LineContext at, string field, IReadOnlyList<string> choices)
+    private static int ResolveChoice(JsonElement value, LineContext at, string field, IReadOnlyList<string> choices, IReadOnlyList<string>? labels)
     {
         int index;
+        if (labels is not null && value.ValueKind == JsonValueKind.String)
+        {
+            // With labels a string gold is a label ("C", or "3" of numeric labels: the third choice, never index 3).
+            index = IndexOf(labels, value.GetString()!);
+            return index >= 0
+                ? index
+                : at.Fail<int>(field, $"'{value.GetString()}' is not one of the labels {string.Join(", ", labels)}");
+        }
         if (value.ValueKind == JsonValueKind.Number)
         {
             if (!value.TryGetInt32(out index))
@@ -326,7 +350,15 @@ public static class ItemFileReader
             ReadStringMap(element, at, "parameters", "provenance.parameters"));
     }
 
-    private static Dictionary<string, string>? ReadMeta(JsonElement root, LineContext at) => ReadStringMap(root, at, "meta", "meta");
+    private static Dictionary<string, string>? ReadMeta(JsonElement root, LineContext at)
+    {
+        var meta = ReadStringMap(root, at, "meta", "meta");
+        if (meta is not null && meta.TryGetValue("length", out var length) && !int.TryParse(length, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            at.Fail("meta.length", $"'{length}' is not an integer (the context length the effective-length summary groups by)");
+        }
+        return meta;
+    }
 
     private static Dictionary<string, string>? ReadStringMap(JsonElement root, LineContext at, string name, string field)
     {

@@ -29,6 +29,9 @@ public static class MetricNames
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(RowMeans.Concat([Ece, Perplexity, WordPerplexity, BytePerplexity, BitsPerByte]), StringComparer.Ordinal);
 
+    /// <summary>Whether the metric is averaged per row (also <c>exact_match,FILTER</c> of a filter pipeline).</summary>
+    public static bool IsRowMean(string metric) => RowMeans.Contains(metric) || metric.StartsWith(ExactMatch + ",", StringComparison.Ordinal);
+
     public static IReadOnlyList<string> DefaultsFor(ItemFormat format) => format switch
     {
         ItemFormat.Cloze => [Acc, AccNorm, AccBytes, AccTokens, AccPmi, NllCorrect, NllCorrectPerByte, PCorrect, Brier, Ece],

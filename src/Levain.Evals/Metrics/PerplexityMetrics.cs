@@ -1,12 +1,14 @@
+using Levain.Evals.Backends;
 using Levain.Evals.Scoring;
 
 namespace Levain.Evals.Metrics;
 
 /// <summary>
-/// The perplexity family over whole texts (EVALS.md, "Metrics"), with LL_d a text's summed log-likelihood:
-/// <c>perplexity</c> = exp(−mean_d LL_d) (the per-item definition of the spec); <c>word_perplexity</c> =
-/// exp(−Σ LL_d / Σ words_d); <c>byte_perplexity</c> = exp(−Σ LL_d / Σ bytes_d); <c>bits_per_byte</c> =
-/// −Σ LL_d / Σ bytes_d / ln 2.
+/// The perplexity family over whole texts (lm-evaluation-harness's weighted forms), with LL_d a text's summed
+/// log-likelihood: <c>perplexity</c> = exp(−Σ LL_d / Σ tokens_d) (per token; the per-document form exp(−mean LL_d)
+/// overflows on real documents); <c>word_perplexity</c> = exp(−Σ LL_d / Σ words_d); <c>byte_perplexity</c> =
+/// exp(−Σ LL_d / Σ bytes_d); <c>bits_per_byte</c> = −Σ LL_d / Σ bytes_d / ln 2. A value too large for a double is
+/// +∞ here and null in JSON reports.
 /// </summary>
 public static class PerplexityMetrics
 {
@@ -20,7 +22,7 @@ public static class PerplexityMetrics
         var sumLl = texts.Sum(t => t.LogLikelihood);
         return metric switch
         {
-            MetricNames.Perplexity => Math.Exp(-texts.Average(t => t.LogLikelihood)),
+            MetricNames.Perplexity => Math.Exp(-sumLl / texts.Sum(t => t.TokenCount)),
             MetricNames.WordPerplexity => Math.Exp(-sumLl / texts.Sum(t => t.WordCount)),
             MetricNames.BytePerplexity => Math.Exp(-sumLl / texts.Sum(t => t.ByteCount)),
             MetricNames.BitsPerByte => -sumLl / texts.Sum(t => t.ByteCount) / Math.Log(2),
@@ -28,9 +30,24 @@ public static class PerplexityMetrics
         };
     }
 
+    /// <summary>
+    /// lm-eval's word count, <c>len(re.split(r"\s+", text))</c>: one more than the number of white-space runs, so
+    /// leading or trailing white space counts an (empty) word and an empty text counts one.
+    /// </summary>
     public static int CountWords(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        var count = 1;
+        var isInRun = false;
+        foreach (var c in text)
+        {
+            var isSpace = TokenizedScoring.IsPythonWhiteSpace(c);
+            if (isSpace && !isInRun)
+            {
+                count++;
+            }
+            isInRun = isSpace;
+        }
+        return count;
     }
 }

@@ -35,7 +35,7 @@ public static class MetricSummarizer
         {
             return null;
         }
-        if (MetricNames.RowMeans.Contains(metric))
+        if (MetricNames.IsRowMean(metric))
         {
             return StandardErrors.Mean([.. relevant.Select(r => r.Scores[metric])], [.. relevant.Select(r => r.Cluster)]);
         }

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Levain.Evals.Reports;
 
-/// <summary>Reads and writes reports as JSON (snake_case, enums as snake_case strings, nulls left out).</summary>
+/// <summary>
+/// Reads and writes reports as JSON (snake_case, enums as snake_case strings, nulls left out, no NaN or Infinity:
+/// a non-finite number is written as null).
+/// </summary>
 public static class ReportJson
 {
     public static JsonSerializerOptions Options { get; } = new()
@@ -12,8 +15,7 @@ public static class ReportJson
         DictionaryKeyPolicy = null,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteDoubleConverter() },
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -46,7 +46,7 @@ public sealed class Evaluator
             plan.Add(p, isPmiWanted);
         }
         var (cached, scored) = await plan.ResolveAsync(_cache, _options.BatchSize, progress, cancellationToken).ConfigureAwait(false);
-        var rows = prompted.Select(p => BuildRow(p, plan, isPmiWanted)).ToArray();
+        var rows = prompted.Select(p => BuildRow(p, plan, isPmiWanted, manifest)).ToArray();
         return new TaskRun(manifest, rows, metrics, cached, scored);
     }
 
@@ -54,21 +54,24 @@ public sealed class Evaluator
     {
         if (manifest.Metrics.Count > 0)
         {
-            var unknown = manifest.Metrics.FirstOrDefault(m => !MetricNames.All.Contains(m));
+            var unknown = manifest.Metrics.FirstOrDefault(m => !MetricNames.All.Contains(m) && !manifest.Filters.Any(f => f.MetricName == m));
             if (unknown is not null)
             {
                 throw new EvalInputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
             }
             return [.. manifest.Metrics.Distinct(StringComparer.Ordinal)];
         }
-        return [.. items.Select(builder.FormatOf).Distinct().SelectMany(MetricNames.DefaultsFor).Distinct(StringComparer.Ordinal)];
+        return [.. items.Select(builder.FormatOf).Distinct().SelectMany(MetricNames.DefaultsFor)
+            .Concat(items.Any(i => builder.FormatOf(i) == ItemFormat.Generate) ? manifest.Filters.Select(f => f.MetricName) : [])
+            .Distinct(StringComparer.Ordinal)];
     }
 
-    private ItemResult BuildRow(PromptedItem p, RequestPlan plan, bool isPmiWanted)
+    private static ItemResult BuildRow(PromptedItem p, RequestPlan plan, bool isPmiWanted, TaskManifest manifest)
     {
         var item = p.Item;
         var row = new ItemResult
         {
+            Prompt = p.Context,
             ItemId = item.Id,
             Rotation = p.Rotation,
             Cluster = item.Cluster,
@@ -89,17 +92,35 @@ public sealed class Evaluator
                 };
             case ItemFormat.Generate:
                 var generated = plan.Generated(p.Context);
+                var generationScores = new Dictionary<string, double>(StringComparer.Ordinal)
+                {
+                    [MetricNames.ExactMatch] = ExactMatch.Score(generated, item.Gold.Texts, manifest.ExactMatch),
+                };
+                var extracted = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var filter in manifest.Filters)
+                {
+                    var answer = filter.Apply(generated);
+                    extracted[filter.Name] = answer;
+                    generationScores[filter.MetricName] = ExactMatch.Score(answer, item.Gold.Texts, manifest.ExactMatch);
+                }
                 return row with
                 {
                     Generated = generated,
+                    Extracted = extracted.Count == 0 ? null : extracted,
                     GoldTexts = item.Gold.Texts,
-                    Scores = new Dictionary<string, double>(StringComparer.Ordinal) { [MetricNames.ExactMatch] = ExactMatch.Score(generated, item.Gold.Texts) },
+                    Scores = generationScores,
                 };
             default:
                 var choices = new ChoiceResult[p.Continuations.Count];
                 for (var j = 0; j < choices.Length; j++)
                 {
                     var score = plan.Score(p.Context, p.Continuations[j]);
+                    if (score.TokenCount == 0)
+                    {
+                        throw new EvalInputException(manifest.SourcePath ?? manifest.Name, 0, $"choices[{p.OriginalIndexAt[j]}]",
+                            $"item '{item.Id}': the continuation '{p.Continuations[j]}' has no tokens of its own after the context " +
+                            "(it would score 0 and win; lm-eval rejects such continuations)");
+                    }
                     double? unconditional = isPmiWanted ? plan.Score(plan.UnconditionalContext, p.Continuations[j]).LogLikelihood : null;
                     var answer = p.AnswerTexts[j];
                     choices[j] = new ChoiceResult(
@@ -112,6 +133,11 @@ public sealed class Evaluator
                         unconditional);
                 }
                 var outcome = ChoiceMetrics.Compute(choices, p.GoldPositions);
+                if (choices.Length == 1)
+                {
+                    // lm-eval's loglikelihood task: acc is whether the continuation is the greedy one.
+                    outcome = outcome with { Scores = new Dictionary<string, double>(outcome.Scores, StringComparer.Ordinal) { [MetricNames.Acc] = choices[0].IsGreedy ? 1 : 0 } };
+                }
                 return row with
                 {
                     GoldPositions = p.GoldPositions,

@@ -34,7 +34,13 @@ public sealed record ItemResult
 
     public double? Confidence { get; init; }
 
+    /// <summary>The full prompt the model saw (few-shot examples and template included).</summary>
+    public string? Prompt { get; init; }
+
     public string? Generated { get; init; }
+
+    /// <summary>The answer each filter pipeline extracted from <see cref="Generated"/>, by pipeline name.</summary>
+    public IReadOnlyDictionary<string, string>? Extracted { get; init; }
 
     public IReadOnlyList<string> GoldTexts { get; init; } = [];
 

@@ -6,8 +6,6 @@ namespace Levain.Evals.Serving;
 /// <summary>
 /// A parsed OpenAI-compatible <c>/v1/completions</c> request. Prompts are text or token ids (one or a batch).
 /// Defaults follow the OpenAI API: <c>max_tokens</c> 16, <c>temperature</c> 1, no echo, no log-probabilities.
-/// Levain's extension <c>levain_rolling: true</c> asks for the log-probability of every prompt token, the first one
-/// included (scored after the model's start-of-text, as the in-process backend's rolling score does).
 /// </summary>
 public sealed record CompletionRequest(
     IReadOnlyList<CompletionPrompt> Prompts,
@@ -17,8 +15,7 @@ public sealed record CompletionRequest(
     int? LogProbs,
     IReadOnlyList<string> Stop,
     int Seed,
-    string? Model,
-    bool IsRolling = false)
+    string? Model)
 {
     public static CompletionRequest Parse(JsonElement body)
     {
@@ -35,9 +32,9 @@ public sealed record CompletionRequest(
             throw new CompletionRequestException("only n = 1 is supported");
         }
         var logProbs = OptionalInt(body, "logprobs");
-        if (logProbs is < 0 or > 5)
+        if (logProbs is < 0 or > 20)
         {
-            throw new CompletionRequestException("'logprobs' must be between 0 and 5");
+            throw new CompletionRequestException("'logprobs' must be between 0 and 20");
         }
         var maxTokens = OptionalInt(body, "max_tokens") ?? 16;
         if (maxTokens < 0)
@@ -49,11 +46,6 @@ public sealed record CompletionRequest(
         {
             throw new CompletionRequestException("'temperature' must not be negative");
         }
-        var isRolling = body.TryGetProperty("levain_rolling", out var rolling) && rolling.ValueKind == JsonValueKind.True;
-        if (isRolling && maxTokens != 0)
-        {
-            throw new CompletionRequestException("'levain_rolling' scores prompts only; set 'max_tokens' to 0");
-        }
         return new CompletionRequest(
             ParsePrompts(prompt),
             maxTokens,
@@ -62,8 +54,7 @@ public sealed record CompletionRequest(
             logProbs,
             ParseStop(body),
             OptionalInt(body, "seed") ?? 0,
-            body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null,
-            isRolling);
+            body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null);
     }
 
     private static List<CompletionPrompt> ParsePrompts(JsonElement prompt)

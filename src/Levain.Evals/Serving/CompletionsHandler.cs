@@ -4,18 +4,19 @@ using Levain.Evals.Backends;
 namespace Levain.Evals.Serving;
 
 /// <summary>
-/// Answers OpenAI-compatible completion requests from an <see cref="ITokenizingBackend"/>. With <c>echo</c> the prompt's
-/// tokens come back with their log-probabilities (the first has none: null), which is what log-likelihood harnesses
-/// need. The backend reports only each token's own log-probability and whether it was the argmax, so
-/// <c>top_logprobs</c> holds the token itself where it was the argmax and is otherwise empty; the extension field
-/// <c>levain_greedy</c> carries the argmax flag of every token.
-/// Calls into the backend are serialised (one model, one request at a time).
+/// Answers OpenAI-compatible requests from an <see cref="ITokenizingBackend"/> in the shapes vLLM returns, which is
+/// what lm-evaluation-harness's <c>local-completions</c> parses: with <c>echo</c> the prompt's tokens come back with
+/// their log-probabilities (the first has none: null) and <c>top_logprobs</c> maps the token itself and the top k
+/// alternatives to their log-probabilities (null first), so <c>max(top.values())</c> tells whether a token was greedy.
+/// Also <c>/tokenize</c> and <c>/detokenize</c> (vLLM's shapes) and <c>/v1/models</c> with <c>max_model_len</c>.
+/// Scoring work of concurrent requests is batched (<see cref="ScoreBatcher"/>); generation runs one request at a time.
 /// </summary>
-public sealed class CompletionsHandler : IDisposable
+public sealed class CompletionsHandler : IAsyncDisposable
 {
     private readonly ITokenizingBackend _backend;
     private readonly CompletionsServerOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ScoreBatcher _batcher;
     private long _requestCount;
 
     public CompletionsHandler(ITokenizingBackend backend, CompletionsServerOptions options)
@@ -24,9 +25,19 @@ public sealed class CompletionsHandler : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _backend = backend;
         _options = options;
+        _batcher = new ScoreBatcher(backend);
     }
 
+    public ScoreBatcher Batcher => _batcher;
+
     public string ModelName => _options.ModelName ?? _backend.ModelId;
+
+    /// <summary>
+    /// The <c>max_model_len</c> clients see: the model reads at most its block size of tokens to predict the next, so a
+    /// prompt of block size + 1 tokens is scored in one window exactly as in-process scoring does, and one generated
+    /// token makes block size + 2. Longer prompts are still answered (scored in windows), unlike vLLM.
+    /// </summary>
+    public int? MaxModelLength => _backend.MaxSequenceLength is { } blockSize ? blockSize + 2 : null;
 
     public JsonObject Models() => new()
     {
@@ -36,11 +47,44 @@ public sealed class CompletionsHandler : IDisposable
             ["id"] = ModelName,
             ["object"] = "model",
             ["owned_by"] = "levain",
+            ["created"] = _options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+            ["root"] = _backend.ModelId,
+            ["parent"] = null,
+            ["max_model_len"] = MaxModelLength,
             ["levain_model_id"] = _backend.ModelId,
             ["levain_tokenizer_id"] = _backend.TokenizerId,
-            ["levain_rolling"] = true,
         }),
     };
+
+    /// <summary>vLLM's <c>/tokenize</c>: <c>{prompt}</c> → <c>{count, max_model_len, tokens}</c>, plus Levain's start token.</summary>
+    public JsonObject Tokenize(System.Text.Json.JsonElement body)
+    {
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object || !body.TryGetProperty("prompt", out var prompt) || prompt.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            throw new CompletionRequestException("'prompt' (a string) is required");
+        }
+        var ids = _backend.Encode(prompt.GetString()!);
+        return new JsonObject
+        {
+            ["count"] = ids.Count,
+            ["max_model_len"] = MaxModelLength,
+            ["tokens"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]),
+            ["levain_start_token_id"] = _backend.StartTokenId,
+        };
+    }
+
+    /// <summary>vLLM's <c>/detokenize</c>: <c>{tokens}</c> → <c>{prompt}</c>.</summary>
+    public JsonObject Detokenize(System.Text.Json.JsonElement body)
+    {
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object || !body.TryGetProperty("tokens", out var tokens) || tokens.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            throw new CompletionRequestException("'tokens' (an array of token ids) is required");
+        }
+        var ids = tokens.EnumerateArray().Select(t => t.ValueKind == System.Text.Json.JsonValueKind.Number && t.TryGetInt32(out var id) && id >= 0
+            ? id
+            : throw new CompletionRequestException("token ids must be non-negative integers")).ToArray();
+        return new JsonObject { ["prompt"] = _backend.Decode(ids) };
+    }
 
     public async Task<JsonObject> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken)
     {
@@ -52,28 +96,18 @@ public sealed class CompletionsHandler : IDisposable
         var choices = new JsonArray();
         var promptTokens = 0;
         var completionTokens = 0;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (var i = 0; i < request.Prompts.Count; i++)
         {
-            for (var i = 0; i < request.Prompts.Count; i++)
+            var prompt = request.Prompts[i];
+            var promptIds = prompt.TokenIds ?? _backend.Encode(prompt.Text!);
+            if (promptIds.Count == 0)
             {
-                var prompt = request.Prompts[i];
-                var promptIds = prompt.TokenIds ?? _backend.Encode(prompt.Text!);
-                if (promptIds.Count == 0)
-                {
-                    throw new CompletionRequestException($"prompt {i} is empty");
-                }
-                var (choice, generatedCount) = request.IsRolling
-                    ? (await RollingAsync(prompt.Text ?? _backend.Decode(promptIds), i, cancellationToken).ConfigureAwait(false), 0)
-                    : await CompleteOneAsync(request, promptIds, i, cancellationToken).ConfigureAwait(false);
-                choices.Add(choice);
-                promptTokens += promptIds.Count;
-                completionTokens += generatedCount;
+                throw new CompletionRequestException($"prompt {i} is empty");
             }
-        }
-        finally
-        {
-            _gate.Release();
+            var (choice, generatedCount) = await CompleteOneAsync(request, promptIds, i, cancellationToken).ConfigureAwait(false);
+            choices.Add(choice);
+            promptTokens += promptIds.Count;
+            completionTokens += generatedCount;
         }
         var id = Interlocked.Increment(ref _requestCount);
         return new JsonObject
@@ -101,7 +135,16 @@ public sealed class CompletionsHandler : IDisposable
         if (request.MaxTokens > 0)
         {
             var seed = request.Seed + index;
-            var ids = await _backend.GenerateTokensAsync(promptIds, request.MaxTokens, request.Temperature, seed, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<int> ids;
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ids = await _backend.GenerateTokensAsync(promptIds, request.MaxTokens, request.Temperature, seed, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
             var fullText = _backend.Decode(ids);
             generatedText = TokenizedScoring.CutAtStop(fullText, request.Stop);
             var cut = generatedText.Length < fullText.Length;
@@ -126,14 +169,13 @@ public sealed class CompletionsHandler : IDisposable
         }
         var allIds = promptIds.Concat(generated).ToArray();
         var scores = allIds.Length > 1
-            ? await _backend.ScoreTokensAsync(allIds, cancellationToken).ConfigureAwait(false)
+            ? await _batcher.ScoreAsync(allIds, request.LogProbs.Value, cancellationToken).ConfigureAwait(false)
             : [];
         // scores[k] belongs to allIds[k + 1]; the shown tokens start at allIds[offset].
         var offset = request.Echo ? 0 : promptIds.Count;
         var tokens = new JsonArray();
         var logProbs = new JsonArray();
         var top = new JsonArray();
-        var greedy = new JsonArray();
         var texts = TokenTexts(shownIds);
         for (var k = 0; k < shownIds.Length; k++)
         {
@@ -143,51 +185,43 @@ public sealed class CompletionsHandler : IDisposable
             {
                 logProbs.Add(null);
                 top.Add(null);
-                greedy.Add(null);
                 continue;
             }
             var score = scores[position - 1];
-            logProbs.Add(score.LogProb);
-            top.Add(score.IsGreedy && request.LogProbs > 0 ? new JsonObject { [texts[k]] = score.LogProb } : new JsonObject());
-            greedy.Add(score.IsGreedy);
+            logProbs.Add(score.Token.LogProb);
+            top.Add(TopEntry(texts[k], score));
         }
         choice["logprobs"] = new JsonObject
         {
-            ["tokens"] = tokens,
-            ["token_logprobs"] = logProbs,
-            ["top_logprobs"] = top,
             ["text_offset"] = new JsonArray([.. TextOffsets(shownIds, texts).Select(o => (JsonNode)o)]),
-            ["levain_greedy"] = greedy,
+            ["token_logprobs"] = logProbs,
+            ["tokens"] = tokens,
+            ["top_logprobs"] = top,
         };
         return (choice, generated.Count);
     }
 
-    /// <summary>The backend's rolling score of a whole text: every token has a log-probability.</summary>
-    private async Task<JsonObject> RollingAsync(string text, int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// The token itself and the top k by text, as vLLM sends them; when two tokens share a text the higher
+    /// log-probability is kept, so the maximum over the entry is always the position's best log-probability.
+    /// </summary>
+    private JsonObject TopEntry(string tokenText, TokenDistribution score)
     {
-        var score = (await _backend.ScoreRollingAsync([text], cancellationToken).ConfigureAwait(false))[0];
-        var texts = score.Tokens.Select(t => t.Text ?? _backend.Decode([t.TokenId])).ToArray();
-        var offsets = new JsonArray();
-        var at = 0;
-        foreach (var t in texts)
+        var entry = new Dictionary<string, double>(StringComparer.Ordinal) { [tokenText] = score.Token.LogProb };
+        foreach (var (id, logProb) in score.Top)
         {
-            offsets.Add(at);
-            at += t.Length;
-        }
-        return new JsonObject
-        {
-            ["index"] = index,
-            ["text"] = text,
-            ["finish_reason"] = "length",
-            ["logprobs"] = new JsonObject
+            var text = _backend.Decode([id]);
+            if (!entry.TryGetValue(text, out var existing) || existing < logProb)
             {
-                ["tokens"] = new JsonArray([.. texts.Select(t => (JsonNode)t)]),
-                ["token_logprobs"] = new JsonArray([.. score.Tokens.Select(t => (JsonNode)t.LogProb)]),
-                ["top_logprobs"] = new JsonArray([.. score.Tokens.Select((t, k) => (JsonNode)(t.IsGreedy ? new JsonObject { [texts[k]] = t.LogProb } : new JsonObject()))]),
-                ["text_offset"] = offsets,
-                ["levain_greedy"] = new JsonArray([.. score.Tokens.Select(t => (JsonNode)t.IsGreedy)]),
-            },
-        };
+                entry[text] = logProb;
+            }
+        }
+        var json = new JsonObject();
+        foreach (var (text, logProb) in entry)
+        {
+            json[text] = logProb;
+        }
+        return json;
     }
 
     private List<int> KeepTokensWithin(IReadOnlyList<int> ids, int textLength)
@@ -228,5 +262,9 @@ public sealed class CompletionsHandler : IDisposable
         return offsets;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
 }

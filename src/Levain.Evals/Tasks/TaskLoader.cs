@@ -18,6 +18,10 @@ public static class TaskLoader
         {
             manifest = TaskManifest.ForItemsFile(spec);
         }
+        else if (extension is ".yaml" or ".yml" && LmEval.LmEvalTaskReader.IsLmEvalTask(spec))
+        {
+            return LmEval.LmEvalTaskReader.Read(spec);
+        }
         else if (extension is ".yaml" or ".yml" or ".json")
         {
             manifest = TaskManifestReader.Read(spec);

@@ -1,4 +1,5 @@
 using Levain.Evals.Items;
+using Levain.Evals.Metrics;
 
 namespace Levain.Evals.Tasks;
 
@@ -65,6 +66,15 @@ public sealed record TaskManifest
 
     /// <summary>The accuracy an effective-length summary requires at each length (long-context tasks).</summary>
     public double EffectiveLengthThreshold { get; init; } = 0.8;
+
+    /// <summary>How <c>exact_match</c> compares (Levain's normalisation by default; lm-eval's options for imported tasks).</summary>
+    public ExactMatchOptions ExactMatch { get; init; } = ExactMatchOptions.Levain;
+
+    /// <summary>Answer-extraction pipelines for generation items; each adds <c>exact_match,NAME</c>.</summary>
+    public IReadOnlyList<FilterPipeline> Filters { get; init; } = [];
+
+    /// <summary>Where the task came from, for messages (the manifest or items file).</summary>
+    public string? SourcePath { get; init; }
 
     /// <summary>A manifest for a bare items file: every default.</summary>
     public static TaskManifest ForItemsFile(string path) => new()

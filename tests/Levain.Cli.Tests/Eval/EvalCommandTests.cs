@@ -3,6 +3,7 @@ using System.Text.Json;
 using Levain.Evals.Reports;
 using Levain.Evals.Running;
 using Levain.Evals.Serving;
+using Levain.Web.Serving;
 using Levain.Evals.Tests.Fakes;
 
 namespace Levain.Cli.Tests.Eval;
@@ -46,7 +47,7 @@ public sealed class EvalCommandTests
         using var files = new EvalTestFiles();
         var items = files.ClozeItems(12);
         var model = CharBigramModel.Default;
-        await using var server = CompletionsServer.Start(model, new CompletionsServerOptions(Port: 0));
+        await using var server = await CompletionsHost.StartAsync(model, new CompletionsServerOptions(Port: 0), TestContext.Current.CancellationToken);
 
         var (code, stdout, stderr) = await CliRunner.RunAsync("eval", items, "--endpoint", server.BaseAddress.ToString(), "--out", files.PathOf("http"), "--no-cache", "--json");
         Assert.True(code == 0, stderr);
@@ -82,7 +83,7 @@ public sealed class EvalCommandTests
         using var files = new EvalTestFiles();
         var items = files.ClozeItems(30);
         var slow = new CharBigramModel(TrainingText) { DelayPerCall = TimeSpan.FromMilliseconds(40) };
-        await using var server = CompletionsServer.Start(slow, new CompletionsServerOptions(Port: 0));
+        await using var server = await CompletionsHost.StartAsync(slow, new CompletionsServerOptions(Port: 0), TestContext.Current.CancellationToken);
         var cacheDir = files.PathOf("cache");
         var cacheFile = Path.Combine(cacheDir, "results.jsonl");
 
@@ -121,8 +122,8 @@ public sealed class EvalCommandTests
     {
         using var files = new EvalTestFiles();
         var items = files.ClozeItems(9);
-        await using var a = CompletionsServer.Start(CharBigramModel.Default, new CompletionsServerOptions());
-        await using var b = CompletionsServer.Start(new CharBigramModel("Question: café or crème? Answer: crème. five résumé fox"), new CompletionsServerOptions());
+        await using var a = await CompletionsHost.StartAsync(CharBigramModel.Default, new CompletionsServerOptions(), TestContext.Current.CancellationToken);
+        await using var b = await CompletionsHost.StartAsync(new CharBigramModel("Question: café or crème? Answer: crème. five résumé fox"), new CompletionsServerOptions(), TestContext.Current.CancellationToken);
         Assert.Equal(0, (await CliRunner.RunAsync("eval", items, "--endpoint", a.BaseAddress.ToString(), "--out", files.PathOf("a"), "--no-cache", "--json")).ExitCode);
         Assert.Equal(0, (await CliRunner.RunAsync("eval", items, "--endpoint", b.BaseAddress.ToString(), "--out", files.PathOf("b"), "--no-cache", "--json")).ExitCode);
 
@@ -158,7 +159,7 @@ public sealed class EvalCommandTests
         var index = files.PathOf("corpus.idx");
         var built = await CliRunner.RunAsync("eval", "index", corpus, "--out", index);
         Assert.True(built.ExitCode == 0, built.StdErr);
-        await using var server = CompletionsServer.Start(CharBigramModel.Default, new CompletionsServerOptions());
+        await using var server = await CompletionsHost.StartAsync(CharBigramModel.Default, new CompletionsServerOptions(), TestContext.Current.CancellationToken);
 
         var (code, stdout, stderr) = await CliRunner.RunAsync("eval", items, "--endpoint", server.BaseAddress.ToString(), "--contamination", index, "--out", files.PathOf("out"), "--no-cache", "--json");
 

@@ -87,6 +87,23 @@ internal sealed class CharBigramModel : ITokenizingBackend
         return scores;
     }
 
+    public int BatchCalls { get; private set; }
+
+    public int? StartTokenId => null;
+
+    public async Task<IReadOnlyList<IReadOnlyList<TokenDistribution>>> ScoreTokensTopAsync(
+        IReadOnlyList<IReadOnlyList<int>> sequences, int topK, CancellationToken cancellationToken = default)
+    {
+        BatchCalls++;
+        var results = new List<IReadOnlyList<TokenDistribution>>();
+        foreach (var sequence in sequences)
+        {
+            var scores = await ScoreTokensAsync(sequence, cancellationToken);
+            results.Add([.. scores.Select((s, k) => new TokenDistribution(s, Top(sequence[k], topK)))]);
+        }
+        return results;
+    }
+
     public Task<IReadOnlyList<int>> GenerateTokensAsync(IReadOnlyList<int> promptTokenIds, int maxTokens, double temperature, int seed, CancellationToken cancellationToken = default)
     {
         var random = new Random(seed);
