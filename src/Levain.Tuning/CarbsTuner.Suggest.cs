@@ -3,7 +3,7 @@ using Levain.Tuning.Pareto;
 
 namespace Levain.Tuning;
 
-/// <summary>The three phases of CARBS.md A3 and the batch logic of B4.</summary>
+/// <summary>The three phases of docs/tuner.md A3 and the batch logic of B4.</summary>
 public sealed partial class CarbsTuner
 {
     private const int RandomPhaseMaxAttempts = 10_000;
@@ -83,7 +83,7 @@ public sealed partial class CarbsTuner
     }
 
     /// <summary>
-    /// CARBS.md A3 resampling: once successes exceed (resampleCount + 1) × frequency, suggest again the Pareto point
+    /// docs/tuner.md A3 resampling: once successes exceed (resampleCount + 1) × frequency, suggest again the Pareto point
     /// with the fewest observations (outstanding ones, including this batch, count), cheapest first.
     /// </summary>
     private Suggestion? TryResample(int successes)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Cli.Rendering;
 using Levain.Runner.Tune;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class TuneCommand
         var command = new Command("tune",
             "Tune a training program: run the study's command with suggested parameters until the budget is spent. " +
             "Resumes the study if its storage already holds it. Ctrl-C stops gracefully (running trials finish); a second Ctrl-C kills them.\n\n" +
-            "Exit codes: 0 finished or stopped, 1 killed or storage error, 2 bad study file.")
+            ExitCodes.Help + " (1: killed or the storage failed)")
         {
             file, json, workers, verbose,
         };
@@ -25,7 +26,7 @@ public static class TuneCommand
             var study = TuneConsole.Load(parse.GetValue(file)!, out var exit);
             if (study is null) return exit;
             var n = parse.GetValue(workers);
-            if (n is < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            if (n is < 1) return CliConsole.BadInput("--workers must be at least 1");
             return TuneConsole.Run(study, parse.GetValue(json), parse.GetValue(verbose), new TuneSessionOptions { Workers = n });
         });
         return command;

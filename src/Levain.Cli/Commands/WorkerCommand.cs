@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Cli.Rendering;
 using Levain.Runner.Tune;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -16,7 +17,7 @@ public static class WorkerCommand
         var command = new Command("worker",
             "Join a running study from another process or machine: claim trials from the shared storage, run them here, record the results. " +
             "Every observation is recorded exactly once however many workers join; a worker that dies has its trials reclaimed after the lease expires.\n\n" +
-            "Exit codes: 0 finished or stopped, 1 killed or storage error, 2 bad study file or no such study.")
+            ExitCodes.Help + " (1: killed or the storage failed)")
         {
             file, json, workers, id,
         };
@@ -25,7 +26,7 @@ public static class WorkerCommand
             var study = TuneConsole.Load(parse.GetValue(file)!, out var exit);
             if (study is null) return exit;
             var n = parse.GetValue(workers);
-            if (n is < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            if (n is < 1) return CliConsole.BadInput("--workers must be at least 1");
             var options = new TuneSessionOptions { Workers = n, JoinExistingOnly = true };
             if (parse.GetValue(id) is { Length: > 0 } workerId) options = options with { WorkerId = workerId };
             return TuneConsole.Run(study, parse.GetValue(json), verbose: false, options);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Definition;
 using Levain.Runner.StudyFiles;
@@ -26,12 +27,12 @@ internal static class TuneConsole
             context.Cancel = true;
             if (Interlocked.Increment(ref presses) == 1)
             {
-                lock (gate) Console.Error.WriteLine("levain: stopping — running trials will finish; press Ctrl-C again to kill them");
+                lock (gate) CliConsole.Error.WriteLine($"{CliConsole.Prefix}: stopping — running trials will finish; press Ctrl-C again to kill them");
                 stop.Cancel();
             }
             else
             {
-                lock (gate) Console.Error.WriteLine("levain: killing running trials");
+                lock (gate) CliConsole.Error.WriteLine($"{CliConsole.Prefix}: killing running trials");
                 kill.Cancel();
             }
         }
@@ -45,7 +46,7 @@ internal static class TuneConsole
             {
                 if (json)
                 {
-                    Console.Out.WriteLine(EventJson(e).ToJsonString());
+                    CliConsole.Out.WriteLine(EventJson(e).ToJsonString());
                     return;
                 }
                 if (e.Kind == TuneEventKind.TunerLog && !verbose) return;
@@ -73,11 +74,11 @@ internal static class TuneConsole
         if (summary.IsInputError)
         {
             var where = study.SourcePath ?? study.Name;
-            return CliConsole.Fail($"{where}: {summary.Message}", 2);
+            return CliConsole.BadInput($"{where}: {summary.Message}");
         }
         lock (gate)
         {
-            if (json) Console.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
+            if (json) CliConsole.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
             else RenderSummary(console, study, summary);
         }
         return summary.Outcome == TuneOutcome.Killed ? 1 : 0;
@@ -93,7 +94,7 @@ internal static class TuneConsole
         }
         catch (StudyFileException e)
         {
-            exitCode = CliConsole.Fail(e.Message, 2);
+            exitCode = CliConsole.BadInput(e.Message);
             return null;
         }
     }
@@ -132,7 +133,7 @@ internal static class TuneConsole
 
     private static JsonObject EventJson(TuneProgress e) => new()
     {
-        ["event"] = e.Kind.ToString(),
+        ["event"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Kind.ToString()),
         ["message"] = e.Message,
         ["trial"] = e.TrialNumber,
         ["progress"] = e.ProgressJson is null ? null : JsonNode.Parse(e.ProgressJson),
@@ -141,8 +142,8 @@ internal static class TuneConsole
 
     private static JsonObject SummaryJson(StudyDefinition study, TuneSummary summary) => new()
     {
-        ["event"] = "Summary",
-        ["outcome"] = summary.Outcome.ToString(),
+        ["event"] = "summary",
+        ["outcome"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(summary.Outcome.ToString()),
         ["message"] = summary.Message,
         ["study"] = study.Name,
         ["storage"] = study.Storage,

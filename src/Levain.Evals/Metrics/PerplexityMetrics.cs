@@ -3,7 +3,7 @@ using Levain.Evals.Scoring;
 namespace Levain.Evals.Metrics;
 
 /// <summary>
-/// The perplexity family over whole texts (EVALS.md, "Metrics"), with LL_d a text's summed log-likelihood:
+/// The perplexity family over whole texts (docs/evals.md, "Metrics"), with LL_d a text's summed log-likelihood:
 /// <c>perplexity</c> = exp(−mean_d LL_d) (the per-item definition of the spec); <c>word_perplexity</c> =
 /// exp(−Σ LL_d / Σ words_d); <c>byte_perplexity</c> = exp(−Σ LL_d / Σ bytes_d); <c>bits_per_byte</c> =
 /// −Σ LL_d / Σ bytes_d / ln 2.
