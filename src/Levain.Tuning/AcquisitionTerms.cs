@@ -1,7 +1,7 @@
 namespace Levain.Tuning;
 
 /// <summary>
-/// Why a Bayesian-phase suggestion was made (CARBS.md B6): the output model's mean μ and standard deviation σ
+/// Why a Bayesian-phase suggestion was made (docs/tuner.md B6): the output model's mean μ and standard deviation σ
 /// (transformed units, larger is better), the target π from the Pareto curve, the predicted cost (parameter units),
 /// expected improvement, prior weight, P(success), P(cost ≤ limit) (cap and budget left) and the product that was
 /// maximised; the upper cost quantile checked against the limit and the (annealed) exploration bias used.

@@ -1,6 +1,6 @@
 namespace Levain.Tuning;
 
-/// <summary>Tuner configuration with the defaults of CARBS.md A7 and the additions of part B.</summary>
+/// <summary>Tuner configuration with the defaults of docs/tuner.md A7 and the additions of part B.</summary>
 public sealed record CarbsOptions
 {
     public Direction Direction { get; init; } = Direction.Minimize;

@@ -6,7 +6,7 @@ using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning;
 
-/// <summary>JSON round trip of the whole tuner state (CARBS.md A2): a restored tuner makes the identical next suggestion.</summary>
+/// <summary>JSON round trip of the whole tuner state (docs/tuner.md A2): a restored tuner makes the identical next suggestion.</summary>
 public sealed partial class CarbsTuner
 {
     private static readonly JsonSerializerOptions JsonOptions = new()

@@ -4,7 +4,7 @@ using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning;
 
-/// <summary>The three phases of CARBS.md A3 and the batch logic of B4.</summary>
+/// <summary>The three phases of docs/tuner.md A3 and the batch logic of B4.</summary>
 public sealed partial class CarbsTuner
 {
     private const int RandomPhaseMaxAttempts = 10_000;
@@ -170,7 +170,7 @@ public sealed partial class CarbsTuner
     }
 
     /// <summary>
-    /// CARBS.md A3 resampling, made conditional: once successes exceed (resampleCount + 1) × frequency (the counter
+    /// docs/tuner.md A3 resampling, made conditional: once successes exceed (resampleCount + 1) × frequency (the counter
     /// advances whether or not a point is resampled), suggest again the Pareto point with the fewest observations
     /// (outstanding ones, including this batch, count), cheapest first — but with
     /// <see cref="CarbsOptions.ResampleOnlyWhenUncertain"/> only among Pareto points whose order against a neighbour on

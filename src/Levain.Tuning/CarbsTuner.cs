@@ -8,7 +8,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning;
 
 /// <summary>
-/// The cost-aware Pareto-region Bayesian tuner (CARBS.md): ask with <see cref="Suggest"/>, tell with
+/// The cost-aware Pareto-region Bayesian tuner (docs/tuner.md): ask with <see cref="Suggest"/>, tell with
 /// <see cref="Observe"/>. Seeded and deterministic (its own serialisable xoshiro256** stream); time comes only from
 /// the injected <see cref="TimeProvider"/>. Thread-safe: calls are serialised by an internal lock.
 /// </summary>
@@ -128,7 +128,7 @@ public sealed partial class CarbsTuner
         }
     }
 
-    /// <summary>Scaling laws along the Pareto front (CARBS.md C), extrapolated to <paramref name="targetCost"/> if given.</summary>
+    /// <summary>Scaling laws along the Pareto front (docs/tuner.md C), extrapolated to <paramref name="targetCost"/> if given.</summary>
     public ScalingLawReport FitScalingLaws(double? targetCost = null) => ScalingLawFitter.Fit(Space, GetParetoFront(), targetCost);
 
     /// <summary>Trust regions by Pareto-point key (read-only copy, for reports and tests).</summary>

@@ -1,6 +1,6 @@
 namespace Levain.Tuning;
 
-/// <summary>How outstanding suggestions enter the output model as fantasies (CARBS.md A5).</summary>
+/// <summary>How outstanding suggestions enter the output model as fantasies (docs/tuner.md A5).</summary>
 public enum OutstandingEstimator
 {
     /// <summary>Sequential draws from the posterior at the outstanding points.</summary>

@@ -1,6 +1,6 @@
 namespace Levain.Tuning;
 
-/// <summary>Which phase of CARBS.md A3 produced a suggestion.</summary>
+/// <summary>Which phase of docs/tuner.md A3 produced a suggestion.</summary>
 public enum SuggestionPhase
 {
     Random,

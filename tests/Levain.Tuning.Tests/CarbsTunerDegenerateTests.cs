@@ -2,7 +2,7 @@ using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning.Tests;
 
-/// <summary>CARBS.md B3: degenerate data never throws out of Suggest; each case yields a valid suggestion and a log line.</summary>
+/// <summary>docs/tuner.md B3: degenerate data never throws out of Suggest; each case yields a valid suggestion and a log line.</summary>
 public sealed class CarbsTunerDegenerateTests
 {
     private static (CarbsTuner Tuner, List<string> Logs) NewTuner(CarbsOptions? options = null)

@@ -25,7 +25,7 @@ public sealed record TunerBenchSettings
     /// <summary>Method names to run (null: all).</summary>
     public IReadOnlyList<string>? Methods { get; init; }
 
-    /// <summary>Levain's exploration bias β (null: the tuner's default, CARBS.md A7's 1.0).</summary>
+    /// <summary>Levain's exploration bias β (null: the tuner's default, docs/tuner.md A7's 1.0).</summary>
     public double? ExplorationBias { get; init; }
 
     public string PythonPath { get; init; } = Peers.OptunaTpePeer.DefaultPython;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Levain.Cli.Rendering;
 using Levain.Runner.StudyFiles;
 using Levain.Web.Dashboard;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -21,13 +22,13 @@ public static class DashboardCommand
             "Serve a read-only dashboard on 127.0.0.1: studies (live trials table with log tails, Pareto front, parameters against cost with " +
             "scaling laws and 90% bands, best so far, scale-up prediction), eval reports (metrics with standard errors, per-item rows, " +
             "comparison of two runs) and fleet health. The page updates itself while trials run. Runs until Ctrl+C.\n\n" +
-            "Exit codes: 0 stopped, 1 could not listen, 2 bad input.")
+            ExitCodes.Help + " (1: could not listen)")
         {
             targets, storage, evals, health, port, json,
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(port) is < 0 or > 65535) return CliConsole.Fail("dashboard: --port must be 0–65535", 2);
+            if (parse.GetValue(port) is < 0 or > 65535) return CliConsole.BadInput("dashboard: --port must be 0–65535");
             var sources = new List<DashboardStudySource>();
             foreach (var argument in (parse.GetValue(targets) ?? []).Concat(parse.GetValue(storage) ?? []))
             {
@@ -38,18 +39,18 @@ public static class DashboardCommand
                 }
                 catch (StudyFileException e)
                 {
-                    return CliConsole.Fail($"dashboard: {e.Message}", 2);
+                    return CliConsole.BadInput($"dashboard: {e.Message}");
                 }
                 catch (FormatException e)
                 {
-                    return CliConsole.Fail($"dashboard: {argument}: {e.Message}", 2);
+                    return CliConsole.BadInput($"dashboard: {argument}: {e.Message}");
                 }
             }
             var evalPaths = (parse.GetValue(evals) ?? []).Select(Path.GetFullPath).ToList();
             var healthPaths = (parse.GetValue(health) ?? []).Select(Path.GetFullPath).ToList();
             foreach (var path in evalPaths.Concat(healthPaths))
             {
-                if (!File.Exists(path) && !Directory.Exists(path)) return CliConsole.Fail($"dashboard: {path}: no such file", 2);
+                if (!File.Exists(path) && !Directory.Exists(path)) return CliConsole.BadInput($"dashboard: {path}: no such file");
             }
             var options = new DashboardOptions { Port = parse.GetValue(port), Studies = sources, EvalReports = evalPaths, HealthReports = healthPaths };
             DashboardServer server;
@@ -63,9 +64,9 @@ public static class DashboardCommand
             }
             await using (server.ConfigureAwait(false))
             {
-                if (parse.GetValue(json)) Console.Out.WriteLine(new JsonObject { ["url"] = server.Address.ToString() }.ToJsonString());
-                else Console.Out.WriteLine($"dashboard on {server.Address} ({sources.Count} study sources, {evalPaths.Count} eval reports, {healthPaths.Count} health reports); Ctrl+C stops");
-                Console.Out.Flush();
+                if (parse.GetValue(json)) CliConsole.Out.WriteLine(new JsonObject { ["url"] = server.Address.ToString() }.ToJsonString());
+                else CliConsole.Out.WriteLine($"dashboard on {server.Address} ({sources.Count} study sources, {evalPaths.Count} eval reports, {healthPaths.Count} health reports); Ctrl+C stops");
+                CliConsole.Out.Flush();
                 await server.WaitAsync(ct).ConfigureAwait(false);
             }
             return 0;

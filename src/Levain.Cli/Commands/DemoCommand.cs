@@ -10,6 +10,7 @@ using Levain.Runner.Reports;
 using Levain.Runner.Tune;
 using Levain.Studies;
 using Spectre.Console;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -23,24 +24,24 @@ public static class DemoCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "A short version (about 2 minutes, 10 trials) instead of the full one (about 10 minutes, 30+ trials)." };
-        var directory = new Option<string>("--dir") { Description = "Where the study, checkpoints, logs and plots go: a new or empty directory, or one an earlier demo made " +
+        var directory = new Option<string>("--out") { Description = "Where the study, checkpoints, logs and plots go: a new or empty directory, or one an earlier demo made " +
             "(it holds a .levain-demo marker). A fresh run there deletes only what the demo wrote; any other non-empty directory is refused.", DefaultValueFactory = _ => Path.Combine("levain-runs", "demo") };
         var workers = new Option<int>("--workers") { Description = "Trials run at once (each gets cores / workers torch threads).", DefaultValueFactory = _ => 2 };
-        var resume = new Option<bool>("--resume") { Description = "Continue the study in --dir instead of starting over." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the study in --out instead of starting over." };
         var json = new Option<bool>("--json") { Description = "Print JSON events while tuning and a JSON summary at the end." };
         var threads = new Option<int>("--threads") { Description = "With --sft: torch threads (default 1, which stays fast on a busy machine).", DefaultValueFactory = _ => 1 };
         var sft = new Option<bool>("--sft") { Description = "Instead: instruction tuning — pretrain a small base on code, fine-tune it on generated instructions, and show held-out accuracy before vs after (a few minutes; see docs/finetune.md)." };
         var command = new Command("demo",
             "Run the whole loop on this machine: tune a small GPT (learning rate, width, depth, steps) on generated code-comprehension data " +
             "with CARBS, then show the Pareto front, the fitted scaling laws, PNG plots and the best model's held-out accuracy against chance. " +
-            "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\nExit codes: 0 finished, 1 failed or killed, 2 bad input (including a --dir that is not empty and not a demo directory).")
+            "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\n" + ExitCodes.Help + " (64 also for an --out that is not empty and not a demo directory)")
         {
             quick, directory, workers, resume, json, sft, threads,
         };
         command.SetAction(parse =>
         {
             var n = parse.GetValue(workers);
-            if (n < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            if (n < 1) return CliConsole.BadInput("--workers must be at least 1");
             var dir = parse.GetValue(directory)!;
             if (parse.GetValue(sft))
             {
@@ -58,11 +59,11 @@ public static class DemoCommand
         var study = DemoStudy.Build(plan);
         try
         {
-            if (DemoDirectory.Prepare(study.BaseDirectory, startOver: !resume) is { } refusal) return CliConsole.Fail(refusal, 2);
+            if (DemoDirectory.Prepare(study.BaseDirectory, startOver: !resume) is { } refusal) return CliConsole.BadInput(refusal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return CliConsole.Fail($"--dir {study.BaseDirectory}: {e.Message}", 2);
+            return CliConsole.BadInput($"--out {study.BaseDirectory}: {e.Message}");
         }
         if (!json)
         {
@@ -94,7 +95,7 @@ public static class DemoCommand
             summary["plots"] = new JsonArray([.. plots.Select(p => (JsonNode)p)]);
             summary["final_evaluation"] = final?.ToJson();
             summary["final_eval_task"] = evalTask;
-            Console.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            CliConsole.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return final is null ? 1 : 0;
         }
         console.WriteLine();

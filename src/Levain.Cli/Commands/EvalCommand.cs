@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using System.Globalization;
 using Levain.Evals;
 using Levain.Evals.Backends;
@@ -11,6 +12,8 @@ using Levain.Evals.Running;
 using Levain.Evals.Scoring;
 using Levain.Lm.Scoring;
 using Spectre.Console;
+using Levain.Cli.Rendering;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -20,7 +23,7 @@ namespace Levain.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    private const string ExitCodes = "\n\nExit codes: 0 success, 1 backend failure (self-test failed, endpoint error), 2 bad input.";
+    private const string ExitCodes = "\n\n" + Contract.ExitCodes.Help + " (1: the endpoint self-test or the backend failed)";
 
     public static Command Create()
     {
@@ -137,8 +140,7 @@ public static class EvalCommand
                     var selfTest = await remote.SelfTestAsync(ct).ConfigureAwait(false);
                     if (!selfTest.IsPassed)
                     {
-                        await Console.Error.WriteLineAsync($"error: endpoint self-test failed: {selfTest.Message}").ConfigureAwait(false);
-                        return 1;
+                        return CliConsole.Fail($"endpoint self-test failed: {selfTest.Message}", Contract.ExitCodes.Failure);
                     }
                     backend = remote;
                 }
@@ -150,7 +152,7 @@ public static class EvalCommand
                     await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReport.Render(report), ct).ConfigureAwait(false);
                     if (isJson)
                     {
-                        Console.Out.WriteLine(ReportJson.Serialize(report));
+                        CliConsole.Out.WriteLine(ReportJson.Serialize(report));
                     }
                     else
                     {
@@ -169,8 +171,7 @@ public static class EvalCommand
             }
             catch (EndpointProtocolException e)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return 1;
+                return CliConsole.Fail(e.Message, Contract.ExitCodes.Failure);
             }
         });
         return command;
@@ -190,7 +191,7 @@ public static class EvalCommand
                 var comparison = ReportComparer.Compare(ReportJson.Read(parse.GetValue(a)!), ReportJson.Read(parse.GetValue(b)!), parse.GetValue(seed));
                 if (parse.GetValue(json))
                 {
-                    Console.Out.WriteLine(ReportJson.Serialize(comparison));
+                    CliConsole.Out.WriteLine(ReportJson.Serialize(comparison));
                     return 0;
                 }
                 foreach (var task in comparison.Tasks)
@@ -201,7 +202,7 @@ public static class EvalCommand
                         table.AddRow(d.Metric, F(d.A), F(d.B), d.Difference.ToString("+0.0000;-0.0000;0", CultureInfo.InvariantCulture),
                             d.StandardError is { } se ? F(se) : "—", d.Z is { } z ? z.ToString("0.00", CultureInfo.InvariantCulture) : "—");
                     }
-                    AnsiConsole.Write(table);
+                    CliConsole.Create().Write(table);
                 }
                 return 0;
             }
@@ -219,9 +220,10 @@ public static class EvalCommand
         var corpusDocuments = new Option<int>("--training-corpus") { Description = "Also index the first N documents of Levain's built-in training corpus.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Where to write the index.", Required = true };
         var n = new Option<int>("--n") { Description = "N-gram length in tokens.", DefaultValueFactory = _ => NGramIndex.DefaultN };
+        var indexJson = new Option<bool>("--json") { Description = "Print what was indexed as JSON." };
         var command = new Command("index",
             "Build a contamination index: hashed n-grams (lower-cased, punctuation stripped, whitespace tokens) of a training corpus, " +
-            "for 'levain eval --contamination'." + ExitCodes) { files, corpusDocuments, output, n };
+            "for 'levain eval --contamination'." + ExitCodes) { files, corpusDocuments, output, n, indexJson };
         command.SetAction(parse =>
         {
             try
@@ -240,7 +242,9 @@ public static class EvalCommand
                     .Concat(TrainingCorpusStream.Documents(Math.Max(count, 0)));
                 var index = NGramIndex.FromDocuments(documents, parse.GetValue(n));
                 index.Save(parse.GetValue(output)!);
-                Console.Out.WriteLine($"indexed {index.Count} distinct {index.N}-grams into {parse.GetValue(output)}");
+                CliConsole.Out.WriteLine(parse.GetValue(indexJson)
+                    ? new JsonObject { ["ngrams"] = index.Count, ["n"] = index.N, ["out"] = Path.GetFullPath(parse.GetValue(output)!) }.ToJsonString()
+                    : $"indexed {index.Count} distinct {index.N}-grams into {parse.GetValue(output)}");
                 return 0;
             }
             catch (EvalInputException e)
@@ -267,7 +271,7 @@ public static class EvalCommand
                 var flags = MislabelDetector.Find(runs, parse.GetValue(minConfidence), Math.Max(parse.GetValue(minRuns), 1));
                 if (parse.GetValue(json))
                 {
-                    Console.Out.WriteLine(ReportJson.Serialize(flags));
+                    CliConsole.Out.WriteLine(ReportJson.Serialize(flags));
                     return 0;
                 }
                 var table = new Table().Title($"{flags.Count} likely mislabels").AddColumns("task", "item", "gold", "suggested", "runs", "mean confidence");
@@ -276,7 +280,7 @@ public static class EvalCommand
                     table.AddRow(Markup.Escape(f.Task), Markup.Escape(f.ItemId), string.Join(",", f.GoldChoices), Markup.Escape($"{f.SuggestedChoice}: {f.SuggestedAnswer}"),
                         f.Runs.ToString(CultureInfo.InvariantCulture), F(f.MeanConfidence));
                 }
-                AnsiConsole.Write(table);
+                CliConsole.Create().Write(table);
                 return 0;
             }
             catch (EvalInputException e)
@@ -311,17 +315,17 @@ public static class EvalCommand
                 cells.AddRange(task.Contamination.Select(s => Cell(s.Metrics, metric)));
                 table.AddRow([.. cells.Select(Markup.Escape)]);
             }
-            AnsiConsole.Write(table);
+            CliConsole.Create().Write(table);
             if (task.Rotations is { } r)
             {
-                Console.Out.WriteLine($"  rotations {r.Rotations}: mean acc {MarkdownReport.Format(r.MeanAccuracy)}, strict acc {MarkdownReport.Format(r.StrictAccuracy)}, recall spread {F(r.RecallSpread)}");
+                CliConsole.Out.WriteLine($"  rotations {r.Rotations}: mean acc {MarkdownReport.Format(r.MeanAccuracy)}, strict acc {MarkdownReport.Format(r.StrictAccuracy)}, recall spread {F(r.RecallSpread)}");
             }
             if (task.EffectiveLength is { } l)
             {
-                Console.Out.WriteLine($"  effective length (acc ≥ {F(l.Threshold)}): {(l.EffectiveLength is { } e ? e.ToString(CultureInfo.InvariantCulture) + " characters" : "none")}");
+                CliConsole.Out.WriteLine($"  effective length (acc ≥ {F(l.Threshold)}): {(l.EffectiveLength is { } e ? e.ToString(CultureInfo.InvariantCulture) + " characters" : "none")}");
             }
         }
-        Console.Out.WriteLine($"model {report.Manifest.ModelId}; report written to {Path.Combine(outDir, "report.json")} and report.md");
+        CliConsole.Out.WriteLine($"model {report.Manifest.ModelId}; report written to {Path.Combine(outDir, "report.json")} and report.md");
     }
 
     private static string Cell(IReadOnlyDictionary<string, Evals.Statistics.MetricEstimate> metrics, string metric) =>
@@ -335,7 +339,7 @@ public static class EvalCommand
         }
         if (p.Done == p.Total || p.Done == p.FromCache || (p.Done - p.FromCache) % 256 < 16)
         {
-            Console.Error.WriteLine($"{p.Task}: {p.Done}/{p.Total} requests ({p.FromCache} from cache)");
+            CliConsole.Error.WriteLine($"{p.Task}: {p.Done}/{p.Total} requests ({p.FromCache} from cache)");
         }
     }
 
@@ -343,8 +347,7 @@ public static class EvalCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"error: {message}");
-        return 2;
+        return CliConsole.BadInput(message);
     }
 
     private sealed class SynchronousProgress(Action<EvalProgress> onReport) : IProgress<EvalProgress>

@@ -8,6 +8,7 @@ using Levain.Runner.Reports;
 using Levain.Runner.StudyFiles;
 using Levain.Studies;
 using Spectre.Console;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -15,7 +16,7 @@ namespace Levain.Cli.Commands;
 public static class StudyCommands
 {
     private const string TargetHelp = "A study file (YAML), or a storage location (sqlite:path.db, postgres://user@host:5432/db).";
-    private const string ExitCodes = "\n\nExit codes: 0 success, 1 storage error, 2 bad input or no such study.";
+    private const string ExitCodes = "\n\n" + Contract.ExitCodes.Help + " (1: the storage failed; 64 also for no such study)";
 
     public static Command Create()
     {
@@ -38,7 +39,7 @@ public static class StudyCommands
             var studies = await store.ListStudiesAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(studies, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+                CliConsole.Out.WriteLine(JsonSerializer.Serialize(studies, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
                 return 0;
             }
             var table = new Table();
@@ -66,10 +67,10 @@ public static class StudyCommands
         };
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
         {
-            if (parse.GetValue(targetCost) is double t && (!double.IsFinite(t) || t <= 0)) return CliConsole.Fail("--target-cost must be a positive number", 2);
+            if (parse.GetValue(targetCost) is double t && (!double.IsFinite(t) || t <= 0)) return CliConsole.BadInput("--target-cost must be a positive number");
             var report = await StudyReportBuilder.BuildAsync(store, studyName!, parse.GetValue(targetCost), ct).ConfigureAwait(false);
-            if (report is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
-            if (parse.GetValue(json)) Console.Out.WriteLine(StudyReportRenderer.ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (report is null) return CliConsole.BadInput($"no study named '{studyName}'");
+            if (parse.GetValue(json)) CliConsole.Out.WriteLine(StudyReportRenderer.ToJson(report).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else StudyReportRenderer.Render(CliConsole.Create(), report);
             return 0;
         }, ct).ConfigureAwait(false));
@@ -104,25 +105,33 @@ public static class StudyCommands
         var name = new Option<string?>("--name") { Description = "The study to export (default: the study file's, or the only one in the storage)." };
         var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json");
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of stdout." };
+        var exportJson = new Option<bool>("--json") { Description = "Same as --format json." };
         var command = new Command("export", "Export every trial (state, metric, cost, parameters, result, failure reason) as CSV or JSON." + ExitCodes)
         {
-            target, name, format, output,
+            target, name, format, output, exportJson,
         };
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
         {
             var record = await store.FindStudyAsync(studyName!, ct).ConfigureAwait(false);
-            if (record is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+            if (record is null) return CliConsole.BadInput($"no study named '{studyName}'");
             var trials = await store.GetTrialsAsync(studyName!, ct).ConfigureAwait(false);
-            var text = parse.GetValue(format) == "json" ? StudyExport.ToJson(record, trials) + "\n" : StudyExport.ToCsv(record, trials);
+            var text = parse.GetValue(format) == "json" || parse.GetValue(exportJson) ? StudyExport.ToJson(record, trials) + "\n" : StudyExport.ToCsv(record, trials);
             if (parse.GetValue(output) is { } path)
             {
-                await File.WriteAllTextAsync(path, text, ct).ConfigureAwait(false);
-                Console.Error.WriteLine($"wrote {trials.Count} trials to {path}");
+                try
+                {
+                    await File.WriteAllTextAsync(path, text, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return CliConsole.BadInput($"--out {path}: cannot write: {e.Message}");
+                }
+                CliConsole.Error.WriteLine($"wrote {trials.Count} trials to {path}");
             }
             else
             {
-                Console.Out.Write(text);
+                CliConsole.Out.Write(text);
             }
             return 0;
         }, ct).ConfigureAwait(false));
@@ -133,7 +142,7 @@ public static class StudyCommands
     {
         var target = new Argument<string>("target") { Description = TargetHelp };
         var name = new Option<string?>("--name") { Description = "The study to plot (default: the study file's, or the only one in the storage)." };
-        var output = new Option<string?>("--output-dir", "-o") { Description = "Directory for the PNG files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Directory for the PNG files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
         var targetCost = new Option<double?>("--target-cost") { Description = "Extrapolate the fitted laws to this cost." };
         var json = new Option<bool>("--json") { Description = "Print the written file paths as JSON." };
         var command = new Command("plot", "Write PNG plots: the Pareto front over all observations, each parameter against cost along the front with its fitted law, and best-so-far against cumulative cost." + ExitCodes)
@@ -143,13 +152,22 @@ public static class StudyCommands
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
         {
             var report = await StudyReportBuilder.BuildAsync(store, studyName!, parse.GetValue(targetCost), ct).ConfigureAwait(false);
-            if (report is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+            if (report is null) return CliConsole.BadInput($"no study named '{studyName}'");
             var directory = parse.GetValue(output)
                 ?? (resolved.Definition is { } d && d.Name == studyName ? Path.Combine(d.LogDirectory, "plots") : Path.Combine("levain-plots", studyName!));
-            var files = StudyPlots.WriteAll(report, directory);
-            if (parse.GetValue(json)) Console.Out.WriteLine(new JsonArray(files.Select(f => (JsonNode)Path.GetFullPath(f)).ToArray()).ToJsonString());
-            else if (files.Count == 0) Console.Out.WriteLine("nothing to plot yet: no trial has succeeded");
-            else foreach (var f in files) Console.Out.WriteLine($"wrote {f}");
+            if (File.Exists(directory)) return CliConsole.BadInput($"--out {directory}: is a file; give a directory for the plots");
+            IReadOnlyList<string> files;
+            try
+            {
+                files = StudyPlots.WriteAll(report, directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return CliConsole.BadInput($"--out {directory}: cannot write plots: {e.Message}");
+            }
+            if (parse.GetValue(json)) CliConsole.Out.WriteLine(new JsonArray(files.Select(f => (JsonNode)Path.GetFullPath(f)).ToArray()).ToJsonString());
+            else if (files.Count == 0) CliConsole.Out.WriteLine("nothing to plot yet: no trial has succeeded");
+            else foreach (var f in files) CliConsole.Out.WriteLine($"wrote {f}");
             return 0;
         }, ct).ConfigureAwait(false));
         return command;
@@ -165,13 +183,13 @@ public static class StudyCommands
         }
         catch (StudyFileException e)
         {
-            return CliConsole.Fail(e.Message, 2);
+            return CliConsole.BadInput(e.Message);
         }
         catch (FormatException e)
         {
-            return CliConsole.Fail($"{argument}: {e.Message}", 2);
+            return CliConsole.BadInput($"{argument}: {e.Message}");
         }
-        if (target.MissingStorage() is { } missing) return CliConsole.Fail(missing, 2);
+        if (target.MissingStorage() is { } missing) return CliConsole.BadInput(missing);
         try
         {
             await using var store = target.Open();
@@ -179,7 +197,7 @@ public static class StudyCommands
             if (needStudy)
             {
                 var (picked, error) = await target.PickStudyAsync(store, ct).ConfigureAwait(false);
-                if (picked is null) return CliConsole.Fail(error!, 2);
+                if (picked is null) return CliConsole.BadInput(error!);
                 studyName = picked;
             }
             return await body(store, studyName, target).ConfigureAwait(false);

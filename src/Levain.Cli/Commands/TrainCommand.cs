@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Lm.Runs;
 using Levain.Lm.Training;
+using Levain.Cli.Rendering;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -44,16 +46,17 @@ public static class TrainCommand
         var device = new Option<string?>("--device") { Description = "cpu (default), cuda or cuda:N (needs the TorchSharp CUDA package: see docs/gpu.md)." };
         var dropout = new Option<double?>("--dropout") { Description = "Dropout on embeddings and residual branches while training (default 0)." };
         var gradAccum = new Option<int?>("--grad-accum") { Description = "Micro-batches of --batch rows per optimizer step (default 1): an effective batch of batch × grad-accum." };
+        var json = new Option<bool>("--json") { Description = "Print only the result object as JSON on stdout (progress lines go to stderr)." };
 
         var command = new Command("train",
             "Train a small GPT (TorchSharp, CPU) and report a trial result.\n\n" +
             "Prints 'levain-progress {...}' lines while training and one 'levain-result {\"nll_correct\", \"acc\", \"tokens\", \"seconds\", \"flops\", \"params\", ...}' " +
             "line at the end; also writes the result JSON to $LEVAIN_RESULT when set. Settings: defaults < --config < $LEVAIN_PARAMS < flags.\n\n" +
-            "Exit codes: 0 trained, 1 training failed, 2 bad input.")
+            ExitCodes.Help)
         {
             config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
             evalItems, evalEvery, progressEvery, output, difficulty, followUps,
-            initFrom, resume, checkpointEvery, device, dropout, gradAccum,
+            initFrom, resume, checkpointEvery, device, dropout, gradAccum, json,
         };
         command.SetAction(parse =>
         {
@@ -120,17 +123,17 @@ public static class TrainCommand
             {
                 return Fail($"option '--device': {deviceProblem}");
             }
-            return Run(spec);
+            return Run(spec, parse.GetValue(json));
         });
         return command;
     }
 
-    private static int Run(TrainRunSpec spec)
+    private static int Run(TrainRunSpec spec, bool isJson)
     {
         TrainRunResult result;
         try
         {
-            result = TrainingRun.Run(spec, new LineProgress(WriteProgress));
+            result = TrainingRun.Run(spec, new LineProgress(p => WriteProgress(p, isJson ? CliConsole.Error : CliConsole.Out)));
         }
         catch (ArgumentException e) when (spec.DataFile is not null)
         {
@@ -142,8 +145,7 @@ public static class TrainCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"levain train: {e.Message}");
-            return 1;
+            return CliConsole.Fail(e.Message, ExitCodes.Failure);
         }
         var json = new JsonObject
         {
@@ -175,12 +177,12 @@ public static class TrainCommand
         {
             File.WriteAllText(resultPath, line + "\n");
         }
-        Console.Out.WriteLine("levain-result " + line);
-        Console.Out.Flush();
+        CliConsole.Out.WriteLine(isJson ? line : "levain-result " + line);
+        CliConsole.Out.Flush();
         return 0;
     }
 
-    private static void WriteProgress(TrainingProgress p)
+    private static void WriteProgress(TrainingProgress p, TextWriter writer)
     {
         var json = new JsonObject
         {
@@ -196,8 +198,8 @@ public static class TrainCommand
         {
             json[key] = Finite(value);
         }
-        Console.Out.WriteLine("levain-progress " + json.ToJsonString(LineJson));
-        Console.Out.Flush();
+        writer.WriteLine("levain-progress " + json.ToJsonString(LineJson));
+        writer.Flush();
     }
 
     private static JsonNode? Finite(double? value) => value is double d && double.IsFinite(d) ? JsonValue.Create(Math.Round(d, 6)) : null;
@@ -206,8 +208,7 @@ public static class TrainCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain train: {message}");
-        return 2;
+        return CliConsole.BadInput(message);
     }
 
     /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Cli.Rendering;
 using Levain.Runner.Tune;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -17,7 +18,8 @@ public static class TuneCommand
             "Tune a training program: run the study's command with suggested parameters until the budget is spent. " +
             "Resumes the study if its storage already holds it. Ctrl-C stops gracefully (running trials finish); SIGTERM (systemd, Slurm) stops " +
             "running trials with SIGTERM and a 5 s grace and gives them back to be run again; a second signal kills them. " +
-            "If Levain itself dies (SIGKILL, OOM killer), its trials' process groups are killed within seconds.\n\n" + TuneConsole.ExitCodes)
+            "If Levain itself dies (SIGKILL, OOM killer), its trials' process groups are killed within seconds.\n\n" +
+            ExitCodes.Help + " (1: killed or the storage failed)")
         {
             file, json, workers, verbose,
         };
@@ -26,7 +28,7 @@ public static class TuneCommand
             var study = TuneConsole.Load(parse.GetValue(file)!, out var exit);
             if (study is null) return exit;
             var n = parse.GetValue(workers);
-            if (n is < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            if (n is < 1) return CliConsole.BadInput("--workers must be at least 1");
             return TuneConsole.Run(study, parse.GetValue(json), parse.GetValue(verbose), new TuneSessionOptions { Workers = n });
         });
         return command;

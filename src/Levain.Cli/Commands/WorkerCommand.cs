@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Cli.Rendering;
 using Levain.Runner.Tune;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands;
 
@@ -17,7 +18,8 @@ public static class WorkerCommand
             "Join a running study from another process or machine: claim trials from the shared storage, run them here, record the results. " +
             "Every observation is recorded exactly once however many workers join; a worker that dies has its trials reclaimed after the lease expires " +
             "(timed by the database's clock), and a worker that cannot reach the database for a whole lease stops its trials and exits. " +
-            "Signals as for tune (SIGTERM gives running trials back).\n\n" + TuneConsole.ExitCodes)
+            "Signals as for tune (SIGTERM gives running trials back).\n\n" +
+            ExitCodes.Help + " (1: killed or the storage failed)")
         {
             file, json, workers, id,
         };
@@ -26,7 +28,7 @@ public static class WorkerCommand
             var study = TuneConsole.Load(parse.GetValue(file)!, out var exit);
             if (study is null) return exit;
             var n = parse.GetValue(workers);
-            if (n is < 1) return CliConsole.Fail("--workers must be at least 1", 2);
+            if (n is < 1) return CliConsole.BadInput("--workers must be at least 1");
             var options = new TuneSessionOptions { Workers = n, JoinExistingOnly = true };
             if (parse.GetValue(id) is { Length: > 0 } workerId) options = options with { WorkerId = workerId };
             return TuneConsole.Run(study, parse.GetValue(json), verbose: false, options);

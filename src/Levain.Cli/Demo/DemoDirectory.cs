@@ -1,7 +1,7 @@
 namespace Levain.Cli.Demo;
 
 /// <summary>
-/// The directory <c>levain demo --dir</c> works in. Levain only ever deletes what it created: a new or empty directory
+/// The directory <c>levain demo --out</c> works in. Levain only ever deletes what it created: a new or empty directory
 /// is claimed by writing a marker file; a directory with the marker (or, from older versions, the demo's own SQLite
 /// database) is a demo directory, and starting over there removes only the entries the demo writes. Any other
 /// non-empty directory is refused and nothing in it is touched.
@@ -21,10 +21,10 @@ internal static class DemoDirectory
     public static string? Prepare(string directory, bool startOver)
     {
         var full = Path.GetFullPath(directory);
-        if (File.Exists(full)) return $"--dir {full} is a file, not a directory";
+        if (File.Exists(full)) return $"--out {full} is a file, not a directory";
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !IsDemoDirectory(full))
         {
-            return $"--dir {full} is not empty and is not a Levain demo directory (it has no {MarkerName} marker); " +
+            return $"--out {full} is not empty and is not a Levain demo directory (it has no {MarkerName} marker); " +
                 "nothing was changed — choose a new or empty directory";
         }
         if (startOver)

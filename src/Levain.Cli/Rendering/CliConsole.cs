@@ -1,28 +1,43 @@
+using Levain.Cli.Contract;
 using Spectre.Console;
 
 namespace Levain.Cli.Rendering;
 
-/// <summary>Console helpers for the study commands: a Spectre console bound to the current Console.Out, and errors.</summary>
+/// <summary>
+/// The one way commands write: the invocation's console and streams (<see cref="CliIo.Current"/>), and the one error
+/// printer, <c>levain &lt;command&gt;: &lt;message&gt;</c> on stderr.
+/// </summary>
 internal static class CliConsole
 {
-    /// <summary>A console over whatever Console.Out is now (so in-process tests can capture it).</summary>
-    public static IAnsiConsole Create()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Out),
-            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
-        // Redirected output (a log file, a pipe) should not be wrapped at 80 columns.
-        if (Console.IsOutputRedirected) console.Profile.Width = 240;
-        return console;
-    }
+    /// <summary>A Spectre console over the invocation's output (colour only on a terminal, full width otherwise).</summary>
+    public static IAnsiConsole Create() => CliIo.Current.CreateConsole();
 
-    /// <summary>Writes "levain: message" to stderr and returns <paramref name="exitCode"/>.</summary>
+    public static TextWriter Out => CliIo.Current.Out;
+
+    public static TextWriter Error => CliIo.Current.Error;
+
+    /// <summary>"levain" plus the running command's path, the prefix of every error line.</summary>
+    public static string Prefix => CliIo.Command is { Length: > 0 } c ? $"levain {c}" : "levain";
+
+    /// <summary>Writes "levain &lt;command&gt;: message" to stderr and returns <paramref name="exitCode"/>.</summary>
     public static int Fail(string message, int exitCode)
     {
-        Console.Error.WriteLine($"levain: {message}");
+        Error.WriteLine($"{Prefix}: {Strip(message)}");
         return exitCode;
+    }
+
+    /// <summary>Bad input: one line, exit 64.</summary>
+    public static int BadInput(string message) => Fail(message, ExitCodes.BadInput);
+
+    /// <summary>Commands used to put their own prefix in messages; the printer adds it once.</summary>
+    private static string Strip(string message)
+    {
+        foreach (var prefix in new[] { Prefix + ": ", "levain: ", "error: " })
+        {
+            if (message.StartsWith(prefix, StringComparison.Ordinal)) return message[prefix.Length..];
+        }
+        var command = CliIo.Command;
+        if (command is not null && message.StartsWith(command.Split(' ')[^1] + ": ", StringComparison.Ordinal)) return message[(command.Split(' ')[^1].Length + 2)..];
+        return message;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Definition;
 using Levain.Runner.StudyFiles;
@@ -37,18 +38,18 @@ internal static class TuneConsole
             {
                 if (context.Signal == PosixSignal.SIGTERM)
                 {
-                    lock (gate) Console.Error.WriteLine("levain: SIGTERM — stopping running trials (SIGTERM, then SIGKILL after 5 s) and giving them back to be run again");
+                    lock (gate) CliConsole.Error.WriteLine($"{CliConsole.Prefix}: SIGTERM — stopping running trials (SIGTERM, then SIGKILL after 5 s) and giving them back to be run again");
                     terminate.Cancel();
                 }
                 else
                 {
-                    lock (gate) Console.Error.WriteLine("levain: stopping — running trials will finish; press Ctrl-C again to kill them");
+                    lock (gate) CliConsole.Error.WriteLine($"{CliConsole.Prefix}: stopping — running trials will finish; press Ctrl-C again to kill them");
                     stop.Cancel();
                 }
             }
             else
             {
-                lock (gate) Console.Error.WriteLine("levain: killing running trials");
+                lock (gate) CliConsole.Error.WriteLine($"{CliConsole.Prefix}: killing running trials");
                 kill.Cancel();
             }
         }
@@ -62,7 +63,7 @@ internal static class TuneConsole
             {
                 if (json)
                 {
-                    Console.Out.WriteLine(EventJson(e).ToJsonString());
+                    CliConsole.Out.WriteLine(EventJson(e).ToJsonString());
                     return;
                 }
                 if (e.Kind == TuneEventKind.TunerLog && !verbose) return;
@@ -94,11 +95,11 @@ internal static class TuneConsole
         if (summary.IsInputError)
         {
             var where = study.SourcePath ?? study.Name;
-            return CliConsole.Fail($"{where}: {summary.Message}", 2);
+            return CliConsole.BadInput($"{where}: {summary.Message}");
         }
         lock (gate)
         {
-            if (json) Console.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
+            if (json) CliConsole.Out.WriteLine(SummaryJson(study, summary).ToJsonString());
             else RenderSummary(console, study, summary);
         }
         if (summary.Outcome is TuneOutcome.Killed or TuneOutcome.StoreUnreachable) return 1;
@@ -120,7 +121,7 @@ internal static class TuneConsole
         }
         catch (StudyFileException e)
         {
-            exitCode = CliConsole.Fail(e.Message, 2);
+            exitCode = CliConsole.BadInput(e.Message);
             return null;
         }
     }
@@ -159,7 +160,7 @@ internal static class TuneConsole
 
     private static JsonObject EventJson(TuneProgress e) => new()
     {
-        ["event"] = e.Kind.ToString(),
+        ["event"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Kind.ToString()),
         ["message"] = e.Message,
         ["trial"] = e.TrialNumber,
         ["progress"] = e.ProgressJson is null ? null : JsonNode.Parse(e.ProgressJson),
@@ -168,8 +169,8 @@ internal static class TuneConsole
 
     private static JsonObject SummaryJson(StudyDefinition study, TuneSummary summary) => new()
     {
-        ["event"] = "Summary",
-        ["outcome"] = summary.Outcome.ToString(),
+        ["event"] = "summary",
+        ["outcome"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(summary.Outcome.ToString()),
         ["message"] = summary.Message,
         ["study"] = study.Name,
         ["storage"] = study.Storage,

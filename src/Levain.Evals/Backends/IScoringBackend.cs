@@ -1,7 +1,7 @@
 namespace Levain.Evals.Backends;
 
 /// <summary>
-/// A language model as the evaluation harness sees it (EVALS.md, "Model interface"). Every answer keeps token-level
+/// A language model as the evaluation harness sees it (docs/evals.md, "Model interface"). Every answer keeps token-level
 /// detail so any metric can be recomputed later. Implemented in-process by <c>Levain.Lm</c> and over HTTP by the
 /// OpenAI-compatible completions backend.
 /// </summary>

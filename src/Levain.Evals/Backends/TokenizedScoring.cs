@@ -3,7 +3,7 @@ using System.Text;
 namespace Levain.Evals.Backends;
 
 /// <summary>
-/// The field's tokenization convention (EVALS.md, "Model interface") built on an <see cref="ITokenizingBackend"/>'s
+/// The field's tokenization convention (docs/evals.md, "Model interface") built on an <see cref="ITokenizingBackend"/>'s
 /// token-level primitives, so every tokenizing backend (and the completions server) splits context and continuation
 /// the same way: trailing spaces of the context move onto the continuation, and the continuation's tokens are
 /// <c>encode(context + continuation)</c> minus the first <c>|encode(context)|</c> tokens. With an empty context the

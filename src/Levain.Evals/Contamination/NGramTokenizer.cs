@@ -3,7 +3,7 @@ using System.Text;
 namespace Levain.Evals.Contamination;
 
 /// <summary>
-/// The contamination normalisation (EVALS.md, "Contamination"): lower-case (invariant), drop punctuation characters
+/// The contamination normalisation (docs/evals.md, "Contamination"): lower-case (invariant), drop punctuation characters
 /// (Unicode category P*), split on whitespace. Each token is hashed with 64-bit FNV-1a over its UTF-8 bytes.
 /// </summary>
 public static class NGramTokenizer

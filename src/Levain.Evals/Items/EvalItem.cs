@@ -1,7 +1,7 @@
 namespace Levain.Evals.Items;
 
 /// <summary>
-/// One evaluation item (EVALS.md, "Items and tasks"). <see cref="Cluster"/> groups items that are not independent
+/// One evaluation item (docs/evals.md, "Items and tasks"). <see cref="Cluster"/> groups items that are not independent
 /// (one passage, one generator seed) for clustered standard errors; it defaults to the item id.
 /// </summary>
 public sealed record EvalItem(

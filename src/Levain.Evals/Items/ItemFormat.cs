@@ -1,6 +1,6 @@
 namespace Levain.Evals.Items;
 
-/// <summary>How an item is put to the model (EVALS.md, "Items and tasks").</summary>
+/// <summary>How an item is put to the model (docs/evals.md, "Items and tasks").</summary>
 public enum ItemFormat
 {
     /// <summary>Each choice's text is scored as the continuation of the context.</summary>

@@ -3,7 +3,7 @@ using Levain.Evals.Scoring;
 namespace Levain.Evals.Metrics;
 
 /// <summary>
-/// Per-item multiple-choice metrics (EVALS.md, "Metrics"), with LL_i the summed log-likelihood of choice i's
+/// Per-item multiple-choice metrics (docs/evals.md, "Metrics"), with LL_i the summed log-likelihood of choice i's
 /// continuation and G the set of gold positions:
 /// <list type="bullet">
 /// <item><c>acc</c> = 1[argmax_i LL_i ∈ G]; ties go to the lowest position (numpy's argmax).</item>

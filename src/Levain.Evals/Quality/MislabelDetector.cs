@@ -3,7 +3,7 @@ using Levain.Evals.Reports;
 namespace Levain.Evals.Quality;
 
 /// <summary>
-/// Flags likely mislabels from reference runs (EVALS.md, "Quality"): an item is flagged when at least
+/// Flags likely mislabels from reference runs (docs/evals.md, "Quality"): an item is flagged when at least
 /// <paramref name="minRuns"/> runs scored it and all of them chose the same non-gold choice (on the original,
 /// unrotated order) with confidence (max softmax) ≥ <paramref name="minConfidence"/>.
 /// </summary>

@@ -5,7 +5,7 @@ using Levain.Evals.Statistics;
 namespace Levain.Evals.Reports;
 
 /// <summary>
-/// Compares two runs on the same items (EVALS.md, "Statistics"): rows are paired by (item id, rotation); per-row
+/// Compares two runs on the same items (docs/evals.md, "Statistics"): rows are paired by (item id, rotation); per-row
 /// metrics get the paired standard error of the differences (clustered by item cluster when clusters repeat);
 /// ECE and the perplexity family get a seeded paired cluster bootstrap.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Levain.Evals.Reports;
 
 /// <summary>
-/// What a run was (EVALS.md, "Reports"): the model and its checkpoint hash, the tokenizer, the backend (and endpoint),
+/// What a run was (docs/evals.md, "Reports"): the model and its checkpoint hash, the tokenizer, the backend (and endpoint),
 /// every seed, the harness version, options, and when it ran.
 /// </summary>
 public sealed record RunManifest

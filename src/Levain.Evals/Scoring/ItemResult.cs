@@ -3,7 +3,7 @@ using Levain.Evals.Items;
 namespace Levain.Evals.Scoring;
 
 /// <summary>
-/// One result row: an item under one rotation (EVALS.md, "Statistics"). Multiple-choice rows carry every choice's
+/// One result row: an item under one rotation (docs/evals.md, "Statistics"). Multiple-choice rows carry every choice's
 /// scores in shown order with the gold positions; generation rows the generated text; rolling rows the whole-text
 /// likelihood. <see cref="Scores"/> holds the per-row metric values (acc, nll_correct, …);
 /// <see cref="PredictedChoice"/> is the argmax choice as the item's original index; <see cref="Overlap"/> the

@@ -1,7 +1,7 @@
 namespace Levain.Evals.Statistics;
 
 /// <summary>
-/// Standard errors of means (EVALS.md, "Statistics").
+/// Standard errors of means (docs/evals.md, "Statistics").
 /// <list type="bullet">
 /// <item>Plain: s / √n with the sample standard deviation s (n − 1 in the denominator).</item>
 /// <item>Paired: the plain error of the per-item differences a_i − b_i of two runs on the same items.</item>

@@ -4,7 +4,7 @@ using Levain.Evals.Metrics;
 namespace Levain.Evals.Tasks;
 
 /// <summary>
-/// A task manifest (EVALS.md, "Items and tasks"): where the items come from (a file or a generator), how prompts are
+/// A task manifest (docs/evals.md, "Items and tasks"): where the items come from (a file or a generator), how prompts are
 /// built, which metrics are reported, and how many option rotations are run. Paths are absolute once read.
 /// </summary>
 public sealed record TaskManifest

@@ -5,7 +5,7 @@ using Levain.Health.Results;
 
 namespace Levain.Health.Export;
 
-/// <summary>Machine-readable reports (stable field names, kebab-case enum values).</summary>
+/// <summary>Machine-readable reports (snake_case field names, as every levain --json; kebab-case enum values).</summary>
 public static class HealthJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -17,11 +17,11 @@ public static class HealthJson
         {
             ["host"] = node.Host,
             ["status"] = SeverityOrder.Label(node.Status),
-            ["exitCode"] = SeverityOrder.ExitCode(node.Status),
-            ["analyzedAt"] = node.AnalyzedAt.ToString("O"),
+            ["exit_code"] = SeverityOrder.ExitCode(node.Status),
+            ["analyzed_at"] = node.AnalyzedAt.ToString("O"),
             ["results"] = new JsonArray(node.Results.Select(Result).ToArray<JsonNode?>()),
-            ["checkDurationsSeconds"] = new JsonObject(node.CheckDurations.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value.TotalSeconds))),
-            ["xidCounts"] = new JsonArray(node.XidCounts.Select(x => (JsonNode?)new JsonObject { ["code"] = x.Code, ["gpu"] = x.Gpu, ["events"] = x.Events }).ToArray()),
+            ["check_durations_seconds"] = new JsonObject(node.CheckDurations.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value.TotalSeconds))),
+            ["xid_counts"] = new JsonArray(node.XidCounts.Select(x => (JsonNode?)new JsonObject { ["code"] = x.Code, ["gpu"] = x.Gpu, ["events"] = x.Events }).ToArray()),
             ["facts"] = new JsonObject(node.Facts.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value))),
             ["measurements"] = new JsonObject(node.Measurements.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
         };
@@ -34,7 +34,7 @@ public static class HealthJson
         return new JsonObject
         {
             ["status"] = SeverityOrder.Label(status),
-            ["exitCode"] = SeverityOrder.ExitCode(status),
+            ["exit_code"] = SeverityOrder.ExitCode(status),
             ["nodes"] = new JsonArray(nodes.Select(n => (JsonNode?)Node(n)).ToArray()),
         };
     }
@@ -45,18 +45,18 @@ public static class HealthJson
         return new JsonObject
         {
             ["status"] = SeverityOrder.Label(fleet.Status),
-            ["exitCode"] = SeverityOrder.ExitCode(fleet.Status),
-            ["elapsedSeconds"] = fleet.Elapsed.TotalSeconds,
+            ["exit_code"] = SeverityOrder.ExitCode(fleet.Status),
+            ["elapsed_seconds"] = fleet.Elapsed.TotalSeconds,
             ["concurrency"] = fleet.Concurrency,
-            ["peakParallelism"] = fleet.PeakParallelism,
+            ["peak_parallelism"] = fleet.PeakParallelism,
             ["hosts"] = new JsonArray(fleet.Hosts.Select(h =>
             {
                 var node = Node(h.Report);
                 node["host"] = h.Host.Name;
                 node["outcome"] = PrometheusExporter.OutcomeLabel(h.Outcome).Replace('_', '-');
                 node["detail"] = h.Detail;
-                node["startedAt"] = h.StartedAt.ToString("O");
-                node["finishedAt"] = h.FinishedAt.ToString("O");
+                node["started_at"] = h.StartedAt.ToString("O");
+                node["finished_at"] = h.FinishedAt.ToString("O");
                 return (JsonNode?)node;
             }).ToArray()),
         };

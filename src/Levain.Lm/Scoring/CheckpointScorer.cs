@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Levain.Lm.Scoring;
 
 /// <summary>
-/// The in-process scoring backend over a Levain GPT: per-token log-probabilities of continuations (EVALS.md's
+/// The in-process scoring backend over a Levain GPT: per-token log-probabilities of continuations (docs/evals.md's
 /// tokenization convention), rolling scores over texts longer than the context, and greedy or sampled generation.
 /// Requests are padded into batches of at most <see cref="MaxBatchSize"/> windows; scores do not depend on batching.
 /// Calls are serialized (a TorchSharp module is not thread-safe); the work runs synchronously on the caller.
@@ -120,7 +120,7 @@ public sealed partial class CheckpointScorer : ITokenizingBackend, IDisposable
         return Task.FromResult(scores[0].Tokens);
     }
 
-    /// <summary>EVALS.md: trailing white space of the context belongs to the continuation (lm-eval's <c>rstrip()</c> split).</summary>
+    /// <summary>docs/evals.md: trailing white space of the context belongs to the continuation (lm-eval's <c>rstrip()</c> split).</summary>
     internal static (string Context, string Continuation) MoveTrailingSpaces(string context, string continuation) =>
         TokenizedScoring.MoveTrailingSpaces(context, continuation);
 

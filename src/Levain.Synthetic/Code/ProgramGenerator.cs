@@ -1,4 +1,5 @@
 using Levain.Synthetic.Code.Syntax;
+using Levain.Synthetic.Randomness;
 
 namespace Levain.Synthetic.Code;
 
@@ -36,7 +37,7 @@ public static class ProgramGenerator
 
     private static IEnumerable<GeneratedProgram> Draw(GeneratorOptions options, int seed)
     {
-        var random = new Random(seed);
+        var random = new SyntheticRandom(seed);
         var limits = LimitsFor(options);
         var attempt = 0;
         var sinceLast = 0;

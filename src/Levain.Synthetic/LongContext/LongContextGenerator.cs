@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Levain.Synthetic.Randomness;
 
 namespace Levain.Synthetic.LongContext;
 
@@ -47,7 +48,7 @@ public static class LongContextGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var random = new Random(unchecked((seed * -1_028_477_387) ^ 0x1B873593));
+        var random = new SyntheticRandom(unchecked((seed * -1_028_477_387) ^ 0x1B873593));
         var plan = options.Task switch
         {
             LongContextTask.SingleNeedle => PlanKeyValue(random, needleCount: 1),

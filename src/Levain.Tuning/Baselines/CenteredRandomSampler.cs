@@ -5,7 +5,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Baselines;
 
 /// <summary>
-/// Random search as in the CARBS random phase (CARBS.md A3): the search center plus Gaussian noise of standard
+/// Random search as in the CARBS random phase (docs/tuner.md A3): the search center plus Gaussian noise of standard
 /// deviation <c>searchRadius</c> in every basic dimension, rejecting out-of-bounds draws; categorical and boolean
 /// parameters change from the center's value with probability <c>categoricalMutationProbability</c>.
 /// </summary>

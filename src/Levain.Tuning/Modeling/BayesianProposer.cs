@@ -6,7 +6,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// The Bayesian phase (CARBS.md A5–A6, B1, B4, B5) for one <c>Suggest</c> call: fits the output, cost, success and
+/// The Bayesian phase (docs/tuner.md A5–A6, B1, B4, B5) for one <c>Suggest</c> call: fits the output, cost, success and
 /// Pareto-curve models once, generates and scores candidates, and hands out a diverse batch — after each pick the
 /// output posterior is conditioned on a fantasy at that point (a Thompson draw or the mean).
 /// </summary>

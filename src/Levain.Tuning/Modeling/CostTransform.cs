@@ -1,7 +1,7 @@
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// CARBS.md A5 cost transform: ln(cost), min-max scaled to [−1, 1] over the successful costs. Non-positive costs are
+/// docs/tuner.md A5 cost transform: ln(cost), min-max scaled to [−1, 1] over the successful costs. Non-positive costs are
 /// floored at a tenth of the smallest positive cost (1e-12 if none) so ln stays finite. If all log costs are equal the
 /// scale falls back to t = ln(cost / c₀) (every observed cost maps to 0, a cap still maps to its log ratio). <see cref="Inverse"/> maps back to cost units.
 /// </summary>

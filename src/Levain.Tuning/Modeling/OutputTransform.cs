@@ -3,7 +3,7 @@ using Levain.Tuning.GaussianProcesses;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// CARBS.md A5 output transform: a raw output y goes through the empirical CDF of the successful outputs (piecewise
+/// docs/tuner.md A5 output transform: a raw output y goes through the empirical CDF of the successful outputs (piecewise
 /// linear between order statistics at plotting positions (i + ½)/n, tied values sharing their mean position), clipped
 /// to [½/n, 1 − ½/n] so the extremes stay finite (±3.29 at n = 1000), then Φ⁻¹, times the direction sign (+1 maximise,
 /// −1 minimise) so larger is always better inside the model.

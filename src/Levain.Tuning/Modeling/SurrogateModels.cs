@@ -5,7 +5,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// The four GPs of CARBS.md A5 fitted for one suggest call — output (transformed outputs of successes), cost
+/// The four GPs of docs/tuner.md A5 fitted for one suggest call — output (transformed outputs of successes), cost
 /// (transformed log costs of successes), success (±1 labels of all observations, only when both kinds exist) and the
 /// one-dimensional Pareto curve — with the transforms and the Pareto front they were built from.
 /// </summary>

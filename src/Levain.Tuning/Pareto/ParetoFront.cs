@@ -1,7 +1,7 @@
 namespace Levain.Tuning.Pareto;
 
 /// <summary>
-/// The Pareto set in ascending cost, with the "pareto area" Σ (c_i − c_{i−1}) · y_{i−1} (CARBS.md A4) in raw output
+/// The Pareto set in ascending cost, with the "pareto area" Σ (c_i − c_{i−1}) · y_{i−1} (docs/tuner.md A4) in raw output
 /// and cost units.
 /// </summary>
 public sealed class ParetoFront

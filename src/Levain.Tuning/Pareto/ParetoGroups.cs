@@ -2,7 +2,7 @@ using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning.Pareto;
 
-/// <summary>CARBS.md A4 end to end: group successes with identical inputs, then select the Pareto set.</summary>
+/// <summary>docs/tuner.md A4 end to end: group successes with identical inputs, then select the Pareto set.</summary>
 internal static class ParetoGroups
 {
     /// <summary>Groups of the successful observations, in first-seen order (basic vectors not yet filled in).</summary>

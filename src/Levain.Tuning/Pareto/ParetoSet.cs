@@ -1,6 +1,6 @@
 namespace Levain.Tuning.Pareto;
 
-/// <summary>The selection rule of CARBS.md A4 over already-grouped observations (group mean cost and output).</summary>
+/// <summary>The selection rule of docs/tuner.md A4 over already-grouped observations (group mean cost and output).</summary>
 internal static class ParetoSet
 {
     /// <summary>

@@ -1,7 +1,7 @@
 namespace Levain.Tuning.Scaling;
 
 /// <summary>
-/// A numeric parameter along the Pareto front (CARBS.md C): its basic-space value = Intercept + Slope · ln(cost), a
+/// A numeric parameter along the Pareto front (docs/tuner.md C): its basic-space value = Intercept + Slope · ln(cost), a
 /// power law in parameter units for log parameters. <see cref="ResidualStdDev"/> is in basic units. When a target cost
 /// was given, the recommended value and its 90 % prediction interval are mapped back to parameter units (the interval
 /// is null with fewer than three points).

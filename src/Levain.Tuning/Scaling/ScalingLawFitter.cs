@@ -4,7 +4,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Scaling;
 
 /// <summary>
-/// CARBS.md part C: each numeric parameter's basic-space value along the Pareto front as a linear function of ln(cost)
+/// docs/tuner.md part C: each numeric parameter's basic-space value along the Pareto front as a linear function of ln(cost)
 /// (a power law for log parameters), and the front's output as a linear function of ln(cost), each with a 90 %
 /// prediction interval from the residuals, extrapolated to an optional target cost. Points with non-positive cost are
 /// skipped (ln is undefined there).

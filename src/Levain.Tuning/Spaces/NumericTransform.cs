@@ -1,7 +1,7 @@
 namespace Levain.Tuning.Spaces;
 
 /// <summary>
-/// The CARBS.md A1 map between parameter units and basic units for one linear, log or logit parameter, with integer
+/// The docs/tuner.md A1 map between parameter units and basic units for one linear, log or logit parameter, with integer
 /// rounding (half to even, in parameter space) and the basic-space bounds used for rejection (integers widened by 0.1).
 /// Assumes the spec was validated by <see cref="ParameterSpecValidator"/>.
 /// </summary>

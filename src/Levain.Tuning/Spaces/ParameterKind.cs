@@ -1,6 +1,6 @@
 namespace Levain.Tuning.Spaces;
 
-/// <summary>How a parameter maps to the tuner's basic space (CARBS.md A1) or which discrete kind it is (B2).</summary>
+/// <summary>How a parameter maps to the tuner's basic space (docs/tuner.md A1) or which discrete kind it is (B2).</summary>
 public enum ParameterKind
 {
     /// <summary>b = v / scale.</summary>

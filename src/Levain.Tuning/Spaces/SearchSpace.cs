@@ -3,7 +3,7 @@ using System.Collections.ObjectModel;
 namespace Levain.Tuning.Spaces;
 
 /// <summary>
-/// A validated list of parameters and the basic space the tuner works in (CARBS.md A1, B2).
+/// A validated list of parameters and the basic space the tuner works in (docs/tuner.md A1, B2).
 /// <para>Basic-space layout (a <c>double[]</c> of length <see cref="BasicDimension"/>): first the
 /// <see cref="ContinuousDimension"/> continuous coordinates, in parameter order — one per linear/log/logit parameter and
 /// K per K-component simplex — then one coordinate per categorical or boolean parameter holding the choice index

@@ -71,14 +71,29 @@ public sealed class DashboardData(DashboardOptions options)
         return json;
     }
 
-    /// <summary>The last lines of a trial's log (<c>trial-N.log</c> in the study's log folder), or null if unknown.</summary>
+    /// <summary>The last lines of a trial's latest log in the study's log folder, or null when no log folder is known.</summary>
     public JsonObject? TrialLog(int source, int number)
     {
         if (Source(source) is not { LogDirectory: { } directory }) return null;
-        var path = Path.Combine(directory, $"trial-{number}.log");
+        var path = LatestLog(directory, number);
         if (!File.Exists(path)) return new JsonObject { ["path"] = path, ["lines"] = new JsonArray(), ["exists"] = false };
         var lines = Tail(path, _options.LogTailLines);
         return new JsonObject { ["path"] = path, ["exists"] = true, ["lines"] = new JsonArray(lines.Select(l => (JsonNode)l).ToArray()) };
+    }
+
+    /// <summary>
+    /// The log of a trial's latest attempt (<c>trial-N.attempt-K.log</c>, highest K), or <c>trial-N.log</c> as older
+    /// versions wrote it.
+    /// </summary>
+    public static string LatestLog(string directory, int number)
+    {
+        var prefix = $"trial-{number}.attempt-";
+        var latest = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, prefix + "*.log")
+                .Select(f => (File: f, Attempt: int.TryParse(Path.GetFileName(f)[prefix.Length..^4], out var k) ? k : -1))
+                .Where(x => x.Attempt >= 0).OrderByDescending(x => x.Attempt).Select(x => x.File).FirstOrDefault()
+            : null;
+        return latest ?? Path.Combine(directory, $"trial-{number}.log");
     }
 
     /// <summary>The evaluation reports given on the command line, with their model and tasks (or why one cannot be read).</summary>

@@ -5,7 +5,7 @@ namespace Levain.Cli.Tests.Demo;
 
 /// <summary>
 /// <c>levain demo --dir</c> on a directory Levain did not make (a project with sources and a .git folder) is refused
-/// in one line with exit code 2, fresh or --resume, and every file in it is left exactly as it was.
+/// in one line with exit code 64, fresh or --resume, and every file in it is left exactly as it was.
 /// </summary>
 public sealed class DemoDirectoryTests : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class DemoDirectoryTests : IDisposable
         using var process = LevainProcess.Start(Path.GetTempPath(), args);
         var exit = await process.WaitAsync(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         var line = Assert.Single(process.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("not a Levain demo directory", line, StringComparison.Ordinal);
         Assert.Contains(_dir, line, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class EvalCommandTests
 
         var (code, _, stderr) = await CliRunner.RunAsync("eval", path, "--endpoint", "http://127.0.0.1:9/");
 
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains($"{path}:2: gold:", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
@@ -37,7 +37,7 @@ public sealed class EvalCommandTests
     public async Task Eval_NoBackend_ExitsTwo()
     {
         var (code, _, stderr) = await CliRunner.RunAsync("eval", "code");
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("--model", stderr, StringComparison.Ordinal);
     }
 
@@ -144,7 +144,7 @@ public sealed class EvalCommandTests
         using var files = new EvalTestFiles();
         var bad = files.Write("bad.json", "[1, 2");
         var (code, _, stderr) = await CliRunner.RunAsync("eval", "compare", bad, bad);
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains(bad, stderr, StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public sealed class ServeCommandTests
     public async Task Serve_MissingCheckpoint_ExitsTwo()
     {
         var (code, _, stderr) = await CliRunner.RunAsync("serve", "/nonexistent/checkpoint", "--port", "0");
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("/nonexistent/checkpoint", stderr, StringComparison.Ordinal);
     }
 

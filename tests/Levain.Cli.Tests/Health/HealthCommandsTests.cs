@@ -104,7 +104,7 @@ public sealed class HealthCommandsTests : IDisposable
         var (code, stdout, stderr) = await CliRunner.RunAsync("health", "check", "--json", "--command-timeout", "10");
         using var doc = JsonDocument.Parse(stdout);
         var status = doc.RootElement.GetProperty("status").GetString();
-        Assert.Equal(doc.RootElement.GetProperty("exitCode").GetInt32(), code);
+        Assert.Equal(doc.RootElement.GetProperty("exit_code").GetInt32(), code);
         Assert.True(status is "ok" or "warning" or "critical" or "unknown", stderr);
         if (!File.Exists("/usr/bin/nvidia-smi"))
         {
@@ -152,7 +152,7 @@ public sealed class HealthCommandsTests : IDisposable
         var resolved = args.Select(a => a.StartsWith("profiles/", StringComparison.Ordinal) ? HealthFixtures.Path(a) : a).ToArray();
         var (code, stdout, stderr) = await CliRunner.RunAsync(["health", .. resolved]);
         Assert.True(code == 64, $"exit {code}: {stdout}{stderr}");
-        Assert.StartsWith("levain health: ", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("levain health", stderr, StringComparison.Ordinal); // the one error printer: levain <command>: <message>
         Assert.DoesNotContain("   at ", stderr + stdout, StringComparison.Ordinal);
     }
 }

@@ -13,10 +13,10 @@ public sealed class TuneCommandTests : IDisposable
         var path = Path.Combine(_files.Path, "bad.yaml");
         await File.WriteAllTextAsync(path, "command: [\"python3\", \"x.py\"]\nparameters:\n  lr: { kind: log, center: 0.1, min: 0 }\n", TestContext.Current.CancellationToken);
         var (code, stdout, stderr) = await CliRunner.RunAsync("tune", path);
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Equal("", stdout);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"levain: {path}:3: parameters.lr.min: ", line, StringComparison.Ordinal);
+        Assert.StartsWith($"levain tune: {path}:3: parameters.lr.min: ", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
@@ -29,10 +29,10 @@ public sealed class TuneCommandTests : IDisposable
         var lines = tune.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         using (var summary = JsonDocument.Parse(lines[^1]))
         {
-            Assert.Equal("BudgetReached", summary.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal("budget_reached", summary.RootElement.GetProperty("outcome").GetString());
             Assert.Equal(6, summary.RootElement.GetProperty("status").GetProperty("succeeded").GetInt32());
         }
-        Assert.Contains(lines, l => l.Contains("\"event\":\"TrialProgress\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"event\":\"trial_progress\"", StringComparison.Ordinal));
 
         var show = await CliRunner.RunAsync("study", "show", study, "--json");
         Assert.Equal(0, show.ExitCode);
@@ -93,7 +93,7 @@ public sealed class TuneCommandTests : IDisposable
     {
         var study = _files.Study("never", trials: 1, workers: 1, firstDelay: 0, laterDelay: 0);
         var (code, _, stderr) = await CliRunner.RunAsync("worker", study);
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
     }
 
@@ -102,7 +102,7 @@ public sealed class TuneCommandTests : IDisposable
     {
         var study = _files.Study("unrun", trials: 1, workers: 1, firstDelay: 0, laterDelay: 0);
         var (code, _, stderr) = await CliRunner.RunAsync("study", "show", study);
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("has not been run yet", stderr, StringComparison.Ordinal);
     }
 

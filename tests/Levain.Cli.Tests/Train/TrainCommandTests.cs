@@ -54,7 +54,7 @@ public sealed class TrainCommandTests : IDisposable
         string config = Path.Combine(_directory, "train.json");
         File.WriteAllText(config, "{\n  \"steps\": 10,\n  \"depth\": \"deep\"\n}\n");
         var (exit, _, stderr) = await CliRunner.RunAsync("train", "--config", config);
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.Contains($"{config}: line 3: field 'depth': expected an integer", stderr, StringComparison.Ordinal);
     }
 
@@ -65,7 +65,7 @@ public sealed class TrainCommandTests : IDisposable
         try
         {
             var (exit, _, stderr) = await CliRunner.RunAsync("train", "--steps", "1");
-            Assert.Equal(2, exit);
+            Assert.Equal(64, exit);
             Assert.Contains("LEVAIN_PARAMS", stderr, StringComparison.Ordinal);
             Assert.Contains("'widht': unknown setting", stderr, StringComparison.Ordinal);
         }
@@ -79,7 +79,7 @@ public sealed class TrainCommandTests : IDisposable
     public async Task Train_MissingDataFile_ExitsTwo()
     {
         var (exit, _, stderr) = await CliRunner.RunAsync("train", "--data", Path.Combine(_directory, "none.txt"));
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.Contains("data file not found", stderr, StringComparison.Ordinal);
     }
 

@@ -26,7 +26,7 @@ public sealed class InstructionGeneratorTests
         Assert.Equal(PinnedHash, hash);
     }
 
-    private const string PinnedHash = "6992088a96f53730";
+    private const string PinnedHash = "f6640460ecdc1c33";
 
     [Fact]
     public void Generate_CoversEveryKind_AndVariesPhrasingAndPlacement()

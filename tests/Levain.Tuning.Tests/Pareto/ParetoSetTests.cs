@@ -6,7 +6,7 @@ namespace Levain.Tuning.Tests.Pareto;
 public sealed class ParetoSetTests
 {
     /// <summary>
-    /// Brute force of CARBS.md A4: a group at or below the threshold is in the set iff it is the best of those groups;
+    /// Brute force of docs/tuner.md A4: a group at or below the threshold is in the set iff it is the best of those groups;
     /// a group above it is in iff it is strictly better than every other group costing no more than it.
     /// </summary>
     private static HashSet<int> BruteForce(double[] costs, double[] outputs, double threshold, bool maximize)

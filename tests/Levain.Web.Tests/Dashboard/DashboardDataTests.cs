@@ -68,6 +68,10 @@ public sealed class DashboardDataTests
         var log = data.TrialLog(0, 2)!;
         Assert.Equal(2, log["lines"]!.AsArray().Count);
         Assert.False((bool)data.TrialLog(0, 9)!["exists"]!);
+        File.WriteAllText(Path.Combine(study.LogDirectory, "trial-3.attempt-1.log"), "first\n");
+        File.WriteAllText(Path.Combine(study.LogDirectory, "trial-3.attempt-2.log"), "second\n");
+        File.WriteAllText(Path.Combine(study.LogDirectory, "trial-3.attempt-10.log"), "tenth\n");
+        Assert.Equal("tenth", (string)data.TrialLog(0, 3)!["lines"]![0]!);
         Assert.Null(new DashboardData(new DashboardOptions { Studies = [study.Source with { LogDirectory = null }] }).TrialLog(0, 2));
     }
 

@@ -4,6 +4,7 @@ using Levain.Health.Bundles;
 using Levain.Health.Export;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
+using Levain.Cli.Rendering;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -12,7 +13,7 @@ internal static class HealthAnalyzeCommand
 {
     public static Command Create()
     {
-        var bundles = new Argument<string[]>("bundles") { Description = "Bundle directories (from 'collect', 'fleet --bundles-out', or written by hand).", Arity = ArgumentArity.OneOrMore };
+        var bundles = new Argument<string[]>("bundles") { Description = "Bundle directories (from 'collect', 'fleet --out', or written by hand).", Arity = ArgumentArity.OneOrMore };
         var profile = HealthOptions.Profile();
         var baseline = HealthOptions.Baseline();
         var json = HealthOptions.Json();
@@ -34,7 +35,7 @@ internal static class HealthAnalyzeCommand
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(HealthJson.Serialize(HealthJson.Nodes(nodes)));
+                CliConsole.Out.WriteLine(HealthJson.Serialize(HealthJson.Nodes(nodes)));
             }
             else
             {

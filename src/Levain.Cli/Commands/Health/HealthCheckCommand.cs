@@ -5,6 +5,7 @@ using Levain.Health.Collection;
 using Levain.Health.Export;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
+using Levain.Cli.Rendering;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -19,7 +20,7 @@ internal static class HealthCheckCommand
         var prom = HealthOptions.Prometheus();
         var timeout = HealthOptions.CommandTimeout();
         var active = HealthOptions.Active();
-        var bundleOut = new Option<string?>("--bundle-out") { Description = "Also keep the captured outputs as a bundle directory." };
+        var bundleOut = new Option<string?>("--out") { Description = "Also keep the captured outputs as a bundle directory." };
         var apply = new Option<bool>("--apply") { Description = "Run the automatic remediations (swapoff, systemctl start, modprobe, GPU reset, Slurm drain). Without it they are only printed." };
         var all = new Option<bool>("--all") { Description = "List ok results too." };
         var command = new Command("check",
@@ -52,7 +53,7 @@ internal static class HealthCheckCommand
             {
                 var obj = HealthJson.Node(node);
                 obj["remediation"] = RemediationJson.Plan(actions, applied);
-                Console.WriteLine(HealthJson.Serialize(obj));
+                CliConsole.Out.WriteLine(HealthJson.Serialize(obj));
             }
             else
             {

@@ -4,6 +4,7 @@ using Levain.Health.Bundles;
 using Levain.Health.Collection;
 using Levain.Health.Export;
 using Spectre.Console;
+using Levain.Cli.Rendering;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -32,13 +33,13 @@ internal static class HealthCollectCommand
             var records = bundle.Manifest!.Commands;
             if (parse.GetValue(json))
             {
-                Console.WriteLine(HealthJson.Serialize(new JsonObject
+                CliConsole.Out.WriteLine(HealthJson.Serialize(new JsonObject
                 {
                     ["bundle"] = Path.GetFullPath(dir),
                     ["host"] = bundle.Host,
                     ["commands"] = new JsonArray(records.Select(r => (JsonNode?)new JsonObject
                     {
-                        ["file"] = r.File, ["command"] = r.Command, ["status"] = r.Status.ToString(), ["exitCode"] = r.ExitCode,
+                        ["file"] = r.File, ["command"] = r.Command, ["status"] = r.Status.ToString(), ["exit_code"] = r.ExitCode,
                         ["seconds"] = r.DurationSeconds, ["detail"] = r.Detail,
                     }).ToArray()),
                 }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
+using Levain.Cli.Rendering;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -7,32 +8,6 @@ namespace Levain.Cli.Commands.Health;
 public static class HealthCommands
 {
     public const string ExitCodes = Levain.Health.Results.HealthExitCodes.Help;
-
-    /// <summary>True when the command line is under <c>levain health</c>.</summary>
-    public static bool Owns(ParseResult parse)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        for (SymbolResult? r = parse.CommandResult; r is not null; r = r.Parent)
-        {
-            if (r is CommandResult { Command.Name: "health" } c && c.Parent is CommandResult { Parent: null })
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>Prints the parse errors of a health command line and returns the bad-input code (64), never a verdict.</summary>
-    public static int UsageError(ParseResult parse)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        foreach (var error in parse.Errors)
-        {
-            Console.Error.WriteLine($"levain health: {error.Message}");
-        }
-        Console.Error.WriteLine("(see 'levain health --help'; exit code 64 means bad input or usage)");
-        return Levain.Health.Results.HealthExitCodes.BadInput;
-    }
 
     public static Command Create()
     {

@@ -5,6 +5,7 @@ using Levain.Health.Export;
 using Levain.Health.Fleet;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
+using Levain.Cli.Rendering;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -31,7 +32,7 @@ internal static class HealthFleetCommand
         var sshConfig = new Option<string?>("--ssh-config") { Description = "ssh_config file passed as 'ssh -F' (host aliases, jump hosts, per-host users and ports)." };
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on stderr." };
         var remotePath = new Option<string?>("--remote-path") { Description = "Directory prepended to PATH on the nodes (tools outside the default PATH)." };
-        var bundlesOut = new Option<string?>("--bundles-out") { Description = "Also keep each host's bundle under this directory." };
+        var bundlesOut = new Option<string?>("--out") { Description = "Also keep each host's bundle under this directory." };
         var all = new Option<bool>("--all") { Description = "Print every host's full result tables, not only the summary." };
         var command = new Command("fleet",
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
@@ -108,7 +109,7 @@ internal static class HealthFleetCommand
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(HealthJson.Serialize(HealthJson.Fleet(fleet)));
+                CliConsole.Out.WriteLine(HealthJson.Serialize(HealthJson.Fleet(fleet)));
             }
             else
             {

@@ -3,6 +3,8 @@ using Levain.Health;
 using Levain.Health.Baseline;
 using Levain.Health.Profiles;
 using Levain.Health.Results;
+using Levain.Cli.Rendering;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -41,18 +43,15 @@ internal static class HealthOptions
         }
         catch (HealthInputException e)
         {
-            await Console.Error.WriteLineAsync($"levain health: {e.Message}").ConfigureAwait(false);
-            return HealthExitCodes.BadInput;
+            return CliConsole.Fail(e.Message, HealthExitCodes.BadInput);
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("levain health: cancelled").ConfigureAwait(false);
-            return HealthExitCodes.InternalError;
+            return CliConsole.Fail("cancelled", HealthExitCodes.InternalError);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            await Console.Error.WriteLineAsync($"levain health: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-            return HealthExitCodes.InternalError;
+            return CliConsole.Fail($"{e.GetType().Name}: {e.Message}", HealthExitCodes.InternalError);
         }
     }
 

@@ -2,6 +2,8 @@ using Levain.Health.Fleet;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
 using Spectre.Console;
+using Levain.Cli.Rendering;
+using Levain.Cli.Contract;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -10,14 +12,8 @@ internal static class HealthRendering
 {
     private static readonly Severity[] Order = [Severity.Critical, Severity.Unknown, Severity.Warning, Severity.Ok];
 
-    public static IAnsiConsole Console() =>
-        AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(System.Console.Out),
-            Interactive = InteractionSupport.No,
-            Ansi = System.Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = System.Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
+    /// <summary>The invocation's console (colour only on a terminal and without NO_COLOR).</summary>
+    public static IAnsiConsole Console() => CliConsole.Create();
 
     public static string Color(Severity s) => s switch
     {

@@ -4,6 +4,7 @@ using Levain.Health;
 using Levain.Health.Export;
 using Levain.Health.Training;
 using Spectre.Console;
+using Levain.Cli.Rendering;
 
 namespace Levain.Cli.Commands.Health;
 
@@ -34,16 +35,16 @@ internal static class HealthTrainingCommands
             var r = MfuCalculator.Compute(records, input);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(HealthJson.Serialize(new JsonObject
+                CliConsole.Out.WriteLine(HealthJson.Serialize(new JsonObject
                 {
-                    ["mfu"] = r.Mfu, ["tokensPerSecond"] = r.TokensPerSecond, ["flopsPerToken"] = r.FlopsPerToken,
-                    ["achievedFlopsPerSecond"] = r.AchievedFlopsPerSecond, ["peakFlopsPerSecond"] = r.PeakFlopsPerSecond,
+                    ["mfu"] = r.Mfu, ["tokens_per_second"] = r.TokensPerSecond, ["flops_per_token"] = r.FlopsPerToken,
+                    ["achieved_flops_per_second"] = r.AchievedFlopsPerSecond, ["peak_flops_per_second"] = r.PeakFlopsPerSecond,
                     ["steps"] = r.Steps, ["gpus"] = r.Gpus,
                 }));
             }
             else
             {
-                Console.WriteLine($"MFU {r.Mfu:P1}: {r.TokensPerSecond:N0} tokens/s x {r.FlopsPerToken:E3} FLOP/token = {r.AchievedFlopsPerSecond / 1e12:N1} TFLOP/s of {r.PeakFlopsPerSecond / 1e12:N1} peak ({r.Gpus} GPUs, {r.Steps} steps)");
+                CliConsole.Out.WriteLine($"MFU {r.Mfu:P1}: {r.TokensPerSecond:N0} tokens/s x {r.FlopsPerToken:E3} FLOP/token = {r.AchievedFlopsPerSecond / 1e12:N1} TFLOP/s of {r.PeakFlopsPerSecond / 1e12:N1} peak ({r.Gpus} GPUs, {r.Steps} steps)");
             }
             return Task.FromResult(0);
         }).GetAwaiter().GetResult());
@@ -66,14 +67,14 @@ internal static class HealthTrainingCommands
             var r = StragglerDetector.Detect(records, Positive(parse.GetValue(z), "--z"), Positive(parse.GetValue(drift), "--drift"));
             if (parse.GetValue(json))
             {
-                Console.WriteLine(HealthJson.Serialize(new JsonObject
+                CliConsole.Out.WriteLine(HealthJson.Serialize(new JsonObject
                 {
-                    ["medianStepTimeSeconds"] = r.MedianStepTimeSeconds, ["madSeconds"] = r.MadSeconds, ["zThreshold"] = r.ZThreshold,
-                    ["stragglers"] = new JsonArray(r.Stragglers.Select(s => (JsonNode?)new JsonObject { ["rank"] = s.Rank, ["medianStepTimeSeconds"] = s.MedianStepTimeSeconds, ["z"] = s.RobustZ }).ToArray()),
+                    ["median_step_time_seconds"] = r.MedianStepTimeSeconds, ["mad_seconds"] = r.MadSeconds, ["z_threshold"] = r.ZThreshold,
+                    ["stragglers"] = new JsonArray(r.Stragglers.Select(s => (JsonNode?)new JsonObject { ["rank"] = s.Rank, ["median_step_time_seconds"] = s.MedianStepTimeSeconds, ["z"] = s.RobustZ }).ToArray()),
                     ["drift"] = new JsonObject
                     {
-                        ["detected"] = r.HasDrift, ["slopeSecondsPerStep"] = r.DriftSlopeSecondsPerStep, ["relative"] = r.DriftRelative,
-                        ["firstTenthMedianSeconds"] = r.FirstTenthMedianSeconds, ["lastTenthMedianSeconds"] = r.LastTenthMedianSeconds,
+                        ["detected"] = r.HasDrift, ["slope_seconds_per_step"] = r.DriftSlopeSecondsPerStep, ["relative"] = r.DriftRelative,
+                        ["first_tenth_median_seconds"] = r.FirstTenthMedianSeconds, ["last_tenth_median_seconds"] = r.LastTenthMedianSeconds,
                     },
                 }));
             }

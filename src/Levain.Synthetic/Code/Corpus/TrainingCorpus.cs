@@ -1,4 +1,5 @@
 using Levain.Synthetic.Code.Items;
+using Levain.Synthetic.Randomness;
 
 namespace Levain.Synthetic.Code.Corpus;
 
@@ -31,7 +32,7 @@ public static class TrainingCorpus
             throw new ArgumentOutOfRangeException(nameof(seed), seed, "Training documents come from SeedRanges.Training.");
         }
 
-        var random = new Random(unchecked((seed * 1_103_515_245) ^ 0x3C6EF372));
+        var random = new SyntheticRandom(unchecked((seed * 1_103_515_245) ^ 0x3C6EF372));
         var component = Pick(options.Mix, c => c.Weight, random);
         var forms = new[] { CodeItemForm.EvalOutput, CodeItemForm.EvalVariable, CodeItemForm.Cloze };
         var form = forms[PickIndex(options.FormWeights, random)];

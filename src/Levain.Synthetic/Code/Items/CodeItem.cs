@@ -23,7 +23,7 @@ public sealed record CodeItem(
     string ProgramText,
     GeneratorProvenance Provenance)
 {
-    /// <summary>EVALS.md's form name: <c>eval</c> or <c>cloze</c>.</summary>
+    /// <summary>docs/evals.md's form name: <c>eval</c> or <c>cloze</c>.</summary>
     public string FormName => Form == CodeItemForm.Cloze ? "cloze" : "eval";
 
     /// <summary>The correct choice.</summary>

@@ -1,6 +1,6 @@
 namespace Levain.Synthetic.Code.Items;
 
-/// <summary>The question a code-comprehension item asks (EVALS.md: forms <c>eval</c> and <c>cloze</c>).</summary>
+/// <summary>The question a code-comprehension item asks (docs/evals.md: forms <c>eval</c> and <c>cloze</c>).</summary>
 public enum CodeItemForm
 {
     /// <summary><c>eval</c>: what does the program print?</summary>

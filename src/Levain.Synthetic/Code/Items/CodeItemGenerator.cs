@@ -1,3 +1,5 @@
+using Levain.Synthetic.Randomness;
+
 namespace Levain.Synthetic.Code.Items;
 
 /// <summary>
@@ -46,7 +48,7 @@ public static class CodeItemGenerator
     private static CodeItem GenerateOne(
         CodeItemOptions options, int seed, CodeItemForm form, IReadOnlyDictionary<string, string> parameters)
     {
-        var random = new Random(unchecked((seed * -1640531535) ^ 0x2545F491));
+        var random = new SyntheticRandom(unchecked((seed * -1640531535) ^ 0x2545F491));
         var provenance = new GeneratorProvenance(Name, Version, seed, parameters);
         foreach (var generated in ProgramGenerator.Stream(options.Program, seed).Take(MaxProgramsPerItem))
         {
