@@ -17,6 +17,7 @@ public static class LevainApp
         root.Subcommands.Add(Commands.Health.HealthCommands.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StudyCommands.Create());
+        root.Subcommands.Add(TokenizerCommands.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());

@@ -10,7 +10,8 @@ public static class TokenizerFactory
         {
             "bytes" => ByteTokenizer.Instance,
             "tiktoken" => TiktokenTokenizer.FromSpec(spec),
-            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken)", nameof(spec)),
+            BpeTokenizer.Kind => BpeTokenizer.FromSpec(spec),
+            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken, bpe)", nameof(spec)),
         };
     }
 }
