@@ -12,6 +12,7 @@ public static class LevainApp
             "Levain: cost-aware tuning, truthful evaluation and hardware health for teams that build language models.\n\n" +
             "Exit codes: 0 success, 1 failure or warning, 2 bad input (or critical health), 3 unknown health.");
         // One line per command group; keep this list sorted.
+        root.Subcommands.Add(DataCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(Commands.Health.HealthCommands.Create());
