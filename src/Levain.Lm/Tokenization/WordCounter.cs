@@ -16,7 +16,18 @@ public static class WordCounter
         Regex? specials = specialTokens.Count == 0 ? null : new Regex(string.Join('|', specialTokens.OrderByDescending(s => s.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant);
         var total = new Dictionary<string, long>(StringComparer.Ordinal);
         var gate = new object();
-        Parallel.ForEach(
+        try
+        {
+            CountParallel();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // A bad input file surfaces from the chunk enumerator wrapped by Parallel.ForEach: rethrow it as itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return total;
+
+        void CountParallel() => Parallel.ForEach(
             chunks,
             new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             () => new Dictionary<string, long>(StringComparer.Ordinal),
@@ -46,7 +57,6 @@ public static class WordCounter
                     }
                 }
             });
-        return total;
     }
 
     private static void CountInto(Dictionary<string, long> counts, Regex pieces, ReadOnlySpan<char> text)
