@@ -8,6 +8,7 @@ internal static class BenchRegistry
     [
         ("tuner", Tuner.TunerBench.Description, Tuner.TunerBench.Run),
         ("train", Train.TrainBench.Description, Train.TrainBench.Run),
+        ("tokenizer", Tokenizer.TokenizerBench.Description, Tokenizer.TokenizerBench.Run),
     ];
 
     public static int Run(string[] args)

@@ -16,6 +16,7 @@ public static class LevainApp
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(CheckpointCommands.Create());
         root.Subcommands.Add(DashboardCommand.Create());
+        root.Subcommands.Add(DataCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
@@ -24,6 +25,7 @@ public static class LevainApp
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StudyCommands.Create());
+        root.Subcommands.Add(TokenizerCommands.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());

@@ -21,8 +21,10 @@ public static class TrainCommand
     public static Command Create()
     {
         var config = new Option<FileInfo?>("--config") { Description = "JSON object of settings (keys as the flags without dashes: width, depth, lr, steps, ...)." };
-        var data = new Option<string?>("--data") { Description = "Train on this UTF-8 text file instead of the built-in code-comprehension task." };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "bytes (default), cl100k_base or o200k_base (BPE, with --data only)." };
+        var data = new Option<string?>("--data") { Description = "Train on this UTF-8 text file, or on a prepared data directory / manifest.json from 'levain data prepare', instead of the built-in code-comprehension task." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "bytes (default), cl100k_base, o200k_base, or a trained tokenizer (DIR, tokenizer.json or .tiktoken; with a manifest it must match the shards)." };
+        var mix = new Option<string?>("--mix") { Description = "With a data manifest: source weights, e.g. web=0.7,code=0.3 (default: proportional to training tokens)." };
+        var valWindows = new Option<int?>("--val-windows") { Description = "With a data manifest: fixed validation windows per source (default 64); reports val_loss_<source>." };
         var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for weights, data order and the training stream (default 1)." };
         var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default 200)." };
@@ -56,7 +58,7 @@ public static class TrainCommand
         {
             config, data, tokenizer, threads, seed, steps, lr, width, depth, heads, context, batch, warmup, weightDecay,
             evalItems, evalEvery, progressEvery, output, difficulty, followUps,
-            initFrom, resume, checkpointEvery, device, dropout, gradAccum, json,
+            initFrom, resume, checkpointEvery, device, dropout, gradAccum, json, mix, valWindows,
         };
         command.SetAction(parse =>
         {
@@ -101,6 +103,8 @@ public static class TrainCommand
             Flag(dropout, "dropout", v => v);
             Flag(gradAccum, "grad_accum", v => v);
             Flag(checkpointEvery, "checkpoint_every", v => v);
+            Flag(mix, "mix", v => v);
+            Flag(valWindows, "val_windows", v => v);
             foreach (var (option, key) in new[] { (threads, "threads"), (seed, "seed"), (steps, "steps"), (width, "width"), (depth, "depth"),
                 (heads, "heads"), (context, "context"), (batch, "batch"), (warmup, "warmup"), (evalItems, "eval_items"),
                 (evalEvery, "eval_every"), (progressEvery, "progress_every"), (followUps, "follow_ups") })
@@ -115,7 +119,7 @@ public static class TrainCommand
                 return Fail(fromFlags.Problem!.Replace("flags: field '", "option '--", StringComparison.Ordinal).Replace('_', '-'));
             }
             spec = fromFlags.Spec!;
-            if (spec.DataFile is not null && !File.Exists(spec.DataFile))
+            if (spec.DataFile is not null && !File.Exists(spec.DataFile) && !Directory.Exists(spec.DataFile))
             {
                 return Fail($"{spec.DataFile}: data file not found");
             }
@@ -136,6 +140,10 @@ public static class TrainCommand
             result = TrainingRun.Run(spec, new LineProgress(p => WriteProgress(p, isJson ? CliConsole.Error : CliConsole.Out)));
         }
         catch (ArgumentException e) when (spec.DataFile is not null)
+        {
+            return Fail(e.Message.Split(" (Parameter")[0]);
+        }
+        catch (Levain.Lm.Data.DataInputException e)
         {
             return Fail(e.Message);
         }
@@ -167,6 +175,10 @@ public static class TrainCommand
         if (result.ValidationLoss is { } validationLoss)
         {
             json["val_loss"] = Finite(validationLoss);
+        }
+        foreach (var (source, loss) in result.SourceLosses ?? new Dictionary<string, double>())
+        {
+            json[$"val_loss_{source}"] = Finite(loss);
         }
         if (result.CheckpointDirectory is { } checkpoint)
         {

@@ -22,4 +22,8 @@ public sealed record TrainRunResult(
     double Mfu,
     int Width,
     string TokenizerId,
-    string? CheckpointDirectory);
+    string? CheckpointDirectory)
+{
+    /// <summary>Validation loss per source of a data manifest (<c>levain train --data MANIFEST</c>), on a fixed sample.</summary>
+    public IReadOnlyDictionary<string, double>? SourceLosses { get; init; }
+}

@@ -27,7 +27,7 @@ public static class TrainRunSettings
     [
         "width", "depth", "heads", "context", "batch", "steps", "lr", "warmup", "min_lr_ratio", "weight_decay", "grad_clip",
         "seed", "threads", "eval_items", "eval_every", "progress_every", "peak_flops", "data", "tokenizer", "out", "difficulty",
-        "follow_ups", "init_from", "resume", "device", "dropout", "grad_accum", "checkpoint_every",
+        "follow_ups", "init_from", "resume", "device", "dropout", "grad_accum", "checkpoint_every", "mix", "val_windows",
     ];
 
     /// <summary>Parses a JSON config file's text; a syntax error names the line.</summary>
@@ -85,6 +85,10 @@ public static class TrainRunSettings
         {
             return TrainRunSpecOutcome.Failure($"{source}: field 'checkpoint_every': periodic checkpoints need an output directory (out)");
         }
+        if (spec.Mix is not null && (spec.DataFile is null || !Data.DataManifestPath.IsManifest(spec.DataFile)))
+        {
+            return TrainRunSpecOutcome.Failure($"{source}: field 'mix': a mix needs a data manifest (--data DIR from 'levain data prepare')");
+        }
         if (spec.DataFile is null && spec.Tokenizer != ByteTokenizer.TokenizerId)
         {
             return TrainRunSpecOutcome.Failure($"{source}: field 'tokenizer': the code task uses the byte tokenizer; '{spec.Tokenizer}' needs a data file");
@@ -133,14 +137,17 @@ public static class TrainRunSettings
                 case "grad_accum": return Int(value, 1, 65536, v => current = current with { Training = training with { GradientAccumulation = v } }, out _);
                 case "checkpoint_every": return Int(value, 0, 100_000_000, v => current = current with { Training = training with { CheckpointEvery = v } }, out _);
                 case "out": return Text(value, v => current = current with { OutputDirectory = v });
+                case "mix": return Text(value, v => current = current with { Mix = v }) ?? Data.MixWeights.Problem(current.Mix!);
+                case "val_windows": return Int(value, 1, 100_000, v => current = current with { ValidationWindows = v }, out _);
                 case "difficulty":
                     return Text(value, v => current = current with { Difficulty = v.ToLowerInvariant() }) ?? (GeneratorOptions.Preset(current.Difficulty) is null
                         ? $"unknown difficulty '{current.Difficulty}' (known: {string.Join(", ", GeneratorOptions.PresetNames)})"
                         : null);
                 case "tokenizer":
                     return Text(value, v => current = current with { Tokenizer = v }) ?? (current.Tokenizer == ByteTokenizer.TokenizerId || TiktokenTokenizer.Encodings.Contains(current.Tokenizer)
+                        || File.Exists(current.Tokenizer) || Directory.Exists(current.Tokenizer)
                         ? null
-                        : $"unknown tokenizer '{current.Tokenizer}' (known: bytes, {string.Join(", ", TiktokenTokenizer.Encodings)})");
+                        : $"unknown tokenizer '{current.Tokenizer}' (known: bytes, {string.Join(", ", TiktokenTokenizer.Encodings)}, or a trained tokenizer's directory, tokenizer.json or .tiktoken file)");
                 default:
                     return $"unknown setting (known: {string.Join(", ", Keys)})";
             }

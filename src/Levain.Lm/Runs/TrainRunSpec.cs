@@ -5,7 +5,9 @@ namespace Levain.Lm.Runs;
 /// <summary>
 /// Everything one <c>levain train</c> run needs. <see cref="DataFile"/> null means the built-in code-comprehension
 /// task (byte tokenizer, held-out items scored during and after training); otherwise a UTF-8 text file, tokenized
-/// with <see cref="Tokenizer"/> ("bytes", "cl100k_base" or "o200k_base"), 10% of it held out for validation loss.
+/// with <see cref="Tokenizer"/> ("bytes", "cl100k_base", "o200k_base" or a trained tokenizer's directory or file), 10% of it
+/// held out for validation loss; or a data manifest from <c>levain data prepare</c> (a directory holding
+/// <c>manifest.json</c>, or that file), streamed from its shards and mixed by <see cref="Mix"/>.
 /// </summary>
 public sealed record TrainRunSpec
 {
@@ -22,6 +24,12 @@ public sealed record TrainRunSpec
     public string? DataFile { get; init; }
 
     public string Tokenizer { get; init; } = "bytes";
+
+    /// <summary>With a data manifest: mix weights per source, e.g. "web=0.7,code=0.3" (null: proportional to training tokens).</summary>
+    public string? Mix { get; init; }
+
+    /// <summary>With a data manifest: validation windows of T + 1 tokens per source (a fixed sample; default 64).</summary>
+    public int ValidationWindows { get; init; } = 64;
 
     /// <summary>Held-out code-comprehension items scored (code task only).</summary>
     public int EvalItems { get; init; } = 64;

@@ -18,7 +18,7 @@ namespace Levain.Lm.Runs;
 /// The seed fixes everything: the weight initialisation and batch order come from torch generators seeded from it,
 /// and the code task's training stream starts at a seed-dependent offset of the training seed range.
 /// </summary>
-public static class TrainingRun
+public static partial class TrainingRun
 {
     /// <summary>How many held-out items (from the start of the held-out range) the training stream is guarded against.</summary>
     public const int GuardedHeldOutItems = 512;
@@ -29,6 +29,10 @@ public static class TrainingRun
         long started = Stopwatch.GetTimestamp();
         set_num_threads(spec.Training.Threads);
         int width = RoundUpToMultiple(spec.Width, spec.Heads);
+        if (spec.DataFile is not null && Data.DataManifestPath.IsManifest(spec.DataFile))
+        {
+            return RunShards(spec, width, started, progress, cancellationToken);
+        }
         return spec.DataFile is null
             ? RunCodeTask(spec, width, started, progress, cancellationToken)
             : RunTextFile(spec, width, started, progress, cancellationToken);
@@ -93,10 +97,12 @@ public static class TrainingRun
 
     private static TrainRunResult RunTextFile(TrainRunSpec spec, int width, long started, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        string text = File.ReadAllText(spec.DataFile!);
+        string text = Data.TextFileReader.ReadAll(spec.DataFile!);
         ITextTokenizer tokenizer = RunModel.InitTokenizer(spec) ?? (spec.Tokenizer == ByteTokenizer.TokenizerId
             ? ByteTokenizer.Instance
-            : TiktokenTokenizer.Fit(spec.Tokenizer, [text]));
+            : TiktokenTokenizer.Encodings.Contains(spec.Tokenizer)
+                ? TiktokenTokenizer.Fit(spec.Tokenizer, [text])
+                : TokenizerFiles.Load(spec.Tokenizer));
         IReadOnlyList<int> tokens = tokenizer.Encode(text);
         int split = (int)(tokens.Count * 0.9);
         var train = tokens.Take(split).ToList();

@@ -7,36 +7,48 @@ namespace Levain.Lm.Tokenization;
 /// <summary>
 /// GPT-style BPE (cl100k_base or o200k_base, from the Microsoft.ML.Tokenizers data packages) with a compact
 /// vocabulary: only the base ids seen when the tokenizer was fitted get model ids, so a small model trained on a
-/// user's text does not carry a 100k-row embedding. Model id 0 is "unknown" (a base id never seen), 1 is
-/// end-of-text, 2.. are the kept base ids in ascending order.
+/// user's text does not carry a 100k-row embedding. Model ids 0–255 are single bytes, 256 is end-of-text and 257.. are
+/// the kept base ids in ascending order; a base token the vocabulary did not keep is written as its bytes, so every
+/// text round-trips (byte fallback). Checkpoints written before byte fallback (no <c>byte_fallback</c> in their spec)
+/// load with their old layout: id 0 "unknown" (decoded as U+FFFD), 1 end-of-text, 2.. kept base ids.
 /// </summary>
 public sealed class TiktokenTokenizer : ITextTokenizer
 {
-    public const int UnknownId = 0;
-    public const int EndOfText = 1;
-    private const int FirstKeptId = 2;
+    public const int EndOfText = 256;
+    private const int FirstKeptId = 257;
+    private const int LegacyUnknownId = 0;
+    private const int LegacyEndOfText = 1;
+    private const int LegacyFirstKeptId = 2;
 
     private static readonly string[] KnownEncodings = ["cl100k_base", "o200k_base"];
 
     private readonly MlTiktoken _bpe;
     private readonly int[] _baseIdByModelId;
     private readonly Dictionary<int, int> _modelIdByBaseId;
+    private readonly int _firstKeptId;
+    private readonly Lazy<Dictionary<int, byte[]>> _baseTokenBytes;
 
-    private TiktokenTokenizer(string encoding, MlTiktoken bpe, int[] keptBaseIds)
+    private TiktokenTokenizer(string encoding, MlTiktoken bpe, int[] keptBaseIds, bool hasByteFallback)
     {
         Encoding = encoding;
         _bpe = bpe;
-        _baseIdByModelId = new int[keptBaseIds.Length + FirstKeptId];
-        _baseIdByModelId[UnknownId] = -1;
-        _baseIdByModelId[EndOfText] = -1;
+        _baseTokenBytes = new Lazy<Dictionary<int, byte[]>>(() => ReadBaseTokenBytes(encoding));
+        HasByteFallback = hasByteFallback;
+        _firstKeptId = hasByteFallback ? FirstKeptId : LegacyFirstKeptId;
+        EndOfTextId = hasByteFallback ? EndOfText : LegacyEndOfText;
+        _baseIdByModelId = new int[keptBaseIds.Length + _firstKeptId];
+        Array.Fill(_baseIdByModelId, -1, 0, _firstKeptId);
         _modelIdByBaseId = new Dictionary<int, int>(keptBaseIds.Length);
         for (int i = 0; i < keptBaseIds.Length; i++)
         {
-            _baseIdByModelId[i + FirstKeptId] = keptBaseIds[i];
-            _modelIdByBaseId[keptBaseIds[i]] = i + FirstKeptId;
+            _baseIdByModelId[i + _firstKeptId] = keptBaseIds[i];
+            _modelIdByBaseId[keptBaseIds[i]] = i + _firstKeptId;
         }
-        Id = $"{encoding}+compact:{VocabularyHash(keptBaseIds)}";
+        Id = $"{encoding}+compact{(hasByteFallback ? "+bytes" : "")}:{VocabularyHash(keptBaseIds)}";
     }
+
+    /// <summary>Whether unkept base tokens are written as byte ids (every tokenizer fitted now; false only for old checkpoints).</summary>
+    public bool HasByteFallback { get; }
 
     /// <summary>The tiktoken encoding name, e.g. "cl100k_base".</summary>
     public string Encoding { get; }
@@ -45,7 +57,7 @@ public sealed class TiktokenTokenizer : ITextTokenizer
 
     public int VocabularySize => _baseIdByModelId.Length;
 
-    public int EndOfTextId => EndOfText;
+    public int EndOfTextId { get; }
 
     public static IReadOnlyList<string> Encodings => KnownEncodings;
 
@@ -60,7 +72,7 @@ public sealed class TiktokenTokenizer : ITextTokenizer
             seen.UnionWith(bpe.EncodeToIds(text));
         }
         int[] kept = [.. seen.Order()];
-        return new TiktokenTokenizer(encoding, bpe, kept);
+        return new TiktokenTokenizer(encoding, bpe, kept, hasByteFallback: true);
     }
 
     /// <summary>Rebuilds a fitted tokenizer from its checkpoint description.</summary>
@@ -79,39 +91,56 @@ public sealed class TiktokenTokenizer : ITextTokenizer
                 throw new ArgumentException("'base_ids' must be strictly ascending", nameof(spec));
             }
         }
-        return new TiktokenTokenizer(spec.Encoding, CreateBase(spec.Encoding), kept);
+        return new TiktokenTokenizer(spec.Encoding, CreateBase(spec.Encoding), kept, spec.ByteFallback);
     }
 
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         IReadOnlyList<int> baseIds = _bpe.EncodeToIds(text);
-        var ids = new int[baseIds.Count];
-        for (int i = 0; i < ids.Length; i++)
+        var ids = new List<int>(baseIds.Count);
+        foreach (int baseId in baseIds)
         {
-            ids[i] = _modelIdByBaseId.TryGetValue(baseIds[i], out int id) ? id : UnknownId;
+            if (_modelIdByBaseId.TryGetValue(baseId, out int id))
+            {
+                ids.Add(id);
+            }
+            else if (HasByteFallback)
+            {
+                foreach (byte b in BaseTokenBytes(baseId))
+                {
+                    ids.Add(b);
+                }
+            }
+            else
+            {
+                ids.Add(LegacyUnknownId);
+            }
         }
         return ids;
     }
 
-    /// <summary>Decodes model ids; unknown ids become U+FFFD and end-of-text ids are dropped.</summary>
+    /// <summary>Decodes model ids through their bytes (a character split across tokens comes back whole); end-of-text ids are dropped.</summary>
     public string Decode(IEnumerable<int> tokenIds)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
+        var bytes = new List<byte>();
         var text = new StringBuilder();
-        var run = new List<int>();
         foreach (int id in tokenIds)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(id);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(id, VocabularySize);
-            if (id >= FirstKeptId)
+            if (id >= _firstKeptId)
             {
-                run.Add(_baseIdByModelId[id]);
-                continue;
+                bytes.AddRange(BaseTokenBytes(_baseIdByModelId[id]));
             }
-            Flush();
-            if (id == UnknownId)
+            else if (HasByteFallback && id < EndOfText)
             {
+                bytes.Add((byte)id);
+            }
+            else if (!HasByteFallback && id == LegacyUnknownId)
+            {
+                Flush();
                 text.Append('\uFFFD');
             }
         }
@@ -120,15 +149,44 @@ public sealed class TiktokenTokenizer : ITextTokenizer
 
         void Flush()
         {
-            if (run.Count > 0)
-            {
-                text.Append(_bpe.Decode(run));
-                run.Clear();
-            }
+            text.Append(System.Text.Encoding.UTF8.GetString([.. bytes]));
+            bytes.Clear();
         }
     }
 
-    public TokenizerSpec ToSpec() => new("tiktoken", Id, Encoding, _baseIdByModelId[FirstKeptId..]);
+    public TokenizerSpec ToSpec() => new("tiktoken", Id, Encoding, _baseIdByModelId[_firstKeptId..]) { ByteFallback = HasByteFallback };
+
+    private byte[] BaseTokenBytes(int baseId) => _baseTokenBytes.Value.TryGetValue(baseId, out byte[]? bytes)
+        ? bytes
+        : throw new InvalidOperationException($"{Encoding} has no token {baseId}");
+
+    /// <summary>
+    /// Base id → token bytes, from the ranks file the data package embeds (Microsoft.ML.Tokenizers 2.0 keeps its own
+    /// table internal): deflated lines of base64 token bytes, optionally followed by the rank.
+    /// </summary>
+    private static Dictionary<int, byte[]> ReadBaseTokenBytes(string encoding)
+    {
+        string package = encoding == "cl100k_base" ? "Microsoft.ML.Tokenizers.Data.Cl100kBase" : "Microsoft.ML.Tokenizers.Data.O200kBase";
+        using Stream resource = System.Reflection.Assembly.Load(package).GetManifestResourceStream($"{encoding}.tiktoken.deflate")
+            ?? throw new InvalidOperationException($"{package} does not embed {encoding}.tiktoken.deflate");
+        using var reader = new StreamReader(new System.IO.Compression.DeflateStream(resource, System.IO.Compression.CompressionMode.Decompress));
+        var table = new Dictionary<int, byte[]>();
+        int rank = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith("Capacity:", StringComparison.Ordinal))
+            {
+                continue; // the packaged file starts with a "Capacity: N" line; ranks are then implicit line numbers
+            }
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                rank = int.Parse(line.AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            table[rank++] = Convert.FromBase64String(space > 0 ? line[..space] : line);
+        }
+        return table;
+    }
 
     private static MlTiktoken CreateBase(string encoding)
     {

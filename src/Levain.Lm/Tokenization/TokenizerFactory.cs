@@ -11,7 +11,8 @@ public static class TokenizerFactory
             "bytes" => ByteTokenizer.Instance,
             "tiktoken" => TiktokenTokenizer.FromSpec(spec),
             Gpt2Tokenizer.Kind => Gpt2Tokenizer.Instance,
-            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken, gpt2)", nameof(spec)),
+            BpeTokenizer.Kind => BpeTokenizer.FromSpec(spec),
+            _ => throw new ArgumentException($"unknown tokenizer kind '{spec.Kind}' (known: bytes, tiktoken, gpt2, bpe)", nameof(spec)),
         };
     }
 }

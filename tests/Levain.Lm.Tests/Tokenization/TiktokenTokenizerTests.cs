@@ -14,18 +14,33 @@ public sealed class TiktokenTokenizerTests
         var tokenizer = TiktokenTokenizer.Fit(encoding, [Corpus]);
         IReadOnlyList<int> ids = tokenizer.Encode(Corpus);
         Assert.Equal(Corpus, tokenizer.Decode(ids));
-        Assert.DoesNotContain(TiktokenTokenizer.UnknownId, ids);
+        Assert.All(ids, id => Assert.True(id > TiktokenTokenizer.EndOfText, "seen text needs no byte fallback"));
         Assert.True(ids.Count < Corpus.Length / 2, "BPE should merge bytes");
-        Assert.Equal(ids.Distinct().Count() + 2, tokenizer.VocabularySize);
-        Assert.StartsWith(encoding + "+compact:", tokenizer.Id, StringComparison.Ordinal);
+        Assert.Equal(ids.Distinct().Count() + 257, tokenizer.VocabularySize);
+        Assert.StartsWith(encoding + "+compact+bytes:", tokenizer.Id, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zebra")]
+    [InlineData("Ехо непознатог текста: žuto zelo 🙂")]
+    public void Encode_UnseenTokens_FallBackToBytesAndRoundTrip(string unseen)
+    {
+        var tokenizer = TiktokenTokenizer.Fit("cl100k_base", ["aaa"]);
+        IReadOnlyList<int> ids = tokenizer.Encode(unseen);
+        Assert.Contains(ids, id => id < TiktokenTokenizer.EndOfText);
+        Assert.Equal(unseen, tokenizer.Decode(ids));
     }
 
     [Fact]
-    public void Encode_UnseenToken_MapsToUnknown()
+    public void FromSpec_CheckpointWithoutByteFallback_KeepsItsLayout()
     {
-        var tokenizer = TiktokenTokenizer.Fit("cl100k_base", ["aaa"]);
-        Assert.Contains(TiktokenTokenizer.UnknownId, tokenizer.Encode("zebra"));
-        Assert.Equal("\uFFFD", tokenizer.Decode([TiktokenTokenizer.UnknownId]));
+        // A checkpoint written before byte fallback: id 0 unknown, 1 end-of-text, 2.. kept base ids.
+        var fitted = TiktokenTokenizer.Fit("cl100k_base", ["aaa"]);
+        var legacy = new TokenizerSpec("tiktoken", "old", "cl100k_base", fitted.ToSpec().BaseIds);
+        var tokenizer = TokenizerFactory.FromSpec(legacy);
+        Assert.Equal(1, tokenizer.EndOfTextId);
+        Assert.Equal(2 + fitted.ToSpec().BaseIds!.Count, tokenizer.VocabularySize);
+        Assert.Equal("aaa\uFFFD", tokenizer.Decode([.. tokenizer.Encode("aaa"), 0]));
     }
 
     [Fact]

@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Levain.Cli.Tests.Data;
+
+public sealed class TokenizerAndDataCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("levain-tokdata-").FullName;
+
+    [Fact]
+    public async Task TrainTokenizer_PrepareData_Train_MismatchedTokenizerFails()
+    {
+        string corpus = Path.Combine(_directory, "corpus.txt");
+        File.WriteAllText(corpus, string.Join("\n\n", Enumerable.Range(0, 300).Select(i => $"Документ {i}: the quick brown fox {i % 17} и ещё текст.")));
+        string tok = Path.Combine(_directory, "tok");
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("tokenizer", "train", corpus, "--out", tok, "--vocab-size", "400", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var result = JsonDocument.Parse(stdout))
+        {
+            Assert.InRange(result.RootElement.GetProperty("vocab_size").GetInt32(), 300, 400); // stops early when no pair occurs twice
+        }
+        Assert.True(File.Exists(Path.Combine(tok, "tokenizer.json")) && File.Exists(Path.Combine(tok, "tokenizer.tiktoken")));
+
+        (exit, stdout, _) = await CliRunner.RunAsync("tokenizer", "encode", "--tokenizer", tok, "Документ 🙂 ᚠ");
+        Assert.Equal(0, exit);
+        Assert.Contains("round trip ok", stdout, StringComparison.Ordinal);
+
+        string data = Path.Combine(_directory, "data");
+        (exit, _, stderr) = await CliRunner.RunAsync("data", "prepare", "--source", $"text={corpus}", "--split", "paragraph", "--tokenizer", tok, "--out", data);
+        Assert.True(exit == 0, stderr);
+
+        (exit, stdout, stderr) = await CliRunner.RunAsync("train", "--data", data, "--steps", "2", "--warmup", "1", "--width", "16", "--depth", "1",
+            "--heads", "2", "--context", "16", "--batch", "2", "--val-windows", "4");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("\"val_loss_text\":", stdout, StringComparison.Ordinal);
+
+        string other = Path.Combine(_directory, "other");
+        await CliRunner.RunAsync("tokenizer", "train", corpus, "--out", other, "--vocab-size", "300", "--json");
+        (exit, _, stderr) = await CliRunner.RunAsync("train", "--data", data, "--tokenizer", other, "--steps", "2", "--warmup", "1");
+        Assert.Equal(2, exit);
+        Assert.Contains($"{other}: tokenizer bpe:", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not match the shards of", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenizerTrain_NonUtf8File_ExitTwoNamingFileAndLine()
+    {
+        string bad = Path.Combine(_directory, "latin1.txt");
+        File.WriteAllBytes(bad, [.. "ok\n"u8, 0x63, 0x61, 0x66, 0xE9, 0x0A]);
+        var (exit, _, stderr) = await CliRunner.RunAsync("tokenizer", "train", bad, "--out", Path.Combine(_directory, "t"));
+        Assert.Equal(2, exit);
+        Assert.Equal($"levain: tokenizer train: {bad}: line 2: not valid UTF-8 (byte 0xE9 at byte offset 6)", stderr.Trim());
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
