@@ -71,7 +71,6 @@ public sealed class Evaluator
         var item = p.Item;
         var row = new ItemResult
         {
-            Prompt = p.Context,
             ItemId = item.Id,
             Rotation = p.Rotation,
             Cluster = item.Cluster,

@@ -19,9 +19,6 @@ public sealed record ItemResult
 
     public required ItemFormat Format { get; init; }
 
-    /// <summary>The prompt (context) as the model saw it under this rotation, so a report row can be read on its own.</summary>
-    public string? Prompt { get; init; }
-
     public QualityStatus Quality { get; init; }
 
     public IReadOnlyList<int> GoldPositions { get; init; } = [];
@@ -34,7 +31,7 @@ public sealed record ItemResult
 
     public double? Confidence { get; init; }
 
-    /// <summary>The full prompt the model saw (few-shot examples and template included).</summary>
+    /// <summary>The full prompt the model saw under this rotation (few-shot examples and template included), so a report row can be read on its own.</summary>
     public string? Prompt { get; init; }
 
     public string? Generated { get; init; }

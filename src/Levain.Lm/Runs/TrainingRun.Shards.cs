@@ -32,8 +32,9 @@ public static partial class TrainingRun
             : MixWeights.Parse(spec.Mix);
         var validation = ValidationWindows.Read(manifest, directory, spec.Context, spec.ValidationWindows);
         var config = new GptConfig(tokenizer.VocabularySize, spec.Context, spec.Depth, spec.Heads, width);
-        using var initGenerator = new Generator((ulong)spec.Training.Seed);
-        using var model = new Gpt(config, initGenerator);
+        using var run = RunModel.Create(spec, config, tokenizer);
+        Gpt model = run.Model;
+        config = model.Config;
         using var batches = new ShardBatches(manifest, directory, weights, spec.Training.BatchSize, spec.Context, (ulong)spec.Training.Seed * 0x9E3779B97F4A7C15UL + 1);
         Dictionary<string, double> losses = [];
         Func<int, IReadOnlyDictionary<string, double>> evaluate = _ =>
@@ -49,18 +50,19 @@ public static partial class TrainingRun
         TrainingSummary summary;
         using (var trainer = new GptTrainer(model, spec.Training))
         {
-            summary = trainer.Train(batches, progress, evaluate, cancellationToken);
+            run.ResumeIfAsked(trainer, batches);
+            summary = trainer.Train(batches, progress, evaluate, cancellationToken, run.CheckpointCallback(trainer));
+            var checkpointMetrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss };
+            foreach (var (name, loss) in losses)
+            {
+                checkpointMetrics[$"val_loss_{name}"] = loss;
+            }
+            run.SaveFinal(trainer, checkpointMetrics);
         }
         double? validationLoss = losses.Count > 0 ? WeightedLoss(losses, weights) : null;
-        var checkpointMetrics = new Dictionary<string, double> { ["loss"] = summary.FinalLoss };
-        foreach (var (name, loss) in losses)
-        {
-            checkpointMetrics[$"val_loss_{name}"] = loss;
-        }
-        Save(spec, model, tokenizer, width, checkpointMetrics);
         return new TrainRunResult(null, null, null, 0, validationLoss, summary.FinalLoss, summary.Tokens,
             Stopwatch.GetElapsedTime(started).TotalSeconds, summary.Seconds, summary.Flops, config.ParameterCount,
-            summary.TokensPerSecond, summary.Mfu, width, tokenizer.Id, spec.OutputDirectory) { SourceLosses = losses };
+            summary.TokensPerSecond, summary.Mfu, config.Width, tokenizer.Id, run.OutputDirectory) { SourceLosses = losses };
     }
 
     /// <summary>The mix-weighted mean over the sources in the mix (plain mean when none of them has validation data).</summary>
