@@ -1,3 +1,4 @@
+using Levain.Cli.Rendering;
 using System.CommandLine;
 using Levain.Lm.Checkpoints;
 using Levain.Lm.FineTuning;
@@ -24,7 +25,7 @@ public static class ChatCommand
         var command = new Command("chat",
             "Chat with a fine-tuned model: type a message and press Enter; the answer streams as it is generated and stops at the template's end marker. " +
             "'/reset' forgets the conversation, '/exit' or end of input (Ctrl-D) quits. Standard input may be a file or a pipe, one message per line.\n\n" +
-            "Exit codes: 0 done, 1 failed, 2 bad input (model directory or template).")
+            "Exit codes: 0 done, 1 failed, 64 bad input (model directory or template).")
         {
             model, template, system, maxTokens, temperature, seed, threads,
         };
@@ -57,7 +58,7 @@ public static class ChatCommand
     private static int Loop(ChatSession session, int maxTokens, double temperature, int seed)
     {
         bool isInteractive = !Console.IsInputRedirected;
-        var output = Console.Out;
+        var output = CliConsole.Out;
         int turn = 0;
         while (true)
         {
@@ -92,7 +93,7 @@ public static class ChatCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain chat: {message}");
-        return 2;
+        CliConsole.Error.WriteLine($"levain chat: {message}");
+        return 64;
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Cli.Rendering;
 using System.CommandLine;
 using Levain.Lm.Checkpoints;
 
@@ -11,13 +12,14 @@ public static class CheckpointCommands
         var group = new Command("checkpoint", "Work with checkpoint directories (Levain's own, or Hugging Face GPT-2).");
         var source = new Argument<string>("checkpoint") { Description = "A Levain (or Hugging Face GPT-2) checkpoint directory." };
         var output = new Option<string>("--out") { Description = "Directory to write config.json + model.safetensors to.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print {\"source\", \"out\", \"parameters\", \"tokenizer\"} as JSON instead of a sentence." };
         var export = new Command("export",
             "Write a checkpoint in the Hugging Face GPT-2 layout (GPT2LMHeadModel config.json; model.safetensors with nanoGPT's " +
             "tensor names, Conv1D-oriented projections, lm_head tied). transformers' GPT2LMHeadModel.from_pretrained and nanoGPT's " +
             "GPT-2 loader read it; every levain command that takes a checkpoint reads it as is. A non-GPT-2 tokenizer is kept as " +
-            "'levain_tokenizer' in config.json.\n\nExit codes: 0 written, 2 bad input.")
+            "'levain_tokenizer' in config.json.\n\nExit codes: 0 written, 64 bad input, 70 internal error.")
         {
-            source, output,
+            source, output, json,
         };
         export.SetAction(parse =>
         {
@@ -30,7 +32,13 @@ public static class CheckpointCommands
             {
                 using LoadedCheckpoint loaded = Checkpoint.Load(from);
                 HuggingFaceGpt2.Export(to, loaded.Model, loaded.Config.Tokenizer);
-                Console.Out.WriteLine($"exported {from} ({loaded.Config.Model.ParameterCount:N0} parameters, tokenizer {loaded.Tokenizer.Id}) to {Path.GetFullPath(to)}");
+                CliConsole.Out.WriteLine(parse.GetValue(json)
+                    ? new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["source"] = Path.GetFullPath(from), ["out"] = Path.GetFullPath(to),
+                        ["parameters"] = loaded.Config.Model.ParameterCount, ["tokenizer"] = loaded.Tokenizer.Id,
+                    }.ToJsonString()
+                    : $"exported {from} ({loaded.Config.Model.ParameterCount:N0} parameters, tokenizer {loaded.Tokenizer.Id}) to {Path.GetFullPath(to)}");
                 return 0;
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
@@ -44,7 +52,7 @@ public static class CheckpointCommands
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain checkpoint export: {message}");
-        return 2;
+        CliConsole.Error.WriteLine($"levain checkpoint export: {message}");
+        return 64;
     }
 }

@@ -10,7 +10,7 @@ namespace Levain.Cli.Commands;
 /// <summary><c>levain data prepare</c>: text, folders and JSONL → tokenized shards + manifest.</summary>
 public static class DataCommands
 {
-    private const string ExitCodes = "\n\nExit codes: 0 done, 1 failure (I/O), 2 bad input (a missing, empty, binary or non-UTF-8 file, a bad JSONL line, bad options).";
+    private const string ExitCodes = "\n\nExit codes: 0 done, 1 failure (I/O), 64 bad input (a missing, empty, binary or non-UTF-8 file, a bad JSONL line, bad options).";
 
     public static Command Create()
     {
@@ -42,34 +42,34 @@ public static class DataCommands
                 int eq = source.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0 || eq == source.Length - 1 || !source[..eq].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
                 {
-                    return CliConsole.Fail($"data prepare: option '--source': '{source}' is not NAME=PATH[,PATH...] (names: letters, digits, _ and -)", 2);
+                    return CliConsole.Fail($"data prepare: option '--source': '{source}' is not NAME=PATH[,PATH...] (names: letters, digits, _ and -)", 64);
                 }
                 specs.Add(new DataSourceSpec(source[..eq], source[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries)));
             }
             if (specs.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != specs.Count)
             {
-                return CliConsole.Fail("data prepare: option '--source': source names must be unique", 2);
+                return CliConsole.Fail("data prepare: option '--source': source names must be unique", 64);
             }
             if (!Enum.TryParse(parse.GetValue(split), ignoreCase: true, out DocumentSplit documentSplit))
             {
-                return CliConsole.Fail($"data prepare: option '--split': '{parse.GetValue(split)}' is not file, paragraph or line", 2);
+                return CliConsole.Fail($"data prepare: option '--split': '{parse.GetValue(split)}' is not file, paragraph or line", 64);
             }
             double fraction = parse.GetValue(validation);
             if (fraction is < 0 or >= 1 || parse.GetValue(shardTokens) < 1)
             {
-                return CliConsole.Fail("data prepare: --validation must be in [0, 1) and --shard-tokens at least 1", 2);
+                return CliConsole.Fail("data prepare: --validation must be in [0, 1) and --shard-tokens at least 1", 64);
             }
             ITextTokenizer tok = TokenizerFiles.Load(parse.GetValue(tokenizer)!);
             bool isJson = parse.GetValue(json);
             var progress = new SyncProgress<DataPrepareProgress>(p =>
             {
-                if (!isJson) Console.Error.WriteLine($"  {p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens ({Path.GetFileName(p.File)})");
+                if (!isJson) CliConsole.Error.WriteLine($"  {p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens ({Path.GetFileName(p.File)})");
             });
             var options = new DataPrepareOptions { ValidationFraction = fraction, Split = documentSplit, IsTroff = parse.GetValue(troff), ShardTokens = parse.GetValue(shardTokens) };
             DataManifest manifest = DataPreparer.Prepare(specs, tok, parse.GetValue(output)!, options, progress);
             if (isJson)
             {
-                Console.Out.WriteLine(File.ReadAllText(Path.Combine(parse.GetValue(output)!, DataManifest.FileName)));
+                CliConsole.Out.WriteLine(File.ReadAllText(Path.Combine(parse.GetValue(output)!, DataManifest.FileName)));
                 return 0;
             }
             var console = CliConsole.Create();

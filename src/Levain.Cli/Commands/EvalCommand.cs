@@ -114,7 +114,7 @@ public static class EvalCommand
                     ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"),
                     MaxLength = parse.GetValue(maxLength),
                     PrefixTokenId = parse.GetValue(prefixToken),
-                    OnRetry = isJson ? null : (attempt, reason, delay) => Console.Error.WriteLine(
+                    OnRetry = isJson ? null : (attempt, reason, delay) => CliConsole.Error.WriteLine(
                         $"retry {attempt}: {reason}; waiting {delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"),
                 });
                 IScoringBackend backend;

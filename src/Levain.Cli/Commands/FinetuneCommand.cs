@@ -44,7 +44,7 @@ public static class FinetuneCommand
             "Prints 'levain-progress {...}' lines, a table of held-out scores per category, and one 'levain-result {\"response_nll\", \"exact_match\", " +
             "\"seconds\", \"flops\", ...}' line; also writes the result JSON to $LEVAIN_RESULT when set, so it can be a trial of 'levain tune'. " +
             $"Settings: defaults < $LEVAIN_PARAMS ({string.Join(", ", FineTuneSettings.Keys)}) < flags.\n\n" +
-            "Exit codes: 0 fine-tuned, 1 failed, 2 bad input (data, template, checkpoint or settings; the message names file, line and field).")
+            "Exit codes: 0 fine-tuned, 1 failed, 64 bad input (data, template, checkpoint or settings; the message names file, line and field).")
         {
             initFrom, data, output, template, epochs, lr, batch, warmup, weightDecay, seed, threads, loraRank, loraAlpha, loraTargets, merge,
             heldOut, evalGenerate, maxNewTokens, evalBefore, json,
@@ -119,7 +119,7 @@ public static class FinetuneCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"levain finetune: {e.Message}");
+            CliConsole.Error.WriteLine($"levain finetune: {e.Message}");
             return 1;
         }
         if (!json)
@@ -133,8 +133,8 @@ public static class FinetuneCommand
         {
             File.WriteAllText(resultPath, text + "\n");
         }
-        Console.Out.WriteLine("levain-result " + text);
-        Console.Out.Flush();
+        CliConsole.Out.WriteLine("levain-result " + text);
+        CliConsole.Out.Flush();
         return 0;
     }
 
@@ -182,13 +182,13 @@ public static class FinetuneCommand
             ["lr"] = p.LearningRate,
             ["seconds"] = Math.Round(p.Seconds, 3),
         };
-        Console.Out.WriteLine("levain-progress " + json.ToJsonString(LineJson));
-        Console.Out.Flush();
+        CliConsole.Out.WriteLine("levain-progress " + json.ToJsonString(LineJson));
+        CliConsole.Out.Flush();
     }
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain finetune: {message}");
-        return 2;
+        CliConsole.Error.WriteLine($"levain finetune: {message}");
+        return 64;
     }
 }

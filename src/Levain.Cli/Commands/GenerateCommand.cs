@@ -1,3 +1,4 @@
+using Levain.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Levain.Lm.Scoring;
@@ -22,7 +23,7 @@ public static class GenerateCommand
         var json = new Option<bool>("--json") { Description = "Print {\"text\", \"tokens\", \"finish_reason\", \"model\"} as JSON." };
         var command = new Command("generate",
             "Continue a prompt with a checkpoint, in-process. Prints the continuation (the prompt is not repeated).\n\n" +
-            "Exit codes: 0 generated, 2 bad input.")
+            "Exit codes: 0 generated, 64 bad input.")
         {
             model, prompt, temperature, topK, topP, maxTokens, stop, seed, threads, device, json,
         };
@@ -56,11 +57,11 @@ public static class GenerateCommand
                         ["finish_reason"] = generation.FinishReason,
                         ["model"] = scorer.ModelId,
                     };
-                    Console.Out.WriteLine(result.ToJsonString());
+                    CliConsole.Out.WriteLine(result.ToJsonString());
                 }
                 else
                 {
-                    Console.Out.WriteLine(generation.Text);
+                    CliConsole.Out.WriteLine(generation.Text);
                 }
             }
             return 0;
@@ -70,7 +71,7 @@ public static class GenerateCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain generate: {message}");
-        return 2;
+        CliConsole.Error.WriteLine($"levain generate: {message}");
+        return 64;
     }
 }

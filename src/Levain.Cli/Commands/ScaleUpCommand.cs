@@ -39,7 +39,7 @@ internal static class ScaleUpCommand
         if (json)
         {
             var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            CliConsole.Out.WriteLine(JsonSerializer.Serialize(new
             {
                 study = studyName,
                 metric_name = record.Spec.Metric,

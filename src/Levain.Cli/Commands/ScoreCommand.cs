@@ -1,3 +1,4 @@
+using Levain.Cli.Rendering;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -18,7 +19,7 @@ public static class ScoreCommand
         var command = new Command("score",
             "Score documents with a checkpoint: negative log-likelihood (nats) of every token after an end-of-text start, with " +
             "rolling windows past the context; per token, as perplexity, and in bits per UTF-8 byte (comparable across tokenizers).\n\n" +
-            "Exit codes: 0 scored, 2 bad input (missing, empty, binary or non-UTF-8 file; bad JSONL line; bad checkpoint).")
+            "Exit codes: 0 scored, 64 bad input (missing, empty, binary or non-UTF-8 file; bad JSONL line; bad checkpoint).")
         {
             files, model, threads, device, json,
         };
@@ -54,14 +55,14 @@ public static class ScoreCommand
                         ["documents"] = new JsonArray([.. scores.Select(s => (JsonNode)ToJson(s))]),
                         ["total"] = ToJson(total),
                     };
-                    Console.Out.WriteLine(result.ToJsonString());
+                    CliConsole.Out.WriteLine(result.ToJsonString());
                     return 0;
                 }
-                Console.Out.WriteLine($"{"document",-40} {"tokens",8} {"bytes",8} {"nll/token",10} {"ppl",10} {"bits/byte",10}");
+                CliConsole.Out.WriteLine($"{"document",-40} {"tokens",8} {"bytes",8} {"nll/token",10} {"ppl",10} {"bits/byte",10}");
                 foreach (DocumentScore s in scores.Append(total))
                 {
                     string id = s.Id.Length > 40 ? "…" + s.Id[^39..] : s.Id;
-                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id,-40} {s.Tokens,8} {s.Bytes,8} {s.NllPerToken,10:F4} {s.Perplexity,10:F3} {s.BitsPerByte,10:F4}"));
+                    CliConsole.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{id,-40} {s.Tokens,8} {s.Bytes,8} {s.NllPerToken,10:F4} {s.Perplexity,10:F3} {s.BitsPerByte,10:F4}"));
                 }
             }
             return 0;
@@ -84,7 +85,7 @@ public static class ScoreCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"levain score: {message}");
-        return 2;
+        CliConsole.Error.WriteLine($"levain score: {message}");
+        return 64;
     }
 }

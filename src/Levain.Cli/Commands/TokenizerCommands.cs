@@ -12,7 +12,7 @@ namespace Levain.Cli.Commands;
 /// <summary><c>levain tokenizer train|encode|stats</c>: byte-level BPE tokenizers for your own text.</summary>
 public static class TokenizerCommands
 {
-    private const string ExitCodes = "\n\nExit codes: 0 done, 1 failure (I/O), 2 bad input (a missing, empty, binary or non-UTF-8 file, bad options).";
+    private const string ExitCodes = "\n\nExit codes: 0 done, 1 failure (I/O), 64 bad input (a missing, empty, binary or non-UTF-8 file, bad options).";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
@@ -57,7 +57,7 @@ public static class TokenizerCommands
             string formatName = parse.GetValue(format)!;
             if (formatName is not ("json" or "tiktoken" or "both"))
             {
-                return CliConsole.Fail($"tokenizer train: option '--format': '{formatName}' is not json, tiktoken or both", 2);
+                return CliConsole.Fail($"tokenizer train: option '--format': '{formatName}' is not json, tiktoken or both", 64);
             }
             try
             {
@@ -66,7 +66,7 @@ public static class TokenizerCommands
             }
             catch (ArgumentException e)
             {
-                return CliConsole.Fail($"tokenizer train: {e.Message.Split(" (Parameter")[0]}", 2);
+                return CliConsole.Fail($"tokenizer train: {e.Message.Split(" (Parameter")[0]}", 64);
             }
             return Guard("tokenizer train", () =>
             {
@@ -75,7 +75,7 @@ public static class TokenizerCommands
                 long started = Stopwatch.GetTimestamp();
                 var progress = new SyncProgress<BpeTrainingProgress>(p =>
                 {
-                    if (!isJson) Console.Error.WriteLine($"  merges {p.Merges}/{p.TargetMerges} (last pair count {p.LastCount})");
+                    if (!isJson) CliConsole.Error.WriteLine($"  merges {p.Merges}/{p.TargetMerges} (last pair count {p.LastCount})");
                 });
                 BpeTokenizer tokenizer = BpeTrainer.Train(CorpusText.Chunks(files, parse.GetValue(troff)), options, progress);
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -93,7 +93,7 @@ public static class TokenizerCommands
                 };
                 if (isJson)
                 {
-                    Console.Out.WriteLine(result.ToJsonString(Indented));
+                    CliConsole.Out.WriteLine(result.ToJsonString(Indented));
                     return 0;
                 }
                 var console = CliConsole.Create();
@@ -131,7 +131,7 @@ public static class TokenizerCommands
             }
             if (input is null)
             {
-                return CliConsole.Fail("tokenizer encode: give TEXT or --file FILE", 2);
+                return CliConsole.Fail("tokenizer encode: give TEXT or --file FILE", 64);
             }
             ITextTokenizer tokenizer = TokenizerFiles.Load(parse.GetValue(tokenizerOption)!);
             IReadOnlyList<int> ids = tokenizer.Encode(input);
@@ -139,7 +139,7 @@ public static class TokenizerCommands
             bool isRoundTrip = tokenizer.Decode(ids) == input;
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(new JsonObject
+                CliConsole.Out.WriteLine(new JsonObject
                 {
                     ["tokenizer"] = tokenizer.Id,
                     ["ids"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]),
@@ -150,9 +150,9 @@ public static class TokenizerCommands
             }
             else
             {
-                Console.Out.WriteLine(string.Join(' ', ids));
-                Console.Out.WriteLine(string.Join('|', pieces));
-                Console.Out.WriteLine($"{ids.Count} tokens, {System.Text.Encoding.UTF8.GetByteCount(input)} bytes, round trip {(isRoundTrip ? "ok" : "FAILED")}");
+                CliConsole.Out.WriteLine(string.Join(' ', ids));
+                CliConsole.Out.WriteLine(string.Join('|', pieces));
+                CliConsole.Out.WriteLine($"{ids.Count} tokens, {System.Text.Encoding.UTF8.GetByteCount(input)} bytes, round trip {(isRoundTrip ? "ok" : "FAILED")}");
             }
             return isRoundTrip ? 0 : 1;
         }));
@@ -193,7 +193,7 @@ public static class TokenizerCommands
             double bytesPerToken = tokens == 0 ? 0 : (double)bytes / tokens;
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(new JsonObject
+                CliConsole.Out.WriteLine(new JsonObject
                 {
                     ["tokenizer"] = tokenizer.Id, ["vocab_size"] = tokenizer.VocabularySize, ["files"] = files.Count, ["bytes"] = bytes,
                     ["chars"] = chars, ["tokens"] = tokens, ["bytes_per_token"] = Math.Round(bytesPerToken, 4),
@@ -248,7 +248,7 @@ public static class TokenizerCommands
         }
         catch (DataInputException e)
         {
-            return CliConsole.Fail($"{command}: {e.Message}", 2);
+            return CliConsole.Fail($"{command}: {e.Message}", 64);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -49,7 +49,7 @@ internal static class SftDemo
                 ["base"] = result.BaseDirectory,
                 ["model"] = result.FineTunedDirectory,
             };
-            Console.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            CliConsole.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         }
         console.WriteLine();

@@ -4,7 +4,7 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// The cost model alone (CARBS.md A5's cost GP on the successes), for checking random-phase points against a cost
+/// The cost model alone (docs/tuner.md A5's cost GP on the successes), for checking random-phase points against a cost
 /// limit before the Bayesian phase. Needs at least two successes. Warm-starts from and updates the "cost" entry of
 /// the tuner's hyperparameters.
 /// </summary>

@@ -89,7 +89,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
         Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
         Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
         using var adapterConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "adapter_config.json")));
-        Assert.Equal(2, adapterConfig.RootElement.GetProperty("r").GetInt32());
+        Assert.Equal(64, adapterConfig.RootElement.GetProperty("r").GetInt32());
         Assert.Equal(Path.GetFullPath(fixture.Base), adapterConfig.RootElement.GetProperty("base_model_name_or_path").GetString());
         Assert.True(File.Exists(Path.Combine(output, "merged", "model.safetensors")));
 
@@ -103,7 +103,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
         string data = Path.Combine(fixture.Root, "bad.jsonl");
         File.WriteAllText(data, "{\"instruction\": \"a\", \"response\": \"b\"}\n{\"instruction\": \"a\", \"context\": \"\"}\n");
         var (exit, stdout, stderr) = await CliRunner.RunAsync("finetune", "--init-from", fixture.Base, "--data", data, "--out", Path.Combine(fixture.Root, "never"));
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.Equal($"levain finetune: {data}: line 2: field 'response': missing", stderr.Trim());
         Assert.DoesNotContain("levain-result", stdout, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(fixture.Root, "never")));
@@ -115,7 +115,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
         string template = Path.Combine(fixture.Root, "special.json");
         File.WriteAllText(template, """{"name": "special", "end": "<|im_end|>", "special_tokens": ["<|im_end|>"]}""");
         var (exit, _, stderr) = await CliRunner.RunAsync("finetune", "--init-from", fixture.Base, "--data", fixture.Data, "--template", template);
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.StartsWith($"levain finetune: {Path.Combine(fixture.Base, "config.json")}: field 'tokenizer': tokenizer 'bytes' has no special token '<|im_end|>'", stderr.Trim(), StringComparison.Ordinal);
     }
 
@@ -126,7 +126,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
     public async Task Finetune_BadOption_ExitsTwo(params string[] option)
     {
         var (exit, _, stderr) = await CliRunner.RunAsync(["finetune", "--init-from", fixture.Base, "--data", fixture.Data, .. option]);
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.StartsWith("levain finetune: option '--", stderr.Trim(), StringComparison.Ordinal);
     }
 
@@ -134,7 +134,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
     public async Task Chat_MissingModel_ExitsTwo()
     {
         var (exit, _, stderr) = await CliRunner.RunAsync("chat", "--model", Path.Combine(fixture.Root, "nope"));
-        Assert.Equal(2, exit);
+        Assert.Equal(64, exit);
         Assert.Contains("not found", stderr, StringComparison.Ordinal);
     }
 

@@ -143,7 +143,7 @@ public sealed class ModelLifecycleCommandTests : IDisposable
         foreach (var (args, expected) in cases)
         {
             var (code, _, error) = await CliRunner.RunAsync(args);
-            Assert.True(code == 2, $"{string.Join(' ', args)} → {code}: {error}");
+            Assert.True(code == 64, $"{string.Join(' ', args)} → {code}: {error}");
             Assert.Contains(expected, error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         }

@@ -82,7 +82,7 @@ public sealed class StudyTunerTests
     {
         // An uninterrupted study (checkpoint kept) against the same study rebuilt from its stored trials before every
         // suggestion: same ids, same phases (no burst of resamples), and the resampled points are the same.
-        var spec = Spec with { Tuner = new CarbsOptions { Seed = 3, NumRandomSamples = 2, ResampleFrequency = 2 } };
+        var spec = Spec with { Tuner = new CarbsOptions { Seed = 3, NumRandomSamples = 2, ResampleFrequency = 2, ResampleOnlyWhenUncertain = false } };
         var trials = new List<TrialRecord>();
         string? checkpoint = null;
         var resamples = 0;
