@@ -42,22 +42,22 @@ public static class DataCommands
                 int eq = source.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0 || eq == source.Length - 1 || !source[..eq].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
                 {
-                    return CliConsole.Fail($"data prepare: option '--source': '{source}' is not NAME=PATH[,PATH...] (names: letters, digits, _ and -)", 64);
+                    return CliConsole.Fail($"option '--source': '{source}' is not NAME=PATH[,PATH...] (names: letters, digits, _ and -)", 64);
                 }
                 specs.Add(new DataSourceSpec(source[..eq], source[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries)));
             }
             if (specs.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count() != specs.Count)
             {
-                return CliConsole.Fail("data prepare: option '--source': source names must be unique", 64);
+                return CliConsole.Fail("option '--source': source names must be unique", 64);
             }
             if (!Enum.TryParse(parse.GetValue(split), ignoreCase: true, out DocumentSplit documentSplit))
             {
-                return CliConsole.Fail($"data prepare: option '--split': '{parse.GetValue(split)}' is not file, paragraph or line", 64);
+                return CliConsole.Fail($"option '--split': '{parse.GetValue(split)}' is not file, paragraph or line", 64);
             }
             double fraction = parse.GetValue(validation);
             if (fraction is < 0 or >= 1 || parse.GetValue(shardTokens) < 1)
             {
-                return CliConsole.Fail("data prepare: --validation must be in [0, 1) and --shard-tokens at least 1", 64);
+                return CliConsole.Fail("--validation must be in [0, 1) and --shard-tokens at least 1", 64);
             }
             ITextTokenizer tok = TokenizerFiles.Load(parse.GetValue(tokenizer)!);
             bool isJson = parse.GetValue(json);

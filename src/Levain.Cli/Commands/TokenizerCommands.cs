@@ -57,7 +57,7 @@ public static class TokenizerCommands
             string formatName = parse.GetValue(format)!;
             if (formatName is not ("json" or "tiktoken" or "both"))
             {
-                return CliConsole.Fail($"tokenizer train: option '--format': '{formatName}' is not json, tiktoken or both", 64);
+                return CliConsole.Fail($"option '--format': '{formatName}' is not json, tiktoken or both", 64);
             }
             try
             {
@@ -66,7 +66,7 @@ public static class TokenizerCommands
             }
             catch (ArgumentException e)
             {
-                return CliConsole.Fail($"tokenizer train: {e.Message.Split(" (Parameter")[0]}", 64);
+                return CliConsole.Fail($"{e.Message.Split(" (Parameter")[0]}", 64);
             }
             return Guard("tokenizer train", () =>
             {
@@ -131,7 +131,7 @@ public static class TokenizerCommands
             }
             if (input is null)
             {
-                return CliConsole.Fail("tokenizer encode: give TEXT or --file FILE", 64);
+                return CliConsole.Fail("give TEXT or --file FILE", 64);
             }
             ITextTokenizer tokenizer = TokenizerFiles.Load(parse.GetValue(tokenizerOption)!);
             IReadOnlyList<int> ids = tokenizer.Encode(input);
@@ -248,11 +248,11 @@ public static class TokenizerCommands
         }
         catch (DataInputException e)
         {
-            return CliConsole.Fail($"{command}: {e.Message}", 64);
+            return CliConsole.Fail($"{e.Message}", 64);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return CliConsole.Fail($"{command}: {e.Message}", 1);
+            return CliConsole.Fail($"{e.Message}", 1);
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class TokenizerAndDataCommandTests : IDisposable
         File.WriteAllBytes(bad, [.. "ok\n"u8, 0x63, 0x61, 0x66, 0xE9, 0x0A]);
         var (exit, _, stderr) = await CliRunner.RunAsync("tokenizer", "train", bad, "--out", Path.Combine(_directory, "t"));
         Assert.Equal(64, exit);
-        Assert.Equal($"levain: tokenizer train: {bad}: line 2: not valid UTF-8 (byte 0xE9 at byte offset 6)", stderr.Trim());
+        Assert.Equal($"levain tokenizer train: {bad}: line 2: not valid UTF-8 (byte 0xE9 at byte offset 6)", stderr.Trim());
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
