@@ -61,7 +61,8 @@ public static class TrainingCheckpoint
             Directory.Delete(target, recursive: true); // an earlier attempt of this run reached this step before it was stopped
         }
         Directory.Move(temporary, target);
-        foreach (string old in Periodic(outputDirectory).SkipLast(Kept))
+        // Pruned: only step-N folders under OUT/checkpoints that hold this trainer's state file, i.e. folders this code wrote.
+        foreach (string old in Periodic(outputDirectory).SkipLast(Kept).Where(d => File.Exists(Path.Combine(d, StateFileName))))
         {
             Directory.Delete(old, recursive: true);
         }
