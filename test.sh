@@ -41,7 +41,9 @@ for trx in "$results"/*.trx; do
   [[ -e "$trx" ]] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
   get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
-  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted); nx=$(get notExecuted)
+  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  # xUnit v3 leaves notExecuted at 0 in the counters; a skipped test is a result row with outcome NotExecuted.
+  nx=$(grep -c 'outcome="NotExecuted"' "$trx")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0})); skipped=$((skipped + ${nx:-0}))
 done
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
