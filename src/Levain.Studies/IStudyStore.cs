@@ -13,6 +13,12 @@ public interface IStudyStore : IAsyncDisposable
     /// <summary>Creates the study if it does not exist; returns the stored record either way (compare its spec).</summary>
     Task<StudyRecord> EnsureStudyAsync(StudySpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces the stored spec of study <c>spec.Name</c> (edits accepted on resume: see <see cref="StudySpecChanges"/>);
+    /// trials and the tuner checkpoint are kept. Returns the updated record.
+    /// </summary>
+    Task<StudyRecord> UpdateSpecAsync(StudySpec spec, CancellationToken cancellationToken = default);
+
     Task<StudyRecord?> FindStudyAsync(string name, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StudySummary>> ListStudiesAsync(CancellationToken cancellationToken = default);

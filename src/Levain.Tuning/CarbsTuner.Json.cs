@@ -16,7 +16,14 @@ public sealed partial class CarbsTuner
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public string ToJson()
+    public string ToJson() => ToJson(includeObservations: true);
+
+    /// <summary>
+    /// The whole state; without observations when <paramref name="includeObservations"/> is false, for a caller that keeps
+    /// them itself (a study's trials) and hands them back to <see cref="FromJson(string, IReadOnlyList{Observation}, TimeProvider, CarbsOptions, IReadOnlyList{ParameterSpec})"/>
+    /// in the order they were observed. Its size then no longer grows with the observations.
+    /// </summary>
+    public string ToJson(bool includeObservations)
     {
         lock (_gate)
         {
@@ -24,7 +31,7 @@ public sealed partial class CarbsTuner
                 TunerState.CurrentVersion,
                 Options,
                 Space.Parameters,
-                _observations,
+                includeObservations ? _observations : [],
                 _outstanding,
                 _suggestionCounter,
                 _resampleCount,
@@ -34,13 +41,29 @@ public sealed partial class CarbsTuner
                 RandomPhaseCount = _randomPhaseCount,
                 TrustRegions = new SortedDictionary<string, Modeling.TrustRegion>(_trustRegions, StringComparer.Ordinal),
                 SuggestionOrigins = new SortedDictionary<string, string>(_suggestionOrigins, StringComparer.Ordinal),
+                ObservationCount = includeObservations ? null : _observations.Count,
             };
             return JsonSerializer.Serialize(state, JsonOptions);
         }
     }
 
-    /// <summary>Restores a tuner from <see cref="ToJson"/>; <see cref="ArgumentException"/> for malformed or foreign JSON.</summary>
-    public static CarbsTuner FromJson(string json, TimeProvider? timeProvider = null)
+    /// <summary>Restores a tuner from <see cref="ToJson()"/>; <see cref="ArgumentException"/> for malformed or foreign JSON.</summary>
+    public static CarbsTuner FromJson(string json, TimeProvider? timeProvider = null) => FromJson(json, null, timeProvider);
+
+    /// <summary>
+    /// Restores a tuner from <see cref="ToJson(bool)"/>. <paramref name="observations"/>, when given, are the observations
+    /// in the order the saved tuner observed them (required for a state saved without them, whose count must match);
+    /// they are taken as they are, with no second trust-region update. <paramref name="options"/> and
+    /// <paramref name="parameters"/>, when given, replace the saved ones: edited options, or a space whose bounds were
+    /// widened (every observation and outstanding point must still be valid in it). <see cref="ArgumentException"/> for
+    /// malformed or foreign JSON, a count mismatch, or a point outside the space.
+    /// </summary>
+    public static CarbsTuner FromJson(
+        string json,
+        IReadOnlyList<Observation>? observations,
+        TimeProvider? timeProvider = null,
+        CarbsOptions? options = null,
+        IReadOnlyList<ParameterSpec>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         TunerState? state;
@@ -60,7 +83,12 @@ public sealed partial class CarbsTuner
         {
             throw new ArgumentException($"Tuner state version {state.Version} is not supported (expected {TunerState.CurrentVersion}).", nameof(json));
         }
-        var tuner = new CarbsTuner(new SearchSpace(state.Parameters), state.Options, timeProvider)
+        if (state.ObservationCount is int expected && (observations is null || observations.Count != expected))
+        {
+            throw new ArgumentException(
+                $"The tuner state was saved without its {expected} observation(s); {observations?.Count ?? 0} were given back.", nameof(observations));
+        }
+        var tuner = new CarbsTuner(new SearchSpace(parameters ?? state.Parameters), options ?? state.Options, timeProvider)
         {
             _rng = Xoshiro256StarStar.FromState(state.RandomState),
             _suggestionCounter = state.SuggestionCounter,
@@ -75,10 +103,11 @@ public sealed partial class CarbsTuner
         {
             tuner._suggestionOrigins[id] = origin;
         }
-        foreach (var o in state.Observations ?? [])
+        foreach (var o in observations ?? state.Observations ?? [])
         {
             tuner.Space.Validate(o.Parameters);
-            tuner._observations.Add(o with { Parameters = Ordered(tuner.Space, o.Parameters) });
+            var isFailure = o.IsFailure || !double.IsFinite(o.Output);
+            tuner._observations.Add(o with { Parameters = Ordered(tuner.Space, o.Parameters), IsFailure = isFailure });
         }
         foreach (var s in state.Outstanding ?? [])
         {

@@ -9,10 +9,12 @@ public sealed partial class CarbsTuner
     /// <summary>
     /// Raises the suggestion counter to <paramref name="suggestionCounter"/> (new ids continue after it) and the resample
     /// count to <paramref name="resampleCount"/> (resamples already made), and re-registers <paramref name="outstanding"/>
-    /// as pending. Counters never go down; an outstanding id already known is skipped.
+    /// as pending, and the random-phase position to <paramref name="randomPhaseCount"/> (random-phase points already
+    /// drawn, so the initial design is not started over). Counters never go down; an outstanding id already known is skipped.
     /// </summary>
-    public void Resume(long suggestionCounter, int resampleCount, IEnumerable<Suggestion> outstanding)
+    public void Resume(long suggestionCounter, int resampleCount, IEnumerable<Suggestion> outstanding, int randomPhaseCount = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(randomPhaseCount);
         ArgumentOutOfRangeException.ThrowIfNegative(suggestionCounter);
         ArgumentOutOfRangeException.ThrowIfNegative(resampleCount);
         ArgumentNullException.ThrowIfNull(outstanding);
@@ -20,6 +22,7 @@ public sealed partial class CarbsTuner
         {
             _suggestionCounter = Math.Max(_suggestionCounter, suggestionCounter);
             _resampleCount = Math.Max(_resampleCount, resampleCount);
+            _randomPhaseCount = Math.Max(_randomPhaseCount, randomPhaseCount);
             foreach (var suggestion in outstanding)
             {
                 Space.Validate(suggestion.Parameters);

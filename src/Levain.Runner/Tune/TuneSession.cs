@@ -85,11 +85,17 @@ public sealed partial class TuneSession
             return new TuneSummary(TuneOutcome.StudyNotFound,
                 $"study '{_study.Name}' does not exist in {_study.Storage}; start it with 'levain tune' first", _study.Name, [], TuneStatus.Empty);
         }
-        if (!record.Spec.HasSameObjective(_spec))
+        var changes = StudySpecChanges.Between(record.Spec, _spec);
+        if (changes.Refused.Count > 0)
         {
             return new TuneSummary(TuneOutcome.StudyMismatch,
-                $"study '{_study.Name}' in {_study.Storage} was created with different parameters, direction, metric or cost; " +
-                "give this study a new name (or a new storage) to start over", _study.Name, [], TuneStatus.Empty);
+                $"study '{_study.Name}' in {_study.Storage} cannot resume with this file: {string.Join("; ", changes.Refused)}. " +
+                "Undo these edits, or give the study a new name (or a new storage) to start over", _study.Name, [], TuneStatus.Empty);
+        }
+        if (changes.Applied.Count > 0)
+        {
+            record = await WithRetryAsync(() => _store.UpdateSpecAsync(_spec, kill)).ConfigureAwait(false);
+            Report(TuneEventKind.TunerLog, $"study file edits applied on resume: {string.Join("; ", changes.Applied)}", null);
         }
         Directory.CreateDirectory(_study.LogDirectory);
         await RefreshStatusAsync().ConfigureAwait(false);
@@ -181,7 +187,8 @@ public sealed partial class TuneSession
         var spent = context.Trials.Where(t => t.IsFinished).Sum(t => t.Cost ?? 0);
         if (_study.Budget.Cost is double maxCost && spent >= maxCost) return null;
 
-        var restored = StudyTuner.Restore(_spec, context.Study.TunerCheckpoint, context.Trials, _options.TimeProvider);
+        // The stored spec: the latest one accepted by any worker of the study (edits applied on resume included).
+        var restored = StudyTuner.Restore(context.Study.Spec, context.Study.TunerCheckpoint, context.Trials, _options.TimeProvider);
         if (restored.WasRebuilt && context.Trials.Count > 0)
         {
             Report(TuneEventKind.TunerLog, $"tuner rebuilt from {restored.ObservedTrials.Count} stored observations", null);

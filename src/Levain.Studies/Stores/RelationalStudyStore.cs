@@ -65,6 +65,23 @@ public abstract partial class RelationalStudyStore : IStudyStore
         }, cancellationToken);
     }
 
+    public Task<StudyRecord> UpdateSpecAsync(StudySpec spec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec.Name);
+        return RunAsync("update study", async connection =>
+        {
+            await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            _ = await ReadStudyAsync(connection, tx, spec.Name, lockRow: true, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Study '{spec.Name}' does not exist in this store.");
+            await ExecuteAsync(connection, tx, cancellationToken,
+                "UPDATE levain_studies SET spec = @spec WHERE name = @name", ("name", spec.Name), ("spec", spec.ToJson())).ConfigureAwait(false);
+            var record = await ReadStudyAsync(connection, tx, spec.Name, lockRow: false, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return record!;
+        }, cancellationToken);
+    }
+
     public Task<StudyRecord?> FindStudyAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

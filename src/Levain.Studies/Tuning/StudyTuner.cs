@@ -12,11 +12,13 @@ namespace Levain.Studies.Tuning;
 public sealed class StudyTuner
 {
     private readonly HashSet<int> _observed;
+    private readonly List<int> _observedInOrder;
 
     private StudyTuner(CarbsTuner tuner, IEnumerable<int> observed, bool wasRebuilt)
     {
         Tuner = tuner;
-        _observed = [.. observed];
+        _observedInOrder = [.. observed];
+        _observed = [.. _observedInOrder];
         WasRebuilt = wasRebuilt;
     }
 
@@ -25,9 +27,13 @@ public sealed class StudyTuner
     /// <summary>True when the checkpoint was missing or unusable and the tuner was rebuilt from observations.</summary>
     public bool WasRebuilt { get; }
 
-    public IReadOnlyCollection<int> ObservedTrials => _observed;
+    /// <summary>The trials observed, in the order the tuner observed them.</summary>
+    public IReadOnlyList<int> ObservedTrials => _observedInOrder;
 
-    /// <summary>Restores (or rebuilds) the study's tuner and reconciles it with <paramref name="trials"/>.</summary>
+    /// <summary>
+    /// Restores (or rebuilds) the study's tuner and reconciles it with <paramref name="trials"/>. The tuner takes
+    /// <paramref name="spec"/>'s options and parameters (edits accepted on resume: changed options, widened bounds).
+    /// </summary>
     public static StudyTuner Restore(StudySpec spec, string? checkpointJson, IReadOnlyList<TrialRecord> trials, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -38,7 +44,8 @@ public sealed class StudyTuner
         {
             try
             {
-                var tuner = CarbsTuner.FromJson(checkpoint.TunerJson, timeProvider);
+                var observations = checkpoint.ObservationsInTrials ? ObservationsOf(checkpoint.ObservedTrials, trials) : null;
+                var tuner = CarbsTuner.FromJson(checkpoint.TunerJson, observations, timeProvider, spec.EffectiveTunerOptions, spec.Parameters);
                 restored = new StudyTuner(tuner, checkpoint.ObservedTrials, wasRebuilt: false);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
@@ -83,6 +90,7 @@ public sealed class StudyTuner
             {
                 Tuner.Observe(observation);
                 _observed.Add(trial.Number);
+                _observedInOrder.Add(trial.Number);
             }
         }
         // The latest trial carrying a suggestion id is the one an outstanding suggestion refers to.
@@ -96,9 +104,12 @@ public sealed class StudyTuner
     }
 
     /// <summary>
-    /// After a rebuild: the suggestion counter continues after the highest stored "sN" id, the resample count is the
-    /// number of distinct resample suggestions the study holds (so resampling keeps its every-Nth-success rhythm instead
-    /// of catching up with a burst), and trials still pending are outstanding again.
+    /// After a rebuild: the suggestion counter continues after the highest stored "sN" id; the resample counter stands
+    /// where the uninterrupted tuner's stood: it advances once per suggestion whenever successes exceed (count + 1) ×
+    /// frequency, so it is replayed over the stored suggestions in order, each seeing the successes finished before it
+    /// was made (and never below the resample suggestions the study holds) — resampling keeps its every-Nth-success
+    /// rhythm instead of catching up with a burst; the random-phase position counts the random-phase suggestions; and
+    /// trials still pending are outstanding again.
     /// </summary>
     private void ResumeCounters(IReadOnlyList<TrialRecord> trials)
     {
@@ -110,15 +121,44 @@ public sealed class StudyTuner
                 counter = Math.Max(counter, n);
             }
         }
-        var resamples = trials.Where(t => t.Phase == SuggestionPhase.Resample).Select(t => t.SuggestionId).Distinct(StringComparer.Ordinal).Count();
+        var options = Tuner.Options;
+        var successTimes = trials.Where(t => t.State == TrialState.Succeeded && t.FinishedAt is not null).Select(t => t.FinishedAt!.Value).Order().ToList();
+        var replayed = 0;
+        if (options.ResampleFrequency > 0)
+        {
+            foreach (var made in trials.GroupBy(t => t.SuggestionId, StringComparer.Ordinal).Select(g => g.Min(t => t.CreatedAt)).Order())
+            {
+                var successes = successTimes.Count(f => f <= made);
+                if (successes >= options.NumRandomSamples && successes > (replayed + 1L) * options.ResampleFrequency) replayed++;
+            }
+        }
+        var resamples = Math.Max(replayed, trials.Where(t => t.Phase == SuggestionPhase.Resample).Select(t => t.SuggestionId).Distinct(StringComparer.Ordinal).Count());
+        var randomPhase = trials.Where(t => t.Phase == SuggestionPhase.Random).Select(t => t.SuggestionId).Distinct(StringComparer.Ordinal).Count();
         var latest = trials.GroupBy(t => t.SuggestionId, StringComparer.Ordinal).Select(g => g.MaxBy(t => t.Number)!);
         var pending = latest.Where(t => t.State is TrialState.Running or TrialState.Suggested)
             .Select(t => new Suggestion(t.SuggestionId, t.Parameters, t.Phase, null, t.CreatedAt));
-        Tuner.Resume(counter, resamples, pending);
+        Tuner.Resume(counter, resamples, pending, randomPhase);
     }
 
     /// <summary>The checkpoint to store after this tuner made a suggestion.</summary>
-    public string ToCheckpointJson() => new TunerCheckpoint(Tuner.ToJson(), [.. _observed.Order()]).ToJson();
+    public string ToCheckpointJson() =>
+        new TunerCheckpoint(Tuner.ToJson(includeObservations: false), [.. _observedInOrder]) { ObservationsInTrials = true }.ToJson();
+
+    /// <summary>The observations of <paramref name="numbers"/>, in that order; an <see cref="ArgumentException"/> if one is gone or unfinished.</summary>
+    private static List<Observation> ObservationsOf(IReadOnlyList<int> numbers, IReadOnlyList<TrialRecord> trials)
+    {
+        var byNumber = trials.ToDictionary(t => t.Number);
+        var observations = new List<Observation>(numbers.Count);
+        foreach (var number in numbers)
+        {
+            if (!byNumber.TryGetValue(number, out var trial) || ToObservation(trial) is not { } observation)
+            {
+                throw new ArgumentException($"The tuner checkpoint lists trial {number}, which the study no longer holds as finished.");
+            }
+            observations.Add(observation);
+        }
+        return observations;
+    }
 
     private static double FailureCost(TrialRecord trial)
     {

@@ -26,5 +26,11 @@ internal sealed record TunerState(
     /// <summary>The Pareto point each outstanding Bayesian suggestion was drawn around. Absent in older states: none.</summary>
     public IReadOnlyDictionary<string, string>? SuggestionOrigins { get; init; }
 
+    /// <summary>
+    /// Set when the state was saved without its observations (the caller keeps them): how many the tuner had. Null when
+    /// <see cref="Observations"/> holds them all.
+    /// </summary>
+    public int? ObservationCount { get; init; }
+
     public const int CurrentVersion = 1;
 }

@@ -100,10 +100,64 @@ public sealed class TuneSessionTests : IDisposable
     public async Task RunAsync_DifferentSearchSpaceUnderSameName_ReportsMismatch()
     {
         await TuneSession.RunAsync(Study(trials: 1), null, CancellationToken.None);
-        var changed = Study(trials: 2) with { Parameters = [ParameterSpec.Linear("x", 0.0, -5, 5)] };
+        var changed = Study(trials: 2) with { Parameters = [ParameterSpec.Logit("x", 0.5)] };
         var summary = await TuneSession.RunAsync(changed, null, CancellationToken.None);
         Assert.Equal(TuneOutcome.StudyMismatch, summary.Outcome);
         Assert.True(summary.IsInputError);
+        Assert.Contains("parameters.x.kind: linear → logit", summary.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResumeWithNarrowedBoundAndNewSeed_RefusedNamingEachFieldAndNothingRuns()
+    {
+        await TuneSession.RunAsync(Study(trials: 2), null, CancellationToken.None);
+        var edited = Study(trials: 4) with
+        {
+            Parameters = [ParameterSpec.Linear("x", 0.0, -1, 2)],
+            Tuner = new CarbsOptions { Seed = 9, NumRandomSamples = 3 },
+        };
+        var summary = await TuneSession.RunAsync(edited, null, CancellationToken.None);
+        Assert.Equal(TuneOutcome.StudyMismatch, summary.Outcome);
+        Assert.Contains("parameters.x.min: -2 → -1 narrows the range", summary.Message, StringComparison.Ordinal);
+        Assert.Contains("tuner.seed: 1 → 9", summary.Message, StringComparison.Ordinal);
+        await using var store = Store();
+        Assert.Equal(2, (await store.GetTrialsAsync("s")).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResumeWithWidenedBoundAndEditedTunerOptions_AppliesThemSaysSoAndKeepsOldObservations()
+    {
+        await TuneSession.RunAsync(Study(trials: 4, workers: 1), null, CancellationToken.None);
+        var edited = Study(trials: 8, workers: 1) with
+        {
+            Parameters = [ParameterSpec.Linear("x", 0.5, -4, 2)],
+            Tuner = new CarbsOptions { Seed = 1, NumRandomSamples = 3, SearchRadius = 0.6, ResampleFrequency = 0 },
+        };
+        var events = new List<TuneProgress>();
+        var summary = await TuneSession.RunAsync(edited, new SyncProgress(events), CancellationToken.None);
+        Assert.Equal(TuneOutcome.BudgetReached, summary.Outcome);
+        Assert.Equal(8, summary.Trials.Count);
+        var applied = Assert.Single(events, e => e.Message.StartsWith("study file edits applied on resume", StringComparison.Ordinal)).Message;
+        Assert.Contains("parameters.x.min: -2 → -4 (widened)", applied, StringComparison.Ordinal);
+        Assert.Contains("parameters.x.center: 0 → 0.5", applied, StringComparison.Ordinal);
+        Assert.Contains("tuner.search_radius: 0.3 → 0.6", applied, StringComparison.Ordinal);
+        Assert.Contains("tuner.resample_frequency: 5 → 0", applied, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Message.Contains("rebuilt", StringComparison.Ordinal));
+
+        await using var store = Store();
+        var record = await store.FindStudyAsync("s");
+        Assert.Equal(-4, record!.Spec.Parameters[0].Min);
+        Assert.Equal(0.6, record.Spec.Tuner.SearchRadius);
+        var tuner = StudyTuner.Restore(record.Spec, record.TunerCheckpoint, summary.Trials);
+        Assert.False(tuner.WasRebuilt);
+        Assert.Equal(0.6, tuner.Tuner.Options.SearchRadius);
+        Assert.Equal(-4, tuner.Tuner.Space.Parameters[0].Min);
+        Assert.Equal(8, tuner.Tuner.Observations.Count);
+
+        // The same file again: nothing left to apply.
+        events.Clear();
+        await TuneSession.RunAsync(edited with { Budget = new StudyBudget(9, null, null) }, new SyncProgress(events), CancellationToken.None);
+        Assert.DoesNotContain(events, e => e.Message.StartsWith("study file edits applied", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -122,4 +122,74 @@ public sealed class StudyTunerTests
         }
         Assert.InRange(resamples, 2, 6);
     }
+
+    [Fact]
+    public void Restore_AtEveryStepFromTheStoredCheckpoint_SuggestsExactlyWhatTheUninterruptedTunerDoes()
+    {
+        // A study restored from the store before every suggestion (checkpoint without observations + the stored trials)
+        // against one tuner kept in memory that saw the same results in the same order: identical suggestions, with
+        // noise, failures, trust regions and uncertain-only resampling all in play.
+        var spec = Spec with { Tuner = new CarbsOptions { Seed = 5, NumRandomSamples = 3, ResampleFrequency = 3 } };
+        var live = new CarbsTuner(new SearchSpace(spec.Parameters), spec.EffectiveTunerOptions);
+        var trials = new List<TrialRecord>();
+        var noise = new Random(11);
+        string? checkpoint = null;
+        var phases = new HashSet<SuggestionPhase>();
+        for (var n = 1; n <= 18; n++)
+        {
+            var restored = StudyTuner.Restore(spec, checkpoint, trials);
+            Assert.Equal(n > 1, !restored.WasRebuilt);
+            var expected = live.Suggest(1)[0];
+            var actual = restored.Tuner.Suggest(1)[0];
+            Assert.Equal(expected.Id, actual.Id);
+            Assert.Equal(expected.Phase, actual.Phase);
+            Assert.Equal(expected.Parameters, actual.Parameters);
+            phases.Add(actual.Phase);
+            checkpoint = restored.ToCheckpointJson();
+
+            var lr = actual.Parameters["lr"].Number;
+            var steps = actual.Parameters["steps"].Number;
+            var failed = n % 7 == 0;
+            var output = Math.Pow(Math.Log10(lr) + 3, 2) + (300.0 / steps) + (0.05 * noise.NextDouble());
+            var created = DateTimeOffset.UnixEpoch.AddSeconds(10 * n);
+            trials.Add(new TrialRecord
+            {
+                Study = "t", Number = n, SuggestionId = actual.Id, State = failed ? TrialState.Failed : TrialState.Succeeded,
+                Phase = actual.Phase, Parameters = actual.Parameters, CreatedAt = created, FinishedAt = created.AddSeconds(5),
+                Output = failed ? null : output, Cost = failed ? null : steps, ElapsedSeconds = 5,
+            });
+            live.Observe(StudyTuner.ToObservation(trials[^1])!);
+        }
+        Assert.Contains(SuggestionPhase.Bayesian, phases);
+
+        // The checkpoint does not carry the observations (the trials do): its size does not grow with the study.
+        var stored = TunerCheckpoint.TryParse(checkpoint)!;
+        Assert.True(stored.ObservationsInTrials);
+        Assert.Equal(17, stored.ObservedTrials.Count);
+        using var state = System.Text.Json.JsonDocument.Parse(stored.TunerJson);
+        Assert.Equal(0, state.RootElement.GetProperty("Observations").GetArrayLength());
+        Assert.Equal(17, state.RootElement.GetProperty("ObservationCount").GetInt32());
+    }
+
+    [Fact]
+    public void Restore_CheckpointListingATrialTheStudyNoLongerHolds_RebuildsFromTheTrials()
+    {
+        var trials = new List<TrialRecord> { Trial(1, TrialState.Succeeded, 2.0), Trial(2, TrialState.Succeeded, 1.0) };
+        var checkpoint = StudyTuner.Restore(Spec, null, trials).ToCheckpointJson();
+        var restored = StudyTuner.Restore(Spec, checkpoint, [trials[0]]);
+        Assert.True(restored.WasRebuilt);
+        Assert.Single(restored.Tuner.Observations);
+    }
+
+    [Fact]
+    public void Restore_FullCheckpointOfAnEarlierVersion_StillRestores()
+    {
+        var trials = new List<TrialRecord> { Trial(1, TrialState.Succeeded, 2.0), Trial(2, TrialState.Succeeded, 1.0) };
+        var tuner = StudyTuner.Restore(Spec, null, trials).Tuner;
+        var old = new TunerCheckpoint(tuner.ToJson(), [1, 2]).ToJson();
+        Assert.DoesNotContain("ObservationsInTrials\":true", old, StringComparison.Ordinal);
+        var restored = StudyTuner.Restore(Spec, old, trials);
+        Assert.False(restored.WasRebuilt);
+        Assert.Equal(2, restored.Tuner.Observations.Count);
+    }
 }

@@ -1,0 +1,84 @@
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Studies.Tests;
+
+public sealed class StudySpecChangesTests
+{
+    private static readonly StudySpec Stored = new()
+    {
+        Name = "s",
+        Parameters =
+        [
+            ParameterSpec.Log("lr", 1e-3, 1e-5, 1e-1),
+            ParameterSpec.Linear("layers", 4, 1, 12, isInteger: true),
+            ParameterSpec.Categorical("act", ["gelu", "relu"]),
+        ],
+        Tuner = new CarbsOptions { Seed = 2, SearchRadius = 0.3 },
+    };
+
+    [Fact]
+    public void Between_SameSpec_IsEmpty() => Assert.True(StudySpecChanges.Between(Stored, Stored with { }).IsEmpty);
+
+    [Fact]
+    public void Between_WidenedBoundsNewCentersAndOptions_AreAppliedAndNamed()
+    {
+        var edited = Stored with
+        {
+            Parameters =
+            [
+                ParameterSpec.Log("lr", 3e-3, 1e-6, 1e-1),
+                ParameterSpec.Linear("layers", 4, 1, null, isInteger: true),
+                ParameterSpec.Categorical("act", ["gelu", "relu"], "relu"),
+            ],
+            Tuner = Stored.Tuner with { SearchRadius = 0.5, MaxSuggestionCost = 100 },
+        };
+        var changes = StudySpecChanges.Between(Stored, edited);
+        Assert.Empty(changes.Refused);
+        Assert.Equal(
+            [
+                "parameters.lr.min: 1E-05 → 1E-06 (widened)",
+                "parameters.lr.center: 0.001 → 0.003",
+                "parameters.layers.max: 12 → (none) (widened)",
+                "parameters.act.center: (none) → relu",
+                "tuner.search_radius: 0.3 → 0.5",
+                "tuner.max_suggestion_cost: (none) → 100",
+            ],
+            changes.Applied);
+    }
+
+    [Fact]
+    public void Between_ObjectiveStructureNarrowingAndSeed_AreRefusedAndNamed()
+    {
+        var edited = Stored with
+        {
+            Direction = Direction.Maximize,
+            Metric = "accuracy",
+            Parameters =
+            [
+                ParameterSpec.Linear("lr", 1e-3, 1e-5, 1e-1),
+                ParameterSpec.Linear("layers", 4, 2, 12, isInteger: true),
+                ParameterSpec.Categorical("act", ["gelu", "relu", "silu"]),
+                ParameterSpec.Boolean("bias"),
+            ],
+            Tuner = Stored.Tuner with { Seed = 3 },
+        };
+        var refused = StudySpecChanges.Between(Stored, edited).Refused;
+        Assert.Contains("direction: minimize → maximize (the stored results optimise the other way)", refused);
+        Assert.Contains(refused, r => r.StartsWith("metric: loss → accuracy", StringComparison.Ordinal));
+        Assert.Contains("parameters.lr.kind: log → linear", refused);
+        Assert.Contains(refused, r => r.StartsWith("parameters.layers.min: 1 → 2 narrows the range", StringComparison.Ordinal));
+        Assert.Contains("parameters.act.choices: [gelu, relu] → [gelu, relu, silu]", refused);
+        Assert.Contains(refused, r => r.StartsWith("parameters.bias: added", StringComparison.Ordinal));
+        Assert.Contains(refused, r => r.StartsWith("tuner.seed: 2 → 3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Between_RemovedAndReorderedParameters_AreRefused()
+    {
+        var removed = Stored with { Parameters = [Stored.Parameters[0], Stored.Parameters[1]] };
+        Assert.Contains(StudySpecChanges.Between(Stored, removed).Refused, r => r.StartsWith("parameters.act: removed", StringComparison.Ordinal));
+        var reordered = Stored with { Parameters = [Stored.Parameters[1], Stored.Parameters[0], Stored.Parameters[2]] };
+        Assert.Contains("parameters: order changed (stored order: lr, layers, act)", StudySpecChanges.Between(Stored, reordered).Refused);
+    }
+}
