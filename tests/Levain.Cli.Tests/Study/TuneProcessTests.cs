@@ -15,7 +15,7 @@ public sealed class TuneProcessTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
     private readonly StudyTestFiles _files = new();
 
-    [Fact(Skip = "Quarantined after the session-end merge: failed in the final merged CI-mode run (expected text missing after resume) while passing on its branch; see the closing note")]
+    [Fact]
     public async Task Tune_SigkillMidStudyThenResume_NoLostOrDuplicatedObservations()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -41,7 +41,7 @@ public sealed class TuneProcessTests : IDisposable
         {
             var code = await resume.WaitAsync(Limit);
             Assert.True(code == 0, $"resume exited {code}: {resume.Stderr}\n{resume.Stdout}");
-            Assert.Contains("\"outcome\":\"BudgetReached\"", resume.Stdout, StringComparison.Ordinal);
+            Assert.Contains("\"outcome\":\"budget_reached\"", resume.Stdout, StringComparison.Ordinal);
         }
 
         var after = await store.GetTrialsAsync("crash", ct);
