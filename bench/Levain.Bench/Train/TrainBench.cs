@@ -69,7 +69,7 @@ public static class TrainBench
         {
             string script = Path.Combine(FindRepoRoot(), "bench", "peers", "torch_train.py");
             sides.Add(File.Exists(python)
-                ? Launch("pytorch (python3-torch)", python, [script, .. shape.ToArguments()], null)
+                ? Launch("pytorch (python3-torch)", python, [script, .. shape.ToPeerArguments()], null)
                 : ("pytorch (python3-torch)", null, $"{python} not found"));
         }
 

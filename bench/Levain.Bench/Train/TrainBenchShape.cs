@@ -12,10 +12,13 @@ internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Cont
 
     public int[] RssSteps => [.. new[] { 100, 1000 }.Where(s => s <= Steps)];
 
-    public string[] ToArguments() =>
+    /// <summary>The shape both sides train (the PyTorch peer takes exactly these).</summary>
+    public string[] ToPeerArguments() =>
     [
         "--width", $"{Width}", "--depth", $"{Depth}", "--heads", $"{Heads}", "--context", $"{Context}",
         "--batch", $"{Batch}", "--steps", $"{Steps}", "--threads", $"{Threads}", "--rss-steps", string.Join(",", RssSteps),
-        "--prefetch", $"{Prefetch}",
     ];
+
+    /// <summary>The shape plus Levain's own knobs, for Levain's worker process.</summary>
+    public string[] ToArguments() => [.. ToPeerArguments(), "--prefetch", $"{Prefetch}"];
 }

@@ -137,7 +137,14 @@ public static class TrainRunSettings
                 case "grad_accum": return Int(value, 1, 65536, v => current = current with { Training = training with { GradientAccumulation = v } }, out _);
                 case "checkpoint_every": return Int(value, 0, 100_000_000, v => current = current with { Training = training with { CheckpointEvery = v } }, out _);
                 case "out": return Text(value, v => current = current with { OutputDirectory = v });
-                case "mix": return Text(value, v => current = current with { Mix = v }) ?? Data.MixWeights.Problem(current.Mix!);
+                case "mix":
+                    if (value is JsonObject weights)
+                    {
+                        // A simplex parameter of a study arrives as {"web":0.7,"code":0.3}.
+                        current = current with { Mix = string.Join(",", weights.Select(w => $"{w.Key}={w.Value?.ToJsonString()}")) };
+                        return Data.MixWeights.Problem(current.Mix);
+                    }
+                    return Text(value, v => current = current with { Mix = v }) ?? Data.MixWeights.Problem(current.Mix!);
                 case "val_windows": return Int(value, 1, 100_000, v => current = current with { ValidationWindows = v }, out _);
                 case "difficulty":
                     return Text(value, v => current = current with { Difficulty = v.ToLowerInvariant() }) ?? (GeneratorOptions.Preset(current.Difficulty) is null

@@ -4,6 +4,7 @@ using Levain.Runner.Protocol;
 using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Tuning;
+using Levain.Tuning.Spaces;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -89,7 +90,7 @@ public static partial class StudyFileParser
         var parametersNode = Field("parameters") ?? throw fields.Error(root, "parameters", "is required: at least one parameter to tune");
         var parameters = Parameters(fields, parametersNode);
         var parameterNames = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        CheckPlaceholders(fields, commandNode, command, parameterNames);
+        CheckPlaceholders(fields, commandNode, command, parameterNames, parameters);
 
         var workdir = baseDirectory;
         if (Field("workdir") is { } workdirNode)
@@ -222,12 +223,12 @@ public static partial class StudyFileParser
         return command;
     }
 
-    private static void CheckPlaceholders(YamlFields fields, YamlNode commandNode, IReadOnlyList<string> command, HashSet<string> parameterNames)
+    private static void CheckPlaceholders(YamlFields fields, YamlNode commandNode, IReadOnlyList<string> command, HashSet<string> parameterNames, IReadOnlyList<ParameterSpec> parameters)
     {
         var sequence = (YamlSequenceNode)commandNode;
         for (var i = 0; i < command.Count; i++)
         {
-            if (CommandTemplate.FindProblem(command[i], parameterNames) is { } problem)
+            if (CommandTemplate.FindProblem(command[i], parameterNames, parameters) is { } problem)
             {
                 throw fields.Error(sequence.Children[i], $"command[{i}]", problem);
             }

@@ -178,11 +178,11 @@ public sealed partial class TuneSession
             ["LEVAIN_TRIAL_NUMBER"] = lease.Number.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_ATTEMPT"] = lease.Attempt.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_STUDY"] = _study.Name,
-            ["LEVAIN_PARAMS"] = JsonSerializer.Serialize(lease.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)),
+            ["LEVAIN_PARAMS"] = CommandTemplate.ParametersJson(lease.Parameters, _study.Parameters),
             ["LEVAIN_RESULT"] = resultPath,
         };
         if (_gpuSlices is { } slices) environment["CUDA_VISIBLE_DEVICES"] = slices[slot];
-        var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId);
+        var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId, _study.Parameters);
         return new TrialLaunch(trialId, argv, _study.WorkingDirectory, environment, logPath, resultPath, _study.TrialTimeout);
     }
 

@@ -57,4 +57,14 @@ public sealed class TrainRunSettingsTests
         Assert.Equal(68, TrainingRun.RoundUpToMultiple(66, 4));
         Assert.Equal(64, TrainingRun.RoundUpToMultiple(64, 4));
     }
+
+    [Fact]
+    public void ApplyJson_MixAsSimplexObject_BecomesNamedWeights()
+    {
+        var outcome = TrainRunSettings.ApplyJson(new TrainRunSpec(), """{"data": "prepared/manifest.json", "mix": {"web": 0.7, "code": 0.3}}""", "LEVAIN_PARAMS");
+        Assert.Equal("web=0.7,code=0.3", outcome.Spec?.Mix ?? outcome.Problem);
+        var bad = TrainRunSettings.ApplyJson(new TrainRunSpec(), """{"data": "prepared/manifest.json", "mix": {"web": -1}}""", "LEVAIN_PARAMS");
+        Assert.True(bad.IsFailure);
+        Assert.Contains("LEVAIN_PARAMS: line 1: field 'mix': 'web=-1'", bad.Problem, StringComparison.Ordinal);
+    }
 }

@@ -51,4 +51,34 @@ public sealed class CommandTemplateTests
     {
         Assert.Null(CommandTemplate.FindProblem("--lr={lr}/{trial_id}/{{x}}", new HashSet<string> { "lr" }));
     }
+
+    private static readonly ParameterSpec[] MixSpecs = [ParameterSpec.Simplex("mix", ["web", "code", "man"]), ParameterSpec.Log("lr", 1e-3)];
+
+    [Fact]
+    public void Substitute_Simplex_RendersNamedWeightsAndSingleComponents()
+    {
+        var parameters = new Dictionary<string, ParamValue> { ["mix"] = ParamValue.FromWeights([0.5, 0.25, 0.25]), ["lr"] = 0.003 };
+        var argv = CommandTemplate.Substitute(["--mix", "{mix}", "--web={mix.web}", "{lr}"], parameters, "t", MixSpecs);
+        Assert.Equal(["--mix", "web=0.5,code=0.25,man=0.25", "--web=0.5", "0.003"], argv);
+        // Without the specs the weights have no names: the bare list, as before.
+        Assert.Equal("[0.5,0.25,0.25]", Assert.Single(CommandTemplate.Substitute(["{mix}"], parameters, "t")));
+    }
+
+    [Fact]
+    public void ParametersJson_SimplexIsAnObjectOfComponentWeights()
+    {
+        var parameters = new Dictionary<string, ParamValue> { ["mix"] = ParamValue.FromWeights([0.5, 0.25, 0.25]), ["lr"] = 0.003, ["opt"] = "adamw" };
+        Assert.Equal("""{"mix":{"web":0.5,"code":0.25,"man":0.25},"lr":0.003,"opt":"adamw"}""", CommandTemplate.ParametersJson(parameters, MixSpecs));
+    }
+
+    [Theory]
+    [InlineData("{mix.web}", null)]
+    [InlineData("{mix.nope}", "placeholder {mix.nope} is not a parameter")]
+    [InlineData("{lr.web}", "placeholder {lr.web} is not a parameter")]
+    public void FindProblem_SimplexComponents_KnownOnesOnly(string argument, string? expected)
+    {
+        var problem = CommandTemplate.FindProblem(argument, new HashSet<string> { "mix", "lr" }, MixSpecs);
+        if (expected is null) Assert.Null(problem);
+        else Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
 }
