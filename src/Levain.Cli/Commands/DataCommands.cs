@@ -27,12 +27,13 @@ public static class DataCommands
         var validation = new Option<double>("--validation") { Description = "Fraction of documents (chosen by a hash of their text) held out for validation.", DefaultValueFactory = _ => 0.05 };
         var split = new Option<string>("--split") { Description = "Documents of plain text files: file (one per file), paragraph (blank-line separated) or line.", DefaultValueFactory = _ => "file" };
         var troff = new Option<bool>("--troff") { Description = "Inputs are man pages (troff, gzip ok): one plain-text document per page." };
+        var troffSource = new Option<string[]>("--troff-source") { Description = "NAME: only this source is man pages (troff); repeat for several. The others stay plain text or JSONL." };
         var shardTokens = new Option<long>("--shard-tokens") { Description = "Tokens per shard file.", DefaultValueFactory = _ => 100_000_000 };
         var json = new Option<bool>("--json") { Description = "Print the manifest as JSON." };
         var command = new Command("prepare", "Tokenize named sources into shards (uint16 when the vocabulary fits, else uint32; every document followed by " +
             "end-of-text) and write manifest.json (tokenizer and its hash, documents and tokens per source and split)." + ExitCodes)
         {
-            sources, tokenizer, output, validation, split, troff, shardTokens, json,
+            sources, tokenizer, output, validation, split, troff, troffSource, shardTokens, json,
         };
         command.SetAction(parse => TokenizerCommands.Guard("data prepare", () =>
         {
@@ -50,6 +51,11 @@ public static class DataCommands
             {
                 return CliConsole.Fail("option '--source': source names must be unique", 64);
             }
+            var troffSources = (parse.GetValue(troffSource) ?? []).ToHashSet(StringComparer.Ordinal);
+            if (troffSources.FirstOrDefault(n => specs.All(s => s.Name != n)) is { } unknownSource)
+            {
+                return CliConsole.Fail($"option '--troff-source': '{unknownSource}' is not one of the sources ({string.Join(", ", specs.Select(s => s.Name))})", 64);
+            }
             if (!Enum.TryParse(parse.GetValue(split), ignoreCase: true, out DocumentSplit documentSplit))
             {
                 return CliConsole.Fail($"option '--split': '{parse.GetValue(split)}' is not file, paragraph or line", 64);
@@ -65,7 +71,7 @@ public static class DataCommands
             {
                 if (!isJson) CliConsole.Error.WriteLine($"  {p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens ({Path.GetFileName(p.File)})");
             });
-            var options = new DataPrepareOptions { ValidationFraction = fraction, Split = documentSplit, IsTroff = parse.GetValue(troff), ShardTokens = parse.GetValue(shardTokens) };
+            var options = new DataPrepareOptions { ValidationFraction = fraction, Split = documentSplit, IsTroff = parse.GetValue(troff), TroffSources = troffSources, ShardTokens = parse.GetValue(shardTokens) };
             DataManifest manifest = DataPreparer.Prepare(specs, tok, parse.GetValue(output)!, options, progress);
             if (isJson)
             {

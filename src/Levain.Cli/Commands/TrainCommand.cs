@@ -69,7 +69,7 @@ public static class TrainCommand
                 {
                     return Fail($"{configFile.FullName}: file not found");
                 }
-                var fromFile = TrainRunSettings.ApplyJson(spec, File.ReadAllText(configFile.FullName), configFile.FullName);
+                var fromFile = TrainRunSettings.ApplyJson(spec, File.ReadAllText(configFile.FullName), configFile.FullName, validate: false);
                 if (fromFile.IsFailure)
                 {
                     return Fail(fromFile.Problem!);
@@ -78,7 +78,7 @@ public static class TrainCommand
             }
             if (Environment.GetEnvironmentVariable("LEVAIN_PARAMS") is { Length: > 0 } paramsJson)
             {
-                var fromEnv = TrainRunSettings.ApplyJson(spec, paramsJson, "LEVAIN_PARAMS");
+                var fromEnv = TrainRunSettings.ApplyJson(spec, paramsJson, "LEVAIN_PARAMS", validate: false);
                 if (fromEnv.IsFailure)
                 {
                     return Fail(fromEnv.Problem!);

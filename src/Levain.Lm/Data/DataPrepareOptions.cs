@@ -11,6 +11,9 @@ public sealed record DataPrepareOptions
     /// <summary>Inputs are man pages in troff.</summary>
     public bool IsTroff { get; init; }
 
+    /// <summary>Only these sources are man pages in troff (the others are plain text or JSONL).</summary>
+    public IReadOnlySet<string> TroffSources { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Start a new shard after this many tokens.</summary>
     public long ShardTokens { get; init; } = 100_000_000;
 }

@@ -34,7 +34,7 @@ public static class DataPreparer
             long documents = 0, tokens = 0;
             foreach (string file in files[source.Name])
             {
-                foreach (string document in DocumentReader.Read(file, options.Split, options.IsTroff))
+                foreach (string document in DocumentReader.Read(file, options.Split, options.IsTroff || options.TroffSources.Contains(source.Name)))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     IReadOnlyList<int> ids = tokenizer.Encode(document);

@@ -31,7 +31,13 @@ public static class TrainRunSettings
     ];
 
     /// <summary>Parses a JSON config file's text; a syntax error names the line.</summary>
-    public static TrainRunSpecOutcome ApplyJson(TrainRunSpec spec, string json, string source)
+    public static TrainRunSpecOutcome ApplyJson(TrainRunSpec spec, string json, string source) => ApplyJson(spec, json, source, validate: true);
+
+    /// <summary>
+    /// Like <see cref="ApplyJson(TrainRunSpec, string, string)"/>; <paramref name="validate"/> false skips the cross-field
+    /// checks, for a layer that later layers complete (LEVAIN_PARAMS sets the mix, a flag the data).
+    /// </summary>
+    public static TrainRunSpecOutcome ApplyJson(TrainRunSpec spec, string json, string source, bool validate)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonNode? node;
@@ -47,11 +53,11 @@ public static class TrainRunSettings
         {
             return TrainRunSpecOutcome.Failure($"{source}: line 1: expected a JSON object of settings");
         }
-        return Apply(spec, values, source, key => LineOf(json, key));
+        return Apply(spec, values, source, key => LineOf(json, key), validate);
     }
 
     /// <summary>Applies every key of <paramref name="values"/>; <paramref name="lineOf"/> locates a key for messages.</summary>
-    public static TrainRunSpecOutcome Apply(TrainRunSpec spec, JsonObject values, string source, Func<string, int?>? lineOf = null)
+    public static TrainRunSpecOutcome Apply(TrainRunSpec spec, JsonObject values, string source, Func<string, int?>? lineOf = null, bool validate = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(values);
@@ -66,7 +72,7 @@ public static class TrainRunSettings
                 return TrainRunSpecOutcome.Failure($"{where}: {problem}");
             }
         }
-        return Validate(spec, source);
+        return validate ? Validate(spec, source) : TrainRunSpecOutcome.Success(spec);
     }
 
     /// <summary>Cross-field checks (after all layers): the shape, batch and step counts make sense.</summary>
