@@ -188,8 +188,16 @@ public sealed partial class TuneSession
 
     private static string DurationTextFormat(TimeSpan span) => Levain.Runner.StudyFiles.DurationText.Format(span);
 
-    private static string FormatParameters(TrialLease lease) =>
-        string.Join(" ", lease.Parameters.Select(p => $"{p.Key}={(p.Value.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Format(p.Value.Number) : p.Value.ToString())}"));
+    private string FormatParameters(TrialLease lease) =>
+        string.Join(" ", lease.Parameters.Select(p => p.Value.Kind switch
+        {
+            Levain.Tuning.Spaces.ParamValueKind.Number => $"{p.Key}={Format(p.Value.Number)}",
+            // A simplex as named weights, rounded for reading: mix=(fortunes=0.2 dict=0.3 man_ru=0.5)
+            Levain.Tuning.Spaces.ParamValueKind.Weights when _study.Parameters.FirstOrDefault(s => s.Name == p.Key) is { Kind: Levain.Tuning.Spaces.ParameterKind.Simplex } spec
+                && spec.Choices.Count == p.Value.Weights.Length =>
+                $"{p.Key}=({string.Join(" ", spec.Choices.Select((c, i) => $"{c}={p.Value.Weights[i].ToString("G2", CultureInfo.InvariantCulture)}"))})",
+            _ => $"{p.Key}={p.Value}",
+        }));
 
     private static string Format(double? value) => value is double v ? v.ToString("G5", CultureInfo.InvariantCulture) : "-";
 }
