@@ -19,6 +19,14 @@ public interface IStudyStore : IAsyncDisposable
     /// </summary>
     Task<StudyRecord> UpdateSpecAsync(StudySpec spec, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Warm start: with the study locked, and only while it has no trial at all, stores <paramref name="finished"/>
+    /// (succeeded or failed trials of another study) as this study's trials 1, 2, … in that order, with phase
+    /// <see cref="Levain.Tuning.SuggestionPhase.Imported"/>, their outcome, times and an <c>i…</c> suggestion id. Returns
+    /// how many were stored; 0 (nothing written) when the study already has trials, so a warm start happens once.
+    /// </summary>
+    Task<int> ImportTrialsAsync(string study, IReadOnlyList<TrialRecord> finished, CancellationToken cancellationToken = default);
+
     Task<StudyRecord?> FindStudyAsync(string name, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StudySummary>> ListStudiesAsync(CancellationToken cancellationToken = default);

@@ -6,4 +6,7 @@ public enum SuggestionPhase
     Random,
     Resample,
     Bayesian,
+
+    /// <summary>Not a suggestion: a result imported from another study (warm start).</summary>
+    Imported,
 }

@@ -75,6 +75,12 @@ public sealed record StudyDefinition
     /// <summary>The GPU ids to slice (default: the driver's CUDA_VISIBLE_DEVICES, else the GPUs nvidia-smi lists).</summary>
     public IReadOnlyList<string>? Gpus { get; init; }
 
+    /// <summary>
+    /// Warm start: finished trials of this other study are imported when this study is created (points outside the
+    /// search space are listed and dropped). Null: none.
+    /// </summary>
+    public WarmStartSource? WarmStart { get; init; }
+
     /// <summary>The study file this definition was read from, if any.</summary>
     public string? SourcePath { get; init; }
 

@@ -24,7 +24,7 @@ public static partial class StudyFileParser
     [
         "name", "command", "workdir", "direction", "metric", "cost", "parameters", "tuner", "budget", "workers",
         "launcher", "storage", "logs", "timeout", "lease", "on_lost_trial", "max_attempts", "env",
-        "gpus_per_trial", "gpus",
+        "gpus_per_trial", "gpus", "warm_start",
     ];
 
     private static readonly Dictionary<string, Direction> Directions = new(StringComparer.Ordinal)
@@ -148,9 +148,11 @@ public static partial class StudyFileParser
             }
             if (gpus.Distinct(StringComparer.Ordinal).Count() != gpus.Count) throw fields.Error(gpusNode, "gpus", "lists a GPU twice");
         }
+        var warmStart = Field("warm_start") is { } warmNode ? WarmStart(fields, warmNode, path, baseDirectory, storage) : null;
 
         return new StudyDefinition
         {
+            WarmStart = warmStart,
             Name = name,
             Command = command,
             Parameters = parameters,
@@ -221,6 +223,39 @@ public static partial class StudyFileParser
         var command = fields.StringList(node, "command");
         if (command.Count == 0 || string.IsNullOrWhiteSpace(command[0])) throw fields.Error(node, "command", "must name a program to run");
         return command;
+    }
+
+    /// <summary>
+    /// <c>warm_start: other.yaml</c> (a study file: its storage and name) or <c>warm_start: { study: NAME, storage: URL }</c>
+    /// (storage defaults to this study's).
+    /// </summary>
+    private static WarmStartSource WarmStart(YamlFields fields, YamlNode node, string path, string baseDirectory, string storage)
+    {
+        if (node is YamlScalarNode)
+        {
+            var file = Path.GetFullPath(Path.Combine(baseDirectory, fields.NonEmptyString(node, "warm_start")));
+            if (string.Equals(file, Path.GetFullPath(path), StringComparison.Ordinal))
+            {
+                throw fields.Error(node, "warm_start", "names this study file itself");
+            }
+            if (!File.Exists(file)) throw fields.Error(node, "warm_start", $"study file '{file}' not found");
+            StudyDefinition other;
+            try
+            {
+                other = Load(file);
+            }
+            catch (StudyFileException e)
+            {
+                throw fields.Error(node, "warm_start", $"cannot read that study file: {e.Message}");
+            }
+            return new WarmStartSource(other.Storage, other.Name, other.BaseDirectory, $"study '{other.Name}' ({file})");
+        }
+        var map = fields.Mapping(node, "warm_start");
+        fields.CheckKeys(map, "warm_start", ["study", "storage"]);
+        var studyNode = YamlFields.Get(map, "study") ?? throw fields.Error(map, "warm_start.study", "is required: the name of the study to import from");
+        var study = fields.NonEmptyString(studyNode, "warm_start.study");
+        var from = YamlFields.Get(map, "storage") is { } storageNode ? fields.NonEmptyString(storageNode, "warm_start.storage") : storage;
+        return new WarmStartSource(from, study, baseDirectory, $"study '{study}' in {from}");
     }
 
     private static void CheckPlaceholders(YamlFields fields, YamlNode commandNode, IReadOnlyList<string> command, HashSet<string> parameterNames, IReadOnlyList<ParameterSpec> parameters)

@@ -188,8 +188,10 @@ public sealed partial class TuneSession
 
     private static string DurationTextFormat(TimeSpan span) => Levain.Runner.StudyFiles.DurationText.Format(span);
 
-    private string FormatParameters(TrialLease lease) =>
-        string.Join(" ", lease.Parameters.Select(p => p.Value.Kind switch
+    private string FormatParameters(TrialLease lease) => FormatParameters(lease.Parameters);
+
+    private string FormatParameters(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
+        string.Join(" ", parameters.Select(p => p.Value.Kind switch
         {
             Levain.Tuning.Spaces.ParamValueKind.Number => $"{p.Key}={Format(p.Value.Number)}",
             // A simplex as named weights, rounded for reading: mix=(fortunes=0.2 dict=0.3 man_ru=0.5)

@@ -97,6 +97,10 @@ public sealed partial class TuneSession
             record = await WithRetryAsync(() => _store.UpdateSpecAsync(_spec, kill)).ConfigureAwait(false);
             Report(TuneEventKind.TunerLog, $"study file edits applied on resume: {string.Join("; ", changes.Applied)}", null);
         }
+        if (_study.WarmStart is { } warm && !_options.JoinExistingOnly && await WarmStartAsync(warm, kill).ConfigureAwait(false) is { } warmProblem)
+        {
+            return new TuneSummary(TuneOutcome.CannotStart, warmProblem, _study.Name, [], TuneStatus.Empty);
+        }
         Directory.CreateDirectory(_study.LogDirectory);
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.StudyOpened, $"study '{_study.Name}' opened ({_status.Done} trials done so far)", null);
@@ -121,6 +125,57 @@ public sealed partial class TuneSession
     }
 
     private int Workers => _options.Workers ?? _study.Workers;
+
+    /// <summary>
+    /// Once, while the study has no trial: imports the finished trials of <paramref name="warm"/> that lie inside this
+    /// search space (the others are named and dropped). The other study must optimise the same metric, direction and
+    /// cost. Returns the problem, or null.
+    /// </summary>
+    private async Task<string?> WarmStartAsync(WarmStartSource warm, CancellationToken cancellationToken)
+    {
+        if ((await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, cancellationToken)).ConfigureAwait(false)).Count > 0) return null;
+        StudyRecord? other;
+        IReadOnlyList<TrialRecord> trials;
+        try
+        {
+            await using var source = StudyStorage.Open(warm.Storage, warm.BaseDirectory, _options.TimeProvider);
+            other = await source.FindStudyAsync(warm.Study, cancellationToken).ConfigureAwait(false);
+            trials = other is null ? [] : await source.GetTrialsAsync(warm.Study, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StudyStoreException e)
+        {
+            return $"warm_start: cannot read {warm.Description}: {e.Message}";
+        }
+        if (other is null) return $"warm_start: {warm.Description} does not exist";
+        var changes = StudySpecChanges.Between(other.Spec, _spec);
+        if (changes.Refused.FirstOrDefault(r => r.StartsWith("direction", StringComparison.Ordinal) || r.StartsWith("metric", StringComparison.Ordinal) || r.StartsWith("cost", StringComparison.Ordinal)) is { } objective)
+        {
+            return $"warm_start: {warm.Description} measured another objective ({objective})";
+        }
+        var space = new Levain.Tuning.Spaces.SearchSpace(_spec.Parameters);
+        var kept = new List<TrialRecord>();
+        var dropped = new List<string>();
+        foreach (var trial in trials.Where(t => t.State is TrialState.Succeeded or TrialState.Failed).OrderBy(t => t.FinishedAt).ThenBy(t => t.Number))
+        {
+            string? reason = null;
+            try
+            {
+                space.Validate(trial.Parameters);
+                if (!space.IsWithinBounds(space.ToBasic(trial.Parameters))) reason = "outside the bounds";
+            }
+            catch (ArgumentException e)
+            {
+                reason = e.Message.Split(" (Parameter", 2)[0];
+            }
+            if (reason is null) kept.Add(trial);
+            else dropped.Add($"trial {trial.Number} ({FormatParameters(trial.Parameters)}): {reason}");
+        }
+        var imported = await WithRetryAsync(() => _store.ImportTrialsAsync(_study.Name, kept, cancellationToken)).ConfigureAwait(false);
+        var droppedText = dropped.Count == 0 ? ""
+            : $"; dropped {dropped.Count} outside this search space: {string.Join("; ", dropped.Take(10))}{(dropped.Count > 10 ? $"; and {dropped.Count - 10} more" : "")}";
+        Report(TuneEventKind.TunerLog, $"warm start from {warm.Description}: imported {imported} finished trial(s){droppedText}", null);
+        return null;
+    }
 
     /// <summary>Before any trial: the local trial program exists, and GPU slices can be given to every slot.</summary>
     private string? CheckCanStart()
@@ -182,9 +237,10 @@ public sealed partial class TuneSession
     private TrialProposal? Propose(ClaimContext context)
     {
         if (_stop.IsCancellationRequested || WallExceeded()) return null;
-        var used = context.Trials.Count(t => t.State != TrialState.Abandoned);
+        // Trials imported by a warm start are observations, not this study's spending.
+        var used = context.Trials.Count(t => t.State != TrialState.Abandoned && t.Phase != Levain.Tuning.SuggestionPhase.Imported);
         if (_study.Budget.Trials is int maxTrials && used >= maxTrials) return null;
-        var spent = context.Trials.Where(t => t.IsFinished).Sum(t => t.Cost ?? 0);
+        var spent = context.Trials.Where(t => t.IsFinished && t.Phase != Levain.Tuning.SuggestionPhase.Imported).Sum(t => t.Cost ?? 0);
         if (_study.Budget.Cost is double maxCost && spent >= maxCost) return null;
 
         // The stored spec: the latest one accepted by any worker of the study (edits applied on resume included).

@@ -82,6 +82,44 @@ public abstract partial class RelationalStudyStore : IStudyStore
         }, cancellationToken);
     }
 
+    public Task<int> ImportTrialsAsync(string study, IReadOnlyList<TrialRecord> finished, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(study);
+        ArgumentNullException.ThrowIfNull(finished);
+        if (finished.FirstOrDefault(t => t.State is not (TrialState.Succeeded or TrialState.Failed)) is { } unfinished)
+        {
+            throw new ArgumentException($"Only finished trials can be imported; trial {unfinished.Number} is {unfinished.State}.", nameof(finished));
+        }
+        return RunAsync("import trials", async connection =>
+        {
+            await using var tx = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            _ = await ReadStudyAsync(connection, tx, study, lockRow: true, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Study '{study}' does not exist in this store.");
+            if ((await ReadTrialsAsync(connection, tx, study, cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            var number = 0;
+            foreach (var trial in finished)
+            {
+                number++;
+                var finishedAt = (trial.FinishedAt ?? trial.CreatedAt).ToUnixTimeMilliseconds();
+                await ExecuteAsync(connection, tx, cancellationToken,
+                    "INSERT INTO levain_trials (study, number, suggestion_id, state, parameters, phase, attempt, worker, created_at, " +
+                    "started_at, finished_at, output, cost, elapsed_seconds, result, failure) VALUES (@study, @number, @sid, @state, " +
+                    "@params, @phase, 1, NULL, @created, @started, @finished, @output, @cost, @elapsed, @result, @failure)",
+                    ("study", study), ("number", number), ("sid", $"i{number}"), ("state", StateName(trial.State)),
+                    ("params", SerializeParameters(trial.Parameters)), ("phase", nameof(SuggestionPhase.Imported)),
+                    ("created", trial.CreatedAt.ToUnixTimeMilliseconds()), ("started", (trial.StartedAt ?? trial.CreatedAt).ToUnixTimeMilliseconds()),
+                    ("finished", finishedAt), ("output", Finite(trial.Output)), ("cost", Finite(trial.Cost)),
+                    ("elapsed", Finite(trial.ElapsedSeconds)), ("result", trial.ResultJson), ("failure", trial.FailureReason)).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return number;
+        }, cancellationToken);
+    }
+
     public Task<StudyRecord?> FindStudyAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -50,6 +50,37 @@ public sealed class StudyFileParserTests : IDisposable
     }
 
     [Fact]
+    public void Load_WarmStart_FromAStudyFileOrAStorageAndName()
+    {
+        _dir.File("small.yaml", """
+            name: small
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0, min: -1, max: 1 } }
+            storage: sqlite:./small.db
+            """);
+        var fromFile = StudyFileParser.Load(_dir.File("wide.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0, min: -3, max: 3 } }
+            warm_start: small.yaml
+            """));
+        Assert.Equal(("sqlite:./small.db", "small", _dir.Path), (fromFile.WarmStart!.Storage, fromFile.WarmStart.Study, fromFile.WarmStart.BaseDirectory));
+        var fromStore = StudyFileParser.Load(_dir.File("named.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0 } }
+            warm_start: { study: small }
+            """));
+        Assert.Equal(("sqlite:./levain-runs/named.db", "small"), (fromStore.WarmStart!.Storage, fromStore.WarmStart.Study));
+
+        var missing = Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File("bad.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0 } }
+            warm_start: nowhere.yaml
+            """)));
+        Assert.Contains("bad.yaml:3: warm_start: study file", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("nowhere.yaml' not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_MinimalFile_AppliesDocumentedDefaults()
     {
         var path = _dir.File("my-study.yaml", "command: [\"./train\", \"{x}\"]\nparameters:\n  x: { kind: linear, center: 0 }\n");

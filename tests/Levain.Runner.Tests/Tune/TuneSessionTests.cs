@@ -161,6 +161,62 @@ public sealed class TuneSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_WarmStart_ImportsTheOtherStudysPointsInsideTheSpaceOnceAndSpendsItsOwnBudget()
+    {
+        var first = await TuneSession.RunAsync(Study(trials: 5, workers: 1, name: "narrow"), null, CancellationToken.None);
+        Assert.Equal(5, first.Trials.Count);
+        // The new study widens x upward but cuts it below 0: the earlier points below 0 are dropped and named.
+        var wide = Study(trials: 3, workers: 1, name: "wide") with
+        {
+            Parameters = [ParameterSpec.Linear("x", 0.5, 0, 4)],
+            WarmStart = new WarmStartSource("sqlite:./studies.db", "narrow", _dir.Path, "study 'narrow'"),
+        };
+        var events = new List<TuneProgress>();
+        var summary = await TuneSession.RunAsync(wide, new SyncProgress(events), CancellationToken.None);
+        var inside = first.Trials.Count(t => t.Parameters["x"].Number >= 0);
+        Assert.InRange(inside, 1, 4); // seeded: some points on each side of 0
+        var imported = summary.Trials.Where(t => t.Phase == SuggestionPhase.Imported).ToList();
+        Assert.Equal(inside, imported.Count);
+        Assert.Equal(3, summary.Trials.Count(t => t.Phase != SuggestionPhase.Imported));
+        Assert.Equal(TuneOutcome.BudgetReached, summary.Outcome);
+        var line = Assert.Single(events, e => e.Message.StartsWith("warm start from study 'narrow'", StringComparison.Ordinal)).Message;
+        Assert.Contains($"imported {inside} finished trial(s)", line, StringComparison.Ordinal);
+        Assert.Contains($"dropped {5 - inside} outside this search space: trial ", line, StringComparison.Ordinal);
+        Assert.Contains("is outside its bounds [0, 4]", line, StringComparison.Ordinal);
+        Assert.All(imported, t => Assert.Contains(first.Trials, f => f.Parameters["x"].Number == t.Parameters["x"].Number && f.Output == t.Output));
+        Assert.Equal(3, summary.Status.Succeeded);
+
+        // The imported trials are observations of the tuner, restored like any other.
+        await using var store = Store();
+        var record = await store.FindStudyAsync("wide");
+        var tuner = StudyTuner.Restore(record!.Spec, record.TunerCheckpoint, summary.Trials);
+        Assert.False(tuner.WasRebuilt);
+        Assert.Equal(inside + 3, tuner.Tuner.Observations.Count);
+
+        // Resuming imports nothing again.
+        events.Clear();
+        var again = await TuneSession.RunAsync(wide with { Budget = new StudyBudget(4, null, null) }, new SyncProgress(events), CancellationToken.None);
+        Assert.Equal(inside, again.Trials.Count(t => t.Phase == SuggestionPhase.Imported));
+        Assert.DoesNotContain(events, e => e.Message.StartsWith("warm start", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_WarmStartFromAnotherObjective_RefusedBeforeAnyTrial()
+    {
+        await TuneSession.RunAsync(Study(trials: 1, workers: 1, name: "other"), null, CancellationToken.None);
+        var study = Study(trials: 2, workers: 1, name: "mine") with
+        {
+            Metric = "work",
+            WarmStart = new WarmStartSource("sqlite:./studies.db", "other", _dir.Path, "study 'other'"),
+        };
+        var summary = await TuneSession.RunAsync(study, null, CancellationToken.None);
+        Assert.Equal(TuneOutcome.CannotStart, summary.Outcome);
+        Assert.Contains("warm_start: study 'other' measured another objective (metric: loss → work", summary.Message, StringComparison.Ordinal);
+        var missing = await TuneSession.RunAsync(study with { Name = "mine2", WarmStart = study.WarmStart! with { Study = "nope", Description = "study 'nope'" } }, null, CancellationToken.None);
+        Assert.Equal("warm_start: study 'nope' does not exist", missing.Message);
+    }
+
+    [Fact]
     public async Task RunAsync_JoinMissingStudy_ReportsNotFound()
     {
         var summary = await TuneSession.RunAsync(Study(), null, CancellationToken.None, default, new TuneSessionOptions { JoinExistingOnly = true });
