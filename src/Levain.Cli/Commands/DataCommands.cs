@@ -67,12 +67,32 @@ public static class DataCommands
             }
             ITextTokenizer tok = TokenizerFiles.Load(parse.GetValue(tokenizer)!);
             bool isJson = parse.GetValue(json);
+            // The bar counts input bytes (known before tokenizing); the plain lines stay as scripts read them.
+            var totalBytes = specs.SelectMany(s => CorpusFiles.Expand(s.Inputs)).Sum(f => new FileInfo(f).Length);
+            var bar = WorkProgress.Start("preparing data", isJson ? 0 : totalBytes);
+            var bytesBefore = 0L;
+            var currentFile = "";
             var progress = new SyncProgress<DataPrepareProgress>(p =>
             {
-                if (!isJson) CliConsole.Error.WriteLine($"  {p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens ({Path.GetFileName(p.File)})");
+                if (isJson) return;
+                if (!string.Equals(p.File, currentFile, StringComparison.Ordinal))
+                {
+                    if (currentFile.Length > 0) bytesBefore += new FileInfo(currentFile).Length;
+                    currentFile = p.File;
+                }
+                bar.Report(bytesBefore, $"{p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens",
+                    $"  {p.Source}: {p.Documents:N0} documents, {p.Tokens:N0} tokens ({Path.GetFileName(p.File)})");
             });
             var options = new DataPrepareOptions { ValidationFraction = fraction, Split = documentSplit, IsTroff = parse.GetValue(troff), TroffSources = troffSources, ShardTokens = parse.GetValue(shardTokens) };
-            DataManifest manifest = DataPreparer.Prepare(specs, tok, parse.GetValue(output)!, options, progress);
+            DataManifest manifest;
+            try
+            {
+                manifest = DataPreparer.Prepare(specs, tok, parse.GetValue(output)!, options, progress);
+            }
+            finally
+            {
+                bar.Dispose();
+            }
             if (isJson)
             {
                 CliConsole.Out.WriteLine(File.ReadAllText(Path.Combine(parse.GetValue(output)!, DataManifest.FileName)));

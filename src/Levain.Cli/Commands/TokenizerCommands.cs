@@ -73,11 +73,15 @@ public static class TokenizerCommands
                 var files = CorpusFiles.Expand(parse.GetValue(inputs)!);
                 bool isJson = parse.GetValue(json);
                 long started = Stopwatch.GetTimestamp();
-                var progress = new SyncProgress<BpeTrainingProgress>(p =>
+                BpeTokenizer tokenizer;
+                using (var bar = WorkProgress.Start("training tokenizer", options.VocabularySize))
                 {
-                    if (!isJson) CliConsole.Error.WriteLine($"  merges {p.Merges}/{p.TargetMerges} (last pair count {p.LastCount})");
-                });
-                BpeTokenizer tokenizer = BpeTrainer.Train(CorpusText.Chunks(files, parse.GetValue(troff)), options, progress);
+                    var progress = new SyncProgress<BpeTrainingProgress>(p =>
+                    {
+                        if (!isJson) bar.Report(256 + p.Merges, $"merges {p.Merges:N0}/{p.TargetMerges:N0}", $"  merges {p.Merges}/{p.TargetMerges} (last pair count {p.LastCount})");
+                    });
+                    tokenizer = BpeTrainer.Train(CorpusText.Chunks(files, parse.GetValue(troff)), options, progress);
+                }
                 double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 var written = TokenizerFiles.Save(parse.GetValue(output)!, tokenizer, formatName != "tiktoken", formatName != "json");
                 var result = new JsonObject

@@ -137,7 +137,20 @@ public static class TrainCommand
         TrainRunResult result;
         try
         {
-            result = TrainingRun.Run(spec, new LineProgress(p => WriteProgress(p, isJson ? CliConsole.Error : CliConsole.Out)));
+            // On a terminal (and not --json) a live bar replaces the levain-progress lines, which are for programs.
+            var bar = isJson ? null : WorkProgress.Start("training", spec.Training.Steps);
+            try
+            {
+                result = TrainingRun.Run(spec, new LineProgress(p =>
+                {
+                    if (bar is { IsLive: true }) bar.Report(p.Step, $"step {p.Step:N0}/{p.TotalSteps:N0} loss {p.Loss:F4} {p.TokensPerSecond:N0} tok/s", null);
+                    else WriteProgress(p, isJson ? CliConsole.Error : CliConsole.Out);
+                }));
+            }
+            finally
+            {
+                bar?.Dispose();
+            }
         }
         catch (ArgumentException e) when (spec.DataFile is not null)
         {
