@@ -117,7 +117,7 @@ public static class EvalCommand
             var isJson = parse.GetValue(json);
             try
             {
-                var loaded = EvalRun.LoadTasks(options);
+                var (loaded, groups) = EvalRun.Load(options);
                 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
                 using var client = new EndpointClient(http, new EndpointOptions
                 {
@@ -174,7 +174,7 @@ public static class EvalCommand
                 }
                 using (scorer)
                 {
-                    var report = await EvalRun.RunAsync(backend, options, loaded, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
+                    var report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
                     Directory.CreateDirectory(outDir);
                     ReportJson.Write(report, Path.Combine(outDir, "report.json"));
                     await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReport.Render(report), ct).ConfigureAwait(false);
@@ -352,6 +352,15 @@ public static class EvalCommand
             {
                 CliConsole.Out.WriteLine($"  effective length (acc ≥ {F(l.Threshold)}): {(l.EffectiveLength is { } e ? e.ToString(CultureInfo.InvariantCulture) + " characters" : "none")}");
             }
+        }
+        foreach (var group in report.Groups)
+        {
+            var table = new Table().Title($"group {Markup.Escape(group.Name)} ({group.Tasks.Count} tasks, {group.Items} items)").AddColumns("metric", "value ± se", "method");
+            foreach (var (metric, estimate) in group.Metrics)
+            {
+                table.AddRow(Markup.Escape(metric), Markup.Escape(MarkdownReport.Format(estimate)), estimate.Method);
+            }
+            CliConsole.Create().Write(table);
         }
         CliConsole.Out.WriteLine($"model {report.Manifest.ModelId}; report written to {Path.Combine(outDir, "report.json")} and report.md");
     }
