@@ -54,6 +54,12 @@ public static class EvalCommand
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token for the endpoint (default: the OPENAI_API_KEY environment variable)." };
         var maxLength = new Option<int?>("--max-length") { Description = "The model's context length in tokens (default: the server's max_model_len, else 2048)." };
         var prefixToken = new Option<int?>("--prefix-token-id") { Description = "Token id that stands before a text with no context when the tokenizer adds no BOS (GPT-2: 50256)." };
+        var chat = new Option<bool>("--chat")
+        {
+            Description = "With --endpoint: generate through /v1/chat/completions (instruct models; the server applies its chat template). " +
+                "Generation tasks only: tasks scored by log-likelihood are refused (exit 64).",
+        };
+        var systemPrompt = new Option<string?>("--system-prompt") { Description = "With --chat: a system message sent before each prompt." };
         var command = new Command("eval",
             "Evaluate a model on tasks by log-likelihood: one row per item, metrics with standard errors on the full and clean " +
             "subsets, rotations, calibration, contamination split; writes OUT/report.json and OUT/report.md." + ExitCodes)
@@ -61,6 +67,8 @@ public static class EvalCommand
             tasks, model, endpoint, endpointModel, limit, rotations, batchSize, seed, output, cache, noCache, contamination,
             judgments, threads, json, device, timeout, retries, concurrency, apiKey, maxLength, prefixToken,
         };
+        command.Options.Add(chat);
+        command.Options.Add(systemPrompt);
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Index());
         command.Subcommands.Add(Mislabels());
@@ -86,6 +94,11 @@ public static class EvalCommand
             {
                 return Fail("--timeout must be 0–86400 seconds, --retries at least 0 and --max-length at least 3");
             }
+            var isChat = parse.GetValue(chat);
+            if ((isChat || parse.GetValue(systemPrompt) is not null) && endpointUrl is null)
+            {
+                return Fail("--chat and --system-prompt need --endpoint URL");
+            }
             var outDir = parse.GetValue(output)!;
             var options = new EvalRunOptions
             {
@@ -97,14 +110,14 @@ public static class EvalCommand
                 CacheDirectory = parse.GetValue(noCache) ? null : parse.GetValue(cache) ?? Path.Combine(outDir, "cache"),
                 ContaminationIndexPath = parse.GetValue(contamination),
                 JudgmentsPath = parse.GetValue(judgments),
-                BackendKind = modelPath is null ? "completions" : "in-process",
+                BackendKind = modelPath is not null ? "in-process" : isChat ? "chat-completions" : "completions",
                 Endpoint = endpointUrl,
                 CheckpointHash = null,
             };
             var isJson = parse.GetValue(json);
             try
             {
-                var loaded = EvalRun.LoadTasks(options);
+                var (loaded, groups) = EvalRun.Load(options);
                 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
                 using var client = new EndpointClient(http, new EndpointOptions
                 {
@@ -134,6 +147,21 @@ public static class EvalCommand
                     backend = scorer;
                     options = options with { CheckpointHash = ContentHash.OfPath(modelPath) };
                 }
+                else if (isChat)
+                {
+                    if (ChatCompletionsBackend.RefusalFor(loaded) is { } refusal)
+                    {
+                        return Fail(refusal);
+                    }
+                    var remoteChat = await ChatCompletionsBackend.ConnectAsync(client, endpointUrl!, parse.GetValue(endpointModel), parse.GetValue(systemPrompt), cancellationToken: ct)
+                        .ConfigureAwait(false);
+                    var chatTest = await remoteChat.SelfTestAsync(ct).ConfigureAwait(false);
+                    if (!chatTest.IsPassed)
+                    {
+                        return CliConsole.Fail($"endpoint self-test failed: {chatTest.Message}", Contract.ExitCodes.Failure);
+                    }
+                    backend = remoteChat;
+                }
                 else
                 {
                     var remote = await CompletionsBackend.ConnectAsync(client, endpointUrl!, parse.GetValue(endpointModel), ct).ConfigureAwait(false);
@@ -146,7 +174,7 @@ public static class EvalCommand
                 }
                 using (scorer)
                 {
-                    var report = await EvalRun.RunAsync(backend, options, loaded, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
+                    var report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
                     Directory.CreateDirectory(outDir);
                     ReportJson.Write(report, Path.Combine(outDir, "report.json"));
                     await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReport.Render(report), ct).ConfigureAwait(false);
@@ -324,6 +352,15 @@ public static class EvalCommand
             {
                 CliConsole.Out.WriteLine($"  effective length (acc ≥ {F(l.Threshold)}): {(l.EffectiveLength is { } e ? e.ToString(CultureInfo.InvariantCulture) + " characters" : "none")}");
             }
+        }
+        foreach (var group in report.Groups)
+        {
+            var table = new Table().Title($"group {Markup.Escape(group.Name)} ({group.Tasks.Count} tasks, {group.Items} items)").AddColumns("metric", "value ± se", "method");
+            foreach (var (metric, estimate) in group.Metrics)
+            {
+                table.AddRow(Markup.Escape(metric), Markup.Escape(MarkdownReport.Format(estimate)), estimate.Method);
+            }
+            CliConsole.Create().Write(table);
         }
         CliConsole.Out.WriteLine($"model {report.Manifest.ModelId}; report written to {Path.Combine(outDir, "report.json")} and report.md");
     }

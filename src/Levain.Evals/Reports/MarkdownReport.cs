@@ -23,6 +23,17 @@ public static class MarkdownReport
             string.Concat(m.GeneratorSeeds.Select(s => $", {s.Key} {Invariant(s.Value)}")));
         Row(text, "started", m.StartedAt.ToString("u", CultureInfo.InvariantCulture));
         text.AppendLine();
+        foreach (var group in report.Groups)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"## group {group.Name}").AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{group.Items} items in {group.Tasks.Count} tasks: {string.Join(", ", group.Tasks)}.").AppendLine();
+            text.AppendLine("| metric | value | method |").AppendLine("|---|---|---|");
+            foreach (var (metric, estimate) in group.Metrics)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {metric} | {Format(estimate)} | {estimate.Method} |");
+            }
+            text.AppendLine();
+        }
         foreach (var task in report.Tasks)
         {
             RenderTask(text, task);

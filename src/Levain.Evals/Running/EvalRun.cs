@@ -6,6 +6,7 @@ using Levain.Evals.Quality;
 using Levain.Evals.Reports;
 using Levain.Evals.Scoring;
 using Levain.Evals.Tasks;
+using Levain.Evals.Tasks.Groups;
 
 namespace Levain.Evals.Running;
 
@@ -19,10 +20,53 @@ public static class EvalRun
         "levain-evals " + (typeof(EvalRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
 
     /// <summary>Loads the tasks first, so a malformed file fails before any scoring.</summary>
-    public static IReadOnlyList<LoadedTask> LoadTasks(EvalRunOptions options)
+    public static IReadOnlyList<LoadedTask> LoadTasks(EvalRunOptions options) => Load(options).Tasks;
+
+    /// <summary>
+    /// Loads the tasks and task groups: an lm-eval group config among the tasks stands for its member tasks (each loaded
+    /// once even when several groups list it) and adds a group whose aggregates the report carries.
+    /// </summary>
+    public static (IReadOnlyList<LoadedTask> Tasks, IReadOnlyList<TaskGroup> Groups) Load(EvalRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tasks = options.Tasks.Select(t => TaskLoader.Load(t, options.Limit)).ToList();
+        var tasks = new List<LoadedTask>();
+        var groups = new List<TaskGroup>();
+        var byPath = new Dictionary<string, LoadedTask>(StringComparer.Ordinal);
+        foreach (var spec in options.Tasks)
+        {
+            if (!TaskGroupReader.IsGroup(spec))
+            {
+                tasks.Add(TaskLoader.Load(spec, options.Limit));
+                continue;
+            }
+            var (group, members) = TaskGroupReader.Read(spec);
+            var names = new List<string>();
+            foreach (var member in members)
+            {
+                var full = Path.GetFullPath(member);
+                if (!byPath.TryGetValue(full, out var loaded))
+                {
+                    loaded = TaskLoader.Load(member, options.Limit);
+                    byPath[full] = loaded;
+                    tasks.Add(loaded);
+                }
+                names.Add(loaded.Manifest.Name);
+            }
+            groups.Add(group with { Tasks = names });
+        }
+        var taskNames = tasks.Select(t => t.Manifest.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            if (taskNames.Contains(group.Name) || groups.Count(g => g.Name == group.Name) > 1)
+            {
+                throw new EvalInputException(group.SourcePath ?? group.Name, 0, "group", $"'{group.Name}' is also the name of another group or of a task");
+            }
+        }
+        return (ApplyAndCheck(options, tasks), groups);
+    }
+
+    private static List<LoadedTask> ApplyAndCheck(EvalRunOptions options, List<LoadedTask> tasks)
+    {
         if (options.JudgmentsPath is { } path)
         {
             var judgments = JudgmentFileReader.Read(path);
@@ -37,13 +81,24 @@ public static class EvalRun
         return tasks;
     }
 
-    public static async Task<RunReport> RunAsync(
+    public static Task<RunReport> RunAsync(
         IScoringBackend backend,
         EvalRunOptions options,
         IReadOnlyList<LoadedTask> tasks,
         IProgress<EvalProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(backend, options, tasks, [], progress, cancellationToken);
+
+    /// <summary>Scores every task, then aggregates each group over its member tasks' reports.</summary>
+    public static async Task<RunReport> RunAsync(
+        IScoringBackend backend,
+        EvalRunOptions options,
+        IReadOnlyList<LoadedTask> tasks,
+        IReadOnlyList<TaskGroup> groups,
+        IProgress<EvalProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -77,6 +132,6 @@ public static class EvalRun
             StartedAt = started,
             FinishedAt = options.Clock.GetUtcNow(),
         };
-        return new RunReport(manifest, reports);
+        return new RunReport(manifest, reports) { Groups = [.. groups.Select(g => GroupReportBuilder.Build(g, reports))] };
     }
 }

@@ -189,6 +189,9 @@ internal sealed class FakeVllmServer : IDisposable
             case "/v1/completions":
                 await CompleteAsync(body!, response);
                 return;
+            case "/v1/chat/completions":
+                await ChatAsync(body!, response);
+                return;
             default:
                 await WriteAsync(response, 404, new JsonObject { ["detail"] = "Not Found" });
                 return;
@@ -301,6 +304,118 @@ internal sealed class FakeVllmServer : IDisposable
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    /// <summary>The chat template the fake applies (a Llama-3-like layout in plain characters).</summary>
+    public static string ChatPrompt(JsonArray messages) =>
+        string.Concat(messages.Select(m => $"<{(string)m!["role"]!}>\n{(string)m["content"]!}\n")) + "<assistant>\n";
+
+    public ConcurrentBag<string> ChatPrompts { get; } = [];
+
+    /// <summary>
+    /// vLLM's <c>/v1/chat/completions</c>: the template is applied server-side, greedy generation, stop strings cut the
+    /// content (finish_reason "stop", stop_reason the string), and with <c>logprobs: true</c> one
+    /// <c>logprobs.content</c> entry per generated token: token, logprob (clamped at -9999.0), UTF-8 bytes, and
+    /// <c>top_logprobs</c> of at most k entries with the sampled token first (vLLM's dict order). A request with
+    /// <c>top_logprobs</c> but no <c>logprobs</c> gets vLLM's 400.
+    /// </summary>
+    private async Task ChatAsync(JsonObject body, Response response)
+    {
+        Interlocked.Increment(ref _completionRequests);
+        await Task.Delay(5);
+        if (Faults.TryDequeue(out var fault))
+        {
+            switch (fault)
+            {
+                case Fault.ServiceUnavailable:
+                    await WriteAsync(response, 503, Error("The server is overloaded", "ServiceUnavailableError", 503));
+                    return;
+                case Fault.TooManyRequests:
+                    await WriteAsync(response, 429, Error("Too many requests", "RateLimitError", 429));
+                    return;
+                case Fault.ResetConnection:
+                    response.Reset();
+                    return;
+                case Fault.Slow:
+                    await Task.Delay(SlowDelay);
+                    break;
+            }
+        }
+        var wantsLogprobs = (bool?)body["logprobs"] ?? false;
+        var k = (int?)body["top_logprobs"];
+        if (k is not null && !wantsLogprobs)
+        {
+            await WriteAsync(response, 400, Error("1 validation error:\n  Value error, when using `top_logprobs`, `logprobs` must be set to true.", "BadRequestError", 400));
+            return;
+        }
+        var prompt = ChatPrompt(body["messages"]!.AsArray());
+        ChatPrompts.Add(prompt);
+        var ids = Tokenize(prompt, addSpecialTokens: true);
+        var maxTokens = (int?)body["max_tokens"] ?? 16;
+        if (ids.Count + maxTokens > MaxModelLength)
+        {
+            await WriteAsync(response, 400, Error(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"This model's maximum context length is {MaxModelLength} tokens. However, you requested {ids.Count + maxTokens} tokens ({ids.Count} in the messages, {maxTokens} in the completion). Please reduce the length of the messages or completion."),
+                "BadRequestError", 400));
+            return;
+        }
+        var stops = body["stop"] switch
+        {
+            JsonArray a => a.Select(x => (string)x!).ToArray(),
+            JsonValue v => [(string)v!],
+            _ => [],
+        };
+        var all = new List<int>(ids);
+        var text = new StringBuilder();
+        string? stopReason = null;
+        var entries = new JsonArray();
+        for (var t = 0; t < maxTokens && stopReason is null; t++)
+        {
+            var next = _model.Top(all[^1], 1)[0].TokenId;
+            var logProb = _model.LogProb((char)all[^1], (char)next);
+            var entry = Entry(Text(next), logProb);
+            var top = new JsonArray();
+            if (k is > 0)
+            {
+                top.Add(Entry(Text(next), logProb));
+                foreach (var (id, lp) in _model.Top(all[^1], k.Value + 1).Where(x => x.TokenId != next).Take(k.Value - 1))
+                {
+                    top.Add(Entry(Text(id), lp));
+                }
+            }
+            entry["top_logprobs"] = top;
+            entries.Add(entry);
+            all.Add(next);
+            text.Append(Text(next));
+            stopReason = stops.FirstOrDefault(s => text.ToString().Contains(s, StringComparison.Ordinal));
+        }
+        var content = stopReason is null ? text.ToString() : text.ToString()[..text.ToString().IndexOf(stopReason, StringComparison.Ordinal)];
+        await WriteAsync(response, 200, new JsonObject
+        {
+            ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+            ["object"] = "chat.completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = ModelName,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["reasoning_content"] = null, ["content"] = content, ["tool_calls"] = new JsonArray() },
+                ["logprobs"] = wantsLogprobs ? new JsonObject { ["content"] = entries } : null,
+                ["finish_reason"] = stopReason is null ? "length" : "stop",
+                ["stop_reason"] = stopReason,
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = ids.Count, ["total_tokens"] = all.Count, ["completion_tokens"] = all.Count - ids.Count, ["prompt_tokens_details"] = null },
+            ["prompt_logprobs"] = null,
+            ["kv_transfer_params"] = null,
+        });
+    }
+
+    private static JsonObject Entry(string token, double logProb) => new()
+    {
+        ["token"] = token,
+        ["logprob"] = Math.Max(logProb, -9999.0),
+        ["bytes"] = new JsonArray([.. Encoding.UTF8.GetBytes(token).Select(b => (JsonNode)(int)b)]),
+    };
 
     public List<int> Tokenize(string text, bool addSpecialTokens)
     {

@@ -36,7 +36,7 @@ public static class LmEvalTaskReader
         "tag", "group", "metadata", "should_decontaminate", "doc_to_decontamination_query", "dataset_kwargs_note", "task_alias", "group_alias",
     };
 
-    private static readonly Dictionary<string, string> MetricMap = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> MetricMap = new(StringComparer.Ordinal)
     {
         ["acc"] = MetricNames.Acc,
         ["acc_norm"] = MetricNames.AccNorm,
@@ -372,7 +372,7 @@ public static class LmEvalTaskReader
         return keys;
     }
 
-    private static Dictionary<string, YamlNode> LoadMapping(string path)
+    internal static Dictionary<string, YamlNode> LoadMapping(string path)
     {
         if (!File.Exists(path))
         {
