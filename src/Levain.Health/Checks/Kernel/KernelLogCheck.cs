@@ -83,7 +83,7 @@ public sealed class KernelLogCheck : IHealthCheck
             var times = g.Select(e => e.Line.Time).OfType<DateTimeOffset>().ToList();
             var when = times.Count > 0 ? $", last at {times.Max():yyyy-MM-dd HH:mm:ss}Z" : "";
             results.Add(new CheckResult(CheckIds.KernelXid, g.Key.Gpu, rule.Severity,
-                $"XID {g.Key.Code} ({rule.Meaning}) x{g.Count()}{when}", Evidence(g), rule.Remediation));
+                $"XID {g.Key.Code} ({rule.Meaning}) x{g.Count()}{when}", Evidence(g), rule.Remediation) { EventKey = $"xid:{g.Key.Code}@{Newest(g)}" });
         }
         if (results.Count == 0)
         {
@@ -117,9 +117,17 @@ public sealed class KernelLogCheck : IHealthCheck
         foreach (var g in events.GroupBy(subject).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var (severity, remediation, message) = judge(g);
-            results.Add(new CheckResult(checkId, g.Key, severity, message, Evidence(g), remediation));
+            results.Add(new CheckResult(checkId, g.Key, severity, message, Evidence(g), remediation) { EventKey = $"{checkId}@{Newest(g)}" });
         }
         return results.Count > 0 ? results : [CheckResult.Ok(checkId, "node", okMessage)];
+    }
+
+    /// <summary>The newest event's time (round-trip form), or its raw line when the log gives no time.</summary>
+    private static string Newest(IEnumerable<KernelEvent> events)
+    {
+        var list = events.ToList();
+        var times = list.Select(e => e.Line.Time).OfType<DateTimeOffset>().ToList();
+        return times.Count > 0 ? times.Max().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) : list[^1].Line.Raw;
     }
 
     /// <summary>The first three lines and the last one.</summary>
