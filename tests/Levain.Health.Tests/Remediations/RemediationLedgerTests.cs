@@ -145,7 +145,7 @@ public sealed class RemediationLedgerTests
         var first = (await RunAsync(ledger, Node(temp, "a", io))).Ran;
         Assert.Single(first, c => c.StartsWith("scontrol update", StringComparison.Ordinal));
         Assert.Empty((await RunAsync(ledger, Node(temp, "b", io))).Ran);
-        var (_, again) = await RunAsync(ledger, Node(temp, "c", io, "2026-11-20T11:59:00,000000+00:00 Buffer I/O error on dev nvme1n1p1, logical block 0, async page read"));
+        var (_, again) = await RunAsync(ledger, Node(temp, "c", io, "2026-11-20T11:59:00,000000+00:00 EXT4-fs error (device md0): ext4_find_entry:1658: inode #2: comm ls: reading directory lblock 0"));
         Assert.Single(again, c => c.StartsWith("scontrol update", StringComparison.Ordinal));
     }
 
