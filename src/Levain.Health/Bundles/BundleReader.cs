@@ -7,9 +7,11 @@ public static class BundleReader
 {
     /// <summary>
     /// Reads <paramref name="directory"/>. The host is the manifest's, else the directory name. A manifest entry for a
-    /// command that did not produce a file (timed out, not installed) keeps that reason.
+    /// command that did not produce a file (timed out, not installed) keeps that reason. The capture time is the
+    /// manifest's; a bundle without a manifest takes <paramref name="capturedAt"/> (<c>--captured-at</c>), else none
+    /// (analysis then judges it as of now).
     /// </summary>
-    public static Bundle Read(string directory)
+    public static Bundle Read(string directory, DateTimeOffset? capturedAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -36,19 +38,45 @@ public static class BundleReader
         }
 
         var host = manifest?.Host is { Length: > 0 } h ? h : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        return new Bundle(host, manifest?.CapturedAt, manifest, outputs);
+        return new Bundle(host, manifest?.CapturedAt ?? capturedAt, manifest, outputs);
     }
 
-    private static BundleManifest? ReadManifest(string path)
+    /// <summary>
+    /// Reads a manifest in either format: snake_case (<c>captured_at</c>, version 2) or the first camelCase one
+    /// (<c>capturedAt</c>). <c>host</c> and the capture time are required.
+    /// </summary>
+    public static BundleManifest? ReadManifest(string path)
     {
         if (!File.Exists(path))
         {
             return null;
         }
+        var text = File.ReadAllText(path);
         try
         {
-            return JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(path), BundleJson.Options)
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new HealthInputException(path, 1, "manifest", "expected a JSON object");
+            }
+            var legacy = document.RootElement.TryGetProperty("capturedAt", out _);
+            var manifest = JsonSerializer.Deserialize<BundleManifest>(text, legacy ? BundleJson.LegacyOptions : BundleJson.Options)
                 ?? throw new HealthInputException(path, 1, "manifest", "empty manifest");
+            var timeField = legacy ? "capturedAt" : "captured_at";
+            if (!document.RootElement.TryGetProperty(timeField, out _))
+            {
+                throw new HealthInputException(path, 1, "captured_at", "missing (the time the outputs were taken, ISO 8601 with offset)");
+            }
+            if (string.IsNullOrWhiteSpace(manifest.Host))
+            {
+                throw new HealthInputException(path, 1, "host", "missing or empty");
+            }
+            return manifest with
+            {
+                Services = manifest.Services ?? [],
+                Commands = manifest.Commands ?? [],
+                FormatVersion = legacy ? 1 : manifest.FormatVersion,
+            };
         }
         catch (JsonException e)
         {

@@ -51,6 +51,8 @@ public sealed record HealthProfile
     public TimeSpan EventWindow { get; init; } = TimeSpan.FromHours(24);
     public int LinkFlapThreshold { get; init; } = 3;
     public int AerCorrectedThreshold { get; init; } = 10;
+    /// <summary>Block-layer I/O errors on one device within the window that make it critical (drain); fewer warn.</summary>
+    public int IoErrorThreshold { get; init; } = 10;
 
     // Active tests
     public bool RequireActiveTests { get; init; }

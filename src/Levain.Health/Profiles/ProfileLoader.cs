@@ -43,6 +43,7 @@ public static class ProfileLoader
         ["event_window_hours"] = (p, n, r) => p with { EventWindow = TimeSpan.FromHours(r.Num(n)) },
         ["link_flap_threshold"] = (p, n, r) => p with { LinkFlapThreshold = r.Int(n) },
         ["aer_corrected_threshold"] = (p, n, r) => p with { AerCorrectedThreshold = r.Int(n) },
+        ["io_error_threshold"] = (p, n, r) => p with { IoErrorThreshold = r.Int(n) },
         ["require_active_tests"] = (p, n, r) => p with { RequireActiveTests = r.Bool(n) },
         ["gpu_burn_min_gflops"] = (p, n, r) => p with { GpuBurnMinGflops = r.Num(n) },
         ["nccl_min_bus_bandwidth_gbps"] = (p, n, r) => p with { NcclMinBusBandwidthGBps = r.Num(n) },

@@ -10,5 +10,11 @@ public sealed record RemediationAction(Remediation Kind, string Host, string Sub
 {
     public bool IsAutomatic => Command is not null;
 
+    /// <summary>
+    /// The events this action answers (see <see cref="RemediationPlanner.EventIdentity"/>); <c>--apply</c> runs it
+    /// again only when one of them is not yet in the remediation ledger.
+    /// </summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+
     public string Name => RemediationNames.Name(Kind);
 }

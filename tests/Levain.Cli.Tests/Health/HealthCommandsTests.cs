@@ -49,6 +49,21 @@ public sealed class HealthCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_HandMadeBundleWithCapturedAt_JudgedAsOfCaptureTime()
+    {
+        var bundle = HealthFixtures.Bundle(Temp("hand-made"), "ignored", ("dmesg.txt", "dmesg/xid-hardware.txt"));
+        File.Delete(Path.Combine(bundle, "manifest.json"));
+        var (asOfNow, _, _) = await CliRunner.RunAsync("health", "analyze", bundle, "--profile", Profile);
+        Assert.NotEqual(2, asOfNow); // weeks later the XIDs are outside the 24 h window
+        var (code, stdout, stderr) = await CliRunner.RunAsync("health", "analyze", bundle, "--profile", Profile, "--captured-at", "2026-11-20T12:00:00Z", "--json");
+        Assert.True(code == 2, stdout + stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var node = doc.RootElement.GetProperty("nodes")[0];
+        Assert.Equal("hand-made", node.GetProperty("host").GetString());
+        Assert.Contains(node.GetProperty("results").EnumerateArray(), r => r.GetProperty("check").GetString() == "kernel.xid" && r.GetProperty("severity").GetString() == "critical");
+    }
+
+    [Fact]
     public async Task Analyze_MissingFiles_Exit3Unknown()
     {
         var dir = Temp("partial");
@@ -147,6 +162,8 @@ public sealed class HealthCommandsTests : IDisposable
     [InlineData("check", "--command-timeout", "-1")]                // a bad value
     [InlineData("check", "--command-timeout", "soon")]              // not a number
     [InlineData("frobnicate")]                                      // no such subcommand
+    [InlineData("check", "--apply", "--state", "profiles/h100-hgx.yaml")] // the state directory is a file
+    [InlineData("analyze", ".", "--captured-at", "last tuesday")]   // not an ISO 8601 time
     public async Task Check_BadInputOrUsage_NeverAVerdictCode(params string[] args)
     {
         var resolved = args.Select(a => a.StartsWith("profiles/", StringComparison.Ordinal) ? HealthFixtures.Path(a) : a).ToArray();

@@ -36,7 +36,7 @@ internal static class HealthFixtures
             File.Copy(Path(fixture), System.IO.Path.Combine(directory, file), overwrite: true);
         }
         File.WriteAllText(System.IO.Path.Combine(directory, "manifest.json"),
-            $$"""{ "host": "{{host}}", "capturedAt": "2026-11-20T12:00:00+00:00", "services": [], "commands": [] }""");
+            $$"""{ "host": "{{host}}", "captured_at": "2026-11-20T12:00:00+00:00", "services": [], "commands": [] }""");
         return directory;
     }
 

@@ -68,7 +68,7 @@ public sealed class NodeAnalyzerTests
         { BundleFiles.KernelLog, "dmesg/mce-corrected.txt", CheckIds.KernelMachineCheck, Severity.Warning, "MC1", Remediation.Investigate },
         { BundleFiles.KernelLog, "dmesg/mce-uncorrected.txt", CheckIds.KernelMachineCheck, Severity.Critical, "MC0", Remediation.Drain },
         { BundleFiles.KernelLog, "dmesg/mce-uncorrected.txt", CheckIds.KernelMachineCheck, Severity.Critical, "cpu/memory", Remediation.Drain },
-        { BundleFiles.KernelLog, "dmesg/io-error.txt", CheckIds.KernelIoError, Severity.Critical, "nvme0n1", Remediation.Drain },
+        { BundleFiles.KernelLog, "dmesg/io-error.txt", CheckIds.KernelIoError, Severity.Warning, "nvme0n1", Remediation.Investigate }, // one I/O error is not a drain
         { BundleFiles.KernelLog, "dmesg/io-error.txt", CheckIds.KernelIoError, Severity.Critical, "md0", Remediation.Drain },
         { BundleFiles.KernelLog, "dmesg/nic-pcie-limited.txt", CheckIds.KernelNicPcieBandwidth, Severity.Warning, "0000:5e:00.0", Remediation.ReseatCable },
         { BundleFiles.KernelLog, "dmesg/ib-flaps.txt", CheckIds.KernelLinkFlaps, Severity.Warning, "ibp94s0", Remediation.ReseatCable },

@@ -54,7 +54,7 @@ internal static class FixtureBundle
         if (withManifest)
         {
             File.WriteAllText(Path.Combine(directory, BundleFiles.Manifest),
-                $$"""{ "host": {{System.Text.Json.JsonSerializer.Serialize(host)}}, "capturedAt": "{{CapturedAt:O}}", "profile": "h100-hgx", "services": [], "commands": [] }""");
+                $$"""{ "host": {{System.Text.Json.JsonSerializer.Serialize(host)}}, "captured_at": "{{CapturedAt:O}}", "profile": "h100-hgx", "services": [], "commands": [] }""");
         }
         return directory;
     }

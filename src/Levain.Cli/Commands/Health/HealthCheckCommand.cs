@@ -21,15 +21,22 @@ internal static class HealthCheckCommand
         var timeout = HealthOptions.CommandTimeout();
         var active = HealthOptions.Active();
         var bundleOut = new Option<string?>("--out") { Description = "Also keep the captured outputs as a bundle directory." };
-        var apply = new Option<bool>("--apply") { Description = "Run the automatic remediations (swapoff, systemctl start, modprobe, GPU reset, Slurm drain). Without it they are only printed." };
+        var apply = new Option<bool>("--apply")
+        {
+            Description = "Run the automatic remediations (swapoff, systemctl start, modprobe, GPU reset, Slurm drain). Without it they are only printed. " +
+                "What ran is remembered in --state DIR/remediations.json: an action is never repeated for the same event (same GPU by PCI bus id, same XID and time).",
+        };
+        var state = HealthOptions.State();
         var all = new Option<bool>("--all") { Description = "List ok results too." };
         var command = new Command("check",
             "Check this node: run the commands (each with a timeout), analyse the outputs, print the results. " +
             "Suitable as Slurm's HealthCheckProgram.\n\n" + HealthCommands.ExitCodes)
-        { profile, baseline, json, prom, timeout, active, bundleOut, apply, all };
+        { profile, baseline, json, prom, timeout, active, bundleOut, apply, all, state };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var p = HealthOptions.LoadProfile(parse.GetValue(profile));
+            var stateDir = HealthOptions.StateDirectory(parse.GetValue(state), parse.GetValue(prom));
+            var ledger = parse.GetValue(apply) ? RemediationLedger.Load(Path.Combine(stateDir, RemediationLedger.FileName)) : null;
             var b = HealthOptions.LoadBaseline(parse.GetValue(baseline));
             var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(timeout), "--command-timeout"), parse.GetValue(active));
             var collector = new NodeCollector(new ProcessCommandRunner(TimeProvider.System), TimeProvider.System);
@@ -47,7 +54,12 @@ internal static class HealthCheckCommand
             IReadOnlyList<RemediationOutcome>? applied = null;
             if (parse.GetValue(apply))
             {
-                applied = await new RemediationExecutor(new ProcessCommandRunner(TimeProvider.System)).ApplyAsync(actions, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+                if (ledger!.Forget(node, actions) > 0)
+                {
+                    ledger.Save();
+                }
+                applied = await new RemediationExecutor(new ProcessCommandRunner(TimeProvider.System), TimeProvider.System)
+                    .ApplyAsync(actions, TimeSpan.FromSeconds(60), ct, ledger).ConfigureAwait(false);
             }
             if (parse.GetValue(json))
             {

@@ -27,6 +27,37 @@ internal static class HealthOptions
 
     public static Option<bool> Active() => new("--active") { Description = "Also run the active tests (gpu_burn, nccl-tests all_reduce_perf) when installed." };
 
+    public static Option<string?> State() => new("--state")
+    {
+        Description = "Directory for state kept between runs: remediations.json (what --apply already did) and counters.json " +
+            "(NVLink/InfiniBand error counters of the previous run). Default: beside the --prom file when given, else " +
+            "/var/lib/levain/health for root, else $XDG_STATE_HOME/levain/health (~/.local/state/levain/health).",
+    };
+
+    /// <summary>The state directory: <c>--state</c>, else the directory of the <c>--prom</c> file, else the per-user default.</summary>
+    public static string StateDirectory(string? state, string? prom)
+    {
+        if (state is not null)
+        {
+            if (File.Exists(state))
+            {
+                throw new HealthInputException("command line", 0, "--state", $"'{state}' is a file; give a directory");
+            }
+            return state;
+        }
+        if (prom is not null)
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(prom)) ?? ".";
+        }
+        if (Environment.UserName == "root")
+        {
+            return "/var/lib/levain/health";
+        }
+        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state") : xdg;
+        return Path.Combine(root, "levain", "health");
+    }
+
     public static HealthProfile LoadProfile(string? path) => path is null ? HealthProfile.Default : ProfileLoader.Load(path);
 
     public static DmesgBaseline? LoadBaseline(string? path) => path is null ? null : DmesgBaseline.Load(path);
@@ -53,6 +84,21 @@ internal static class HealthOptions
         {
             return CliConsole.Fail($"{e.GetType().Name}: {e.Message}", HealthExitCodes.InternalError);
         }
+    }
+
+    /// <summary>An ISO 8601 time from the command line; no offset means UTC. Null stays null.</summary>
+    public static DateTimeOffset? Timestamp(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
+        {
+            throw new HealthInputException("command line", 0, option, $"not an ISO 8601 time: '{text}' (e.g. 2026-11-20T12:00:00Z)");
+        }
+        return value;
     }
 
     public static TimeSpan Seconds(double seconds, string option)

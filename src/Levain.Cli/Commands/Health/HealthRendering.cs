@@ -62,6 +62,7 @@ internal static class HealthRendering
             var a = actions[i];
             var result = applied is null ? a.Reason
                 : applied[i].Action.Command is null ? "needs a person"
+                : applied[i].AlreadyDone is not null ? applied[i].Output
                 : applied[i].IsApplied ? "done" : $"failed (exit {applied[i].ExitCode}): {applied[i].Output}";
             table.AddRow(a.Name, Markup.Escape(a.Subject), Markup.Escape(a.Command ?? "(manual)"), Markup.Escape(result));
         }

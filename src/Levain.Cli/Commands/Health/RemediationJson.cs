@@ -15,5 +15,7 @@ internal static class RemediationJson
             ["command"] = a.Command,
             ["applied"] = applied is not null && applied[i].IsApplied,
             ["result"] = applied is null ? "dry-run" : applied[i].Output,
+            ["already_done_at"] = applied?[i].AlreadyDone?.LastAttemptAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["events"] = new JsonArray(a.Events.Select(e => (JsonNode?)e).ToArray()),
         }).ToArray());
 }

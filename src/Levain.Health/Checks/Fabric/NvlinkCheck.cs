@@ -27,13 +27,13 @@ public sealed class NvlinkCheck : IHealthCheck
         {
             results.Add(Inputs.Unavailable(CheckIds.NvlinkStatus, status));
         }
-        else if (NvlinkParser.ParseStatus(status.Text!) is { IsSuccess: false } bad)
+        else if (NvlinkParser.ParseStatusReport(status.Text!) is { IsSuccess: false } bad)
         {
             results.Add(Inputs.Unparseable(CheckIds.NvlinkStatus, status, bad));
         }
         else
         {
-            results.AddRange(Status(NvlinkParser.ParseStatus(status.Text!).Value!, profile.NvlinkLinksPerGpu, profile.NvlinkSpeedGBps));
+            results.AddRange(Status(NvlinkParser.ParseStatusReport(status.Text!).Value!, profile.NvlinkLinksPerGpu, profile.NvlinkSpeedGBps));
         }
 
         var errors = context.Bundle.Get(BundleFiles.NvlinkErrors);
@@ -67,19 +67,38 @@ public sealed class NvlinkCheck : IHealthCheck
         return results;
     }
 
-    private static List<CheckResult> Status(IReadOnlyList<NvlinkLink> links, int? expectedPerGpu, double? expectedSpeed)
+    /// <summary>
+    /// Judges each GPU's active-link count against the profile's <c>nvlink_links_per_gpu</c>: fewer is critical, as many
+    /// or more is ok whatever else is inactive (a board may have more link slots than it wires). Without a pin, a GPU
+    /// with fewer active links than the best GPU of the node is a warning, and a node where no GPU has an active link
+    /// (PCIe cards) is ok.
+    /// </summary>
+    private static List<CheckResult> Status(NvlinkStatusReport report, int? expectedPerGpu, double? expectedSpeed)
     {
         var results = new List<CheckResult>();
-        foreach (var gpu in links.GroupBy(l => l.Gpu).OrderBy(g => g.Key))
+        var links = report.Links;
+        var best = report.Gpus.Count == 0 ? 0 : report.Gpus.Max(report.ActiveLinks);
+        foreach (var gpuIndex in report.Gpus.Distinct().Order())
         {
-            var subject = $"gpu{gpu.Key}";
+            var subject = $"gpu{gpuIndex}";
+            var gpu = links.Where(l => l.Gpu == gpuIndex).ToList();
             var inactive = gpu.Where(l => !l.IsActive).ToList();
             var active = gpu.Count(l => l.IsActive);
-            if (inactive.Count > 0 || (expectedPerGpu is { } n && active < n))
+            var inactiveText = gpu.Count == 0 ? "all links are inactive" : inactive.Count > 0 ? $"inactive: {string.Join(",", inactive.Select(l => l.Link))}" : "none inactive";
+            var evidence = inactive.Count > 0 ? inactive.Select(l => l.Raw).ToList() : [$"GPU {gpuIndex}: {inactiveText}"];
+            if (expectedPerGpu is { } n)
             {
-                results.Add(new CheckResult(CheckIds.NvlinkStatus, subject, Severity.Critical,
-                    $"{active} NVLinks active{(expectedPerGpu is { } e ? $", expected {e}" : "")}; inactive: {string.Join(",", inactive.Select(l => l.Link))}",
-                    inactive.Select(l => l.Raw).ToList(), Remediation.ResetGpu));
+                if (active < n)
+                {
+                    results.Add(new CheckResult(CheckIds.NvlinkStatus, subject, Severity.Critical,
+                        $"{active} NVLinks active, expected {n}; {inactiveText}", evidence, Remediation.ResetGpu));
+                }
+            }
+            else if (active < best)
+            {
+                results.Add(new CheckResult(CheckIds.NvlinkStatus, subject, Severity.Warning,
+                    $"{active} NVLinks active while another GPU of this node has {best} (no nvlink_links_per_gpu in the profile); {inactiveText}",
+                    evidence, Remediation.Investigate));
             }
             if (expectedSpeed is { } speed)
             {
@@ -91,13 +110,17 @@ public sealed class NvlinkCheck : IHealthCheck
                 }
             }
         }
-        if (links.Count == 0 && expectedPerGpu is > 0)
+        if (report.Gpus.Count == 0 && expectedPerGpu is > 0)
         {
             results.Add(new CheckResult(CheckIds.NvlinkStatus, "node", Severity.Critical, $"no NVLinks reported, expected {expectedPerGpu} per GPU", [], Remediation.Investigate));
         }
         if (results.Count == 0)
         {
-            results.Add(CheckResult.Ok(CheckIds.NvlinkStatus, "node", $"{links.Count} NVLinks active"));
+            var inactiveCount = links.Count(l => !l.IsActive);
+            results.Add(CheckResult.Ok(CheckIds.NvlinkStatus, "node",
+                $"{links.Count(l => l.IsActive)} NVLinks active on {report.Gpus.Count} GPUs" +
+                (inactiveCount > 0 ? $" ({inactiveCount} inactive links beyond the {expectedPerGpu} per GPU the profile expects)" : "") +
+                (best == 0 && report.Gpus.Count > 0 ? " (no GPU has an active NVLink and the profile expects none)" : "")));
         }
         return results;
     }

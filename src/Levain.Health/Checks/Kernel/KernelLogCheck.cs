@@ -51,14 +51,24 @@ public sealed class KernelLogCheck : IHealthCheck
                 : (Severity.Warning, Remediation.Investigate, $"{g.Count()} corrected machine check / memory errors"),
             "no machine checks"));
         results.AddRange(Group(CheckIds.KernelIoError, recent.Where(e => e.Kind == KernelEventKind.IoError), e => e.Subject,
-            g => (Severity.Critical, Remediation.Drain, $"{g.Count()} I/O errors"), "no I/O errors"));
-        // Boot-time message: it stays true until someone fixes the slot, so it is not windowed.
-        results.AddRange(Group(CheckIds.KernelNicPcieBandwidth, events.Where(e => e.Kind == KernelEventKind.NicPcieBandwidthLimited), e => e.Subject,
+            g => g.Any(e => e.IsFatal)
+                ? (Severity.Critical, Remediation.Drain, $"filesystem error ({g.Count()} I/O error lines)")
+                : g.Count() >= profile.IoErrorThreshold
+                    ? (Severity.Critical, Remediation.Drain, $"{g.Count()} I/O errors in {profile.EventWindow.TotalHours:0.#} h (threshold {profile.IoErrorThreshold})")
+                    : (Severity.Warning, Remediation.Investigate, $"{g.Count()} I/O errors, under the drain threshold {profile.IoErrorThreshold}"),
+            "no I/O errors"));
+        // Printed once at probe time: it holds for the current boot (a journal spanning older boots does not count
+        // them) and, like every event, only within the window.
+        var lastBoot = events.LastOrDefault(e => e.Kind == KernelEventKind.Boot)?.Line.LineNumber ?? 0;
+        results.AddRange(Group(CheckIds.KernelNicPcieBandwidth,
+            recent.Where(e => e.Kind == KernelEventKind.NicPcieBandwidthLimited && e.Line.LineNumber > lastBoot), e => e.Subject,
             g => (Severity.Warning, Remediation.ReseatCable, "NIC PCIe bandwidth limited by a degraded link"), "no NIC reports limited PCIe bandwidth"));
+        // One flap is often logged twice (mlx5 "Link down" and networkd "Lost carrier" in the same second): count seconds.
+        static int Flaps(IEnumerable<KernelEvent> g) => g.Select(e => e.Line.Time is { } t ? t.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : e.Line.Raw).Distinct().Count();
         results.AddRange(Group(CheckIds.KernelLinkFlaps, recent.Where(e => e.Kind == KernelEventKind.LinkLostCarrier), e => e.Subject,
-            g => g.Count() >= profile.LinkFlapThreshold
-                ? (Severity.Warning, Remediation.ReseatCable, $"link lost carrier {g.Count()} times in {profile.EventWindow.TotalHours:0.#} h (threshold {profile.LinkFlapThreshold})")
-                : (Severity.Ok, Remediation.None, $"link lost carrier {g.Count()} times, under the threshold {profile.LinkFlapThreshold}"),
+            g => Flaps(g) >= profile.LinkFlapThreshold
+                ? (Severity.Warning, Remediation.ReseatCable, $"link lost carrier {Flaps(g)} times in {profile.EventWindow.TotalHours:0.#} h (threshold {profile.LinkFlapThreshold})")
+                : (Severity.Ok, Remediation.None, $"link lost carrier {Flaps(g)} times, under the threshold {profile.LinkFlapThreshold}"),
             "no link flaps"));
         return results;
     }
@@ -83,7 +93,7 @@ public sealed class KernelLogCheck : IHealthCheck
             var times = g.Select(e => e.Line.Time).OfType<DateTimeOffset>().ToList();
             var when = times.Count > 0 ? $", last at {times.Max():yyyy-MM-dd HH:mm:ss}Z" : "";
             results.Add(new CheckResult(CheckIds.KernelXid, g.Key.Gpu, rule.Severity,
-                $"XID {g.Key.Code} ({rule.Meaning}) x{g.Count()}{when}", Evidence(g), rule.Remediation));
+                $"XID {g.Key.Code} ({rule.Meaning}) x{g.Count()}{when}", Evidence(g), rule.Remediation) { EventKey = $"xid:{g.Key.Code}@{Newest(g)}" });
         }
         if (results.Count == 0)
         {
@@ -117,9 +127,17 @@ public sealed class KernelLogCheck : IHealthCheck
         foreach (var g in events.GroupBy(subject).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var (severity, remediation, message) = judge(g);
-            results.Add(new CheckResult(checkId, g.Key, severity, message, Evidence(g), remediation));
+            results.Add(new CheckResult(checkId, g.Key, severity, message, Evidence(g), remediation) { EventKey = $"{checkId}@{Newest(g)}" });
         }
         return results.Count > 0 ? results : [CheckResult.Ok(checkId, "node", okMessage)];
+    }
+
+    /// <summary>The newest event's time (round-trip form), or its raw line when the log gives no time.</summary>
+    private static string Newest(IEnumerable<KernelEvent> events)
+    {
+        var list = events.ToList();
+        var times = list.Select(e => e.Line.Time).OfType<DateTimeOffset>().ToList();
+        return times.Count > 0 ? times.Max().ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) : list[^1].Line.Raw;
     }
 
     /// <summary>The first three lines and the last one.</summary>

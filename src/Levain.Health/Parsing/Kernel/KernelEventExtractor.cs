@@ -39,12 +39,22 @@ public static partial class KernelEventExtractor
     private static partial Regex IoError();
 
     // mlx5_core 0000:5e:00.0: 63.008 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x8 link at 0000:5d:00.0 (capable of ...)
-    [GeneratedRegex(@"(?<dev>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d): [\d.]+ Gb/s available PCIe bandwidth, limited by")]
+    // Printed by the PCI core for whichever driver asks (GPUs, NVMe drives too): only NIC drivers count here.
+    [GeneratedRegex(@"^(?<driver>mlx5_core|mlx4_core|bnxt_en|ice|i40e|ixgbe|cxgb4|qede|ionic|be2net) (?<dev>[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.\d): [\d.]+ Gb/s available PCIe bandwidth, limited by")]
     private static partial Regex NicBandwidth();
 
-    // ib0: lost carrier   /   eth0: Link is Down
-    [GeneratedRegex(@"(?<ifc>\b(?:ib|ibp|ibs|enp|ens|eth|bond)[\w.]*): (?:[Ll]ost carrier|Link is Down)")]
+    // Kernel drivers: "ib0: lost carrier", "eth0: Link is Down" (Intel, Broadcom), and mlx5's own wording,
+    // "mlx5_core 0000:5e:00.0 enp94s0f0np0: Link down" (the kernel prefixes the netdev name once it is registered).
+    [GeneratedRegex(@"(?<ifc>\b(?:ib|ibp|ibs|enp|ens|eth|bond)[\w.]*): (?:[Ll]ost carrier|Link is Down)|^mlx5_core [0-9a-fA-F:.]+ (?<mlx>[\w.\-]+): Link down")]
     private static partial Regex LostCarrier();
+
+    // systemd-networkd, in the journal: "systemd-networkd[1187]: ibp94s0: Lost carrier".
+    [GeneratedRegex(@"^(?:\S+ )?systemd-networkd\[\d+\]: (?<ifc>[\w.\-]+): Lost carrier")]
+    private static partial Regex NetworkdLostCarrier();
+
+    // A new boot in a journal that spans several: "Linux version 5.15.0-122-generic (buildd@...)".
+    [GeneratedRegex(@"^Linux version \S+ \(")]
+    private static partial Regex BootBanner();
 
     public static IReadOnlyList<KernelEvent> Extract(IEnumerable<KernelLogLine> lines)
     {
@@ -102,16 +112,22 @@ public static partial class KernelEventExtractor
         }
         if ((m = IoError().Match(msg)).Success)
         {
+            // A block-layer I/O error is judged against a threshold; a filesystem that recorded an error (EXT4, XFS) is fatal.
+            var isFilesystem = !m.Groups["dev"].Success;
             var dev = m.Groups["dev"].Success ? m.Groups["dev"].Value : m.Groups["ext4"].Success ? m.Groups["ext4"].Value : m.Groups["xfs"].Value;
-            return new KernelEvent(KernelEventKind.IoError, dev, null, true, line);
+            return new KernelEvent(KernelEventKind.IoError, dev, null, isFilesystem, line);
         }
         if ((m = NicBandwidth().Match(msg)).Success)
         {
             return new KernelEvent(KernelEventKind.NicPcieBandwidthLimited, m.Groups["dev"].Value, null, false, line);
         }
-        if ((m = LostCarrier().Match(msg)).Success)
+        if ((m = LostCarrier().Match(msg)).Success || (m = NetworkdLostCarrier().Match(msg)).Success)
         {
-            return new KernelEvent(KernelEventKind.LinkLostCarrier, m.Groups["ifc"].Value, null, false, line);
+            return new KernelEvent(KernelEventKind.LinkLostCarrier, m.Groups["mlx"].Success ? m.Groups["mlx"].Value : m.Groups["ifc"].Value, null, false, line);
+        }
+        if (BootBanner().IsMatch(msg))
+        {
+            return new KernelEvent(KernelEventKind.Boot, "node", null, false, line);
         }
         return null;
     }

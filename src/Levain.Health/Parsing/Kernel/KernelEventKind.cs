@@ -13,4 +13,6 @@ public enum KernelEventKind
     IoError,
     NicPcieBandwidthLimited,
     LinkLostCarrier,
+    /// <summary>The kernel's boot banner ("Linux version ..."): a journal spanning several boots starts a new one here.</summary>
+    Boot,
 }

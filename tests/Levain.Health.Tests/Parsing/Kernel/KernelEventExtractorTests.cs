@@ -6,7 +6,7 @@ namespace Levain.Health.Tests.Parsing.Kernel;
 public sealed class KernelEventExtractorTests
 {
     private static IReadOnlyList<KernelEvent> Events(string fixture) =>
-        KernelEventExtractor.Extract(KernelLogParser.Parse(Fixture.Text(fixture)));
+        KernelEventExtractor.Extract(KernelLogParser.Parse(Fixture.Text(fixture))).Where(e => e.Kind != KernelEventKind.Boot).ToList();
 
     [Theory]
     [InlineData("dmesg/healthy-iso.txt")]
@@ -78,8 +78,23 @@ public sealed class KernelEventExtractorTests
         var nic = Assert.Single(Events("dmesg/nic-pcie-limited.txt"));
         Assert.Equal((KernelEventKind.NicPcieBandwidthLimited, "0000:5e:00.0"), (nic.Kind, nic.Subject));
         var flaps = Events("dmesg/ib-flaps.txt");
-        Assert.Equal(4, flaps.Count);
+        Assert.Equal(8, flaps.Count); // each flap: mlx5 "Link down" and the IPoIB "lost carrier" (the check counts 4 flaps)
+        Assert.Equal(4, flaps.Select(f => f.Line.Time!.Value.ToUnixTimeSeconds()).Distinct().Count());
         Assert.All(flaps, e => Assert.Equal((KernelEventKind.LinkLostCarrier, "ibp94s0"), (e.Kind, e.Subject)));
+    }
+
+    [Fact]
+    public void Extract_JournalTwoBoots_NetworkdAndMlx5LinkDownNicLimitedOnlyForNics()
+    {
+        var events = KernelEventExtractor.Extract(KernelLogParser.Parse(Fixture.Text("dmesg/journal-two-boots.txt")));
+        Assert.Equal(2, events.Count(e => e.Kind == KernelEventKind.Boot));
+        var flaps = events.Where(e => e.Kind == KernelEventKind.LinkLostCarrier).ToList();
+        Assert.Equal(4, flaps.Count(e => e.Subject == "ibp94s0"));       // systemd-networkd "Lost carrier", journal only
+        Assert.Equal(4, flaps.Count(e => e.Subject == "enp59s0f0np0"));  // mlx5 "Link down" + networkd, twice each
+        Assert.Contains(flaps, e => e.Line.Message.StartsWith("mlx5_core 0000:3b:00.0 enp59s0f0np0: Link down", StringComparison.Ordinal));
+        var nic = Assert.Single(events, e => e.Kind == KernelEventKind.NicPcieBandwidthLimited); // the NVMe drive's line is not a NIC
+        Assert.Equal("0000:5e:00.0", nic.Subject);
+        Assert.All(events.Where(e => e.Kind == KernelEventKind.IoError), e => Assert.False(e.IsFatal)); // block errors, not a filesystem
     }
 
     [Theory]
