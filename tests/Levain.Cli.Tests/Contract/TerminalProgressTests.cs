@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Levain.TestSupport;
 
 namespace Levain.Cli.Tests.Contract;
@@ -53,17 +52,9 @@ public sealed class TerminalProgressTests : IDisposable
     {
         var script = Requirement.Executable("script (util-linux)", "install bsdutils", "/usr/bin/script");
         var command = string.Join(" ", new[] { "dotnet", Study.LevainProcess.DllPath }.Concat(args).Select(Quote));
-        var psi = new ProcessStartInfo(script) { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-qec", command, "/dev/null" }) psi.ArgumentList.Add(a);
-        psi.Environment["COLUMNS"] = "120";
-        psi.Environment["TERM"] = "xterm-256color";
-        psi.Environment.Remove("NO_COLOR");
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-        var output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, output);
+        var (code, output) = await ChildProcess.RunAsync(script, ["-qec", command, "/dev/null"], _dir.Path, TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["COLUMNS"] = "120", ["TERM"] = "xterm-256color", ["NO_COLOR"] = "" }, TestContext.Current.CancellationToken);
+        Assert.True(code == 0, output);
         return output;
     }
 

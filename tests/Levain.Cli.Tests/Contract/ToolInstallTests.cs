@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Levain.TestSupport;
 
 namespace Levain.Cli.Tests.Contract;
@@ -16,7 +15,7 @@ public sealed class ToolInstallTests : IDisposable
     public async Task PackThenDotnetToolInstall_LevainAnswersVersionAndTrains()
     {
         var ct = TestContext.Current.CancellationToken;
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var feed = _dir["feed"];
         var (code, output) = await RunAsync("dotnet", ["pack", Path.Combine(root, "src", "Levain.Cli", "Levain.Cli.csproj"), "-c", "Release", "--no-build", "-o", feed, "-nologo"], root, ct);
         Assert.True(code == 0, output);
@@ -39,36 +38,8 @@ public sealed class ToolInstallTests : IDisposable
         Assert.Contains("\"tokens\":64", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string program, string[] args, string directory, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(8));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Levain.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
+    private static Task<(int Code, string Output)> RunAsync(string program, string[] args, string directory, CancellationToken ct) =>
+        ChildProcess.RunAsync(program, args, directory, TimeSpan.FromMinutes(8), cancellationToken: ct);
 
     public void Dispose() => _dir.Dispose();
 }

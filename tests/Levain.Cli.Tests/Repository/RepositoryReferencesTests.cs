@@ -1,3 +1,4 @@
+using Levain.TestSupport;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -12,7 +13,7 @@ public sealed partial class RepositoryReferencesTests
     [Fact]
     public void TrackedFiles_ReferToNoPathOutsideTheRepository()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var problems = new List<string>();
         // A doc another branch is still writing counts once docs/README.md (the index) names it.
         var index = File.Exists(Path.Combine(root, "docs", "README.md")) ? File.ReadAllText(Path.Combine(root, "docs", "README.md")) : "";
@@ -25,7 +26,8 @@ public sealed partial class RepositoryReferencesTests
                 foreach (Match m in RelativePath().Matches(lines[i]))
                 {
                     var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, m.Value));
-                    if (!resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) problems.Add($"{relative}:{i + 1}: {m.Value}");
+                    var inside = resolved == root || resolved.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+                    if (!inside) problems.Add($"{relative}:{i + 1}: {m.Value}");
                 }
                 foreach (Match m in MachinePath().Matches(lines[i])) problems.Add($"{relative}:{i + 1}: {m.Value}");
                 foreach (Match m in DocPath().Matches(lines[i]))
@@ -66,13 +68,5 @@ public sealed partial class RepositoryReferencesTests
         git.WaitForExit();
         Assert.Equal(0, git.ExitCode);
         return files.Where(f => extensions.Contains(Path.GetExtension(f)) && File.Exists(Path.Combine(root, f)) && !f.Contains("/Help/", StringComparison.Ordinal));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Levain.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir.FullName;
     }
 }
