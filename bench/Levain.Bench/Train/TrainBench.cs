@@ -8,7 +8,7 @@ namespace Levain.Bench.Train;
 /// <summary>
 /// <c>./levain bench train</c>: the same GPT trained by Levain (TorchSharp) and by PyTorch (Debian's python3-torch via
 /// /usr/bin/python3), each in its own process with the same threads: tokens/s and their ratio, achieved GFLOP/s against
-/// the machine's measured matmul peak, RSS at steps 100 and 1,000, and which BLAS the peer used. Levain also runs once
+/// the machine's measured matmul peak (1024² and at the model's own GEMM shapes), RSS at steps 100 and 1,000, and which BLAS the peer used. Levain also runs once
 /// more with jemalloc preloaded when libjemalloc.so.2 is installed.
 /// </summary>
 public static class TrainBench
@@ -53,6 +53,8 @@ public static class TrainBench
         Console.WriteLine($"GPT {shape.Depth}x{shape.Width}, {shape.Heads} heads, context {shape.Context}, batch {shape.Batch}, {shape.Steps} steps, {shape.Threads} threads");
         double peak = TrainWorker.MeasureMatmulGflops(shape.Threads);
         Console.WriteLine($"measured fp32 matmul peak (1024², {shape.Threads} threads): {peak:F1} GFLOP/s");
+        double shapePeak = TrainWorker.MeasureShapeGemmGflops(shape);
+        Console.WriteLine($"measured fp32 GEMM peak at this model's shapes (its linear layers, forward + backward, {shape.Batch * shape.Context} rows): {shapePeak:F1} GFLOP/s");
 
         var sides = new List<(string Name, JsonObject? Result, string? Failure)>();
         string self = typeof(TrainBench).Assembly.Location;
@@ -75,7 +77,7 @@ public static class TrainBench
 
         double flopsPerToken = sides.Select(s => s.Result?["flops_per_token"]?.GetValue<double>()).FirstOrDefault(f => f is not null) ?? 0;
         Console.WriteLine();
-        Console.WriteLine($"{"side",-26} {"tokens/s",10} {"GFLOP/s",9} {"of peak",8} {"RSS@100",9} {"RSS@1000",9}  notes");
+        Console.WriteLine($"{"side",-26} {"tokens/s",10} {"GFLOP/s",9} {"of peak",8} {"of shape",8} {"RSS@100",9} {"RSS@1000",9}  notes");
         foreach (var (name, result, failure) in sides)
         {
             if (result is null)
@@ -86,7 +88,7 @@ public static class TrainBench
             double tps = result["tokens_per_s"]!.GetValue<double>();
             double gflops = tps * flopsPerToken / 1e9;
             result["gflops"] = gflops;
-            Console.WriteLine($"{name,-26} {tps,10:F0} {gflops,9:F1} {gflops / peak,8:P0} {Rss(result, "100"),9} {Rss(result, "1000"),9}  {result["blas"]?.GetValue<string>()}");
+            Console.WriteLine($"{name,-26} {tps,10:F0} {gflops,9:F1} {gflops / peak,8:P0} {gflops / shapePeak,8:P0} {Rss(result, "100"),9} {Rss(result, "1000"),9}  {result["blas"]?.GetValue<string>()}");
         }
         double? levain = sides[0].Result?["tokens_per_s"]?.GetValue<double>();
         double? torch = sides.FirstOrDefault(s => s.Name.StartsWith("pytorch", StringComparison.Ordinal)).Result?["tokens_per_s"]?.GetValue<double>();
@@ -99,7 +101,8 @@ public static class TrainBench
         double? launcherRatio = launcher is double j && torch is double pt && pt > 0 ? j / pt : null;
         if (launcherRatio is double lr)
         {
-            Console.WriteLine($"Levain / PyTorch tokens/s: {lr:F2}x (jemalloc, as ./levain runs); {launcher!.Value * flopsPerToken / 1e9 / peak:P0} of the fp32 GEMM peak");
+            Console.WriteLine($"Levain / PyTorch tokens/s: {lr:F2}x (jemalloc, as ./levain runs); {launcher!.Value * flopsPerToken / 1e9 / peak:P0} of the 1024² fp32 GEMM peak, " +
+                $"{launcher!.Value * flopsPerToken / 1e9 / shapePeak:P0} of the GEMM peak at the benchmark's shapes");
         }
         if (jsonPath is not null)
         {
@@ -107,6 +110,7 @@ public static class TrainBench
             {
                 ["shape"] = JsonSerializer.SerializeToNode(shape),
                 ["matmul_peak_gflops"] = peak,
+                ["shape_gemm_peak_gflops"] = shapePeak,
                 ["flops_per_token"] = flopsPerToken,
                 ["ratio_levain_over_pytorch"] = ratio,
                 ["ratio_levain_jemalloc_over_pytorch"] = launcherRatio,

@@ -78,6 +78,43 @@ internal static class TrainWorker
         return 2.0 * n * n * n / best / 1e9;
     }
 
+    /// <summary>
+    /// The best fp32 GEMM rate at the shapes this model trains with: every linear layer's forward product and its two
+    /// backward products (input gradient, weight gradient) at M = batch × context rows, plus the tied output head,
+    /// each timed as the best of several runs; total FLOPs ÷ total time. What a step could reach if it were only GEMMs.
+    /// </summary>
+    public static double MeasureShapeGemmGflops(TrainBenchShape shape)
+    {
+        set_num_threads(shape.Threads);
+        long m = (long)shape.Batch * shape.Context;
+        long c = shape.Width;
+        // (in, out, count per model): qkv, attention projection, MLP up, MLP down per layer; the head once.
+        (long In, long Out, int Count)[] layers = [(c, 3 * c, shape.Depth), (c, c, shape.Depth), (c, 4 * c, shape.Depth), (4 * c, c, shape.Depth), (c, 257, 1)];
+        using var generator = new Generator(5);
+        double flops = 0, seconds = 0;
+        foreach (var (k, n, count) in layers)
+        {
+            using Tensor x = randn([m, k], generator: generator);
+            using Tensor w = randn([n, k], generator: generator);
+            using Tensor dy = randn([m, n], generator: generator);
+            double Best(Func<Tensor> product)
+            {
+                double best = double.PositiveInfinity;
+                for (int i = 0; i < 8; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    using Tensor r = product();
+                    best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+                }
+                return best;
+            }
+            double time = Best(() => x.matmul(w.t())) + Best(() => dy.matmul(w)) + Best(() => dy.t().matmul(x));
+            flops += count * 3 * 2.0 * m * n * k;
+            seconds += count * time;
+        }
+        return flops / seconds / 1e9;
+    }
+
     private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
