@@ -24,7 +24,7 @@ public static class StudyReportRenderer
             $"{Count(TrialState.Suggested)} waiting for retry, {Count(TrialState.Abandoned)} abandoned");
         if (report.Best is { } best)
         {
-            console.MarkupLine($"best: {Markup.Escape(spec.Metric)} {Num(best.Output)} at cost {Num(best.Cost)} (trial {best.Number}) — {Markup.Escape(Params(best.Parameters))}");
+            console.MarkupLine($"best: {Markup.Escape(spec.Metric)} {Num(best.Output)} at cost {Num(best.Cost)} (trial {best.Number}) — {Markup.Escape(ParameterText.FormatAll(best.Parameters, spec.Parameters))}");
         }
 
         var names = spec.Parameters.Select(p => p.Name).ToList();
@@ -36,7 +36,7 @@ public static class StudyReportRenderer
         foreach (var p in report.Front.Points)
         {
             var cells = new List<string> { Num(p.Cost), Num(p.Output), p.Count.ToString(CultureInfo.InvariantCulture) };
-            cells.AddRange(names.Select(n => Markup.Escape(p.Parameters.TryGetValue(n, out var v) ? Value(v) : "")));
+            cells.AddRange(names.Select(n => Markup.Escape(p.Parameters.TryGetValue(n, out var v) ? Value(v, spec.Parameters.First(s => s.Name == n)) : "")));
             pareto.AddRow(cells.ToArray());
         }
         console.Write(pareto);
@@ -75,11 +75,8 @@ public static class StudyReportRenderer
     /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>
     public static JsonObject ToJson(StudyReport report) => StudyReportJson.ToJson(report);
 
-    private static string Params(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
-        string.Join(" ", parameters.Select(p => $"{p.Key}={Value(p.Value)}"));
-
-    private static string Value(Levain.Tuning.Spaces.ParamValue v) =>
-        v.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Num(v.Number) : v.ToString();
+    private static string Value(Levain.Tuning.Spaces.ParamValue v, Levain.Tuning.Spaces.ParameterSpec spec) =>
+        v.Kind == Levain.Tuning.Spaces.ParamValueKind.Number ? Num(v.Number) : ParameterText.Format(v, spec);
 
     private static string Interval(double? lower, double? upper) => lower is null || upper is null ? "-" : $"[{Num(lower)}, {Num(upper)}]";
 

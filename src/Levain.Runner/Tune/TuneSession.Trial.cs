@@ -191,15 +191,7 @@ public sealed partial class TuneSession
     private string FormatParameters(TrialLease lease) => FormatParameters(lease.Parameters);
 
     private string FormatParameters(IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters) =>
-        string.Join(" ", parameters.Select(p => p.Value.Kind switch
-        {
-            Levain.Tuning.Spaces.ParamValueKind.Number => $"{p.Key}={Format(p.Value.Number)}",
-            // A simplex as named weights, rounded for reading: mix=(fortunes=0.2 dict=0.3 man_ru=0.5)
-            Levain.Tuning.Spaces.ParamValueKind.Weights when _study.Parameters.FirstOrDefault(s => s.Name == p.Key) is { Kind: Levain.Tuning.Spaces.ParameterKind.Simplex } spec
-                && spec.Choices.Count == p.Value.Weights.Length =>
-                $"{p.Key}=({string.Join(" ", spec.Choices.Select((c, i) => $"{c}={p.Value.Weights[i].ToString("G2", CultureInfo.InvariantCulture)}"))})",
-            _ => $"{p.Key}={p.Value}",
-        }));
+        Levain.Runner.Reports.ParameterText.FormatAll(parameters, _study.Parameters);
 
     private static string Format(double? value) => value is double v ? v.ToString("G5", CultureInfo.InvariantCulture) : "-";
 }
