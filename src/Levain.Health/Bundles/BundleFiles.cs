@@ -10,6 +10,11 @@ public static class BundleFiles
     public const string NvidiaSmiXml = "nvidia-smi.xml";
     /// <summary><c>dmesg --time-format iso</c>, <c>dmesg -T</c>, plain <c>dmesg</c> or <c>journalctl -k -o short-iso</c>.</summary>
     public const string KernelLog = "dmesg.txt";
+    /// <summary>
+    /// <c>journalctl -u systemd-networkd -o short-iso</c> (bounded by the window and a line count): networkd's
+    /// "Lost carrier" lines, which are not in the kernel log. Optional.
+    /// </summary>
+    public const string NetworkJournal = "network-journal.txt";
     /// <summary><c>nvidia-smi nvlink -s</c>.</summary>
     public const string NvlinkStatus = "nvlink-status.txt";
     /// <summary><c>nvidia-smi nvlink -e</c>.</summary>
@@ -42,7 +47,7 @@ public static class BundleFiles
     /// <summary>Every command-output file name.</summary>
     public static IReadOnlyList<string> CommandOutputs { get; } =
     [
-        NvidiaSmiXml, KernelLog, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
+        NvidiaSmiXml, KernelLog, NetworkJournal, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
         KernelRelease, GpuBurn, NcclTests, IbWriteBw,
     ];
 }
