@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
+using Levain.Health.Counters;
 using Levain.Health.Export;
 using Levain.Health.Fleet;
 using Levain.Health.Remediations;
@@ -34,11 +35,12 @@ internal static class HealthFleetCommand
         var remotePath = new Option<string?>("--remote-path") { Description = "Directory prepended to PATH on the nodes (tools outside the default PATH)." };
         var bundlesOut = new Option<string?>("--out") { Description = "Also keep each host's bundle under this directory." };
         var all = new Option<bool>("--all") { Description = "Print every host's full result tables, not only the summary." };
+        var state = HealthOptions.State();
         var command = new Command("fleet",
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
             "concurrency and per-host and per-command timeouts. Hosts are told apart as completed, unreachable, timed out " +
             "or failed; versions that differ from the fleet majority are flagged.\n\n" + HealthCommands.ExitCodes)
-        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet };
+        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var entries = HostsFileParser.Load(parse.GetValue(hosts)!);
@@ -64,6 +66,8 @@ internal static class HealthFleetCommand
             var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
             options.Validate(plan);
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
+            var counters = CounterState.Load(Path.Combine(HealthOptions.StateDirectory(parse.GetValue(state), parse.GetValue(prom)), CounterState.FileName));
+            var countersLock = new object();
             var dir = parse.GetValue(bundlesOut);
             var counts = new FleetProgress(entries.Count);
             var live = !parse.GetValue(quiet);
@@ -79,7 +83,19 @@ internal static class HealthFleetCommand
                 {
                     BundleWriter.Write(run.Bundle, Path.Combine(dir, SshFleetRunner.SafeName(run.Host.Name)));
                 }
-                var report = analyzer.AnalyzeRun(run);
+                CounterSnapshot previous;
+                lock (countersLock)
+                {
+                    previous = counters.Previous(run.Host.Name);
+                }
+                var report = analyzer.AnalyzeRun(run, previous);
+                if (report.Report.Counters is { Values.Count: > 0 } current)
+                {
+                    lock (countersLock)
+                    {
+                        counters.Update(run.Host.Name, current);
+                    }
+                }
                 var line = counts.Add(report);
                 if (live)
                 {
@@ -101,6 +117,10 @@ internal static class HealthFleetCommand
             if (live)
             {
                 Console.Error.WriteLine(interactive ? "" : counts.Line());
+            }
+            lock (countersLock)
+            {
+                counters.Save();
             }
             var fleet = analyzer.Complete(reports, TimeProvider.System.GetElapsedTime(start), options.Concurrency);
             if (parse.GetValue(prom) is { } promPath)
