@@ -17,7 +17,7 @@ namespace Levain.Health.Analysis;
 public sealed class NodeAnalyzer(HealthProfile profile, DmesgBaseline? baseline, TimeProvider time)
 {
     public static IReadOnlyList<IHealthCheck> AllChecks { get; } =
-        [new GpuCheck(), new KernelLogCheck(), new BaselineCheck(), new NvlinkCheck(), new InfinibandCheck(), new HostCheck(), new ActiveTestCheck()];
+        [new GpuCheck(), new DcgmDiagCheck(), new KernelLogCheck(), new BaselineCheck(), new NvlinkCheck(), new InfinibandCheck(), new HostCheck(), new ActiveTestCheck()];
 
     /// <summary>
     /// Analyses one bundle. <paramref name="previousCounters"/> (the node's counters at the previous run, see

@@ -41,6 +41,8 @@ public static class BundleFiles
     public const string NcclTests = "nccl-tests.txt";
     /// <summary>Client output of perftest <c>ib_write_bw</c> against a peer (optional active test, captured by whoever pairs the nodes).</summary>
     public const string IbWriteBw = "ib-write-bw.txt";
+    /// <summary><c>dcgmi diag -r 1|2</c> (when the profile's <c>dcgm_diag_level</c> asks for it).</summary>
+    public const string DcgmDiag = "dcgm-diag.txt";
     /// <summary>Optional manifest: host, capture time, profile, per-command status.</summary>
     public const string Manifest = "manifest.json";
 
@@ -48,6 +50,6 @@ public static class BundleFiles
     public static IReadOnlyList<string> CommandOutputs { get; } =
     [
         NvidiaSmiXml, KernelLog, NetworkJournal, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
-        KernelRelease, GpuBurn, NcclTests, IbWriteBw,
+        KernelRelease, GpuBurn, NcclTests, IbWriteBw, DcgmDiag,
     ];
 }

@@ -16,6 +16,8 @@ public static class CheckIds
     public const string GpuPower = "gpu.power";
     public const string GpuFabric = "gpu.fabric";
     public const string GpuVersions = "gpu.versions";
+    /// <summary>NVIDIA's DCGM diagnostic (<c>dcgmi diag -r 1|2</c>).</summary>
+    public const string GpuDcgmDiag = "gpu.dcgm-diag";
     public const string KernelLog = "kernel.log";
     public const string KernelXid = "kernel.xid";
     public const string KernelSxid = "kernel.sxid";

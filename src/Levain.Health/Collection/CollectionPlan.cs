@@ -38,6 +38,12 @@ public sealed record CollectionPlan(IReadOnlyList<CommandSpec> Commands, IReadOn
             commands.Add(new CommandSpec(BundleFiles.Services, "systemctl is-active " + string.Join(' ', profile.Services.Select(ShellQuote)),
                 commandTimeout, new HashSet<int> { 0, 1, 2, 3, 4 }));
         }
+        if (profile.DcgmDiagLevel > 0)
+        {
+            // dcgmi exits non-zero when a test fails; its table is the answer either way.
+            commands.Add(new CommandSpec(BundleFiles.DcgmDiag, $"dcgmi diag -r {profile.DcgmDiagLevel}",
+                commandTimeout * (profile.DcgmDiagLevel == 1 ? 3 : 10), Enumerable.Range(0, 256).ToHashSet()));
+        }
         if (includeActiveTests || profile.RequireActiveTests)
         {
             var testTimeout = commandTimeout * 10;
