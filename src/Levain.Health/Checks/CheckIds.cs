@@ -43,5 +43,7 @@ public static class CheckIds
     public const string FleetSkew = "fleet.skew";
     public const string FleetStraggler = "fleet.straggler";
     public const string FleetBaselineRarity = "fleet.baseline-rarity";
+    /// <summary><c>fleet --ib-pairs</c>: ib_write_bw between node pairs.</summary>
+    public const string FleetIbPair = "fleet.ib-pair";
     public const string Reachability = "ssh.reachability";
 }
