@@ -8,6 +8,7 @@ using Levain.Health.Tests.Support;
 
 namespace Levain.Health.Tests.Fleet;
 
+[Collection("test sshd")] // not in parallel with the other fleet runs: they share the one small sshd machine
 public sealed class IbPairsTests
 {
     private static HostEntry Host(string name) => new(name, name, null, null, 1);
@@ -64,7 +65,7 @@ public sealed class IbPairsTests
             RemotePathPrefix = tools.Bin,
         };
         var runner = new IbPairRunner(options, new ProcessCommandRunner(TimeProvider.System), TimeProvider.System) { ServerStartDelay = TimeSpan.FromMilliseconds(200) };
-        var results = await runner.RunAsync(IbPairPlanner.Ring(hosts), "--report_gbits -F -D 5", TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        var results = await runner.RunAsync(IbPairPlanner.Ring(hosts), "--report_gbits -F -D 5", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.Equal(4, results.Count);
         Assert.All(results, r => Assert.True(r.AverageGbps is not null, $"{r.Pair.Name}: {r.Detail} {string.Join(" | ", r.Evidence)}"));
