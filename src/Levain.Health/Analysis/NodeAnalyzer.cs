@@ -6,6 +6,7 @@ using Levain.Health.Checks.Fabric;
 using Levain.Health.Checks.Gpu;
 using Levain.Health.Checks.Host;
 using Levain.Health.Checks.Kernel;
+using Levain.Health.Counters;
 using Levain.Health.Parsing.Kernel;
 using Levain.Health.Profiles;
 using Levain.Health.Results;
@@ -16,13 +17,17 @@ namespace Levain.Health.Analysis;
 public sealed class NodeAnalyzer(HealthProfile profile, DmesgBaseline? baseline, TimeProvider time)
 {
     public static IReadOnlyList<IHealthCheck> AllChecks { get; } =
-        [new GpuCheck(), new KernelLogCheck(), new BaselineCheck(), new NvlinkCheck(), new InfinibandCheck(), new HostCheck(), new ActiveTestCheck()];
+        [new GpuCheck(), new DcgmDiagCheck(), new KernelLogCheck(), new BaselineCheck(), new NvlinkCheck(), new InfinibandCheck(), new HostCheck(), new ActiveTestCheck()];
 
-    public NodeReport Analyze(Bundle bundle)
+    /// <summary>
+    /// Analyses one bundle. <paramref name="previousCounters"/> (the node's counters at the previous run, see
+    /// <see cref="CounterState"/>) turns the NVLink/InfiniBand counter checks into increase checks.
+    /// </summary>
+    public NodeReport Analyze(Bundle bundle, CounterSnapshot? previousCounters = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var now = bundle.CapturedAt ?? time.GetUtcNow();
-        var context = new CheckContext(bundle, profile, baseline, now);
+        var context = new CheckContext(bundle, profile, baseline, now) { PreviousCounters = previousCounters };
         var results = new List<CheckResult>();
         var durations = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (var check in AllChecks)
@@ -49,6 +54,7 @@ public sealed class NodeAnalyzer(HealthProfile profile, DmesgBaseline? baseline,
             Facts = NodeFacts.Versions(bundle),
             Measurements = NodeFacts.Measurements(bundle),
             UnseenTemplates = unseen,
+            Counters = new CounterSnapshot(now, ErrorCounterReader.Read(bundle)),
         };
     }
 }

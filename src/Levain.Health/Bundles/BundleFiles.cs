@@ -10,6 +10,11 @@ public static class BundleFiles
     public const string NvidiaSmiXml = "nvidia-smi.xml";
     /// <summary><c>dmesg --time-format iso</c>, <c>dmesg -T</c>, plain <c>dmesg</c> or <c>journalctl -k -o short-iso</c>.</summary>
     public const string KernelLog = "dmesg.txt";
+    /// <summary>
+    /// <c>journalctl -u systemd-networkd -o short-iso</c> (bounded by the window and a line count): networkd's
+    /// "Lost carrier" lines, which are not in the kernel log. Optional.
+    /// </summary>
+    public const string NetworkJournal = "network-journal.txt";
     /// <summary><c>nvidia-smi nvlink -s</c>.</summary>
     public const string NvlinkStatus = "nvlink-status.txt";
     /// <summary><c>nvidia-smi nvlink -e</c>.</summary>
@@ -36,13 +41,15 @@ public static class BundleFiles
     public const string NcclTests = "nccl-tests.txt";
     /// <summary>Client output of perftest <c>ib_write_bw</c> against a peer (optional active test, captured by whoever pairs the nodes).</summary>
     public const string IbWriteBw = "ib-write-bw.txt";
+    /// <summary><c>dcgmi diag -r 1|2</c> (when the profile's <c>dcgm_diag_level</c> asks for it).</summary>
+    public const string DcgmDiag = "dcgm-diag.txt";
     /// <summary>Optional manifest: host, capture time, profile, per-command status.</summary>
     public const string Manifest = "manifest.json";
 
     /// <summary>Every command-output file name.</summary>
     public static IReadOnlyList<string> CommandOutputs { get; } =
     [
-        NvidiaSmiXml, KernelLog, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
-        KernelRelease, GpuBurn, NcclTests, IbWriteBw,
+        NvidiaSmiXml, KernelLog, NetworkJournal, NvlinkStatus, NvlinkErrors, Ibstat, IbSysfs, Df, Swapon, Services, Lsmod, Uptime,
+        KernelRelease, GpuBurn, NcclTests, IbWriteBw, DcgmDiag,
     ];
 }

@@ -16,6 +16,8 @@ public static class CheckIds
     public const string GpuPower = "gpu.power";
     public const string GpuFabric = "gpu.fabric";
     public const string GpuVersions = "gpu.versions";
+    /// <summary>NVIDIA's DCGM diagnostic (<c>dcgmi diag -r 1|2</c>).</summary>
+    public const string GpuDcgmDiag = "gpu.dcgm-diag";
     public const string KernelLog = "kernel.log";
     public const string KernelXid = "kernel.xid";
     public const string KernelSxid = "kernel.sxid";
@@ -41,5 +43,7 @@ public static class CheckIds
     public const string FleetSkew = "fleet.skew";
     public const string FleetStraggler = "fleet.straggler";
     public const string FleetBaselineRarity = "fleet.baseline-rarity";
+    /// <summary><c>fleet --ib-pairs</c>: ib_write_bw between node pairs.</summary>
+    public const string FleetIbPair = "fleet.ib-pair";
     public const string Reachability = "ssh.reachability";
 }

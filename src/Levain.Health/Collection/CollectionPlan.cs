@@ -8,15 +8,21 @@ public sealed record CollectionPlan(IReadOnlyList<CommandSpec> Commands, IReadOn
 {
     private static readonly IReadOnlySet<int> Zero = new HashSet<int> { 0 };
 
+    /// <summary>The most lines a journalctl capture may return (newest kept): a journal never floods a bundle.</summary>
+    public const int MaxJournalLines = 50_000;
+
     public static CollectionPlan For(HealthProfile profile, TimeSpan commandTimeout, bool includeActiveTests = false)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(commandTimeout, TimeSpan.Zero);
         var sysfs = string.Join(' ', new[] { "state", "phys_state", "rate", "link_layer", "counters/*" }.Select(f => $"/sys/class/infiniband/*/ports/*/{f}"));
+        // journalctl is bounded twice: by the event window (older lines cannot count) and by a line count.
+        var since = $"--since -{Math.Max(1, (int)Math.Ceiling(profile.EventWindow.TotalHours))}h -n {MaxJournalLines}";
         var commands = new List<CommandSpec>
         {
             new(BundleFiles.NvidiaSmiXml, "nvidia-smi -q -x", commandTimeout, Zero),
-            new(BundleFiles.KernelLog, "dmesg --time-format iso 2>/dev/null || journalctl -k -b -o short-iso --no-pager", commandTimeout, Zero),
+            new(BundleFiles.KernelLog, $"dmesg --time-format iso 2>/dev/null || journalctl -k -b -o short-iso --no-pager {since}", commandTimeout, Zero),
+            new(BundleFiles.NetworkJournal, $"journalctl -u systemd-networkd -o short-iso --no-pager {since}", commandTimeout, Zero),
             new(BundleFiles.NvlinkStatus, "nvidia-smi nvlink -s", commandTimeout, Zero),
             new(BundleFiles.NvlinkErrors, "nvidia-smi nvlink -e", commandTimeout, Zero),
             new(BundleFiles.Ibstat, "ibstat", commandTimeout, Zero),
@@ -31,6 +37,12 @@ public sealed record CollectionPlan(IReadOnlyList<CommandSpec> Commands, IReadOn
         {
             commands.Add(new CommandSpec(BundleFiles.Services, "systemctl is-active " + string.Join(' ', profile.Services.Select(ShellQuote)),
                 commandTimeout, new HashSet<int> { 0, 1, 2, 3, 4 }));
+        }
+        if (profile.DcgmDiagLevel > 0)
+        {
+            // dcgmi exits non-zero when a test fails; its table is the answer either way.
+            commands.Add(new CommandSpec(BundleFiles.DcgmDiag, $"dcgmi diag -r {profile.DcgmDiagLevel}",
+                commandTimeout * (profile.DcgmDiagLevel == 1 ? 3 : 10), Enumerable.Range(0, 256).ToHashSet()));
         }
         if (includeActiveTests || profile.RequireActiveTests)
         {

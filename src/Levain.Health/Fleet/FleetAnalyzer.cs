@@ -19,18 +19,21 @@ public sealed class FleetAnalyzer(HealthProfile profile, DmesgBaseline? baseline
     public FleetReport Analyze(IReadOnlyList<HostRun> runs, TimeSpan elapsed, int concurrency)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        return Complete(runs.Select(AnalyzeRun).ToList(), elapsed, concurrency);
+        return Complete(runs.Select(r => AnalyzeRun(r)).ToList(), elapsed, concurrency);
     }
 
-    /// <summary>One host's report before the fleet consensus.</summary>
-    public HostReport AnalyzeRun(HostRun run)
+    /// <summary>
+    /// One host's report before the fleet consensus. <paramref name="previousCounters"/>: the host's error counters at
+    /// the previous run (NVLink/InfiniBand counters are then judged as increases).
+    /// </summary>
+    public HostReport AnalyzeRun(HostRun run, Levain.Health.Counters.CounterSnapshot? previousCounters = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (run.Bundle is null)
         {
             return new HostReport(run.Host, run.Outcome, run.Detail, Unreached(run), run.StartedAt, run.FinishedAt);
         }
-        var node = _analyzer.Analyze(run.Bundle);
+        var node = _analyzer.Analyze(run.Bundle, previousCounters);
         if (run.Outcome != HostOutcome.Completed)
         {
             node = node with { Results = [.. node.Results, Reachability(run)] };

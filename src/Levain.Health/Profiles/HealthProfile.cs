@@ -54,6 +54,9 @@ public sealed record HealthProfile
     /// <summary>Block-layer I/O errors on one device within the window that make it critical (drain); fewer warn.</summary>
     public int IoErrorThreshold { get; init; } = 10;
 
+    /// <summary>Run <c>dcgmi diag -r N</c> during collection: 0 off (default), 1 quick (seconds), 2 medium (minutes).</summary>
+    public int DcgmDiagLevel { get; init; }
+
     // Active tests
     public bool RequireActiveTests { get; init; }
     public double? GpuBurnMinGflops { get; init; }

@@ -45,6 +45,7 @@ public static class ProfileLoader
         ["aer_corrected_threshold"] = (p, n, r) => p with { AerCorrectedThreshold = r.Int(n) },
         ["io_error_threshold"] = (p, n, r) => p with { IoErrorThreshold = r.Int(n) },
         ["require_active_tests"] = (p, n, r) => p with { RequireActiveTests = r.Bool(n) },
+        ["dcgm_diag_level"] = (p, n, r) => p with { DcgmDiagLevel = r.IntIn(n, 0, 2) },
         ["gpu_burn_min_gflops"] = (p, n, r) => p with { GpuBurnMinGflops = r.Num(n) },
         ["nccl_min_bus_bandwidth_gbps"] = (p, n, r) => p with { NcclMinBusBandwidthGBps = r.Num(n) },
         ["ib_write_bw_min_gbps"] = (p, n, r) => p with { IbWriteBwMinGbps = r.Num(n) },
@@ -115,6 +116,9 @@ public static class ProfileLoader
             int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Error(node, $"expected an integer, got '{s}'");
 
         public int Int(YamlNode node) => ParseInt(Str(node), node);
+
+        public int IntIn(YamlNode node, int min, int max) =>
+            Int(node) is var v && v >= min && v <= max ? v : throw Error(node, $"must be between {min} and {max}, got {v}");
 
         public double Num(YamlNode node)
         {

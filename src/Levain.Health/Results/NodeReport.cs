@@ -20,6 +20,9 @@ public sealed record NodeReport(
 
     public IReadOnlyList<string> UnseenTemplates { get; init; } = [];
 
+    /// <summary>The cumulative error counters read from the bundle (kept in the state directory for the next run).</summary>
+    public Levain.Health.Counters.CounterSnapshot? Counters { get; init; }
+
     /// <summary>Worst severity among the results; unknown when there are none.</summary>
     public Severity Status => SeverityOrder.Worst(Results.Select(r => r.Severity));
 }

@@ -64,6 +64,16 @@ public sealed class HealthCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Fleet_IbWriteBwArgsWithShellSyntax_Exit64BeforeAnySsh()
+    {
+        var hosts = Temp("hosts.txt");
+        await File.WriteAllTextAsync(hosts, "127.0.0.40\n", TestContext.Current.CancellationToken);
+        var (code, _, stderr) = await CliRunner.RunAsync("health", "fleet", hosts, "--ib-pairs", "--ib-write-bw-args", "-d mlx5_0; reboot");
+        Assert.Equal(64, code);
+        Assert.Contains("--ib-write-bw-args", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Analyze_MissingFiles_Exit3Unknown()
     {
         var dir = Temp("partial");

@@ -17,6 +17,7 @@ namespace Levain.Health.Tests.Fleet;
 /// fake node tools that print a different fault per address, plus a host whose key is not trusted, an address where
 /// nothing listens, and a listener that accepts but never speaks.
 /// </summary>
+[Collection("test sshd")]
 public sealed class SshFleetRunnerTests
 {
     private const int Concurrency = 6;

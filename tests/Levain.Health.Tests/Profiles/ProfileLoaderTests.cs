@@ -27,6 +27,15 @@ public sealed class ProfileLoaderTests
     }
 
     [Fact]
+    public void Parse_NewKeys_ReadAndRangeChecked()
+    {
+        var p = ProfileLoader.Parse("io_error_threshold: 4\ndcgm_diag_level: 1\n", "p.yaml");
+        Assert.Equal((4, 1), (p.IoErrorThreshold, p.DcgmDiagLevel));
+        var e = Assert.Throws<HealthInputException>(() => ProfileLoader.Parse("name: x\ndcgm_diag_level: 3\n", "p.yaml"));
+        Assert.Equal(("p.yaml", 2, "dcgm_diag_level"), (e.File, e.Line, e.Field));
+    }
+
+    [Fact]
     public void Parse_Empty_DefaultProfile() => Assert.Equal(HealthProfile.Default, ProfileLoader.Parse("", "empty.yaml"));
 
     [Theory]

@@ -18,6 +18,14 @@ internal sealed class FakeNodeTools
         ["swapon"] = "emit swapon.txt",
         ["lsmod"] = "emit lsmod.txt",
         ["systemctl"] = "emit systemctl-is-active.txt",
+        // perftest: the server (no address) waits for its client; the client (last argument an address) prints the result.
+        ["ib_write_bw"] = """
+            for a in "$@"; do last=$a; done
+            case "$last" in
+              *.*) emit ib-write-bw.txt ;;
+              *) sleep 0.3; echo "************************************"; echo "* Waiting for client to connect... *"; echo "************************************" ;;
+            esac
+            """,
         ["nvidia-smi"] = """
             sleep 0.15
             case "$*" in

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Levain.Health.Analysis;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
+using Levain.Health.Counters;
 using Levain.Health.Export;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
@@ -45,7 +46,13 @@ internal static class HealthCheckCommand
             {
                 BundleWriter.Write(bundle, dir);
             }
-            var node = new NodeAnalyzer(p, b, TimeProvider.System).Analyze(bundle);
+            var counters = CounterState.Load(Path.Combine(stateDir, CounterState.FileName));
+            var node = new NodeAnalyzer(p, b, TimeProvider.System).Analyze(bundle, counters.Previous(bundle.Host));
+            if (node.Counters is { Values.Count: > 0 } current)
+            {
+                counters.Update(bundle.Host, current);
+                counters.Save();
+            }
             if (parse.GetValue(prom) is { } promPath)
             {
                 PrometheusExporter.Write(promPath, [node], null, TimeProvider.System.GetUtcNow());

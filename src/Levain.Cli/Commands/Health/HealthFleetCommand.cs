@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
+using Levain.Health.Counters;
 using Levain.Health.Export;
 using Levain.Health.Fleet;
+using Levain.Health.Fleet.IbPairs;
 using Levain.Health.Remediations;
 using Levain.Health.Results;
 using Levain.Cli.Rendering;
@@ -34,11 +36,23 @@ internal static class HealthFleetCommand
         var remotePath = new Option<string?>("--remote-path") { Description = "Directory prepended to PATH on the nodes (tools outside the default PATH)." };
         var bundlesOut = new Option<string?>("--out") { Description = "Also keep each host's bundle under this directory." };
         var all = new Option<bool>("--all") { Description = "Print every host's full result tables, not only the summary." };
+        var state = HealthOptions.State();
+        var ibPairs = new Option<bool>("--ib-pairs")
+        {
+            Description = "After collection, run ib_write_bw between the completed hosts in a ring (each host a server once and a " +
+                "client once, the client connecting to the server's address as written in the hosts file) and flag both hosts " +
+                "of a pair below fleet_median_fraction of the pairs' median or ib_write_bw_min_gbps (result fleet.ib-pair).",
+        };
+        var ibArgs = new Option<string>("--ib-write-bw-args")
+        {
+            Description = "Arguments for ib_write_bw on both sides (device, size, duration); each side also gets -p PORT.",
+            DefaultValueFactory = _ => "--report_gbits -F -D 5",
+        };
         var command = new Command("fleet",
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
             "concurrency and per-host and per-command timeouts. Hosts are told apart as completed, unreachable, timed out " +
             "or failed; versions that differ from the fleet majority are flagged.\n\n" + HealthCommands.ExitCodes)
-        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet };
+        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state, ibPairs, ibArgs };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var entries = HostsFileParser.Load(parse.GetValue(hosts)!);
@@ -62,8 +76,15 @@ internal static class HealthFleetCommand
                 throw new Levain.Health.HealthInputException(config, 0, "--ssh-config", "no such file");
             }
             var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
+            var ibArguments = parse.GetValue(ibArgs) ?? "";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(ibArguments, @"^[A-Za-z0-9 _=.,:/\-]*$"))
+            {
+                throw new Levain.Health.HealthInputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
+            }
             options.Validate(plan);
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
+            var counters = CounterState.Load(Path.Combine(HealthOptions.StateDirectory(parse.GetValue(state), parse.GetValue(prom)), CounterState.FileName));
+            var countersLock = new object();
             var dir = parse.GetValue(bundlesOut);
             var counts = new FleetProgress(entries.Count);
             var live = !parse.GetValue(quiet);
@@ -79,7 +100,19 @@ internal static class HealthFleetCommand
                 {
                     BundleWriter.Write(run.Bundle, Path.Combine(dir, SshFleetRunner.SafeName(run.Host.Name)));
                 }
-                var report = analyzer.AnalyzeRun(run);
+                CounterSnapshot previous;
+                lock (countersLock)
+                {
+                    previous = counters.Previous(run.Host.Name);
+                }
+                var report = analyzer.AnalyzeRun(run, previous);
+                if (report.Report.Counters is { Values.Count: > 0 } current)
+                {
+                    lock (countersLock)
+                    {
+                        counters.Update(run.Host.Name, current);
+                    }
+                }
                 var line = counts.Add(report);
                 if (live)
                 {
@@ -101,6 +134,24 @@ internal static class HealthFleetCommand
             if (live)
             {
                 Console.Error.WriteLine(interactive ? "" : counts.Line());
+            }
+            lock (countersLock)
+            {
+                counters.Save();
+            }
+            if (parse.GetValue(ibPairs))
+            {
+                var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList());
+                if (live)
+                {
+                    Console.Error.WriteLine($"ib-pairs: running ib_write_bw on {pairs.Count} pairs");
+                }
+                var measured = await new IbPairRunner(options, new ProcessCommandRunner(TimeProvider.System), TimeProvider.System)
+                    .RunAsync(pairs, ibArguments, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), ct).ConfigureAwait(false);
+                var byNode = IbPairJudge.Judge(measured, p.FleetMedianFraction, p.IbWriteBwMinGbps);
+                reports = reports.Select(h => byNode.TryGetValue(h.Host.Name, out var extra)
+                    ? h with { Report = h.Report with { Results = [.. h.Report.Results, .. extra] } }
+                    : h).ToList();
             }
             var fleet = analyzer.Complete(reports, TimeProvider.System.GetElapsedTime(start), options.Concurrency);
             if (parse.GetValue(prom) is { } promPath)

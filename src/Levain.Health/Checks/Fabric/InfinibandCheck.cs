@@ -1,4 +1,5 @@
 using Levain.Health.Bundles;
+using Levain.Health.Counters;
 using Levain.Health.Parsing;
 using Levain.Health.Parsing.Infiniband;
 using Levain.Health.Results;
@@ -57,6 +58,13 @@ public sealed class InfinibandCheck : IHealthCheck
         }
 
         var counted = (fromSysfs is { IsSuccess: true } c ? c.Value! : []).Where(p => p.Counters.Count > 0).ToList();
+        if (context.PreviousCounters is { } previous)
+        {
+            results.AddRange(CounterIncreases.Judge(CheckIds.IbCounters, "InfiniBand", previous, profile.IbCounterThreshold,
+                counted.SelectMany(p => ErrorCounters.Where(p.Counters.ContainsKey)
+                    .Select(n => new CounterIncreases.Reading(p.Subject, n, p.Counters[n], ErrorCounterReader.IbKey(p.Subject, n)))).ToList()));
+            return results;
+        }
         var high = counted.Select(p => (Port: p, Bad: ErrorCounters.Where(n => p.Counters.TryGetValue(n, out var v) && v > profile.IbCounterThreshold).ToList()))
             .Where(x => x.Bad.Count > 0).ToList();
         foreach (var (port, bad) in high)

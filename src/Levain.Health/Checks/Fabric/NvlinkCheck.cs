@@ -1,4 +1,5 @@
 using Levain.Health.Bundles;
+using Levain.Health.Counters;
 using Levain.Health.Parsing.Nvlink;
 using Levain.Health.Results;
 
@@ -52,6 +53,14 @@ public sealed class NvlinkCheck : IHealthCheck
         else
         {
             var counters = NvlinkParser.ParseErrors(errors.Text!).Value!;
+            if (context.PreviousCounters is { } previous)
+            {
+                var gpuId = ErrorCounterReader.GpuIdentity(context.Bundle);
+                results.AddRange(CounterIncreases.Judge(CheckIds.NvlinkErrors, "NVLink", previous, profile.NvlinkErrorThreshold,
+                    counters.Select(c => new CounterIncreases.Reading($"gpu{c.Gpu} link {c.Link}", c.Counter, c.Value,
+                        ErrorCounterReader.NvlinkKey(gpuId(c.Gpu), c.Link, c.Counter))).ToList()));
+                return results;
+            }
             var high = counters.Where(c => c.Value > profile.NvlinkErrorThreshold).GroupBy(c => (c.Gpu, c.Link)).ToList();
             foreach (var g in high)
             {

@@ -65,7 +65,8 @@ public sealed class KernelLogCheck : IHealthCheck
             g => (Severity.Warning, Remediation.ReseatCable, "NIC PCIe bandwidth limited by a degraded link"), "no NIC reports limited PCIe bandwidth"));
         // One flap is often logged twice (mlx5 "Link down" and networkd "Lost carrier" in the same second): count seconds.
         static int Flaps(IEnumerable<KernelEvent> g) => g.Select(e => e.Line.Time is { } t ? t.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : e.Line.Raw).Distinct().Count();
-        results.AddRange(Group(CheckIds.KernelLinkFlaps, recent.Where(e => e.Kind == KernelEventKind.LinkLostCarrier), e => e.Subject,
+        var carrier = recent.Where(e => e.Kind == KernelEventKind.LinkLostCarrier).Concat(NetworkJournalFlaps(context.Bundle, since)).ToList();
+        results.AddRange(Group(CheckIds.KernelLinkFlaps, carrier, e => e.Subject,
             g => Flaps(g) >= profile.LinkFlapThreshold
                 ? (Severity.Warning, Remediation.ReseatCable, $"link lost carrier {Flaps(g)} times in {profile.EventWindow.TotalHours:0.#} h (threshold {profile.LinkFlapThreshold})")
                 : (Severity.Ok, Remediation.None, $"link lost carrier {Flaps(g)} times, under the threshold {profile.LinkFlapThreshold}"),
@@ -130,6 +131,18 @@ public sealed class KernelLogCheck : IHealthCheck
             results.Add(new CheckResult(checkId, g.Key, severity, message, Evidence(g), remediation) { EventKey = $"{checkId}@{Newest(g)}" });
         }
         return results.Count > 0 ? results : [CheckResult.Ok(checkId, "node", okMessage)];
+    }
+
+    /// <summary>systemd-networkd's "Lost carrier" lines from <c>network-journal.txt</c>, when the bundle has it (optional).</summary>
+    private static IEnumerable<KernelEvent> NetworkJournalFlaps(Bundles.Bundle bundle, DateTimeOffset since)
+    {
+        var journal = bundle.Get(Bundles.BundleFiles.NetworkJournal);
+        if (!journal.IsAvailable)
+        {
+            return [];
+        }
+        return KernelEventExtractor.Extract(KernelLogParser.Parse(journal.Text!))
+            .Where(e => e.Kind == KernelEventKind.LinkLostCarrier && (e.Line.Time is not { } t || t >= since));
     }
 
     /// <summary>The newest event's time (round-trip form), or its raw line when the log gives no time.</summary>

@@ -31,6 +31,25 @@ public sealed class KernelLogCheckTests
     }
 
     [Fact]
+    public void Evaluate_DmesgPlusNetworkJournal_NetworkdFlapsCounted()
+    {
+        // dmesg has no networkd lines; the bounded networkd journal capture supplies them.
+        var bundle = new Bundle("gpu-node-07", CapturedAt, null,
+        [
+            new CapturedOutput(BundleFiles.KernelLog, CaptureStatus.Captured, Fixture.Text("dmesg/healthy-iso.txt"), ""),
+            new CapturedOutput(BundleFiles.NetworkJournal, CaptureStatus.Captured, Fixture.Text("dmesg/network-journal.txt"), ""),
+        ]);
+        var results = new KernelLogCheck().Evaluate(new CheckContext(bundle, new HealthProfile(), null, CapturedAt));
+        var ib = Assert.Single(results, r => r.CheckId == CheckIds.KernelLinkFlaps && r.Subject == "ibp94s0");
+        Assert.Equal(Severity.Warning, ib.Severity);
+        Assert.Contains(ib.Evidence, e => e.Contains("systemd-networkd[1187]: ibp94s0: Lost carrier", StringComparison.Ordinal));
+
+        var withoutJournal = new Bundle("gpu-node-07", CapturedAt, null, [bundle.Get(BundleFiles.KernelLog)]);
+        var none = new KernelLogCheck().Evaluate(new CheckContext(withoutJournal, new HealthProfile(), null, CapturedAt));
+        Assert.Equal(Severity.Ok, Assert.Single(none, r => r.CheckId == CheckIds.KernelLinkFlaps).Severity); // optional: no unknown
+    }
+
+    [Fact]
     public void Evaluate_IoErrorsUnderThreshold_WarningOverThreshold_Critical()
     {
         var text = Fixture.Text("dmesg/journal-two-boots.txt");
