@@ -231,7 +231,8 @@ public sealed class CompletionsBackendContractTests
     {
         using var server = new FakeVllmServer(Model);
         using var http = new HttpClient();
-        var (backend, client) = await ConnectAsync(server, Fast(concurrency: 3), http);
+        // No retries and a long timeout: a timed-out request the server still works on would count as in flight.
+        var (backend, client) = await ConnectAsync(server, Fast(retries: 0, timeoutSeconds: 300, concurrency: 3), http);
         using (client)
         {
             var many = Enumerable.Range(0, 24).Select(i => new ScoreRequest("a cat sat on the" + new string(' ', i % 3), " mat" + new string('.', i))).ToArray();
