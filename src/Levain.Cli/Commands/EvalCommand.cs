@@ -10,6 +10,7 @@ using Levain.Evals.Quality;
 using Levain.Evals.Reports;
 using Levain.Evals.Running;
 using Levain.Evals.Scoring;
+using Levain.Evals.Tasks;
 using Levain.Lm.Scoring;
 using Spectre.Console;
 using Levain.Cli.Rendering;
@@ -69,6 +70,8 @@ public static class EvalCommand
         };
         command.Options.Add(chat);
         command.Options.Add(systemPrompt);
+        var template = EvalTemplateOption.Create();
+        command.Options.Add(template);
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Index());
         command.Subcommands.Add(Mislabels());
@@ -99,6 +102,19 @@ public static class EvalCommand
             {
                 return Fail("--chat and --system-prompt need --endpoint URL");
             }
+            if (isChat && parse.GetValue(template) is not null)
+            {
+                return Fail("--template wraps prompts for a base or fine-tuned model; with --chat the server applies the model's chat template");
+            }
+            InstructionFormat? instruction;
+            try
+            {
+                instruction = EvalTemplateOption.Resolve(parse.GetValue(template), modelPath);
+            }
+            catch (Levain.Lm.FineTuning.FineTuneInputException e)
+            {
+                return Fail(e.Message);
+            }
             var outDir = parse.GetValue(output)!;
             var options = new EvalRunOptions
             {
@@ -113,6 +129,7 @@ public static class EvalCommand
                 BackendKind = modelPath is not null ? "in-process" : isChat ? "chat-completions" : "completions",
                 Endpoint = endpointUrl,
                 CheckpointHash = null,
+                Instruction = instruction,
             };
             var isJson = parse.GetValue(json);
             try

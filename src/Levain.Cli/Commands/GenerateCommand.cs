@@ -1,6 +1,7 @@
 using Levain.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Levain.Lm.FineTuning;
 using Levain.Lm.Scoring;
 
 namespace Levain.Cli.Commands;
@@ -20,13 +21,15 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Sampling seed (same seed, same text).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Torch threads.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var json = new Option<bool>("--json") { Description = "Print {\"text\", \"tokens\", \"finish_reason\", \"model\"} as JSON." };
+        var json = new Option<bool>("--json") { Description = "Print {\"text\", \"tokens\", \"finish_reason\", \"model\"} as JSON (with --template also \"template\" and the templated \"prompt\")." };
+        var template = GenerateTemplateOption.Create();
         var command = new Command("generate",
             "Continue a prompt with a checkpoint, in-process. Prints the continuation (the prompt is not repeated).\n\n" +
             "Exit codes: 0 generated, 64 bad input.")
         {
             model, prompt, temperature, topK, topP, maxTokens, stop, seed, threads, device, json,
         };
+        command.Options.Add(template);
         command.SetAction(parse =>
         {
             double t = parse.GetValue(temperature), p = parse.GetValue(topP);
@@ -40,6 +43,11 @@ public static class GenerateCommand
             {
                 return Fail(problem);
             }
+            var sampling = new SamplingOptions(t, k, p, parse.GetValue(seed));
+            if (parse.GetValue(template) is { } templateName)
+            {
+                return GenerateTemplated(parse.GetValue(model)!, templateName, parse.GetValue(prompt)!, max, sampling, parse.GetValue(stop) ?? [], parse.GetValue(threads), parse.GetValue(json));
+            }
             var (scorer, loadProblem) = CheckpointLoading.TryLoad(parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(device));
             if (scorer is null)
             {
@@ -47,7 +55,7 @@ public static class GenerateCommand
             }
             using (scorer)
             {
-                Generation generation = scorer.Generate(parse.GetValue(prompt)!, max, new SamplingOptions(t, k, p, parse.GetValue(seed)), parse.GetValue(stop) ?? []);
+                Generation generation = scorer.Generate(parse.GetValue(prompt)!, max, sampling, parse.GetValue(stop) ?? []);
                 if (parse.GetValue(json))
                 {
                     var result = new JsonObject
@@ -67,6 +75,54 @@ public static class GenerateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--template</c>: the prompt becomes an instruction in the template (special-token markers as their ids, as in
+    /// fine-tuning), generation stops at the template's end marker, and LoRA adapters of a fine-tuned checkpoint apply.
+    /// </summary>
+    private static int GenerateTemplated(string directory, string templateName, string prompt, int maxTokens, SamplingOptions sampling, string[] stops, int threads, bool isJson)
+    {
+        FineTunedModel loaded;
+        (IReadOnlyList<int> Tokens, string Stop) templated;
+        try
+        {
+            loaded = FineTunedModel.Load(directory, threads);
+        }
+        catch (Exception e) when (e is FineTuneInputException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+        {
+            return Fail(e.Message);
+        }
+        using (loaded)
+        {
+            try
+            {
+                templated = GenerateTemplateOption.TemplatedPrompt(templateName, directory, loaded.Tokenizer, prompt)!.Value;
+            }
+            catch (FineTuneInputException e)
+            {
+                return Fail(e.Message);
+            }
+            using var scorer = CheckpointScorer.ForModel(loaded.Model, loaded.Tokenizer, loaded.ModelId);
+            Generation generation = scorer.Generate(templated.Tokens, maxTokens, sampling, [.. stops, templated.Stop]);
+            if (isJson)
+            {
+                CliConsole.Out.WriteLine(new JsonObject
+                {
+                    ["text"] = generation.Text,
+                    ["tokens"] = generation.TokenIds.Count,
+                    ["finish_reason"] = generation.FinishReason,
+                    ["model"] = scorer.ModelId,
+                    ["template"] = templateName,
+                    ["prompt"] = loaded.Tokenizer.Decode(templated.Tokens),
+                }.ToJsonString());
+            }
+            else
+            {
+                CliConsole.Out.WriteLine(generation.Text);
+            }
+        }
+        return 0;
     }
 
     private static int Fail(string message)

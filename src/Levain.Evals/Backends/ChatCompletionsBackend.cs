@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Levain.Evals.Backends.Http;
 using Levain.Evals.Items;
@@ -96,18 +93,7 @@ public sealed class ChatCompletionsBackend : IScoringBackend
         return new ChatCompletionsBackend(client, chat, model ?? card?.Id ?? "default", systemPrompt, topLogprobs);
     }
 
-    public static Uri ChatUriOf(string endpoint)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
-        var text = endpoint.TrimEnd('/');
-        if (!text.EndsWith("/chat/completions", StringComparison.Ordinal))
-        {
-            text += text.EndsWith("/v1", StringComparison.Ordinal) ? "/chat/completions" : "/v1/chat/completions";
-        }
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new ArgumentException($"'{endpoint}' is not an http(s) URL", nameof(endpoint));
-    }
+    public static Uri ChatUriOf(string endpoint) => EndpointUris.Resolve(endpoint, "chat/completions");
 
     /// <summary>
     /// Asks for a short greedy answer to <see cref="SelfTestPrompt"/> with log-probabilities and checks the answer's
@@ -123,12 +109,7 @@ public sealed class ChatCompletionsBackend : IScoringBackend
             {
                 return new SelfTestResult(false, $"{ChatUri} returned no choices[0].logprobs.content for a request with logprobs: true");
             }
-            var identity = new StringBuilder(_model);
-            foreach (var token in answer.Tokens)
-            {
-                identity.Append('\n').Append(token.Text).Append('\t').Append(Math.Round(token.LogProb, 2).ToString("0.00", CultureInfo.InvariantCulture));
-            }
-            _fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString())))[..12];
+            _fingerprint = EndpointUris.Fingerprint(_model, answer.Tokens);
             return new SelfTestResult(true, $"{ChatUri} answered with {answer.Tokens.Count} generated tokens and their log-probabilities (model fingerprint {_fingerprint})");
         }
         catch (EndpointProtocolException e)

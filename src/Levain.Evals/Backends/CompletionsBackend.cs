@@ -128,18 +128,7 @@ public sealed class CompletionsBackend : IScoringBackend
         return new CompletionsBackend(client, completions, name, maxLength, isTokenized, startIds, prefix, card?.LevainModelId, card?.LevainTokenizerId);
     }
 
-    public static Uri CompletionsUriOf(string endpoint)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
-        var text = endpoint.TrimEnd('/');
-        if (!text.EndsWith("/completions", StringComparison.Ordinal))
-        {
-            text += text.EndsWith("/v1", StringComparison.Ordinal) ? "/completions" : "/v1/completions";
-        }
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new ArgumentException($"'{endpoint}' is not an http(s) URL", nameof(endpoint));
-    }
+    public static Uri CompletionsUriOf(string endpoint) => EndpointUris.Resolve(endpoint, "completions");
 
     /// <summary>
     /// Scores <see cref="SelfTestText"/> and checks that the endpoint returns one finite, non-positive log-probability
@@ -158,13 +147,7 @@ public sealed class CompletionsBackend : IScoringBackend
             {
                 return new SelfTestResult(false, $"{_completions} returned {score.TokenCount} scored token(s) for a {SelfTestText.Length}-character prompt; it does not echo the prompt");
             }
-            var identity = new StringBuilder(_model).Append('\n').Append(MaxLength.ToString(CultureInfo.InvariantCulture));
-            foreach (var token in score.Tokens)
-            {
-                // Rounded so that the last digits of GPU arithmetic do not change the fingerprint; swapped weights do.
-                identity.Append('\n').Append(token.Text).Append('\t').Append(Math.Round(token.LogProb, 2).ToString("0.00", CultureInfo.InvariantCulture));
-            }
-            _fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString())))[..12];
+            _fingerprint = EndpointUris.Fingerprint(_model + "\n" + MaxLength.ToString(CultureInfo.InvariantCulture), score.Tokens);
             return new SelfTestResult(true, $"{_completions} returned log-probabilities for all {score.TokenCount} scored prompt tokens (model fingerprint {_fingerprint})");
         }
         catch (EndpointProtocolException e)

@@ -19,6 +19,9 @@ public sealed record RunManifest
 
     public string? Endpoint { get; init; }
 
+    /// <summary>The instruction template prompts were wrapped in (<c>--template</c>), if any.</summary>
+    public string? Template { get; init; }
+
     public int GenerationSeed { get; init; }
 
     public int BootstrapSeed { get; init; }

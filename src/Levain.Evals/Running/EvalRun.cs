@@ -108,8 +108,9 @@ public static class EvalRun
         var evaluator = new Evaluator(backend, new EvaluatorOptions(options.BatchSize, options.Limit, options.Rotations, options.Seed), cache);
         var reportOptions = new TaskReportOptions(options.Seed, index, options.OverlapThreshold);
         var reports = new List<TaskReport>();
-        foreach (var task in tasks)
+        foreach (var original in tasks)
         {
+            var task = options.Instruction is { } instruction ? original with { Manifest = instruction.ApplyTo(original.Manifest) } : original;
             var run = await evaluator.RunAsync(task, progress, cancellationToken).ConfigureAwait(false);
             reports.Add(TaskReportBuilder.Build(run, task, reportOptions));
         }
@@ -121,6 +122,7 @@ public static class EvalRun
             TokenizerId = backend.TokenizerId,
             Backend = options.BackendKind,
             Endpoint = options.Endpoint,
+            Template = options.Instruction?.Name,
             GenerationSeed = options.Seed,
             BootstrapSeed = options.Seed,
             GeneratorSeeds = tasks.Where(t => t.Manifest.Generator is not null && t.Manifest.Seed is not null)

@@ -1,3 +1,5 @@
+using Levain.Evals.Tasks;
+
 namespace Levain.Evals.Running;
 
 /// <summary>
@@ -33,6 +35,9 @@ public sealed record EvalRunOptions
     public string? Endpoint { get; init; }
 
     public string? CheckpointHash { get; init; }
+
+    /// <summary>An instruction template applied to every task's prompts (null: none); recorded in the manifest by name.</summary>
+    public InstructionFormat? Instruction { get; init; }
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

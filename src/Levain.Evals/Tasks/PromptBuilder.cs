@@ -39,6 +39,10 @@ public sealed class PromptBuilder
         var answers = format == ItemFormat.Lettered ? shown.Select((_, j) => Letter(j)).ToArray() : shown;
         var gold = item.Gold.Indices.Select(g => Array.IndexOf(order, g)).Order().ToArray();
         var context = WithFewShot(item, Render(item, format, shown));
+        if (_manifest.Instruction is { } instruction && format != ItemFormat.Rolling)
+        {
+            context = instruction.Wrap(context);
+        }
         return new PromptedItem(
             item,
             format,

@@ -73,6 +73,9 @@ public sealed record TaskManifest
     /// <summary>Answer-extraction pipelines for generation items; each adds <c>exact_match,NAME</c>.</summary>
     public IReadOnlyList<FilterPipeline> Filters { get; init; } = [];
 
+    /// <summary>An instruction template every prompt is wrapped in (<c>levain eval --template</c>); null: prompts as built.</summary>
+    public InstructionFormat? Instruction { get; init; }
+
     /// <summary>Where the task came from, for messages (the manifest or items file).</summary>
     public string? SourcePath { get; init; }
 

@@ -29,10 +29,20 @@ public sealed partial class CheckpointScorer
     public Generation Generate(string prompt, int maxTokens, SamplingOptions sampling, IReadOnlyList<string>? stop = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        return Generate(prompt.Length == 0 ? [_tokenizer.EndOfTextId] : _tokenizer.Encode(prompt), maxTokens, sampling, stop, cancellationToken);
+    }
+
+    /// <summary>Generates from prompt token ids (a templated prompt with special tokens, for one) with top-k / top-p sampling.</summary>
+    public Generation Generate(IReadOnlyList<int> promptIds, int maxTokens, SamplingOptions sampling, IReadOnlyList<string>? stop = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
         ArgumentNullException.ThrowIfNull(sampling);
         sampling.Validate();
         stop ??= [];
-        IReadOnlyList<int> promptIds = prompt.Length == 0 ? [_tokenizer.EndOfTextId] : _tokenizer.Encode(prompt);
+        if (promptIds.Count == 0)
+        {
+            promptIds = [_tokenizer.EndOfTextId];
+        }
         string text = "";
         bool stopped = false;
         IReadOnlyList<int> generated = GenerateCore(promptIds, maxTokens, sampling, tokens =>

@@ -8,15 +8,7 @@ namespace Levain.Cli.Tests.Eval;
 /// <summary><c>levain eval GROUP.yaml</c>: the group's aggregates in the JSON report and in the human tables.</summary>
 public sealed class EvalGroupCommandTests
 {
-    private static string Example(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "examples", "tasks")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory!.FullName, "examples", "tasks", name);
-    }
+    private static string Example(string name) => ExampleTasks.PathOf(name);
 
     [Fact]
     public async Task Eval_GroupConfig_JsonAndTablesCarryPooledAggregates()

@@ -209,23 +209,9 @@ internal sealed class FakeVllmServer : IDisposable
         try
         {
             await Task.Delay(20); // lets concurrent requests overlap
-            if (Faults.TryDequeue(out var fault))
+            if (await InjectFaultAsync(response))
             {
-                switch (fault)
-                {
-                    case Fault.ServiceUnavailable:
-                        await WriteAsync(response, 503, Error("The server is overloaded", "ServiceUnavailableError", 503));
-                        return;
-                    case Fault.TooManyRequests:
-                        await WriteAsync(response, 429, Error("Too many requests", "RateLimitError", 429));
-                        return;
-                    case Fault.ResetConnection:
-                        response.Reset();
-                        return;
-                    case Fault.Slow:
-                        await Task.Delay(SlowDelay);
-                        break;
-                }
+                return;
             }
             var prompt = body["prompt"]!;
             var ids = prompt is JsonArray array ? array.Select(x => (int)x!).ToList() : Tokenize((string)prompt!, addSpecialTokens: true);
@@ -305,6 +291,30 @@ internal sealed class FakeVllmServer : IDisposable
         }
     }
 
+    /// <summary>Plays the next queued fault, if any; true when the request was answered (or dropped) by it.</summary>
+    private async Task<bool> InjectFaultAsync(Response response)
+    {
+        if (!Faults.TryDequeue(out var fault))
+        {
+            return false;
+        }
+        switch (fault)
+        {
+            case Fault.ServiceUnavailable:
+                await WriteAsync(response, 503, Error("The server is overloaded", "ServiceUnavailableError", 503));
+                return true;
+            case Fault.TooManyRequests:
+                await WriteAsync(response, 429, Error("Too many requests", "RateLimitError", 429));
+                return true;
+            case Fault.ResetConnection:
+                response.Reset();
+                return true;
+            default:
+                await Task.Delay(SlowDelay);
+                return false;
+        }
+    }
+
     /// <summary>The chat template the fake applies (a Llama-3-like layout in plain characters).</summary>
     public static string ChatPrompt(JsonArray messages) =>
         string.Concat(messages.Select(m => $"<{(string)m!["role"]!}>\n{(string)m["content"]!}\n")) + "<assistant>\n";
@@ -322,23 +332,9 @@ internal sealed class FakeVllmServer : IDisposable
     {
         Interlocked.Increment(ref _completionRequests);
         await Task.Delay(5);
-        if (Faults.TryDequeue(out var fault))
+        if (await InjectFaultAsync(response))
         {
-            switch (fault)
-            {
-                case Fault.ServiceUnavailable:
-                    await WriteAsync(response, 503, Error("The server is overloaded", "ServiceUnavailableError", 503));
-                    return;
-                case Fault.TooManyRequests:
-                    await WriteAsync(response, 429, Error("Too many requests", "RateLimitError", 429));
-                    return;
-                case Fault.ResetConnection:
-                    response.Reset();
-                    return;
-                case Fault.Slow:
-                    await Task.Delay(SlowDelay);
-                    break;
-            }
+            return;
         }
         var wantsLogprobs = (bool?)body["logprobs"] ?? false;
         var k = (int?)body["top_logprobs"];

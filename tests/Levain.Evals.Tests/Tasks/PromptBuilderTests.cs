@@ -20,6 +20,21 @@ public sealed class PromptBuilderTests
     }
 
     [Fact]
+    public void Build_InstructionFormat_WrapsPromptScoresRightAfterItAndStopsAtEndMarker()
+    {
+        var format = new InstructionFormat("t", p => "### Instruction:\n" + p + "\n\n### Response:\n", "\n\n### End");
+        var manifest = format.ApplyTo(new TaskManifest { Name = "t" });
+        Assert.Equal("", manifest.TargetDelimiter);
+        Assert.Equal(["\n", "\n\n### End"], manifest.Stop);
+        var item = Item with { Format = ItemFormat.Cloze };
+        var prompted = new PromptBuilder(manifest, [item]).Build(item, 0);
+        Assert.Equal("### Instruction:\nPick one.\n\n### Response:\n", prompted.Context);
+        Assert.Equal(["red", "green", "blue"], prompted.Continuations);
+        var rolling = new EvalItem("r", "plain text", [], GoldAnswer.Text("plain text"), ItemFormat.Rolling, QualityLabel.Unreviewed);
+        Assert.Equal("plain text", new PromptBuilder(manifest, [rolling]).Build(rolling, 0).Context);
+    }
+
+    [Fact]
     public void Build_Cloze_ScoresDelimiterPlusChoiceText()
     {
         var item = Item with { Format = ItemFormat.Cloze };

@@ -22,6 +22,17 @@ public sealed class CheckpointScorerTests : IDisposable
     }
 
     [Fact]
+    public void Generate_TokenIdPrompt_SameAsTextPrompt()
+    {
+        var sampling = new SamplingOptions(0.8, 0, 1.0, 7);
+        var fromText = _scorer.Generate("x = 3", 6, sampling, cancellationToken: Ct);
+        var fromIds = _scorer.Generate(ByteTokenizer.Instance.Encode("x = 3"), 6, sampling, cancellationToken: Ct);
+        Assert.Equal(fromText.TokenIds, fromIds.TokenIds);
+        Assert.Equal(fromText.Text, fromIds.Text);
+        Assert.Equal(_scorer.Generate("", 4, sampling, cancellationToken: Ct).TokenIds, _scorer.Generate([], 4, sampling, cancellationToken: Ct).TokenIds); // empty: after end-of-text
+    }
+
+    [Fact]
     public async Task ScoreAsync_LogProbs_EqualManualLogSoftmax()
     {
         var score = (await _scorer.ScoreAsync([new ScoreRequest("x = 3", " 42")], Ct))[0];

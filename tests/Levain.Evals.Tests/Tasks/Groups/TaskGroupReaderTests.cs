@@ -7,15 +7,7 @@ namespace Levain.Evals.Tests.Tasks.Groups;
 
 public sealed class TaskGroupReaderTests
 {
-    private static string Example(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "examples", "tasks")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory!.FullName, "examples", "tasks", name);
-    }
+    private static string Example(string name) => ExampleTasks.PathOf(name);
 
     [Fact]
     public void Read_ExampleGroup_MembersByNameAndByFileWithAggregateList()

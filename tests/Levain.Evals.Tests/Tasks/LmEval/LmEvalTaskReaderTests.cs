@@ -17,15 +17,7 @@ public sealed class LmEvalTaskReaderTests
 {
     private static readonly CharBigramModel Model = CharBigramModel.Default;
 
-    private static string Example(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !Directory.Exists(Path.Combine(directory.FullName, "examples", "tasks")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory!.FullName, "examples", "tasks", name);
-    }
+    private static string Example(string name) => ExampleTasks.PathOf(name);
 
     private static async Task<double> LogLikelihood(string context, string continuation) =>
         (await Model.ScoreAsync([new ScoreRequest(context, continuation)]))[0].LogLikelihood;
