@@ -17,7 +17,7 @@ namespace Levain.Health.Tests.Fleet;
 /// </summary>
 public sealed class LargeFleetTests
 {
-    [Fact(Skip = "Quarantined after the session-end merge: never passed on the overloaded 2-core machine (96 of 100 hosts late); needs a quiet-machine run; see the closing note")]
+    [Fact(Skip = "Quarantined: fails even on an idle machine (load 2): host starts spread over 93 s and host durations 32-77 s against the 30 s host timeout, so 91 of 100 hosts time out; the fleet runner or the loopback sshd set-up serialises connection start-up; see the closing note")]
     public async Task RunAsync_HundredHostsFiveHang_EndsWithinHostTimeoutKeepsPartialOutputBoundedMemory()
     {
         var ssh = SshTestEnvironment.Require();
