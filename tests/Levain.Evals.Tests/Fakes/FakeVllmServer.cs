@@ -202,6 +202,7 @@ internal sealed class FakeVllmServer : IDisposable
     {
         Interlocked.Increment(ref _completionRequests);
         var now = Interlocked.Increment(ref _inFlight);
+        var left = false;
         int seen;
         while ((seen = _maxInFlight) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
         {
@@ -261,6 +262,8 @@ internal sealed class FakeVllmServer : IDisposable
                 }
                 top.Add(entry);
             }
+            // Out of flight before the answer is sent: the client may start its next request as soon as it has read this one.
+            LeaveFlight(ref left);
             await WriteAsync(response, 200, new JsonObject
             {
                 ["id"] = "cmpl-" + Guid.NewGuid().ToString("N"),
@@ -287,8 +290,15 @@ internal sealed class FakeVllmServer : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            LeaveFlight(ref left);
         }
+    }
+
+    private void LeaveFlight(ref bool left)
+    {
+        if (left) return;
+        left = true;
+        Interlocked.Decrement(ref _inFlight);
     }
 
     /// <summary>Plays the next queued fault, if any; true when the request was answered (or dropped) by it.</summary>
