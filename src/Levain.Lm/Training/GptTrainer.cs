@@ -251,7 +251,10 @@ public sealed class GptTrainer : IDisposable
         double gradNorm = _options.GradClip > 0
             ? nn.utils.clip_grad_norm_(_parameters, _options.GradClip)
             : double.NaN;
-        _optimizer.step();
+        using (new NoCollectionScope())
+        {
+            _optimizer.step();
+        }
         return (lossSum / micro, gradNorm);
     }
 
