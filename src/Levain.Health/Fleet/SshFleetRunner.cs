@@ -44,6 +44,7 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         var ownSpool = options.SpoolDirectory is null;
         var spool = options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "levain-fleet-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(spool);
+        string SpoolFile(int i) => Path.Combine(spool, $"{i:D5}-{SafeName(hosts[i].Name)}.out");
         try
         {
             using var gate = new SemaphoreSlim(options.Concurrency);
@@ -52,7 +53,7 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var spoolFile = Path.Combine(spool, $"{i:D5}-{SafeName(host.Name)}.out");
+                    var spoolFile = SpoolFile(i);
                     var run = await RunHostAsync(host, plan, script, spoolFile, cancellationToken).ConfigureAwait(false);
                     if (ownSpool)
                     {
@@ -75,11 +76,16 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
             {
                 try
                 {
-                    Directory.Delete(spool, recursive: true); // our own temporary directory, nothing else
+                    // Our own fresh temporary directory: only the spool files named above, then the (then empty) folder.
+                    for (var i = 0; i < hosts.Count; i++)
+                    {
+                        File.Delete(SpoolFile(i));
+                    }
+                    Directory.Delete(spool);
                 }
                 catch (IOException)
                 {
-                    // best effort
+                    // best effort: anything else in it stays
                 }
             }
         }

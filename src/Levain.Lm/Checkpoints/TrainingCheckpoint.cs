@@ -56,17 +56,36 @@ public static class TrainingCheckpoint
         string target = Path.Combine(folder, name);
         string temporary = Path.Combine(folder, $".{name}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Save(temporary, model, config, trainer, state);
-        if (Directory.Exists(target) && File.Exists(Path.Combine(target, StateFileName)))
+        // An earlier attempt of this run reached this step before it was stopped: its files go, and the folder with them
+        // only if nothing else is in it.
+        if (Directory.Exists(target) && !RemoveWritten(target))
         {
-            Directory.Delete(target, recursive: true); // an earlier attempt of this run reached this step before it was stopped
+            RemoveWritten(temporary);
+            throw new IOException($"{target}: holds files a checkpoint does not write; move them away and resume again");
         }
         Directory.Move(temporary, target);
-        // Pruned: only step-N folders under OUT/checkpoints that hold this trainer's state file, i.e. folders this code wrote.
-        foreach (string old in Periodic(outputDirectory).SkipLast(Kept).Where(d => File.Exists(Path.Combine(d, StateFileName))))
+        foreach (string old in Periodic(outputDirectory).SkipLast(Kept))
         {
-            Directory.Delete(old, recursive: true);
+            RemoveWritten(old);
         }
         return target;
+    }
+
+    /// <summary>The files <see cref="Save"/> writes into a checkpoint folder, and nothing else.</summary>
+    public static IReadOnlyList<string> WrittenFileNames { get; } = [StateFileName, OptimizerFileName, Checkpoint.WeightsFileName, Checkpoint.ConfigFileName];
+
+    /// <summary>
+    /// Removes what <see cref="Save"/> wrote into <paramref name="directory"/> (its four files, state file first), then the
+    /// folder itself only when that left it empty. Returns false, keeping the folder and whatever else is in it, when
+    /// something else is there. Never deletes a file it did not write or a folder that is not empty.
+    /// </summary>
+    public static bool RemoveWritten(string directory)
+    {
+        if (!Directory.Exists(directory)) return true;
+        foreach (string name in WrittenFileNames) File.Delete(Path.Combine(directory, name));
+        if (Directory.EnumerateFileSystemEntries(directory).Any()) return false;
+        Directory.Delete(directory);
+        return true;
     }
 
     /// <summary>The periodic checkpoints under <c>OUT/checkpoints</c>, oldest first (complete ones only).</summary>

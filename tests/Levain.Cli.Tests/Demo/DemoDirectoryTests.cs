@@ -37,6 +37,47 @@ public sealed class DemoDirectoryTests : IDisposable
         Assert.Equal(before, Snapshot(_dir));
     }
 
+    [Fact]
+    public void Prepare_StartOverInAMarkedDirectory_DeletesOnlyWhatADemoRunWrites()
+    {
+        Assert.Null(Levain.Cli.Demo.DemoDirectory.Prepare(_dir, startOver: true)); // claims the empty directory
+        string F(string relative, string text = "x")
+        {
+            var path = Path.Combine(_dir, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+            return path;
+        }
+        string[] written =
+        [
+            F("demo.db"), F("final-eval.yaml"), F("logs/trial-3.attempt-1.log"), F("logs/trial-3.attempt-1.result.json"),
+            F("plots/pareto.png"), F("checkpoints/demo-3/model.safetensors"), F("checkpoints/demo-3/config.json"),
+            F("checkpoints/demo-3/optimizer.safetensors"), F("checkpoints/demo-3/trainer_state.json"),
+            F("checkpoints/demo-4/model.safetensors"), F("checkpoints/demo-4/config.json"),
+        ];
+        string[] theirs = [F("logs/notes.txt", "mine"), F("checkpoints/demo-3/README.md", "mine"), F("plots/keep/me.png", "mine"), F("my-notes.txt", "mine")];
+
+        Assert.Null(Levain.Cli.Demo.DemoDirectory.Prepare(_dir, startOver: true));
+
+        Assert.All(written, f => Assert.False(File.Exists(f), f));
+        Assert.All(theirs, f => Assert.Equal("mine", File.ReadAllText(f)));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "checkpoints", "demo-4"))); // emptied, so removed
+        Assert.True(File.Exists(Path.Combine(_dir, ".levain-demo")));
+    }
+
+    [Fact]
+    public void Prepare_StartOverInAnUnmarkedOlderDemoDirectory_RefusedAndNothingDeleted()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "demo.db"), [.. "SQLite format 3\0"u8, .. new byte[100]]);
+        Directory.CreateDirectory(Path.Combine(_dir, "logs"));
+        File.WriteAllText(Path.Combine(_dir, "logs", "trial-1.attempt-1.log"), "old");
+        var before = Snapshot(_dir);
+        var problem = Levain.Cli.Demo.DemoDirectory.Prepare(_dir, startOver: true);
+        Assert.Contains("without the .levain-demo marker", problem, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(_dir));
+        Assert.Null(Levain.Cli.Demo.DemoDirectory.Prepare(_dir, startOver: false)); // resuming it is still fine
+    }
+
     /// <summary>Every file and directory under <paramref name="root"/> with the SHA-256 of each file.</summary>
     private static List<string> Snapshot(string root) =>
         [.. Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

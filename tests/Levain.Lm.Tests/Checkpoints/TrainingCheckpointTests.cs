@@ -66,6 +66,26 @@ public sealed class TrainingCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void RemoveWritten_DeletesOnlyTheCheckpointFilesAndTheFolderOnlyWhenEmpty()
+    {
+        string ours = Path.Combine(_root, "step-00000002");
+        string shared = Path.Combine(_root, "step-00000004");
+        foreach (var dir in new[] { ours, shared })
+        {
+            Directory.CreateDirectory(dir);
+            foreach (var name in TrainingCheckpoint.WrittenFileNames) File.WriteAllText(Path.Combine(dir, name), "x");
+        }
+        File.WriteAllText(Path.Combine(shared, "notes.txt"), "mine");
+        Directory.CreateDirectory(Path.Combine(shared, "eval"));
+
+        Assert.True(TrainingCheckpoint.RemoveWritten(ours));
+        Assert.False(Directory.Exists(ours));
+        Assert.False(TrainingCheckpoint.RemoveWritten(shared));
+        Assert.Equal(["eval", "notes.txt"], Directory.EnumerateFileSystemEntries(shared).Select(Path.GetFileName).Order());
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(shared, "notes.txt")));
+    }
+
+    [Fact]
     public void InitFrom_TrainedCheckpoint_StartsFromItsWeights()
     {
         TrainRunSpec source = Spec("source", codeTask: false) with { Training = Spec("x", false).Training with { Steps = 40, Dropout = 0, GradientAccumulation = 1 } };
