@@ -47,7 +47,7 @@ public static partial class DemoDirectory
     }
 
     /// <summary>
-    /// Deletes, file by file, only what a demo run writes: its database files and final-eval.yaml, <c>logs/trial-N.attempt-M.log</c>
+    /// Deletes, file by file, only what a demo run writes: its database files and final-eval.yaml, <c>logs/trial-N[.attempt-M].log</c>
     /// and <c>.result.json</c>, <c>plots/*.png</c>, and the checkpoint files of <c>checkpoints/demo-N</c>; a folder goes only when
     /// that left it empty. Anything else a person put there stays where it is.
     /// </summary>
@@ -83,7 +83,7 @@ public static partial class DemoDirectory
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^trial-[0-9]+\.attempt-[0-9]+\.(log|result\.json)$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^trial-[0-9]+(\.attempt-[0-9]+)?\.(log|result\.json)$")]
     private static partial System.Text.RegularExpressions.Regex TrialFile();
 
     /// <summary>True when the directory carries the marker or the demo's own SQLite database (older demo runs).</summary>
