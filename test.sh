@@ -46,6 +46,18 @@ for trx in "$results"/*.trx; do
   nx=$(grep -c 'outcome="NotExecuted"' "$trx")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0})); skipped=$((skipped + ${nx:-0}))
 done
+if [[ $failed -gt 0 ]]; then
+  # Why each failed test failed (the first lines of its message), so a CI log that shows only the end says enough.
+  echo "== failures"
+  for trx in "$results"/*.trx; do
+    [[ -e "$trx" ]] || continue
+    awk '
+      /<UnitTestResult / { name = ""; failed = 0; if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11); if ($0 ~ /outcome="Failed"/) failed = 1 }
+      failed && /<Message>/ { inmsg = 1; lines = 0; print "-- " name; sub(/.*<Message>/, "") }
+      inmsg { text = $0; done = sub(/<\/Message>.*/, "", text); if (lines < 12) print "   " text; lines++; if (done) { inmsg = 0; failed = 0 } }
+    ' "$trx" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
+  done
+fi
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   echo "dotnet test exited $status without a failed test in the results (crash or abort); see $results/console.log" >&2
   failed=1

@@ -29,20 +29,23 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         var driver = browser.Fresh();
 
         driver.Navigate().GoToUrl(server.Address.ToString());
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
-        wait.Until(d => d.FindElements(By.CssSelector("a.study-link")).SingleOrDefault())!.Click();
+        // The page re-renders its rows on every poll, so an element found a moment ago can be stale: every read
+        // that follows a render goes through the wait, which retries on a stale element.
+        var wait = Wait(driver);
+        wait.Until(d => { d.FindElement(By.CssSelector("a.study-link")).Click(); return true; });
         wait.Until(d => d.FindElements(By.CssSelector("#chart-pareto circle.trial-point")).Count > 0);
         Assert.Equal(6, driver.FindElements(By.CssSelector("#chart-pareto circle.trial-point")).Count);
         Assert.Equal(8, driver.FindElements(By.CssSelector("tr.trial-row")).Count);
         Assert.NotEmpty(driver.FindElements(By.CssSelector("#chart-param-lr polygon.law-band")));
-        Assert.Contains("step=10", driver.FindElement(By.CssSelector($"tr.trial-row[data-trial='{running.Number}']")).Text, StringComparison.Ordinal);
-        driver.FindElement(By.CssSelector($"tr.trial-row[data-trial='{running.Number}']")).Click();
+        var runningRow = By.CssSelector($"tr.trial-row[data-trial='{running.Number}']");
+        Assert.Contains("step=10", wait.Until(d => d.FindElement(runningRow).Text), StringComparison.Ordinal);
+        wait.Until(d => { d.FindElement(runningRow).Click(); return true; });
         wait.Until(d => d.FindElements(By.CssSelector("tr.log-row pre")).FirstOrDefault()?.Text.Contains("levain-progress", StringComparison.Ordinal) == true);
 
         ((IJavaScriptExecutor)driver).ExecuteScript("window.__levainNoReload = 42;");
         await study.FinishAsync(running, 10 / Math.Log(3000), 3000);
         wait.Until(d => d.FindElements(By.CssSelector("#chart-pareto circle.trial-point")).Count == 7);
-        Assert.Equal("succeeded", driver.FindElement(By.CssSelector($"tr.trial-row[data-trial='{running.Number}']")).GetAttribute("data-state"));
+        Assert.Equal("succeeded", wait.Until(d => d.FindElement(runningRow).GetAttribute("data-state")));
         Assert.Equal(42L, ((IJavaScriptExecutor)driver).ExecuteScript("return window.__levainNoReload;"));
         Assert.Empty(browser.ConsoleErrors());
         browser.Fresh();
@@ -60,7 +63,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
             Port = 0, EvalReports = [Path.GetDirectoryName(a)!, b], HealthReports = [fleet], PollInterval = Poll,
         });
         var driver = browser.Fresh();
-        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+        var wait = Wait(driver);
 
         driver.Navigate().GoToUrl(new Uri(server.Address, "#/eval/0").ToString());
         wait.Until(d => d.FindElements(By.CssSelector("tr.item-row")).Count == 4);
@@ -68,14 +71,21 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         Assert.Contains("0.289", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal); // SE of acc over 4 rows
 
         driver.Navigate().GoToUrl(new Uri(server.Address, "#/compare/0/1").ToString());
-        var row = wait.Until(d => d.FindElements(By.CssSelector("tr.compare-row")).FirstOrDefault(r => r.Text.StartsWith("acc", StringComparison.Ordinal)));
-        Assert.Contains("0.25", row!.Text, StringComparison.Ordinal);
+        var row = wait.Until(d => d.FindElements(By.CssSelector("tr.compare-row")).Select(r => r.Text).FirstOrDefault(t => t.StartsWith("acc", StringComparison.Ordinal)));
+        Assert.Contains("0.25", row!, StringComparison.Ordinal);
 
         driver.Navigate().GoToUrl(new Uri(server.Address, "#/health/0").ToString());
         wait.Until(d => d.FindElements(By.CssSelector("tr.host-row")).Count == 2);
         Assert.Contains("xid 79", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
         Assert.Empty(browser.ConsoleErrors());
         browser.Fresh();
+    }
+
+    private static WebDriverWait Wait(IWebDriver driver)
+    {
+        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
+        return wait;
     }
 
     private static RunReport Report(string model, int[] correct)
