@@ -136,6 +136,7 @@ internal static class TuneConsole
         var color = e.Kind switch
         {
             TuneEventKind.TrialSucceeded => "green",
+            TuneEventKind.TrialEarlyStopped => "cyan",
             TuneEventKind.TrialFailed or TuneEventKind.LeaseLost => "red",
             TuneEventKind.TrialRequeued or TuneEventKind.TrialAbandoned => "yellow",
             TuneEventKind.TrialProgress or TuneEventKind.TunerLog => "grey",

@@ -81,6 +81,12 @@ public sealed record StudyDefinition
     /// </summary>
     public WarmStartSource? WarmStart { get; init; }
 
+    /// <summary>
+    /// Early stopping on the trials' <c>levain-progress</c> curves (cost-aware ASHA, see
+    /// <see cref="Levain.Tuning.EarlyStopping.CostAwareAsha"/>); null: every trial runs to its end.
+    /// </summary>
+    public Levain.Tuning.EarlyStopping.EarlyStoppingOptions? EarlyStopping { get; init; }
+
     /// <summary>The study file this definition was read from, if any.</summary>
     public string? SourcePath { get; init; }
 

@@ -24,7 +24,7 @@ public static partial class StudyFileParser
     [
         "name", "command", "workdir", "direction", "metric", "cost", "parameters", "tuner", "budget", "workers",
         "launcher", "storage", "logs", "timeout", "lease", "on_lost_trial", "max_attempts", "env",
-        "gpus_per_trial", "gpus", "warm_start",
+        "gpus_per_trial", "gpus", "warm_start", "early_stopping",
     ];
 
     private static readonly Dictionary<string, Direction> Directions = new(StringComparer.Ordinal)
@@ -149,10 +149,12 @@ public static partial class StudyFileParser
             if (gpus.Distinct(StringComparer.Ordinal).Count() != gpus.Count) throw fields.Error(gpusNode, "gpus", "lists a GPU twice");
         }
         var warmStart = Field("warm_start") is { } warmNode ? WarmStart(fields, warmNode, path, baseDirectory, storage) : null;
+        var earlyStopping = Field("early_stopping") is { } esNode ? EarlyStopping(fields, esNode, cost, parameters) : null;
 
         return new StudyDefinition
         {
             WarmStart = warmStart,
+            EarlyStopping = earlyStopping,
             Name = name,
             Command = command,
             Parameters = parameters,
@@ -223,6 +225,37 @@ public static partial class StudyFileParser
         var command = fields.StringList(node, "command");
         if (command.Count == 0 || string.IsNullOrWhiteSpace(command[0])) throw fields.Error(node, "command", "must name a program to run");
         return command;
+    }
+
+    /// <summary>
+    /// <c>early_stopping: { min_cost: C, reduction: 3, min_trials: 3 }</c>: the trials' progress lines must carry the
+    /// metric and the cost as they go, so the cost must be <c>seconds</c> or a result key, not a parameter.
+    /// </summary>
+    private static Levain.Tuning.EarlyStopping.EarlyStoppingOptions EarlyStopping(YamlFields fields, YamlNode node, string cost, IReadOnlyList<ParameterSpec> parameters)
+    {
+        var map = fields.Mapping(node, "early_stopping");
+        fields.CheckKeys(map, "early_stopping", ["min_cost", "reduction", "min_trials"]);
+        if (parameters.Any(p => p.Name == cost))
+        {
+            throw fields.Error(node, "early_stopping", $"needs a cost the trials report while they run ('seconds' or a key of their levain-progress lines), but the study's cost is the parameter '{cost}'");
+        }
+        var minCostNode = YamlFields.Get(map, "min_cost") ?? throw fields.Error(map, "early_stopping.min_cost",
+            "is required: the cost of the first rung, in the study's cost units (no trial is stopped before it has spent that much)");
+        var minCost = fields.Number(minCostNode, "early_stopping.min_cost");
+        if (!(minCost > 0) || !double.IsFinite(minCost)) throw fields.Error(minCostNode, "early_stopping.min_cost", $"must be a positive number, got {minCost}");
+        var reduction = 3.0;
+        if (YamlFields.Get(map, "reduction") is { } r)
+        {
+            reduction = fields.Number(r, "early_stopping.reduction");
+            if (!(reduction >= 1.5 && reduction <= 100)) throw fields.Error(r, "early_stopping.reduction", $"must be between 1.5 and 100, got {reduction}");
+        }
+        int? minTrials = null;
+        if (YamlFields.Get(map, "min_trials") is { } mt)
+        {
+            minTrials = fields.Integer(mt, "early_stopping.min_trials");
+            if (minTrials is < 2 or > 1000) throw fields.Error(mt, "early_stopping.min_trials", $"must be between 2 and 1000, got {minTrials}");
+        }
+        return new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(minCost, reduction, minTrials);
     }
 
     /// <summary>

@@ -14,4 +14,7 @@ public enum TuneEventKind
     Waiting,
     TunerLog,
     Finished,
+
+    /// <summary>A trial stopped early by the study's early-stopping rule; its partial result was recorded.</summary>
+    TrialEarlyStopped,
 }

@@ -15,7 +15,10 @@ public sealed partial class TuneSession
         Report(TuneEventKind.TrialStarted,
             $"trial {lease.Number} started{(lease.Attempt > 1 ? $" (attempt {lease.Attempt})" : "")}: {FormatParameters(lease)}", lease.Number);
 
-        using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill, _terminate);
+        using var earlyStopCts = new CancellationTokenSource();
+        using var trialCts = CancellationTokenSource.CreateLinkedTokenSource(kill, _terminate, earlyStopCts.Token);
+        EarlyStop? earlyStop = null;
+        var launchClock = _options.TimeProvider.GetTimestamp();
         using var heartbeatCts = new CancellationTokenSource();
         var leaseLost = false;
         string? unreachable = null;
@@ -96,7 +99,15 @@ public sealed partial class TuneSession
         LaunchResult result;
         try
         {
-            result = await _launcher.RunAsync(launch, progressLines.Add, trialCts.Token).ConfigureAwait(false);
+            result = await _launcher.RunAsync(launch, line =>
+            {
+                progressLines.Add(line);
+                if (earlyStop is null && JudgeProgress(lease.TrialId, line, _options.TimeProvider.GetElapsedTime(launchClock).TotalSeconds) is { } stop)
+                {
+                    earlyStop = stop;
+                    earlyStopCts.Cancel();
+                }
+            }, trialCts.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -116,6 +127,11 @@ public sealed partial class TuneSession
         if (leaseLost)
         {
             Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost (reclaimed by another worker); its result is discarded", lease.Number);
+            return;
+        }
+        if (earlyStop is not null && result.Status == LaunchStatus.Cancelled && !kill.IsCancellationRequested && !_terminate.IsCancellationRequested)
+        {
+            await RecordEarlyStopAsync(lease, earlyStop, result).ConfigureAwait(false);
             return;
         }
         await RecordAsync(lease, result, kill.IsCancellationRequested).ConfigureAwait(false);

@@ -102,6 +102,10 @@ public sealed partial class TuneSession
             return new TuneSummary(TuneOutcome.CannotStart, warmProblem, _study.Name, [], TuneStatus.Empty);
         }
         Directory.CreateDirectory(_study.LogDirectory);
+        if (_study.EarlyStopping is not null)
+        {
+            await StartEarlyStoppingAsync(kill).ConfigureAwait(false);
+        }
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.StudyOpened, $"study '{_study.Name}' opened ({_status.Done} trials done so far)", null);
 

@@ -81,6 +81,34 @@ public sealed class StudyFileParserTests : IDisposable
     }
 
     [Fact]
+    public void Load_EarlyStopping_ReadsTheRuleAndRefusesWhatCannotWork()
+    {
+        var study = StudyFileParser.Load(_dir.File("es.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0 } }
+            cost: flops
+            early_stopping: { min_cost: 1e12, reduction: 4, min_trials: 5 }
+            """));
+        Assert.Equal(new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(1e12, 4, 5), study.EarlyStopping);
+        Assert.Equal(5, study.EarlyStopping!.MinTrials);
+        var defaults = StudyFileParser.Load(_dir.File("es2.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0 } }
+            early_stopping: { min_cost: 30 }
+            """));
+        Assert.Equal((30.0, 3.0, 3), (defaults.EarlyStopping!.MinCost, defaults.EarlyStopping.Reduction, defaults.EarlyStopping.MinTrials));
+        Assert.Null(StudyFileParser.Load(_dir.File("none.yaml", "command: [\"t\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 } }\n")).EarlyStopping);
+
+        string Refused(string name, string block) => Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File(name,
+            "command: [\"python3\", \"t.py\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 }, steps: { kind: log, center: 100 } }\n" + block))).Message;
+        Assert.Contains("p1.yaml:4: early_stopping: needs a cost the trials report while they run", Refused("p1.yaml", "cost: steps\nearly_stopping: { min_cost: 10 }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.min_cost: is required", Refused("p2.yaml", "early_stopping: { reduction: 3 }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.min_cost: must be a positive number", Refused("p3.yaml", "early_stopping: { min_cost: -1 }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.reduction: must be between 1.5 and 100", Refused("p4.yaml", "early_stopping: { min_cost: 1, reduction: 1 }\n"), StringComparison.Ordinal);
+        Assert.Contains("min_trial", Refused("p5.yaml", "early_stopping: { min_cost: 1, min_trial: 3 }\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_MinimalFile_AppliesDocumentedDefaults()
     {
         var path = _dir.File("my-study.yaml", "command: [\"./train\", \"{x}\"]\nparameters:\n  x: { kind: linear, center: 0 }\n");

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Runner.Protocol;
+using Levain.Studies.Trials;
+using Levain.Tuning.EarlyStopping;
+
+namespace Levain.Runner.Tune;
+
+/// <summary>
+/// Early stopping: every <c>levain-progress</c> line that carries the study's metric and cost is one point of the
+/// trial's curve, judged by cost-aware ASHA (<see cref="CostAwareAsha"/>). A stopped trial's process is stopped like a
+/// cancelled one, and its last reported metric at the cost it had spent becomes a succeeded observation whose result
+/// says <c>"early_stopped"</c>, so the tuner learns from it and its cost counts against the budget.
+/// </summary>
+public sealed partial class TuneSession
+{
+    private readonly object _earlyStoppingGate = new();
+    private CostAwareAsha? _earlyStopping;
+
+    /// <summary>The point where the rule stopped a trial: its metric and cost then, the rule's decision and the line.</summary>
+    private sealed record EarlyStop(double Output, double Cost, EarlyStoppingDecision Decision, string ProgressJson);
+
+    /// <summary>
+    /// Builds the rule and replays every stored progress line of the study in the order they were stored, so a resumed
+    /// study (or a second worker) judges new curves against all earlier ones.
+    /// </summary>
+    private async Task StartEarlyStoppingAsync(CancellationToken cancellationToken)
+    {
+        var rule = new CostAwareAsha(_study.EarlyStopping!, _study.Direction);
+        var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, cancellationToken)).ConfigureAwait(false);
+        var points = new List<(DateTimeOffset At, string Trial, double Cost, double Value)>();
+        foreach (var trial in trials.Where(t => t.StartedAt is not null))
+        {
+            var progress = await WithRetryAsync(() => _store.GetProgressAsync(_study.Name, trial.Number, cancellationToken)).ConfigureAwait(false);
+            foreach (var record in progress)
+            {
+                var seconds = (record.At - trial.StartedAt!.Value).TotalSeconds;
+                if (CurvePoint(record.Json, seconds) is { } point) points.Add((record.At, trial.TrialId, point.Cost, point.Value));
+            }
+        }
+        foreach (var (_, trial, cost, value) in points.OrderBy(p => p.At))
+        {
+            rule.Report(trial, cost, value);
+        }
+        lock (_earlyStoppingGate) _earlyStopping = rule;
+        if (points.Count > 0)
+        {
+            Report(TuneEventKind.TunerLog, $"early stopping: replayed {points.Count} stored progress points of {points.Select(p => p.Trial).Distinct().Count()} trials", null);
+        }
+    }
+
+    /// <summary>Judges one progress line of a running trial; returns the stop, or null to go on.</summary>
+    private EarlyStop? JudgeProgress(string trial, string progressJson, double elapsedSeconds)
+    {
+        if (_earlyStopping is null || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
+        EarlyStoppingDecision decision;
+        lock (_earlyStoppingGate) decision = _earlyStopping.Report(trial, point.Cost, point.Value);
+        return decision.Stop ? new EarlyStop(point.Value, point.Cost, decision, progressJson) : null;
+    }
+
+    /// <summary>
+    /// The (cost, metric) a progress line reports: the metric is the study's metric key; the cost is the study's cost
+    /// key, or for <c>seconds</c> the line's own <c>seconds</c> when it has one, else the time since the trial started.
+    /// Null when the line lacks the metric (not every line carries an evaluation) or is not a JSON object.
+    /// </summary>
+    private (double Cost, double Value)? CurvePoint(string progressJson, double elapsedSeconds)
+    {
+        try
+        {
+            if (JsonNode.Parse(progressJson) is not JsonObject line) return null;
+            if (Number(line, _study.Metric) is not double value) return null;
+            double? cost = _study.Cost == TrialResultInterpreter.SecondsCost ? Number(line, "seconds") ?? elapsedSeconds : Number(line, _study.Cost);
+            return cost is double c && double.IsFinite(c) && c >= 0 && double.IsFinite(value) ? (c, value) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static double? Number(JsonObject line, string key) =>
+        line[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+
+    private async Task RecordEarlyStopAsync(TrialLease lease, EarlyStop stop, LaunchResult launch)
+    {
+        var d = stop.Decision;
+        var result = new JsonObject
+        {
+            [_study.Metric] = stop.Output,
+            [_study.Cost] = stop.Cost,
+            ["early_stopped"] = new JsonObject
+            {
+                ["rung"] = d.Rung,
+                ["rung_cost"] = d.RungCost,
+                ["value_at_rung"] = d.Value,
+                ["rung_size"] = d.RungSize,
+                ["kept"] = d.Kept,
+                ["progress"] = JsonNode.Parse(stop.ProgressJson),
+            },
+        };
+        var outcome = new TrialOutcome(TrialState.Succeeded, stop.Output, stop.Cost, launch.Elapsed.TotalSeconds, result.ToJsonString(), null);
+        var recorded = await WithRetryAsync(() => _store.FinishTrialAsync(lease, outcome, CancellationToken.None)).ConfigureAwait(false);
+        if (!recorded)
+        {
+            Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost before the result was stored; discarded", lease.Number);
+            return;
+        }
+        lock (_statusGate) _sessionCost += stop.Cost;
+        await RefreshStatusAsync().ConfigureAwait(false);
+        Report(TuneEventKind.TrialEarlyStopped,
+            $"trial {lease.Number} stopped early at {_study.Cost} {stop.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +
+            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {d.RungCost.ToString("G4", CultureInfo.InvariantCulture)})",
+            lease.Number);
+    }
+}

@@ -1,0 +1,101 @@
+using Levain.Tuning;
+using Levain.Tuning.EarlyStopping;
+
+namespace Levain.Tuning.Tests.EarlyStopping;
+
+public sealed class CostAwareAshaTests
+{
+    [Fact]
+    public void Rungs_AreMinCostTimesReductionPowers()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(10, 3), Direction.Minimize);
+        Assert.Equal(10, asha.RungCost(0));
+        Assert.Equal(30, asha.RungCost(1));
+        Assert.Equal(90, asha.RungCost(2), 9);
+    }
+
+    [Fact]
+    public void NothingStopsBeforeTheFirstRungOrBeforeTheRungHoldsMinTrials()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(10, 3), Direction.Minimize);
+        Assert.False(asha.Report("a", 9.9, 1.0).Stop);   // below the first rung
+        Assert.False(asha.Report("a", 10, 1.0).Stop);    // rung 0: 1 value
+        Assert.False(asha.Report("b", 12, 5.0).Stop);    // rung 0: 2 values, min_trials 3
+        Assert.Equal(2, asha.RungSize(0));
+        var third = asha.Report("c", 10, 9.0);            // rung 0: 3 values, keep ⌈3/3⌉ = 1; c is worst
+        Assert.True(third.Stop);
+        Assert.Equal(0, third.Rung);
+        Assert.Equal(3, third.RungSize);
+        Assert.Equal(1, third.Kept);
+        Assert.Equal(9.0, third.Value);
+    }
+
+    [Fact]
+    public void TheBestOfEachRungGoesOn_ComparedAtEqualCost()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 2, 2), Direction.Minimize);
+        // Curve a: 2.0 at cost 1, 1.5 at cost 2.
+        Assert.False(asha.Report("a", 1, 2.0).Stop);
+        Assert.False(asha.Report("a", 2, 1.5).Stop);
+        // Curve b is better at cost 1 (keep ⌈2/2⌉ = 1 of 2: b is the best there, a was recorded before anyone) …
+        Assert.False(asha.Report("b", 1, 1.8).Stop);
+        // … but worse at cost 2, where a had 1.5: b is stopped at rung 1.
+        var decision = asha.Report("b", 2, 1.7);
+        Assert.True(decision.Stop);
+        Assert.Equal(1, decision.Rung);
+        Assert.Equal(2, decision.RungCost);
+        // Reports after the decision are ignored.
+        Assert.False(asha.Report("b", 4, 0.1).Stop);
+        Assert.Equal(2, asha.RungSize(1));
+        Assert.Equal(0, asha.RungSize(2));
+    }
+
+    [Fact]
+    public void Maximize_KeepsTheLargestValues()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3), Direction.Maximize);
+        Assert.False(asha.Report("a", 1, 0.9).Stop);
+        Assert.False(asha.Report("b", 1, 0.5).Stop);
+        Assert.True(asha.Report("c", 1, 0.1).Stop);
+        Assert.False(asha.Report("d", 1, 0.95).Stop); // the best so far: in the top ⌈4/3⌉ = 2
+    }
+
+    [Fact]
+    public void TheRecordedValueIsTheBestSoFar_SoOneNoisyReportDoesNotStopATrial()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(4, 2, 2), Direction.Minimize);
+        Assert.False(asha.Report("a", 4, 1.0).Stop);
+        Assert.False(asha.Report("b", 2, 0.9).Stop);  // below the rung
+        Assert.False(asha.Report("b", 4, 1.3).Stop);  // a noisy spike: its best so far (0.9) is recorded
+    }
+
+    [Fact]
+    public void ACurveThatJumpsSeveralRungsIsJudgedAtEach()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 2, 2), Direction.Minimize);
+        asha.Report("a", 1, 1.0);
+        asha.Report("a", 4, 0.5);   // rungs 0, 1 and 2 at once
+        Assert.Equal(1, asha.RungSize(0));
+        Assert.Equal(1, asha.RungSize(2));
+        var decision = asha.Report("b", 8, 0.8); // rung 0: 0.8 beats 1.0; rung 1: 0.8 vs a's 0.5 → stopped at rung 1
+        Assert.True(decision.Stop);
+        Assert.Equal(1, decision.Rung);
+    }
+
+    [Fact]
+    public void NonFiniteReportsAreIgnored()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3), Direction.Minimize);
+        Assert.False(asha.Report("a", double.NaN, 1).Stop);
+        Assert.False(asha.Report("a", 5, double.PositiveInfinity).Stop);
+        Assert.Equal(0, asha.RungSize(0));
+    }
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(-1, 3)]
+    [InlineData(1, 1.2)]
+    [InlineData(double.NaN, 3)]
+    public void BadOptions_AreRefused(double minCost, double reduction) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CostAwareAsha(new EarlyStoppingOptions(minCost, reduction), Direction.Minimize));
+}
