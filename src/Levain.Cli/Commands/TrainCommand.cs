@@ -218,6 +218,7 @@ public static class TrainCommand
             ["tokens_per_s"] = Round(p.TokensPerSecond, 1),
             ["mfu"] = Round(p.Mfu, 4),
             ["seconds"] = Round(p.Seconds, 3),
+            ["flops"] = p.Flops,
         };
         foreach (var (key, value) in p.Metrics ?? new Dictionary<string, double>())
         {

@@ -109,7 +109,10 @@ public sealed class GptTrainer : IDisposable
             {
                 double tokensPerSecond = windowSeconds > 0 ? windowTokens / windowSeconds : 0;
                 progress.Report(new TrainingProgress(done, _options.Steps, loss, learningRate, gradNorm, tokens,
-                    trainingSeconds, tokensPerSecond, tokensPerSecond * flopsPerToken / (_options.PeakFlopsPerSecond * _options.Threads), metrics));
+                    trainingSeconds, tokensPerSecond, tokensPerSecond * flopsPerToken / (_options.PeakFlopsPerSecond * _options.Threads), metrics)
+                {
+                    Flops = tokens * flopsPerToken,
+                });
                 windowSeconds = 0;
                 windowTokens = 0;
             }

@@ -14,4 +14,8 @@ public sealed record TrainingProgress(
     double Seconds,
     double TokensPerSecond,
     double Mfu,
-    IReadOnlyDictionary<string, double>? Metrics = null);
+    IReadOnlyDictionary<string, double>? Metrics = null)
+{
+    /// <summary>Training FLOPs spent so far (tokens × FLOPs per token, as the result's <c>flops</c>): a cost a study can stop on.</summary>
+    public double Flops { get; init; }
+}

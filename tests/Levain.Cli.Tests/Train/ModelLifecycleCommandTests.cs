@@ -106,6 +106,13 @@ public sealed class ModelLifecycleCommandTests : IDisposable
         (exit, string stdout, stderr) = await CliRunner.RunAsync([.. run, "--resume", killed]);
         Assert.True(exit == 0, stderr);
         Assert.StartsWith("levain-progress {\"step\":10,", stdout.Split('\n')[0], StringComparison.Ordinal);
+        // Progress lines carry the FLOPs spent so far (a cost early stopping can judge on); the last equals the result's.
+        var lines = stdout.Split('\n');
+        using (var lastProgress = System.Text.Json.JsonDocument.Parse(lines.Last(l => l.StartsWith("levain-progress ", StringComparison.Ordinal))["levain-progress ".Length..]))
+        using (var result = System.Text.Json.JsonDocument.Parse(lines.Single(l => l.StartsWith("levain-result ", StringComparison.Ordinal))["levain-result ".Length..]))
+        {
+            Assert.Equal(result.RootElement.GetProperty("flops").GetDouble(), lastProgress.RootElement.GetProperty("flops").GetDouble());
+        }
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "model.safetensors")), File.ReadAllBytes(Path.Combine(killed, "model.safetensors")));
     }
 
