@@ -47,6 +47,12 @@ public static class TunerBench
             var levainOptions = settings.LevainOptions ?? new CarbsOptions();
             methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? levainOptions with { ExplorationBias = bias } : levainOptions));
         }
+        if (Wants(EarlyStoppingMethod.MethodName) && problems.Any(p => p is ICurveProblem))
+        {
+            // Rungs from the smallest meaningful run upward: width 64 for one epoch (cost 1) on the learning-curve problem.
+            var levainOptions = settings.LevainOptions ?? new CarbsOptions();
+            methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions), new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(1.0, 3.0)));
+        }
         if (Wants(TunerBenchmark.RandomName))
         {
             methods.Add(new CenteredRandomMethod());

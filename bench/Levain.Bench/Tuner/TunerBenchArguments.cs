@@ -17,7 +17,8 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --seeds N        seeds per problem and method (default 20; quick 8)
           --problems LIST  subset of: mf-hartmann6, augmented-branin (noise-free), height-with-cost
                            (noise-free), chinchilla, learning-curve
-          --methods LIST   subset of: levain, random, uniform, tpe (default: all four) and levain-v1
+          --methods LIST   subset of: levain, levain-es (early stopping, curve problems only), random, uniform, tpe
+                           (default: these five) and levain-v1
                            (the published defaults without budget awareness; only when listed)
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
           --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 0.5, annealed)
@@ -27,7 +28,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
         """;
 
-    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-v1", "random", "uniform", "tpe"];
+    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-es", "levain-v1", "random", "uniform", "tpe"];
 
     public static TunerBenchArguments Parse(IReadOnlyList<string> args, IReadOnlyList<string> knownProblems)
     {

@@ -51,10 +51,12 @@ public static class TunerBenchmark
         foreach (var problem in problems)
         {
             var budget = problem.TotalBudget * settings.BudgetScale;
-            var runs = methods.ToDictionary(m => m.Name, _ => new List<RunResult>(), StringComparer.Ordinal);
+            // Early stopping needs a learning curve to watch: its method runs only on curve problems.
+            var problemMethods = methods.Where(m => m is not EarlyStoppingMethod || problem is ICurveProblem).ToArray();
+            var runs = problemMethods.ToDictionary(m => m.Name, _ => new List<RunResult>(), StringComparer.Ordinal);
             foreach (var seed in seeds)
             {
-                foreach (var method in methods)
+                foreach (var method in problemMethods)
                 {
                     var run = SearchRun.Execute(problem, method, seed, budget, settings.MaxEvaluations);
                     runs[method.Name].Add(run);
@@ -62,8 +64,17 @@ public static class TunerBenchmark
                 }
             }
             var budgets = settings.BudgetFractions.Select(f => f * budget).ToArray();
-            problemResults.Add(new ProblemResults(problem.Name, problem.Description, problem.OptimumValue, budget,
-                [.. methods.Select(m => Summarize(m.Name, runs[m.Name], settings.BudgetFractions, budgets, problem.OptimumValue))]));
+            var summaries = problemMethods.Select(m => Summarize(m.Name, runs[m.Name], settings.BudgetFractions, budgets, problem.OptimumValue)).ToList();
+            if (runs.TryGetValue(EarlyStoppingMethod.MethodName, out var esRuns) && runs.TryGetValue(LevainName, out var plainRuns))
+            {
+                var i = summaries.FindIndex(m => m.Method == EarlyStoppingMethod.MethodName);
+                summaries[i] = summaries[i] with
+                {
+                    EarlyStopped = esRuns.Sum(r => r.EarlyStopped),
+                    FractionForLevainRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue),
+                };
+            }
+            problemResults.Add(new ProblemResults(problem.Name, problem.Description, problem.OptimumValue, budget, summaries));
         }
 
         var latency = new List<LatencyPoint>();
@@ -126,6 +137,24 @@ public static class TunerBenchmark
             .ToArray();
         return new MethodResults(method, budgetRegrets, [.. complete.Select(r => r.Trace.Count)],
             runs.Sum(r => r.AskSeconds), runs.Sum(r => r.WallSeconds), errors);
+    }
+
+    /// <summary>
+    /// Cost saved at equal regret: the smallest budget fraction (in 1 % steps) at which the median regret of
+    /// <paramref name="candidate"/> is at most the median regret of <paramref name="reference"/> at the whole budget.
+    /// </summary>
+    public static double? FractionToMatch(IReadOnlyList<RunResult> candidate, IReadOnlyList<RunResult> reference, double budget, double optimum)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(reference);
+        var target = Quantiles.Of([.. reference.Where(r => r.Error is null).Select(r => RegretBookkeeping.RegretAt(r.Trace, budget, optimum))], 0.5);
+        for (var percent = 1; percent <= 100; percent++)
+        {
+            var b = budget * percent / 100.0;
+            var median = Quantiles.Of([.. candidate.Where(r => r.Error is null).Select(r => RegretBookkeeping.RegretAt(r.Trace, b, optimum))], 0.5);
+            if (median <= target) return percent / 100.0;
+        }
+        return null;
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;

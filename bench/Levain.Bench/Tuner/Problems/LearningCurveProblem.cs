@@ -9,7 +9,7 @@ namespace Levain.Bench.Tuner.Problems;
 /// Cost w·t/64 (compute ∝ width × epochs); observation noise N(0, 0.02²/(1 + t/9)) shrinks as training goes on.
 /// The optimum (w = 1024, t = 81, lr at its width's optimum) is L∞(1024) + (2.5 − L∞)·82^−0.8.
 /// </summary>
-public sealed class LearningCurveProblem : ICostAwareProblem
+public sealed class LearningCurveProblem : ICurveProblem
 {
     public const double Start = 2.5, Decay = 0.8;
 
@@ -68,6 +68,21 @@ public sealed class LearningCurveProblem : ICostAwareProblem
         var value = Loss(w, t, lr);
         var sd = 0.02 / Math.Sqrt(1 + (t / 9));
         return new ProblemEvaluation(value + (sd * StandardNormal.Draw(noise)), value, w * t / 64);
+    }
+
+    /// <summary>The run watched epoch by epoch: after epoch e ≤ t, loss L(e) at cost w·e/64, noise as at e epochs.</summary>
+    public IReadOnlyList<ProblemEvaluation> Curve(IReadOnlyDictionary<string, ParamValue> pointInParam, Random noise)
+    {
+        ArgumentNullException.ThrowIfNull(noise);
+        var (w, t, lr) = Read(pointInParam);
+        var curve = new List<ProblemEvaluation>();
+        for (var e = 1; e <= (int)Math.Round(t); e++)
+        {
+            var value = Loss(w, e, lr);
+            var sd = 0.02 / Math.Sqrt(1 + (e / 9.0));
+            curve.Add(new ProblemEvaluation(value + (sd * StandardNormal.Draw(noise)), value, w * e / 64));
+        }
+        return curve;
     }
 
     private (double W, double T, double Lr) Read(IReadOnlyDictionary<string, ParamValue> pointInParam) =>

@@ -30,6 +30,12 @@ public static class ConsoleReport
                 table.AddRow([.. cells]);
             }
             text.Append(table);
+            foreach (var method in problem.Methods.Where(m => m.Method == Methods.EarlyStoppingMethod.MethodName))
+            {
+                var runs = method.Evaluations.Sum();
+                text.AppendLine(Invariant($"  {method.Method}: {method.EarlyStopped} of {runs} runs stopped early; its median regret reaches plain levain's at 100 % ") +
+                    (method.FractionForLevainRegret is double f ? Invariant($"at {f * 100:G3} % of the budget (cost saved at equal regret: {(1 - f) * 100:G3} %)") : "nowhere within the budget"));
+            }
             foreach (var method in problem.Methods.Where(m => m.Errors.Count > 0))
             {
                 text.AppendLine(Invariant($"  {method.Method}: {method.Errors.Count} problem run(s): {method.Errors[0]}"));

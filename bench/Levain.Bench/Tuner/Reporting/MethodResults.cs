@@ -10,4 +10,14 @@ public sealed record MethodResults(
     IReadOnlyList<int> Evaluations,
     double MethodSeconds,
     double WallSeconds,
-    IReadOnlyList<string> Errors);
+    IReadOnlyList<string> Errors)
+{
+    /// <summary>Runs cut short by the method's early-stopping rule, over all seeds (0 for methods without one).</summary>
+    public int EarlyStopped { get; init; }
+
+    /// <summary>
+    /// For an early-stopping method: the smallest fraction of the budget at which its median regret is at most plain
+    /// Levain's median regret at 100 % (null: never within the budget, or no plain Levain run to compare with).
+    /// </summary>
+    public double? FractionForLevainRegret { get; init; }
+}

@@ -14,4 +14,8 @@ public sealed record RunResult(
     double WallSeconds,
     double AskSeconds,
     bool HitEvaluationCap,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>Runs the method's early-stopping rule cut short (only methods that watch learning curves).</summary>
+    public int EarlyStopped { get; init; }
+}

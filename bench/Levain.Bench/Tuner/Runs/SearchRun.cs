@@ -24,6 +24,7 @@ public static class SearchRun
         var wall = Stopwatch.StartNew();
         string? error = null;
         var stoppedEarly = false;
+        var stopped = 0;
         try
         {
             using var session = method.Start(problem, seed);
@@ -37,7 +38,26 @@ public static class SearchRun
                     break;
                 }
                 askTicks += Stopwatch.GetTimestamp() - askStart;
-                var evaluation = problem.Evaluate(point, noise);
+                ProblemEvaluation evaluation;
+                if (session is ICurveJudge judge && problem is ICurveProblem curves)
+                {
+                    // Watched point by point; a stopped run's last point is its evaluation (value and cost so far).
+                    var curve = curves.Curve(point, noise);
+                    evaluation = curve[^1];
+                    for (var i = 0; i < curve.Count; i++)
+                    {
+                        if (judge.Judge(curve[i]))
+                        {
+                            evaluation = curve[i];
+                            if (i < curve.Count - 1) stopped++;
+                            break;
+                        }
+                    }
+                }
+                else
+                {
+                    evaluation = problem.Evaluate(point, noise);
+                }
                 var tellStart = Stopwatch.GetTimestamp();
                 session.Tell(evaluation);
                 askTicks += Stopwatch.GetTimestamp() - tellStart;
@@ -50,7 +70,7 @@ public static class SearchRun
             error = ex.Message;
         }
         return new RunResult(problem.Name, method.Name, seed, trace, spent, wall.Elapsed.TotalSeconds,
-            (double)askTicks / Stopwatch.Frequency, spent < budget && error is null && !stoppedEarly, error);
+            (double)askTicks / Stopwatch.Frequency, spent < budget && error is null && !stoppedEarly, error) { EarlyStopped = stopped };
     }
 
     /// <summary>The noise stream's seed: the same for every method on a (problem, seed) pair, different across pairs.</summary>

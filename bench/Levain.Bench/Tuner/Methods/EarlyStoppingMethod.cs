@@ -1,0 +1,48 @@
+using Levain.Bench.Tuner.Problems;
+using Levain.Tuning;
+using Levain.Tuning.EarlyStopping;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Bench.Tuner.Methods;
+
+/// <summary>
+/// Levain's tuner with early stopping, as <c>levain tune</c> runs it with <c>early_stopping:</c>: each suggestion's
+/// learning curve is watched point by point and judged by cost-aware ASHA; a stopped run's last point is what the
+/// tuner observes (its value at the cost spent). Runs only on <see cref="ICurveProblem"/>s.
+/// </summary>
+public sealed class EarlyStoppingMethod(LevainCarbsMethod inner, EarlyStoppingOptions options) : ISearchMethod
+{
+    public const string MethodName = "levain-es";
+
+    public string Name => MethodName;
+
+    public string Description => $"{inner.Description}, early stopping by cost-aware ASHA (first rung at cost {options.MinCost}, η {options.Reduction}, {options.MinTrials} values per rung)";
+
+    public ISearchSession Start(ICostAwareProblem problem, int seed) =>
+        new Session(inner.Start(problem, seed), new CostAwareAsha(options, Direction.Minimize));
+
+    /// <summary>Wraps a Levain session and judges the curve of the point it asked for last.</summary>
+    private sealed class Session(ISearchSession inner, CostAwareAsha rule) : ISearchSession, ICurveJudge
+    {
+        private int _trial;
+
+        public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
+        {
+            _trial++;
+            return inner.Ask(budgetLeft, spentFraction);
+        }
+
+        public bool Judge(ProblemEvaluation partial) =>
+            rule.Report(_trial.ToString(System.Globalization.CultureInfo.InvariantCulture), partial.Cost, partial.ObservedValue).Stop;
+
+        public void Tell(ProblemEvaluation evaluation) => inner.Tell(evaluation);
+
+        public void Dispose() => inner.Dispose();
+    }
+}
+
+/// <summary>A session that watches learning curves: true stops the current run at this point.</summary>
+public interface ICurveJudge
+{
+    bool Judge(ProblemEvaluation partial);
+}
