@@ -105,7 +105,7 @@ internal static class TuneConsole
         if (summary.Outcome is TuneOutcome.Killed or TuneOutcome.StoreUnreachable) return 1;
         if (summary.IsEveryTrialFailed)
         {
-            return CliConsole.Fail($"every trial failed ({summary.Trials.Count(t => t.State == Levain.Studies.Trials.TrialState.Failed && t.Phase != Levain.Tuning.SuggestionPhase.Imported)}); " +
+            return CliConsole.Fail($"every trial failed ({summary.Trials.Count(t => t.State == Levain.Studies.Trials.TrialState.Failed && !t.IsImported)}); " +
                 $"their reasons are in 'levain study show' and their logs in {study.LogDirectory}", 1);
         }
         return 0;

@@ -17,7 +17,7 @@ public sealed partial class TuneSession
             return; // Keep the previous status; the next event refreshes it.
         }
         // The study's own trials: those a warm start imported are not counted against its budget.
-        trials = [.. trials.Where(t => t.Phase != Levain.Tuning.SuggestionPhase.Imported)];
+        trials = [.. trials.Where(t => !t.IsImported)];
         var elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp);
         var succeeded = trials.Where(t => t.State == TrialState.Succeeded && t.Output is not null).ToList();
         var best = succeeded.Count == 0 ? null

@@ -242,9 +242,9 @@ public sealed partial class TuneSession
     {
         if (_stop.IsCancellationRequested || WallExceeded()) return null;
         // Trials imported by a warm start are observations, not this study's spending.
-        var used = context.Trials.Count(t => t.State != TrialState.Abandoned && t.Phase != Levain.Tuning.SuggestionPhase.Imported);
+        var used = context.Trials.Count(t => t.State != TrialState.Abandoned && !t.IsImported);
         if (_study.Budget.Trials is int maxTrials && used >= maxTrials) return null;
-        var spent = context.Trials.Where(t => t.IsFinished && t.Phase != Levain.Tuning.SuggestionPhase.Imported).Sum(t => t.Cost ?? 0);
+        var spent = context.Trials.Where(t => t.IsFinished && !t.IsImported).Sum(t => t.Cost ?? 0);
         if (_study.Budget.Cost is double maxCost && spent >= maxCost) return null;
 
         // The stored spec: the latest one accepted by any worker of the study (edits applied on resume included).

@@ -11,6 +11,6 @@ public sealed record TuneSummary(TuneOutcome Outcome, string Message, string Stu
     /// <summary>True when trials were recorded in this study and not one of them succeeded.</summary>
     /// <summary>The study ran trials of its own and every one failed (trials imported by a warm start do not count).</summary>
     public bool IsEveryTrialFailed =>
-        Trials.Any(t => t.State is TrialState.Failed && t.Phase != Levain.Tuning.SuggestionPhase.Imported)
-        && !Trials.Any(t => t.State is TrialState.Succeeded && t.Phase != Levain.Tuning.SuggestionPhase.Imported);
+        Trials.Any(t => t.State is TrialState.Failed && !t.IsImported)
+        && !Trials.Any(t => t.State is TrialState.Succeeded && !t.IsImported);
 }

@@ -49,6 +49,9 @@ public sealed record TrialRecord
 
     public bool IsFinished => State is TrialState.Succeeded or TrialState.Failed or TrialState.Abandoned;
 
+    /// <summary>Copied from another study by a warm start: an observation, but not run here (outside budgets and status).</summary>
+    public bool IsImported => Phase == Levain.Tuning.SuggestionPhase.Imported;
+
     /// <summary>The identifier a trial program sees in LEVAIN_TRIAL_ID: "study-number".</summary>
     public string TrialId => $"{Study}-{Number}";
 }
