@@ -22,7 +22,7 @@ public sealed partial class CarbsTuner
     {
         lock (_gate)
         {
-            var successes = _observations.Where(o => !o.IsFailure && double.IsFinite(o.Output)).ToList();
+            var successes = _observations.Where(o => o.IsCompleteSuccess && double.IsFinite(o.Output)).ToList();
             var front = ParetoGroups.Front(Space, successes, Options.Direction, Options.MinParetoCostFraction);
             if (successes.Count < 2)
             {

@@ -121,7 +121,7 @@ public sealed partial class CarbsTuner
         CostPredictor? predictor = null;
         if (double.IsFinite(limit))
         {
-            predictor = CostPredictor.TryFit(Space, Options, [.. _observations.Where(o => !o.IsFailure)], _hyperparameters);
+            predictor = CostPredictor.TryFit(Space, Options, [.. _observations.Where(o => o.IsCompleteSuccess)], _hyperparameters);
             if (predictor is not null)
             {
                 limits.CommitOutstanding(() => _outstanding.Sum(s => predictor.Mean(Space.ToBasic(s.Parameters))));
@@ -153,7 +153,7 @@ public sealed partial class CarbsTuner
 
     private double[]? DrawAroundCheapest()
     {
-        var cheapest = _observations.Where(o => !o.IsFailure).MinBy(o => o.Cost);
+        var cheapest = _observations.Where(o => o.IsCompleteSuccess).MinBy(o => o.Cost);
         var origin = cheapest is null ? Space.CenterInBasic : Space.ToBasic(cheapest.Parameters);
         return BasicPerturbation.SampleWithinBounds(Space, origin, Options.SearchRadius, Options.CategoricalMutationProbability, _rng, RandomPhaseMaxAttempts);
     }
@@ -185,7 +185,7 @@ public sealed partial class CarbsTuner
         {
             return null;
         }
-        var successful = _observations.Where(o => !o.IsFailure).ToList();
+        var successful = _observations.Where(o => o.IsCompleteSuccess).ToList();
         var front = ParetoGroups.Front(Space, successful, Options.Direction, Options.MinParetoCostFraction);
         if (front.Count == 0)
         {

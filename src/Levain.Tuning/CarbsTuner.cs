@@ -147,7 +147,7 @@ public sealed partial class CarbsTuner
     private void UpdateTrustRegion(string originKey, IReadOnlyDictionary<string, ParamValue> parameters, bool isFailure)
     {
         var key = ObservationGroup.KeyOf(Space, parameters);
-        var success = !isFailure && ParetoGroups.Front(Space, [.. _observations.Where(o => !o.IsFailure)], Options.Direction, Options.MinParetoCostFraction)
+        var success = !isFailure && ParetoGroups.Front(Space, [.. _observations.Where(o => o.IsCompleteSuccess)], Options.Direction, Options.MinParetoCostFraction)
             .Any(g => string.Equals(g.Key, key, StringComparison.Ordinal));
         var region = _trustRegions.TryGetValue(originKey, out var existing) ? existing : TrustRegion.Initial(Options.SearchRadius);
         var updated = region.After(success, Options.SearchRadius);
@@ -160,7 +160,7 @@ public sealed partial class CarbsTuner
     }
 
     private ParetoFront ComputeFront() =>
-        new(ParetoGroups.Front(Space, [.. _observations.Where(o => !o.IsFailure)], Options.Direction, Options.MinParetoCostFraction).Select(g => g.ToPoint()));
+        new(ParetoGroups.Front(Space, [.. _observations.Where(o => o.IsCompleteSuccess)], Options.Direction, Options.MinParetoCostFraction).Select(g => g.ToPoint()));
 
     private bool IsExpired(Suggestion suggestion, DateTimeOffset now) =>
         Options.SuggestionTimeToLive is { } ttl && suggestion.CreatedAt + ttl < now;

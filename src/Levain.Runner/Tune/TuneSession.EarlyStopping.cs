@@ -29,19 +29,19 @@ public sealed partial class TuneSession
     {
         var rule = new CostAwareAsha(_study.EarlyStopping!, _study.Direction);
         var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, cancellationToken)).ConfigureAwait(false);
-        var points = new List<(DateTimeOffset At, string Trial, double Cost, double Value)>();
+        var points = new List<(DateTimeOffset At, string Trial, double Cost, double Value, double? Planned)>();
         foreach (var trial in trials.Where(t => t.StartedAt is not null))
         {
             var progress = await WithRetryAsync(() => _store.GetProgressAsync(_study.Name, trial.Number, cancellationToken)).ConfigureAwait(false);
             foreach (var record in progress)
             {
                 var seconds = (record.At - trial.StartedAt!.Value).TotalSeconds;
-                if (CurvePoint(record.Json, seconds) is { } point) points.Add((record.At, trial.TrialId, point.Cost, point.Value));
+                if (CurvePoint(record.Json, seconds) is { } point) points.Add((record.At, trial.TrialId, point.Cost, point.Value, point.Planned));
             }
         }
-        foreach (var (_, trial, cost, value) in points.OrderBy(p => p.At))
+        foreach (var (_, trial, cost, value, planned) in points.OrderBy(p => p.At))
         {
-            rule.Report(trial, cost, value);
+            rule.Report(trial, cost, value, planned);
         }
         lock (_earlyStoppingGate) _earlyStopping = rule;
         if (points.Count > 0)
@@ -55,23 +55,26 @@ public sealed partial class TuneSession
     {
         if (_earlyStopping is null || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
         EarlyStoppingDecision decision;
-        lock (_earlyStoppingGate) decision = _earlyStopping.Report(trial, point.Cost, point.Value);
+        lock (_earlyStoppingGate) decision = _earlyStopping.Report(trial, point.Cost, point.Value, point.Planned);
         return decision.Stop ? new EarlyStop(point.Value, point.Cost, decision, progressJson) : null;
     }
 
     /// <summary>
     /// The (cost, metric) a progress line reports: the metric is the study's metric key; the cost is the study's cost
     /// key, or for <c>seconds</c> the line's own <c>seconds</c> when it has one, else the time since the trial started.
-    /// Null when the line lacks the metric (not every line carries an evaluation) or is not a JSON object.
+    /// Null when the line lacks the metric (not every line carries an evaluation) or is not a JSON object. The planned
+    /// total cost is cost × steps / step when the line says <c>step</c> and <c>steps</c> (as <c>levain train</c>'s do).
     /// </summary>
-    private (double Cost, double Value)? CurvePoint(string progressJson, double elapsedSeconds)
+    private (double Cost, double Value, double? Planned)? CurvePoint(string progressJson, double elapsedSeconds)
     {
         try
         {
             if (JsonNode.Parse(progressJson) is not JsonObject line) return null;
             if (Number(line, _study.Metric) is not double value) return null;
             double? cost = _study.Cost == TrialResultInterpreter.SecondsCost ? Number(line, "seconds") ?? elapsedSeconds : Number(line, _study.Cost);
-            return cost is double c && double.IsFinite(c) && c >= 0 && double.IsFinite(value) ? (c, value) : null;
+            if (cost is not double c || !double.IsFinite(c) || c < 0 || !double.IsFinite(value)) return null;
+            double? planned = Number(line, "step") is double step && step > 0 && Number(line, "steps") is double steps && steps >= step ? c * steps / step : null;
+            return (c, value, planned);
         }
         catch (JsonException)
         {

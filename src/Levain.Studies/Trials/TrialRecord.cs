@@ -49,6 +49,24 @@ public sealed record TrialRecord
 
     public bool IsFinished => State is TrialState.Succeeded or TrialState.Failed or TrialState.Abandoned;
 
+    /// <summary>Stopped early by the study's early-stopping rule: its result object has an <c>early_stopped</c> member.</summary>
+    public bool IsEarlyStopped
+    {
+        get
+        {
+            if (State != TrialState.Succeeded || ResultJson is null || !ResultJson.Contains("\"early_stopped\"", StringComparison.Ordinal)) return false;
+            try
+            {
+                using var result = System.Text.Json.JsonDocument.Parse(ResultJson);
+                return result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && result.RootElement.TryGetProperty("early_stopped", out _);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Copied from another study by a warm start: an observation, but not run here (outside budgets and status).</summary>
     public bool IsImported => Phase == Levain.Tuning.SuggestionPhase.Imported;
 

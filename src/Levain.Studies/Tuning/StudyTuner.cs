@@ -73,7 +73,7 @@ public sealed class StudyTuner
         return trial.State switch
         {
             TrialState.Succeeded when trial.Output is double y && trial.Cost is double c =>
-                new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId),
+                new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: trial.IsEarlyStopped),
             TrialState.Succeeded or TrialState.Failed =>
                 new Observation(trial.Parameters, double.NaN, FailureCost(trial), IsFailure: true, SuggestionId: trial.SuggestionId),
             _ => null,

@@ -59,7 +59,7 @@ internal sealed partial class BayesianProposer
         double targetCost = double.PositiveInfinity)
     {
         var successes = observations.Where(o => !o.IsFailure).ToList();
-        var front = ParetoGroups.Front(space, successes, options.Direction, options.MinParetoCostFraction);
+        var front = ParetoGroups.Front(space, [.. successes.Where(o => !o.IsPartial)], options.Direction, options.MinParetoCostFraction);
         if (front.Count == 0)
         {
             log("Bayesian phase needs at least one successful observation; falling back to centered random sampling.");

@@ -35,7 +35,8 @@ internal sealed record SurrogateModels(
         Action<string> log)
     {
         var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
-        var costTransform = new CostTransform([.. successes.Select(o => o.Cost)]);
+        var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
+        var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)
         {
             log($"Some successful observations report zero cost; their cost is floored at {costTransform.Floor:G4} for the log-cost model.");
@@ -53,7 +54,8 @@ internal sealed record SurrogateModels(
         var jobs = new List<ModelFitJob>
         {
             NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], hyperparameters, options.Seed),
-            NewJob("cost", family, successInputs, [.. successes.Select(o => costTransform.Transform(o.Cost))], hyperparameters, options.Seed),
+            NewJob("cost", family, complete.Count == successes.Count ? successInputs : [.. complete.Select(o => toModelInput(space.ToBasic(o.Parameters)))],
+                [.. complete.Select(o => costTransform.Transform(o.Cost))], hyperparameters, options.Seed),
         };
         var hasFailures = observations.Count > successes.Count;
         if (hasFailures)

@@ -96,7 +96,7 @@ public sealed class StudyFileParserTests : IDisposable
             parameters: { x: { kind: linear, center: 0 } }
             early_stopping: { min_cost: 30 }
             """));
-        Assert.Equal((30.0, 3.0, 3), (defaults.EarlyStopping!.MinCost, defaults.EarlyStopping.Reduction, defaults.EarlyStopping.MinTrials));
+        Assert.Equal((30.0, 3.0, 6), (defaults.EarlyStopping!.MinCost, defaults.EarlyStopping.Reduction, defaults.EarlyStopping.MinTrials));
         Assert.Null(StudyFileParser.Load(_dir.File("none.yaml", "command: [\"t\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 } }\n")).EarlyStopping);
 
         string Refused(string name, string block) => Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File(name,

@@ -76,6 +76,9 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
             if (rungCost < 9) Assert.DoesNotContain("\"step\": 9", log, StringComparison.Ordinal);
         }
         Assert.All(finished, t => Assert.Equal(9.0, t.Cost!.Value));
+        // The tuner sees a stopped trial as a partial observation (output model only; never on the front or in the cost model).
+        Assert.All(stopped, t => Assert.True(Levain.Studies.Tuning.StudyTuner.ToObservation(t)!.IsPartial));
+        Assert.All(finished, t => Assert.False(Levain.Studies.Tuning.StudyTuner.ToObservation(t)!.IsPartial));
         Assert.Equal(stopped.Count, events.Count(e => e.Kind == TuneEventKind.TrialEarlyStopped));
         // The best trial is a finished one, and the cost saved is real.
         var best = finished.Min(t => t.Output!.Value);

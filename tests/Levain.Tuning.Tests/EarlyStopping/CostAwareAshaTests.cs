@@ -17,7 +17,8 @@ public sealed class CostAwareAshaTests
     [Fact]
     public void NothingStopsBeforeTheFirstRungOrBeforeTheRungHoldsMinTrials()
     {
-        var asha = new CostAwareAsha(new EarlyStoppingOptions(10, 3), Direction.Minimize);
+        Assert.Equal(6, new EarlyStoppingOptions(10, 3).MinTrials); // default 2⌈η⌉
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(10, 3, 3), Direction.Minimize);
         Assert.False(asha.Report("a", 9.9, 1.0).Stop);   // below the first rung
         Assert.False(asha.Report("a", 10, 1.0).Stop);    // rung 0: 1 value
         Assert.False(asha.Report("b", 12, 5.0).Stop);    // rung 0: 2 values, min_trials 3
@@ -53,7 +54,7 @@ public sealed class CostAwareAshaTests
     [Fact]
     public void Maximize_KeepsTheLargestValues()
     {
-        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3), Direction.Maximize);
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3, 3), Direction.Maximize);
         Assert.False(asha.Report("a", 1, 0.9).Stop);
         Assert.False(asha.Report("b", 1, 0.5).Stop);
         Assert.True(asha.Report("c", 1, 0.1).Stop);
@@ -83,6 +84,24 @@ public sealed class CostAwareAshaTests
     }
 
     [Fact]
+    public void CurvesAreComparedOnlyWithinTheirPlannedCostBracket()
+    {
+        var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3, 2), Direction.Minimize);
+        Assert.Equal(0, asha.BracketOf(2));   // planned 1 ≤ p < 3
+        Assert.Equal(2, asha.BracketOf(9));   // planned 9 ≤ p < 27
+        Assert.Equal(int.MinValue, asha.BracketOf(null));
+        // Small runs (planned cost 2) finish with good values at cost 1 …
+        Assert.False(asha.Report("small-1", 1, 0.5, plannedCost: 2).Stop);
+        Assert.False(asha.Report("small-2", 1, 0.4, plannedCost: 2).Stop);
+        // … a large run (planned 20) that has just started is far behind at cost 1, but it is not judged against them.
+        Assert.False(asha.Report("large-1", 1, 2.0, plannedCost: 20).Stop);
+        Assert.Equal(2, asha.RungSize(0, plannedCost: 2));
+        Assert.Equal(1, asha.RungSize(0, plannedCost: 20));
+        // A second large run that is worse than the first at equal cost is stopped.
+        Assert.True(asha.Report("large-2", 1, 2.5, plannedCost: 25).Stop);
+    }
+
+    [Fact]
     public void NonFiniteReportsAreIgnored()
     {
         var asha = new CostAwareAsha(new EarlyStoppingOptions(1, 3), Direction.Minimize);
@@ -98,4 +117,25 @@ public sealed class CostAwareAshaTests
     [InlineData(double.NaN, 3)]
     public void BadOptions_AreRefused(double minCost, double reduction) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new CostAwareAsha(new EarlyStoppingOptions(minCost, reduction), Direction.Minimize));
+}
+
+public sealed class PartialObservationTests
+{
+    [Fact]
+    public void AnEarlyStoppedRun_NeverEntersTheParetoFront_ButIsObserved()
+    {
+        var space = new Levain.Tuning.Spaces.SearchSpace([Levain.Tuning.Spaces.ParameterSpec.Linear("x", 0.0, -2, 2)]);
+        var tuner = new CarbsTuner(space, new CarbsOptions { Seed = 1 });
+        tuner.Observe(new Observation(new Dictionary<string, Levain.Tuning.Spaces.ParamValue> { ["x"] = 0.5 }, 1.0, 10.0));
+        // Cheaper and better: it would dominate, but it is a curve cut short, not a run of x = -0.5.
+        tuner.Observe(new Observation(new Dictionary<string, Levain.Tuning.Spaces.ParamValue> { ["x"] = -0.5 }, 0.5, 1.0, IsPartial: true));
+        var front = tuner.GetParetoFront();
+        Assert.Equal(1.0, Assert.Single(front.Points).Output);
+        Assert.Equal(2, tuner.Observations.Count);
+        Assert.True(tuner.Observations[1].IsPartial);
+        // The flag survives a checkpoint.
+        var restored = CarbsTuner.FromJson(tuner.ToJson());
+        Assert.True(restored.Observations[1].IsPartial);
+        Assert.Single(restored.GetParetoFront().Points);
+    }
 }

@@ -32,8 +32,8 @@ public sealed class EarlyStoppingMethod(LevainCarbsMethod inner, EarlyStoppingOp
             return inner.Ask(budgetLeft, spentFraction);
         }
 
-        public bool Judge(ProblemEvaluation partial) =>
-            rule.Report(_trial.ToString(System.Globalization.CultureInfo.InvariantCulture), partial.Cost, partial.ObservedValue).Stop;
+        public bool Judge(ProblemEvaluation partial, double plannedCost) =>
+            rule.Report(_trial.ToString(System.Globalization.CultureInfo.InvariantCulture), partial.Cost, partial.ObservedValue, plannedCost).Stop;
 
         public void Tell(ProblemEvaluation evaluation) => inner.Tell(evaluation);
 
@@ -44,5 +44,5 @@ public sealed class EarlyStoppingMethod(LevainCarbsMethod inner, EarlyStoppingOp
 /// <summary>A session that watches learning curves: true stops the current run at this point.</summary>
 public interface ICurveJudge
 {
-    bool Judge(ProblemEvaluation partial);
+    bool Judge(ProblemEvaluation partial, double plannedCost);
 }

@@ -58,7 +58,7 @@ public sealed class LevainCarbsMethod : ISearchMethod
         {
             var pending = _pending ?? throw new InvalidOperationException("Nothing was asked.");
             _pending = null;
-            tuner.Observe(new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id));
+            tuner.Observe(new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
         }
 
         public void Dispose()

@@ -46,9 +46,9 @@ public static class SearchRun
                     evaluation = curve[^1];
                     for (var i = 0; i < curve.Count; i++)
                     {
-                        if (judge.Judge(curve[i]))
+                        if (judge.Judge(curve[i], curve[^1].Cost))
                         {
-                            evaluation = curve[i];
+                            evaluation = i < curve.Count - 1 ? curve[i] with { IsPartial = true } : curve[i];
                             if (i < curve.Count - 1) stopped++;
                             break;
                         }
