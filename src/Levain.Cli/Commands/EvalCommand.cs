@@ -191,7 +191,11 @@ public static class EvalCommand
                 }
                 using (scorer)
                 {
-                    var report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
+                    RunReport report;
+                    using (var display = new EvalProgressDisplay(isJson))
+                    {
+                        report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(display.Report), ct).ConfigureAwait(false);
+                    }
                     Directory.CreateDirectory(outDir);
                     ReportJson.Write(report, Path.Combine(outDir, "report.json"));
                     await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReport.Render(report), ct).ConfigureAwait(false);
@@ -384,18 +388,6 @@ public static class EvalCommand
 
     private static string Cell(IReadOnlyDictionary<string, Evals.Statistics.MetricEstimate> metrics, string metric) =>
         metrics.TryGetValue(metric, out var e) ? MarkdownReport.Format(e) : "—";
-
-    private static void ReportProgress(EvalProgress p, bool isQuiet)
-    {
-        if (isQuiet)
-        {
-            return;
-        }
-        if (p.Done == p.Total || p.Done == p.FromCache || (p.Done - p.FromCache) % 256 < 16)
-        {
-            CliConsole.Error.WriteLine($"{p.Task}: {p.Done}/{p.Total} requests ({p.FromCache} from cache)");
-        }
-    }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

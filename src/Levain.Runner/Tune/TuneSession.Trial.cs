@@ -12,6 +12,7 @@ public sealed partial class TuneSession
     private async Task RunTrialAsync(TrialLease lease, int slot, CancellationToken kill)
     {
         var launch = BuildLaunch(lease, slot);
+        await RefreshStatusAsync().ConfigureAwait(false); // this trial (and any another slot just claimed) counts as running
         Report(TuneEventKind.TrialStarted,
             $"trial {lease.Number} started{(lease.Attempt > 1 ? $" (attempt {lease.Attempt})" : "")}: {FormatParameters(lease)}", lease.Number);
 
