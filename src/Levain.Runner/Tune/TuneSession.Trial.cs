@@ -179,8 +179,8 @@ public sealed partial class TuneSession
             ["LEVAIN_TRIAL_NUMBER"] = lease.Number.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_ATTEMPT"] = lease.Attempt.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_STUDY"] = _study.Name,
-            ["LEVAIN_PARAMS"] = CommandTemplate.ParametersJson(lease.Parameters, _study.Parameters),
-            ["LEVAIN_RESULT"] = resultPath,
+            [TrialProtocolWriter.ParametersVariable] = CommandTemplate.ParametersJson(lease.Parameters, _study.Parameters),
+            [TrialProtocolWriter.ResultVariable] = resultPath,
         };
         if (_gpuSlices is { } slices) environment["CUDA_VISIBLE_DEVICES"] = slices[slot];
         var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId, _study.Parameters);
