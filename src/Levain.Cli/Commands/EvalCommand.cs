@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using System.Globalization;
@@ -111,7 +112,7 @@ public static class EvalCommand
             {
                 instruction = EvalTemplateOption.Resolve(parse.GetValue(template), modelPath);
             }
-            catch (Levain.Lm.FineTuning.FineTuneInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -210,7 +211,7 @@ public static class EvalCommand
                 }
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -255,7 +256,7 @@ public static class EvalCommand
                 }
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -287,7 +288,7 @@ public static class EvalCommand
                 {
                     return Fail("--n must be at least 1");
                 }
-                var documents = paths.Select(p => File.Exists(p) ? File.ReadAllText(p) : throw new EvalInputException(p, 0, "file", "does not exist"))
+                var documents = paths.Select(p => File.Exists(p) ? File.ReadAllText(p) : throw new InputException(p, 0, "file", "does not exist"))
                     .Concat(TrainingCorpusStream.Documents(Math.Max(count, 0)));
                 var index = NGramIndex.FromDocuments(documents, parse.GetValue(n));
                 index.Save(parse.GetValue(output)!);
@@ -296,7 +297,7 @@ public static class EvalCommand
                     : $"indexed {index.Count} distinct {index.N}-grams into {parse.GetValue(output)}");
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -332,7 +333,7 @@ public static class EvalCommand
                 CliConsole.Create().Write(table);
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -109,7 +110,7 @@ public static class FinetuneCommand
         {
             result = FineTuneRun.Run(spec, new SyncProgress<TrainingProgress>(WriteProgress));
         }
-        catch (FineTuneInputException e)
+        catch (InputException e)
         {
             return Fail(e.Message);
         }

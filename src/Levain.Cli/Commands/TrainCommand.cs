@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -156,7 +157,7 @@ public static class TrainCommand
         {
             return Fail(e.Message.Split(" (Parameter")[0]);
         }
-        catch (Levain.Lm.Data.DataInputException e)
+        catch (InputException e)
         {
             return Fail(e.Message);
         }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text;
 using Levain.Evals.Backends;
@@ -62,7 +63,7 @@ public sealed class Evaluator
             var unknown = manifest.Metrics.FirstOrDefault(m => !MetricNames.All.Contains(m) && !manifest.Filters.Any(f => f.MetricName == m));
             if (unknown is not null)
             {
-                throw new EvalInputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
+                throw new InputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
             }
             return [.. manifest.Metrics.Distinct(StringComparer.Ordinal)];
         }
@@ -121,7 +122,7 @@ public sealed class Evaluator
                     var score = plan.Score(p.Context, p.Continuations[j]);
                     if (score.TokenCount == 0)
                     {
-                        throw new EvalInputException(manifest.SourcePath ?? manifest.Name, 0, $"choices[{p.OriginalIndexAt[j]}]",
+                        throw new InputException(manifest.SourcePath ?? manifest.Name, 0, $"choices[{p.OriginalIndexAt[j]}]",
                             $"item '{item.Id}': the continuation '{p.Continuations[j]}' has no tokens of its own after the context " +
                             "(it would score 0 and win; lm-eval rejects such continuations)");
                     }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Caching;
 using Levain.Evals.Items;
 using Levain.Evals.Reports;
@@ -160,7 +161,7 @@ public sealed class EvaluatorTests
     public async Task RunAsync_UnknownMetric_IsBadInput()
     {
         var task = ClozeTask(2) with { Manifest = new TaskManifest { Name = "m", Metrics = ["accuracy"] } };
-        var error = await Assert.ThrowsAsync<EvalInputException>(() => new Evaluator(CharBigramModel.Default, new EvaluatorOptions()).RunAsync(task));
+        var error = await Assert.ThrowsAsync<InputException>(() => new Evaluator(CharBigramModel.Default, new EvaluatorOptions()).RunAsync(task));
         Assert.Equal("metrics", error.Field);
     }
 

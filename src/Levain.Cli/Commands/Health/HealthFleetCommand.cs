@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
@@ -73,13 +74,13 @@ internal static class HealthFleetCommand
             };
             if (options.ConfigFile is { } config && !File.Exists(config))
             {
-                throw new Levain.Health.HealthInputException(config, 0, "--ssh-config", "no such file");
+                throw new InputException(config, 0, "--ssh-config", "no such file");
             }
             var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
             var ibArguments = parse.GetValue(ibArgs) ?? "";
             if (!System.Text.RegularExpressions.Regex.IsMatch(ibArguments, @"^[A-Za-z0-9 _=.,:/\-]*$"))
             {
-                throw new Levain.Health.HealthInputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
+                throw new InputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
             }
             options.Validate(plan);
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
