@@ -133,7 +133,7 @@ public sealed class TerminalProgressTests : IDisposable
     {
         var script = Requirement.Executable("script (util-linux)", "install bsdutils", "/usr/bin/script");
         // script's terminal has no size of its own: give it one, or Spectre lays out for 80 columns.
-        var command = "stty cols 160 rows 50; " + string.Join(" ", new[] { "dotnet", Study.LevainProcess.DllPath }.Concat(args).Select(Quote));
+        var command = "stty cols 160 rows 50; " + string.Join(" ", new[] { "dotnet", LevainProcess.DllPath }.Concat(args).Select(Quote));
         return await ChildProcess.RunAsync(script, ["-qec", command, "/dev/null"], _dir.Path, TimeSpan.FromMinutes(2),
             new Dictionary<string, string> { ["COLUMNS"] = "120", ["TERM"] = "xterm-256color", ["NO_COLOR"] = "" }, TestContext.Current.CancellationToken);
     }
