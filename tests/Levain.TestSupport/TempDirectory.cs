@@ -10,6 +10,9 @@ public sealed class TempDirectory : IDisposable
     /// <summary>The full path of <paramref name="name"/> inside the directory.</summary>
     public string this[string name] => System.IO.Path.Combine(Path, name);
 
+    /// <summary>The full path of <paramref name="parts"/> joined inside the directory.</summary>
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
     /// <summary>Writes <paramref name="contents"/> to <paramref name="name"/> (creating folders) and returns its full path.</summary>
     public string File(string name, string contents)
     {

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Cli.Rendering;
 using System.CommandLine;
 using Levain.Lm.Checkpoints;
@@ -43,7 +44,7 @@ public static class ChatCommand
                 var encoder = loaded.CreateEncoder(parse.GetValue(template) is { } name ? PromptTemplate.Resolve(name) : null);
                 session = new ChatSession(CheckpointScorer.ForModel(loaded.Model, loaded.Tokenizer, loaded.ModelId), encoder, parse.GetValue(system));
             }
-            catch (Exception e) when (e is FineTuneInputException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+            catch (Exception e) when (e is InputException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
             {
                 return Fail(e.Message);
             }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using System.Globalization;
@@ -111,7 +112,7 @@ public static class EvalCommand
             {
                 instruction = EvalTemplateOption.Resolve(parse.GetValue(template), modelPath);
             }
-            catch (Levain.Lm.FineTuning.FineTuneInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -191,7 +192,11 @@ public static class EvalCommand
                 }
                 using (scorer)
                 {
-                    var report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(p => ReportProgress(p, isJson)), ct).ConfigureAwait(false);
+                    RunReport report;
+                    using (var display = new EvalProgressDisplay(isJson))
+                    {
+                        report = await EvalRun.RunAsync(backend, options, loaded, groups, new SynchronousProgress(display.Report), ct).ConfigureAwait(false);
+                    }
                     Directory.CreateDirectory(outDir);
                     ReportJson.Write(report, Path.Combine(outDir, "report.json"));
                     await File.WriteAllTextAsync(Path.Combine(outDir, "report.md"), MarkdownReport.Render(report), ct).ConfigureAwait(false);
@@ -206,7 +211,7 @@ public static class EvalCommand
                 }
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -251,7 +256,7 @@ public static class EvalCommand
                 }
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -283,7 +288,7 @@ public static class EvalCommand
                 {
                     return Fail("--n must be at least 1");
                 }
-                var documents = paths.Select(p => File.Exists(p) ? File.ReadAllText(p) : throw new EvalInputException(p, 0, "file", "does not exist"))
+                var documents = paths.Select(p => File.Exists(p) ? File.ReadAllText(p) : throw new InputException(p, 0, "file", "does not exist"))
                     .Concat(TrainingCorpusStream.Documents(Math.Max(count, 0)));
                 var index = NGramIndex.FromDocuments(documents, parse.GetValue(n));
                 index.Save(parse.GetValue(output)!);
@@ -292,7 +297,7 @@ public static class EvalCommand
                     : $"indexed {index.Count} distinct {index.N}-grams into {parse.GetValue(output)}");
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -328,7 +333,7 @@ public static class EvalCommand
                 CliConsole.Create().Write(table);
                 return 0;
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }
@@ -384,18 +389,6 @@ public static class EvalCommand
 
     private static string Cell(IReadOnlyDictionary<string, Evals.Statistics.MetricEstimate> metrics, string metric) =>
         metrics.TryGetValue(metric, out var e) ? MarkdownReport.Format(e) : "—";
-
-    private static void ReportProgress(EvalProgress p, bool isQuiet)
-    {
-        if (isQuiet)
-        {
-            return;
-        }
-        if (p.Done == p.Total || p.Done == p.FromCache || (p.Done - p.FromCache) % 256 < 16)
-        {
-            CliConsole.Error.WriteLine($"{p.Task}: {p.Done}/{p.Total} requests ({p.FromCache} from cache)");
-        }
-    }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

@@ -1,3 +1,5 @@
+using Levain.Core;
+using Levain.Lm;
 using System.CommandLine;
 using Levain.Evals.Tasks;
 using Levain.Lm.FineTuning;
@@ -21,7 +23,7 @@ public static class EvalTemplateOption
     };
 
     /// <summary>The instruction format for <paramref name="template"/>, or null when none was asked for.</summary>
-    /// <exception cref="FineTuneInputException">The template file is malformed, 'model' has no checkpoint, or the template needs special tokens.</exception>
+    /// <exception cref="InputException">The template file is malformed, 'model' has no checkpoint, or the template needs special tokens.</exception>
     public static InstructionFormat? Resolve(string? template, string? modelDirectory)
     {
         if (template is null)
@@ -32,8 +34,8 @@ public static class EvalTemplateOption
         if (template == "model")
         {
             resolved = modelDirectory is null
-                ? throw new FineTuneInputException("--template", 0, "template", "'model' reads the template.json of a --model checkpoint; give a template name or file with --endpoint")
-                : PromptTemplate.ReadFrom(modelDirectory) ?? throw new FineTuneInputException(modelDirectory, 0, "template.json",
+                ? throw LmInputError.FineTune("--template", 0, "template", "'model' reads the template.json of a --model checkpoint; give a template name or file with --endpoint")
+                : PromptTemplate.ReadFrom(modelDirectory) ?? throw LmInputError.FineTune(modelDirectory, 0, "template.json",
                     "the checkpoint has no template.json (it was not made by levain finetune); give --template dolly, chat or a file");
         }
         else
@@ -42,7 +44,7 @@ public static class EvalTemplateOption
         }
         if (resolved.SpecialTokens.Count > 0)
         {
-            throw new FineTuneInputException(template, 0, "special_tokens",
+            throw LmInputError.FineTune(template, 0, "special_tokens",
                 $"template '{resolved.Name}' encodes markers as special tokens ({string.Join(", ", resolved.SpecialTokens)}), which eval prompts (plain text) cannot carry; use a template with plain-text markers");
         }
         return new InstructionFormat(resolved.Name, prompt => Wrap(resolved, prompt), resolved.End);

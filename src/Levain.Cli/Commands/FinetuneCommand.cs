@@ -1,6 +1,8 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Levain.Runner.Protocol;
 using Levain.Cli.Rendering;
 using Levain.Lm.FineTuning;
 using Levain.Lm.FineTuning.Lora;
@@ -15,7 +17,6 @@ namespace Levain.Cli.Commands;
 /// </summary>
 public static class FinetuneCommand
 {
-    private static readonly JsonSerializerOptions LineJson = new() { WriteIndented = false };
 
     public static Command Create()
     {
@@ -59,7 +60,7 @@ public static class FinetuneCommand
                 Merge = parse.GetValue(merge),
                 EvaluateBefore = parse.GetValue(evalBefore),
             };
-            if (Environment.GetEnvironmentVariable("LEVAIN_PARAMS") is { Length: > 0 } paramsJson)
+            if (TrialProtocolWriter.ParametersFromEnvironment() is { } paramsJson)
             {
                 var (fromEnv, problem) = FineTuneSettings.ApplyJson(spec, paramsJson, "LEVAIN_PARAMS");
                 if (problem is not null)
@@ -109,7 +110,7 @@ public static class FinetuneCommand
         {
             result = FineTuneRun.Run(spec, new SyncProgress<TrainingProgress>(WriteProgress));
         }
-        catch (FineTuneInputException e)
+        catch (InputException e)
         {
             return Fail(e.Message);
         }
@@ -127,14 +128,7 @@ public static class FinetuneCommand
             var console = CliConsole.Create();
             InstructionScoreRenderer.Render(console, result.After, result.Before, $"Held-out examples ({result.HeldOutExamples}), template '{result.TemplateName}'");
         }
-        var line = ResultJson(result);
-        string text = line.ToJsonString(LineJson);
-        if (Environment.GetEnvironmentVariable("LEVAIN_RESULT") is { Length: > 0 } resultPath)
-        {
-            File.WriteAllText(resultPath, text + "\n");
-        }
-        CliConsole.Out.WriteLine("levain-result " + text);
-        CliConsole.Out.Flush();
+        TrialProtocolWriter.FromEnvironment(CliConsole.Out).WriteResult(ResultJson(result));
         return 0;
     }
 
@@ -182,8 +176,7 @@ public static class FinetuneCommand
             ["lr"] = p.LearningRate,
             ["seconds"] = Math.Round(p.Seconds, 3),
         };
-        CliConsole.Out.WriteLine("levain-progress " + json.ToJsonString(LineJson));
-        CliConsole.Out.Flush();
+        TrialProtocolWriter.WriteProgress(CliConsole.Out, json);
     }
 
     private static int Fail(string message)

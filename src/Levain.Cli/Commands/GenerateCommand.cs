@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Cli.Rendering;
 using System.CommandLine;
 using System.Text.Json.Nodes;
@@ -89,7 +90,7 @@ public static class GenerateCommand
         {
             loaded = FineTunedModel.Load(directory, threads);
         }
-        catch (Exception e) when (e is FineTuneInputException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+        catch (Exception e) when (e is InputException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
         {
             return Fail(e.Message);
         }
@@ -99,7 +100,7 @@ public static class GenerateCommand
             {
                 templated = GenerateTemplateOption.TemplatedPrompt(templateName, directory, loaded.Tokenizer, prompt)!.Value;
             }
-            catch (FineTuneInputException e)
+            catch (InputException e)
             {
                 return Fail(e.Message);
             }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using Levain.Lm.FineTuning;
 using Levain.Lm.FineTuning.Templates;
@@ -18,7 +19,7 @@ public static class GenerateTemplateOption
     };
 
     /// <summary>The templated prompt's tokens and the stop string, or null when no template was asked for.</summary>
-    /// <exception cref="FineTuneInputException">A template file is malformed, or lists special tokens the tokenizer lacks.</exception>
+    /// <exception cref="InputException">A template file is malformed, or lists special tokens the tokenizer lacks.</exception>
     public static (IReadOnlyList<int> Tokens, string Stop)? TemplatedPrompt(string? template, string modelDirectory, ITextTokenizer tokenizer, string prompt)
     {
         if (template is null)

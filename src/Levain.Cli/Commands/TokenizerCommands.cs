@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -250,7 +251,7 @@ public static class TokenizerCommands
         {
             return action();
         }
-        catch (DataInputException e)
+        catch (InputException e)
         {
             return CliConsole.Fail($"{e.Message}", 64);
         }

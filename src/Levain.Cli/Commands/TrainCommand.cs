@@ -1,7 +1,9 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Levain.Runner.Protocol;
 using Levain.Lm.Runs;
 using Levain.Lm.Training;
 using Levain.Cli.Rendering;
@@ -16,7 +18,6 @@ namespace Levain.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    private static readonly JsonSerializerOptions LineJson = new() { WriteIndented = false };
 
     public static Command Create()
     {
@@ -76,7 +77,7 @@ public static class TrainCommand
                 }
                 spec = fromFile.Spec!;
             }
-            if (Environment.GetEnvironmentVariable("LEVAIN_PARAMS") is { Length: > 0 } paramsJson)
+            if (TrialProtocolWriter.ParametersFromEnvironment() is { } paramsJson)
             {
                 var fromEnv = TrainRunSettings.ApplyJson(spec, paramsJson, "LEVAIN_PARAMS", validate: false);
                 if (fromEnv.IsFailure)
@@ -156,7 +157,7 @@ public static class TrainCommand
         {
             return Fail(e.Message.Split(" (Parameter")[0]);
         }
-        catch (Levain.Lm.Data.DataInputException e)
+        catch (InputException e)
         {
             return Fail(e.Message);
         }
@@ -197,13 +198,7 @@ public static class TrainCommand
         {
             json["checkpoint"] = Path.GetFullPath(checkpoint);
         }
-        string line = json.ToJsonString(LineJson);
-        if (Environment.GetEnvironmentVariable("LEVAIN_RESULT") is { Length: > 0 } resultPath)
-        {
-            File.WriteAllText(resultPath, line + "\n");
-        }
-        CliConsole.Out.WriteLine(isJson ? line : "levain-result " + line);
-        CliConsole.Out.Flush();
+        TrialProtocolWriter.FromEnvironment(CliConsole.Out).WriteResult(json, isBare: isJson);
         return 0;
     }
 
@@ -224,8 +219,7 @@ public static class TrainCommand
         {
             json[key] = Finite(value);
         }
-        writer.WriteLine("levain-progress " + json.ToJsonString(LineJson));
-        writer.Flush();
+        TrialProtocolWriter.WriteProgress(writer, json);
     }
 
     private static JsonNode? Finite(double? value) => value is double d && double.IsFinite(d) ? JsonValue.Create(Math.Round(d, 6)) : null;

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Levain.Evals;
@@ -54,7 +55,7 @@ public static class TopLevelHandler
     }
 
     /// <summary>True for the exceptions that mean "the user's input is wrong" (they name file, line and field).</summary>
-    public static bool IsBadInput(Exception e) => e is StudyFileException or EvalInputException or HealthInputException or FormatException;
+    public static bool IsBadInput(Exception e) => e is StudyFileException or InputException or FormatException;
 
     /// <summary>Handles an exception that escaped a command: one line on stderr, the details in a log file; returns the exit code.</summary>
     public static int Handle(Exception exception, string commandPath, CliIo io)

@@ -1,5 +1,4 @@
 using Levain.Lm.Runs;
-using Levain.Synthetic;
 using Levain.Synthetic.Code;
 using Levain.Synthetic.Code.Items;
 using Levain.Runner.Definition;
@@ -59,15 +58,9 @@ internal static class DemoStudy
 
     /// <summary>
     /// The held-out items of the final evaluation, as the generator seed of the first and a count: past the items trials
-    /// were scored (and selected) on, still within those the training stream is guarded against. The skip is rounded up
-    /// to whole cycles of the item forms, so these are exactly the held-out items at those positions.
+    /// were scored (and selected) on (see <see cref="TrainingRun.UnselectedHeldOutItems"/>).
     /// </summary>
-    public static (int Seed, int Count) FinalItems(DemoPlan plan)
-    {
-        int forms = Options.Forms.Count;
-        int skip = (plan.EvalItems + forms - 1) / forms * forms;
-        return (SeedRanges.HeldOut.Start + skip, Math.Min(plan.FinalEvalItems, TrainingRun.GuardedHeldOutItems - skip));
-    }
+    public static (int Seed, int Count) FinalItems(DemoPlan plan) => TrainingRun.UnselectedHeldOutItems(plan.EvalItems, plan.FinalEvalItems, Options);
 
     /// <summary>The final evaluation's items (see <see cref="FinalItems"/>).</summary>
     public static IReadOnlyList<CodeItem> GenerateFinalItems(DemoPlan plan)

@@ -56,6 +56,10 @@ internal static class TuneConsole
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
+        // On a terminal a bar counts finished trials against the budget (best so far, running, ETA beside it) and the
+        // event lines scroll above it; elsewhere the event lines alone, each with the same status in brackets.
+        using var bar = json ? null : WorkProgress.Start("trials", study.Budget.Trials ?? 0, isOwnEta: true);
+        if (bar?.LiveConsole is { } live) console = live;
         var lastProgressShown = new Dictionary<int, long>();
         var progress = new SyncProgress<TuneProgress>(e =>
         {
@@ -75,6 +79,7 @@ internal static class TuneConsole
                     lastProgressShown[n] = now;
                 }
                 console.MarkupLine(StatusMarkup(study, e));
+                bar?.Report(e.Status.Done, BarDetail(e.Status), null);
             }
         });
         TuneSummary summary;
@@ -91,6 +96,10 @@ internal static class TuneConsole
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return CliConsole.Fail($"unexpected error: {e.Message} (details in {ErrorLog.Write(study.LogDirectory, e)})", 1);
+        }
+        finally
+        {
+            lock (gate) bar?.Dispose();
         }
         if (summary.IsInputError)
         {
@@ -124,6 +133,15 @@ internal static class TuneConsole
             exitCode = CliConsole.BadInput(e.Message);
             return null;
         }
+    }
+
+    /// <summary>Beside the bar: best so far, trials running, failures and the time left.</summary>
+    private static string BarDetail(TuneStatus s)
+    {
+        var best = s.BestOutput is double b ? $"best {Num(b)} (#{s.BestTrial})" : "best -";
+        var eta = s.Eta is TimeSpan t ? $" · ETA {DurationText.Format(t)}" : "";
+        var failed = s.Failed > 0 ? $" · {s.Failed} failed" : "";
+        return $"{s.Done}{(s.TrialBudget is int n ? $"/{n}" : "")} done · {best} · {s.Running} running{failed}{eta}";
     }
 
     private static string StatusMarkup(StudyDefinition study, TuneProgress e)

@@ -17,17 +17,20 @@ public sealed class WorkProgress : IDisposable
     private readonly Task? _render;
     private readonly TextWriter _plain;
 
-    private WorkProgress(string description, double total, CliIo io)
+    private WorkProgress(string description, double total, CliIo io, bool isLiveAllowed, bool isOwnEta)
     {
         _description = description;
         _plain = io.Error;
-        IsLive = io.IsTerminal;
+        IsLive = io.IsTerminal && isLiveAllowed;
         if (!IsLive) return;
         var console = io.CreateConsole();
+        LiveConsole = console;
         _render = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(isOwnEta
+                ? [new TaskDescriptionColumn(), new ProgressBarColumn { Width = 24 }, new PercentageColumn(), new SpinnerColumn()]
+                : [new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn()])
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: total > 0 ? total : 1);
@@ -42,8 +45,20 @@ public sealed class WorkProgress : IDisposable
     /// <summary>True when a live bar is drawn (a terminal); false when reports are written as plain lines.</summary>
     public bool IsLive { get; }
 
-    /// <summary>Starts progress over <paramref name="total"/> units (0 or less: unknown) for the current invocation.</summary>
-    public static WorkProgress Start(string description, double total) => new(description, total, CliIo.Current);
+    /// <summary>
+    /// The console the bar is drawn on, while it is live: lines written through it appear above the bar (another
+    /// console writing to the same terminal would tear it). Null when reports are plain lines.
+    /// </summary>
+    public IAnsiConsole? LiveConsole { get; }
+
+    /// <summary>
+    /// Starts progress over <paramref name="total"/> units (0 or less: unknown) for the current invocation; with
+    /// <paramref name="isLiveAllowed"/> false (standard output carries JSON) only plain lines are written, even on a terminal.
+    /// With <paramref name="isOwnEta"/> the caller's details carry the time left (Spectre's rate-based estimate is left
+    /// out, and the bar is narrower to leave room for them).
+    /// </summary>
+    public static WorkProgress Start(string description, double total, bool isLiveAllowed = true, bool isOwnEta = false) =>
+        new(description, total, CliIo.Current, isLiveAllowed, isOwnEta);
 
     /// <summary>
     /// <paramref name="value"/> units done; <paramref name="detail"/> follows the description on the bar;

@@ -1,3 +1,5 @@
+using Levain.Core;
+
 namespace Levain.Evals.Contamination;
 
 /// <summary>
@@ -42,7 +44,7 @@ public sealed class NGramIndex
         {
             if (!File.Exists(path))
             {
-                throw new EvalInputException(path, 0, "file", "does not exist");
+                throw new InputException(path, 0, "file", "does not exist");
             }
             hashes.UnionWith(NGramTokenizer.NGramHashes(File.ReadLines(path).SelectMany(NGramTokenizer.Tokens), n));
         }
@@ -72,14 +74,14 @@ public sealed class NGramIndex
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         using var reader = new BinaryReader(File.OpenRead(path));
         try
         {
             if (reader.ReadUInt32() != Magic)
             {
-                throw new EvalInputException(path, 0, "header", "not a Levain n-gram index (build one with 'levain eval index')");
+                throw new InputException(path, 0, "header", "not a Levain n-gram index (build one with 'levain eval index')");
             }
             var n = reader.ReadInt32();
             var count = reader.ReadInt32();
@@ -92,7 +94,7 @@ public sealed class NGramIndex
         }
         catch (EndOfStreamException)
         {
-            throw new EvalInputException(path, 0, "hashes", "the index file is truncated");
+            throw new InputException(path, 0, "hashes", "the index file is truncated");
         }
     }
 }

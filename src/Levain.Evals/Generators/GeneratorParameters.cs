@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 
 namespace Levain.Evals.Generators;
@@ -43,7 +44,7 @@ internal sealed class GeneratorParameters
         return values.Count > 0 ? values : throw Bad(name, "needs at least one value");
     }
 
-    public EvalInputException Bad(string name, string problem) => new($"generator '{_generator}'", 0, $"parameters.{name}", problem);
+    public InputException Bad(string name, string problem) => new($"generator '{_generator}'", 0, $"parameters.{name}", problem);
 
     /// <summary>Fails on any parameter that was never read (a typo must not silently change a benchmark).</summary>
     public void RejectUnknown()

@@ -1,10 +1,11 @@
+using Levain.Core;
 using Levain.Evals.Items;
 
 namespace Levain.Evals.Generators;
 
 /// <summary>
 /// A procedural benchmark: a pure function (name, version, seed, parameters) → items whose gold answers were
-/// computed by executing something. Unknown or malformed parameters raise <see cref="EvalInputException"/>.
+/// computed by executing something. Unknown or malformed parameters raise <see cref="InputException"/>.
 /// </summary>
 public interface IItemGenerator
 {

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text.Json;
 
@@ -9,7 +10,7 @@ namespace Levain.Evals.Items;
 /// lm-evaluation-harness multiple choice (<c>query|question, choices, gold|label|answer</c> as an index; ARC-style
 /// <c>choices: {text: [...]}</c>) and Imbue's cleaned sets (<c>question, choices, correct_answer</c> as the choice text,
 /// a letter or an index). Rolling (perplexity) items carry only <c>text</c>.
-/// Any malformed line raises one <see cref="EvalInputException"/> naming the file, line and field.
+/// Any malformed line raises one <see cref="InputException"/> naming the file, line and field.
 /// </summary>
 public static class ItemFileReader
 {
@@ -17,7 +18,7 @@ public static class ItemFileReader
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         using var reader = new StreamReader(path);
         return Read(reader, path);
@@ -43,21 +44,21 @@ public static class ItemFileReader
             }
             catch (JsonException e)
             {
-                throw new EvalInputException(fileName, lineNumber, "json", $"not valid JSON ({e.Message})");
+                throw new InputException(fileName, lineNumber, "json", $"not valid JSON ({e.Message})");
             }
             using (document)
             {
                 var item = ParseItem(document.RootElement, new LineContext(fileName, lineNumber));
                 if (!ids.Add(item.Id))
                 {
-                    throw new EvalInputException(fileName, lineNumber, "id", $"duplicate id '{item.Id}'");
+                    throw new InputException(fileName, lineNumber, "id", $"duplicate id '{item.Id}'");
                 }
                 items.Add(item);
             }
         }
         if (items.Count == 0)
         {
-            throw new EvalInputException(fileName, 0, "items", "the file holds no items");
+            throw new InputException(fileName, 0, "items", "the file holds no items");
         }
         return items;
     }
@@ -404,8 +405,8 @@ public static class ItemFileReader
 
     private readonly record struct LineContext(string File, int Line)
     {
-        public void Fail(string field, string problem) => throw new EvalInputException(File, Line, field, problem);
+        public void Fail(string field, string problem) => throw new InputException(File, Line, field, problem);
 
-        public T Fail<T>(string field, string problem) => throw new EvalInputException(File, Line, field, problem);
+        public T Fail<T>(string field, string problem) => throw new InputException(File, Line, field, problem);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text.Json;
 
@@ -14,7 +15,7 @@ public static class JudgmentFileReader
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         var judgments = new List<Judgment>();
         var lineNumber = 0;
@@ -32,7 +33,7 @@ public static class JudgmentFileReader
             }
             catch (JsonException e)
             {
-                throw new EvalInputException(path, lineNumber, "json", $"not valid JSON ({e.Message})");
+                throw new InputException(path, lineNumber, "json", $"not valid JSON ({e.Message})");
             }
         }
         return judgments;
@@ -40,7 +41,7 @@ public static class JudgmentFileReader
 
     private static Judgment Parse(JsonElement root, string path, int line)
     {
-        EvalInputException Bad(string field, string problem) => new(path, line, field, problem);
+        InputException Bad(string field, string problem) => new(path, line, field, problem);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Bad("json", "each line must be a JSON object");

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Statistics;
 using Levain.Evals.Tasks.Groups;
 
@@ -6,13 +7,13 @@ namespace Levain.Evals.Reports;
 /// <summary>Builds a <see cref="GroupReport"/> from the reports of a group's member tasks.</summary>
 public static class GroupReportBuilder
 {
-    /// <exception cref="EvalInputException">A metric the group asks for is missing from a member task.</exception>
+    /// <exception cref="InputException">A metric the group asks for is missing from a member task.</exception>
     public static GroupReport Build(TaskGroup group, IReadOnlyList<TaskReport> reports)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(reports);
         var members = group.Tasks.Select(name => reports.FirstOrDefault(r => r.Name == name)
-            ?? throw new EvalInputException(group.SourcePath ?? group.Name, 0, "task", $"member task '{name}' has no report")).ToArray();
+            ?? throw new InputException(group.SourcePath ?? group.Name, 0, "task", $"member task '{name}' has no report")).ToArray();
         var wanted = group.Metrics
             ?? [.. members.Select(m => m.Metrics.Keys).Aggregate((a, b) => a.Intersect(b, StringComparer.Ordinal)).Order(StringComparer.Ordinal).Select(m => new GroupMetric(m, true))];
         var metrics = new Dictionary<string, MetricEstimate>(StringComparer.Ordinal);
@@ -21,7 +22,7 @@ public static class GroupReportBuilder
             var missing = members.FirstOrDefault(m => !m.Metrics.ContainsKey(spec.Metric));
             if (missing is not null)
             {
-                throw new EvalInputException(group.SourcePath ?? group.Name, 0, "aggregate_metric_list",
+                throw new InputException(group.SourcePath ?? group.Name, 0, "aggregate_metric_list",
                     $"metric '{spec.Metric}' is not reported by member task '{missing.Name}' (it reports: {string.Join(", ", missing.Metrics.Keys)})");
             }
             metrics[spec.Metric] = GroupAggregation.Aggregate([.. members.Select(m => (m.Metrics[spec.Metric], m.Items))], spec.IsWeightedBySize);

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -26,18 +27,18 @@ public static class ReportJson
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         try
         {
             var report = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(path), Options);
             return report?.Manifest is null || report.Tasks is null
-                ? throw new EvalInputException(path, 0, "manifest", "not a levain eval report (no manifest or tasks)")
+                ? throw new InputException(path, 0, "manifest", "not a levain eval report (no manifest or tasks)")
                 : report;
         }
         catch (JsonException e)
         {
-            throw new EvalInputException(path, (int)(e.LineNumber ?? -1) + 1, e.Path ?? "json", $"not a levain eval report: {e.Message}");
+            throw new InputException(path, (int)(e.LineNumber ?? -1) + 1, e.Path ?? "json", $"not a levain eval report: {e.Message}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -24,7 +25,7 @@ public static class ContentHash
         }
         else
         {
-            throw new EvalInputException(path, 0, "checkpoint", "does not exist");
+            throw new InputException(path, 0, "checkpoint", "does not exist");
         }
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }

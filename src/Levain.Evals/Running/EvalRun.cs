@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Reflection;
 using Levain.Evals.Backends;
 using Levain.Evals.Caching;
@@ -59,7 +60,7 @@ public static class EvalRun
         {
             if (taskNames.Contains(group.Name) || groups.Count(g => g.Name == group.Name) > 1)
             {
-                throw new EvalInputException(group.SourcePath ?? group.Name, 0, "group", $"'{group.Name}' is also the name of another group or of a task");
+                throw new InputException(group.SourcePath ?? group.Name, 0, "group", $"'{group.Name}' is also the name of another group or of a task");
             }
         }
         return (ApplyAndCheck(options, tasks), groups);
@@ -76,7 +77,7 @@ public static class EvalRun
         var duplicate = tasks.GroupBy(t => t.Manifest.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new EvalInputException(duplicate.Key, 0, "name", "two tasks share this name; give one a different 'name' in its manifest");
+            throw new InputException(duplicate.Key, 0, "name", "two tasks share this name; give one a different 'name' in its manifest");
         }
         return tasks;
     }

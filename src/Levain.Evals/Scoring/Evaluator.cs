@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text;
 using Levain.Evals.Backends;
@@ -38,12 +39,17 @@ public sealed class Evaluator
         var builder = new PromptBuilder(manifest, task.Items);
         var metrics = ResolveMetrics(manifest, items, builder);
         var isPmiWanted = metrics.Contains(MetricNames.AccPmi);
-        var prompted = items.SelectMany(i => Enumerable.Range(0, builder.RotationsOf(i)).Select(r => builder.Build(i, r))).ToArray();
-
         var plan = new RequestPlan(_backend, manifest, _options.Seed);
-        foreach (var p in prompted)
+        var prompted = new List<PromptedItem>();
+        foreach (var item in items)
         {
-            plan.Add(p, isPmiWanted);
+            var index = plan.Completion.AddItem();
+            for (var r = 0; r < builder.RotationsOf(item); r++)
+            {
+                var p = builder.Build(item, r);
+                prompted.Add(p);
+                plan.Add(p, isPmiWanted, index);
+            }
         }
         var (cached, scored) = await plan.ResolveAsync(_cache, _options.BatchSize, progress, cancellationToken).ConfigureAwait(false);
         var rows = prompted.Select(p => BuildRow(p, plan, isPmiWanted, manifest)).ToArray();
@@ -57,7 +63,7 @@ public sealed class Evaluator
             var unknown = manifest.Metrics.FirstOrDefault(m => !MetricNames.All.Contains(m) && !manifest.Filters.Any(f => f.MetricName == m));
             if (unknown is not null)
             {
-                throw new EvalInputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
+                throw new InputException(manifest.Name, 0, "metrics", $"unknown metric '{unknown}' (known: {string.Join(", ", MetricNames.All.Order(StringComparer.Ordinal))})");
             }
             return [.. manifest.Metrics.Distinct(StringComparer.Ordinal)];
         }
@@ -116,7 +122,7 @@ public sealed class Evaluator
                     var score = plan.Score(p.Context, p.Continuations[j]);
                     if (score.TokenCount == 0)
                     {
-                        throw new EvalInputException(manifest.SourcePath ?? manifest.Name, 0, $"choices[{p.OriginalIndexAt[j]}]",
+                        throw new InputException(manifest.SourcePath ?? manifest.Name, 0, $"choices[{p.OriginalIndexAt[j]}]",
                             $"item '{item.Id}': the continuation '{p.Continuations[j]}' has no tokens of its own after the context " +
                             "(it would score 0 and win; lm-eval rejects such continuations)");
                     }
@@ -160,28 +166,40 @@ public sealed class Evaluator
 
         public string UnconditionalContext => manifest.UnconditionalContext;
 
-        public void Add(PromptedItem p, bool isPmiWanted)
+        /// <summary>Which items have every request answered, for progress.</summary>
+        public ItemCompletion Completion { get; } = new();
+
+        public void Add(PromptedItem p, bool isPmiWanted, int item)
         {
             switch (p.Format)
             {
                 case ItemFormat.Rolling:
-                    _rollingRequests.TryAdd(RollingKey(p.Context), p.Context);
+                    _rollingRequests.TryAdd(Needs(item, RollingKey(p.Context)), p.Context);
                     break;
                 case ItemFormat.Generate:
-                    _generateRequests.TryAdd(GenerateKey(p.Context), new GenerateRequest(p.Context, manifest.Stop, manifest.MaxTokens, seed));
+                    _generateRequests.TryAdd(Needs(item, GenerateKey(p.Context)), new GenerateRequest(p.Context, manifest.Stop, manifest.MaxTokens, seed));
                     break;
                 default:
                     foreach (var continuation in p.Continuations)
                     {
-                        _scoreRequests.TryAdd(ScoreKey(p.Context, continuation), new ScoreRequest(p.Context, continuation));
+                        _scoreRequests.TryAdd(Needs(item, ScoreKey(p.Context, continuation)), new ScoreRequest(p.Context, continuation));
                         if (isPmiWanted)
                         {
-                            _scoreRequests.TryAdd(ScoreKey(UnconditionalContext, continuation), new ScoreRequest(UnconditionalContext, continuation));
+                            _scoreRequests.TryAdd(Needs(item, ScoreKey(UnconditionalContext, continuation)), new ScoreRequest(UnconditionalContext, continuation));
                         }
                     }
                     break;
             }
         }
+
+        private string Needs(int item, string key)
+        {
+            Completion.Needs(item, key);
+            return key;
+        }
+
+        private EvalProgress Progress(int done, int total, int fromCache) =>
+            new(manifest.Name, done, total, fromCache, Completion.Done, Completion.Items);
 
         public ContinuationScore Score(string context, string continuation) => _scores[ScoreKey(context, continuation)];
 
@@ -197,18 +215,23 @@ public sealed class Evaluator
             var generateMisses = _generateRequests.Where(r => !TryCachedText(cache, r.Key)).ToArray();
             var fromCache = total - scoreMisses.Length - rollingMisses.Length - generateMisses.Length;
             var done = fromCache;
-            progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+            var misses = scoreMisses.Select(m => m.Key).Concat(rollingMisses.Select(m => m.Key)).Concat(generateMisses.Select(m => m.Key)).ToHashSet(StringComparer.Ordinal);
+            foreach (var key in _scoreRequests.Keys.Concat(_rollingRequests.Keys).Concat(_generateRequests.Keys).Where(k => !misses.Contains(k)))
+            {
+                Completion.Answered(key);
+            }
+            progress?.Report(Progress(done, total, fromCache));
             foreach (var batch in scoreMisses.Chunk(batchSize))
             {
                 var answers = await backend.ScoreAsync([.. batch.Select(b => b.Value)], cancellationToken).ConfigureAwait(false);
                 done += StoreScores(cache, batch.Select(b => b.Key).ToArray(), answers);
-                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+                progress?.Report(Progress(done, total, fromCache));
             }
             foreach (var batch in rollingMisses.Chunk(batchSize))
             {
                 var answers = await backend.ScoreRollingAsync([.. batch.Select(b => b.Value)], cancellationToken).ConfigureAwait(false);
                 done += StoreScores(cache, batch.Select(b => b.Key).ToArray(), answers);
-                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+                progress?.Report(Progress(done, total, fromCache));
             }
             foreach (var batch in generateMisses.Chunk(batchSize))
             {
@@ -217,10 +240,11 @@ public sealed class Evaluator
                 {
                     _texts[batch[i].Key] = answers[i];
                     cache?.AddText(batch[i].Key, answers[i]);
+                    Completion.Answered(batch[i].Key);
                 }
                 cache?.Flush();
                 done += batch.Length;
-                progress?.Report(new EvalProgress(manifest.Name, done, total, fromCache));
+                progress?.Report(Progress(done, total, fromCache));
             }
             return (fromCache, total - fromCache);
         }
@@ -235,6 +259,7 @@ public sealed class Evaluator
             {
                 _scores[keys[i]] = answers[i];
                 cache?.AddScore(keys[i], answers[i]);
+                Completion.Answered(keys[i]);
             }
             cache?.Flush();
             return keys.Length;

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Generators;
 using Levain.Evals.Items;
 
@@ -33,7 +34,7 @@ public static class TaskLoader
         else
         {
             var known = string.Join(", ", GeneratorRegistry.All.Select(g => g.Name));
-            throw new EvalInputException(spec, 0, "task", $"not a .jsonl items file, a .yaml/.json manifest, or a generator name ({known})");
+            throw new InputException(spec, 0, "task", $"not a .jsonl items file, a .yaml/.json manifest, or a generator name ({known})");
         }
         return Load(manifest, generatorCount);
     }
@@ -46,7 +47,7 @@ public static class TaskLoader
             return new LoadedTask(manifest with { TargetSuffix = manifest.TargetSuffix ?? "" }, ItemFileReader.Read(path));
         }
         var generator = GeneratorRegistry.Find(manifest.Generator!)
-            ?? throw new EvalInputException(manifest.Name, 0, "generator", $"unknown generator '{manifest.Generator}' (known: {string.Join(", ", GeneratorRegistry.All.Select(g => g.Name))})");
+            ?? throw new InputException(manifest.Name, 0, "generator", $"unknown generator '{manifest.Generator}' (known: {string.Join(", ", GeneratorRegistry.All.Select(g => g.Name))})");
         var count = generatorCount ?? manifest.Count;
         var seed = manifest.Seed ?? generator.DefaultSeed;
         var resolved = manifest with { Seed = seed, Count = count, TargetSuffix = manifest.TargetSuffix ?? generator.TargetSuffix };

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using Levain.Evals.Items;
 using YamlDotNet.Core;
@@ -24,7 +25,7 @@ public static class TaskManifestReader
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         using var reader = new StreamReader(path);
         return Read(reader, path);
@@ -39,11 +40,11 @@ public static class TaskManifestReader
         }
         catch (YamlException e)
         {
-            throw new EvalInputException(path, (int)e.Start.Line, "syntax", e.InnerException?.Message ?? e.Message);
+            throw new InputException(path, (int)e.Start.Line, "syntax", e.InnerException?.Message ?? e.Message);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new EvalInputException(path, 1, "manifest", "must be a mapping of keys to values");
+            throw new InputException(path, 1, "manifest", "must be a mapping of keys to values");
         }
         var at = new ManifestContext(path);
         var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -171,8 +172,8 @@ public static class TaskManifestReader
 
     private readonly record struct ManifestContext(string File)
     {
-        public void Fail(YamlNode node, string field, string problem) => throw new EvalInputException(File, (int)node.Start.Line, field, problem);
+        public void Fail(YamlNode node, string field, string problem) => throw new InputException(File, (int)node.Start.Line, field, problem);
 
-        public T Fail<T>(YamlNode node, string field, string problem) => throw new EvalInputException(File, (int)node.Start.Line, field, problem);
+        public T Fail<T>(YamlNode node, string field, string problem) => throw new InputException(File, (int)node.Start.Line, field, problem);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using Levain.Health.Parsing.Kernel;
 
@@ -85,21 +86,21 @@ public sealed class DmesgBaseline
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "baseline", "no such file");
+            throw new InputException(path, 0, "baseline", "no such file");
         }
         try
         {
             var file = JsonSerializer.Deserialize<BaselineFile>(File.ReadAllText(path), Options)
-                ?? throw new HealthInputException(path, 1, "baseline", "empty file");
+                ?? throw new InputException(path, 1, "baseline", "empty file");
             if (file.Version != 1 || file.Entries is null)
             {
-                throw new HealthInputException(path, 1, "version", "not a levain baseline file (version 1 with entries)");
+                throw new InputException(path, 1, "version", "not a levain baseline file (version 1 with entries)");
             }
             return new DmesgBaseline(file.NodeCount, file.Entries);
         }
         catch (JsonException e)
         {
-            throw new HealthInputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path ?? "baseline", e.Message);
+            throw new InputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path ?? "baseline", e.Message);
         }
     }
 

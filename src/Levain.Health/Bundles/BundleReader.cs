@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 
 namespace Levain.Health.Bundles;
@@ -16,7 +17,7 @@ public static class BundleReader
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
         {
-            throw new HealthInputException(directory, 0, "bundle", "no such directory");
+            throw new InputException(directory, 0, "bundle", "no such directory");
         }
 
         var manifest = ReadManifest(Path.Combine(directory, BundleFiles.Manifest));
@@ -57,19 +58,19 @@ public static class BundleReader
             using var document = JsonDocument.Parse(text);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new HealthInputException(path, 1, "manifest", "expected a JSON object");
+                throw new InputException(path, 1, "manifest", "expected a JSON object");
             }
             var legacy = document.RootElement.TryGetProperty("capturedAt", out _);
             var manifest = JsonSerializer.Deserialize<BundleManifest>(text, legacy ? BundleJson.LegacyOptions : BundleJson.Options)
-                ?? throw new HealthInputException(path, 1, "manifest", "empty manifest");
+                ?? throw new InputException(path, 1, "manifest", "empty manifest");
             var timeField = legacy ? "capturedAt" : "captured_at";
             if (!document.RootElement.TryGetProperty(timeField, out _))
             {
-                throw new HealthInputException(path, 1, "captured_at", "missing (the time the outputs were taken, ISO 8601 with offset)");
+                throw new InputException(path, 1, "captured_at", "missing (the time the outputs were taken, ISO 8601 with offset)");
             }
             if (string.IsNullOrWhiteSpace(manifest.Host))
             {
-                throw new HealthInputException(path, 1, "host", "missing or empty");
+                throw new InputException(path, 1, "host", "missing or empty");
             }
             return manifest with
             {
@@ -80,7 +81,7 @@ public static class BundleReader
         }
         catch (JsonException e)
         {
-            throw new HealthInputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path ?? "manifest", e.Message);
+            throw new InputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path ?? "manifest", e.Message);
         }
     }
 }

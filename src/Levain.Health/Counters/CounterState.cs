@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using Levain.Health.Export;
 
@@ -35,12 +36,12 @@ public sealed class CounterState
         }
         try
         {
-            var file = JsonSerializer.Deserialize<StateFile>(File.ReadAllText(path), Json) ?? throw new HealthInputException(path, 1, "counters", "empty file");
+            var file = JsonSerializer.Deserialize<StateFile>(File.ReadAllText(path), Json) ?? throw new InputException(path, 1, "counters", "empty file");
             return new CounterState(path, new Dictionary<string, HostCounters>(file.Hosts ?? [], StringComparer.Ordinal));
         }
         catch (JsonException e)
         {
-            throw new HealthInputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path is null or "$" ? "counters" : e.Path, e.Message);
+            throw new InputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path is null or "$" ? "counters" : e.Path, e.Message);
         }
     }
 

@@ -15,6 +15,15 @@ public sealed class FleetProgress(int total)
 
     public int Total { get; } = total;
 
+    /// <summary>Hosts finished so far, whatever their outcome.</summary>
+    public int Done
+    {
+        get
+        {
+            lock (_lock) return _done;
+        }
+    }
+
     /// <summary>Counts one finished host; returns the line to show.</summary>
     public string Add(HostReport host)
     {

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -17,7 +18,7 @@ public static partial class HostsFileParser
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "hosts", "no such file");
+            throw new InputException(path, 0, "hosts", "no such file");
         }
         return Parse(File.ReadAllText(path), path);
     }
@@ -40,20 +41,20 @@ public static partial class HostsFileParser
             var m = Entry().Match(line);
             if (!m.Success)
             {
-                throw new HealthInputException(file, number, "host", $"'{line}' is not [user@]host[:port]");
+                throw new InputException(file, number, "host", $"'{line}' is not [user@]host[:port]");
             }
             int? port = null;
             if (m.Groups["port"].Success)
             {
                 if (!int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
                 {
-                    throw new HealthInputException(file, number, "port", $"'{m.Groups["port"].Value}' is not a port (1-65535)");
+                    throw new InputException(file, number, "port", $"'{m.Groups["port"].Value}' is not a port (1-65535)");
                 }
                 port = p;
             }
             if (seen.TryGetValue(line, out var first))
             {
-                throw new HealthInputException(file, number, "host", $"'{line}' is listed twice (first on line {first})");
+                throw new InputException(file, number, "host", $"'{line}' is listed twice (first on line {first})");
             }
             seen[line] = number;
             var address = m.Groups["v6"].Success ? m.Groups["v6"].Value : m.Groups["host"].Value;
@@ -61,7 +62,7 @@ public static partial class HostsFileParser
         }
         if (entries.Count == 0)
         {
-            throw new HealthInputException(file, 0, "hosts", "no hosts listed");
+            throw new InputException(file, 0, "hosts", "no hosts listed");
         }
         return entries;
     }

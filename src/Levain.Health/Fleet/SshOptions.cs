@@ -1,3 +1,5 @@
+using Levain.Core;
+
 namespace Levain.Health.Fleet;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed record SshOptions
     /// <summary>
     /// Checks that the timeouts fit together: the host budget must cover the connection, the longest command
     /// (commands run in parallel on the node) and the script's abandon slack, or every slow-but-healthy host would be
-    /// cut off as timed out. Throws a <see cref="HealthInputException"/> naming the options.
+    /// cut off as timed out. Throws a <see cref="InputException"/> naming the options.
     /// </summary>
     public void Validate(Collection.CollectionPlan plan)
     {
@@ -41,13 +43,13 @@ public sealed record SshOptions
         var needed = ConnectTimeout + longest + TimeSpan.FromSeconds(RemoteScript.AbandonSlackSeconds + HostTimeoutMarginSeconds);
         if (HostTimeout < needed)
         {
-            throw new HealthInputException("command line", 0, "--host-timeout",
+            throw new InputException("command line", 0, "--host-timeout",
                 $"{HostTimeout.TotalSeconds:0.#} s cannot cover --connect-timeout {ConnectTimeout.TotalSeconds:0.#} s + the longest command timeout " +
                 $"{longest.TotalSeconds:0.#} s + {RemoteScript.AbandonSlackSeconds + HostTimeoutMarginSeconds} s of slack; use at least {Math.Ceiling(needed.TotalSeconds)} s");
         }
         if (Concurrency < 1)
         {
-            throw new HealthInputException("command line", 0, "--concurrency", "must be at least 1");
+            throw new InputException("command line", 0, "--concurrency", "must be at least 1");
         }
     }
 

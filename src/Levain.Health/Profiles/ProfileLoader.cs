@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using Levain.Health.Results;
 using Levain.Health.Xid;
@@ -58,7 +59,7 @@ public static class ProfileLoader
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "profile", "no such file");
+            throw new InputException(path, 0, "profile", "no such file");
         }
         return Parse(File.ReadAllText(path), path);
     }
@@ -74,7 +75,7 @@ public static class ProfileLoader
         }
         catch (YamlException e)
         {
-            throw new HealthInputException(file, (int)e.Start.Line, "yaml", e.Message);
+            throw new InputException(file, (int)e.Start.Line, "yaml", e.Message);
         }
         if (stream.Documents.Count == 0)
         {
@@ -82,7 +83,7 @@ public static class ProfileLoader
         }
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new HealthInputException(file, (int)stream.Documents[0].RootNode.Start.Line, "profile", "expected a mapping of keys to values");
+            throw new InputException(file, (int)stream.Documents[0].RootNode.Start.Line, "profile", "expected a mapping of keys to values");
         }
         var reader = new Reader(file);
         var profile = HealthProfile.Default;
@@ -91,14 +92,14 @@ public static class ProfileLoader
             var key = reader.Str(keyNode);
             if (!Setters.TryGetValue(key, out var set))
             {
-                throw new HealthInputException(file, (int)keyNode.Start.Line, key, $"unknown key (known: {string.Join(", ", Setters.Keys)})");
+                throw new InputException(file, (int)keyNode.Start.Line, key, $"unknown key (known: {string.Join(", ", Setters.Keys)})");
             }
             reader.Field = key;
             profile = set(profile, valueNode, reader);
         }
         if (profile.DiskWarnPercent > profile.DiskCriticalPercent)
         {
-            throw new HealthInputException(file, 0, "disk_warn_percent", "must not exceed disk_critical_percent");
+            throw new InputException(file, 0, "disk_warn_percent", "must not exceed disk_critical_percent");
         }
         return profile;
     }
@@ -107,7 +108,7 @@ public static class ProfileLoader
     {
         public string Field { get; set; } = "profile";
 
-        private HealthInputException Error(YamlNode node, string problem) => new(file, (int)node.Start.Line, Field, problem);
+        private InputException Error(YamlNode node, string problem) => new(file, (int)node.Start.Line, Field, problem);
 
         public string Str(YamlNode node) =>
             node is YamlScalarNode { Value: { } v } ? v : throw Error(node, "expected a single value");

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Levain.Health.Export;
@@ -49,20 +50,20 @@ public sealed class RemediationLedger
         try
         {
             var file = JsonSerializer.Deserialize<LedgerFile>(File.ReadAllText(path), Json)
-                ?? throw new HealthInputException(path, 1, "ledger", "empty file");
+                ?? throw new InputException(path, 1, "ledger", "empty file");
             var entries = file.Entries ?? [];
             for (var i = 0; i < entries.Count; i++)
             {
                 if (string.IsNullOrEmpty(entries[i].Host) || string.IsNullOrEmpty(entries[i].Event) || string.IsNullOrEmpty(entries[i].Remediation))
                 {
-                    throw new HealthInputException(path, 0, $"entries[{i}]", "host, remediation and event are required");
+                    throw new InputException(path, 0, $"entries[{i}]", "host, remediation and event are required");
                 }
             }
             return new RemediationLedger(path, [.. entries]);
         }
         catch (JsonException e)
         {
-            throw new HealthInputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path is null or "$" ? "ledger" : e.Path, e.Message);
+            throw new InputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path is null or "$" ? "ledger" : e.Path, e.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text.Json;
 
@@ -17,7 +18,7 @@ public static class TrainingLogReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "log", "no such file");
+            throw new InputException(path, 0, "log", "no such file");
         }
         return Parse(File.ReadAllText(path), path);
     }
@@ -29,10 +30,10 @@ public static class TrainingLogReader
         var first = lines.FindIndex(l => l.Trim().Length > 0);
         if (first < 0)
         {
-            throw new HealthInputException(file, 0, "log", "empty training log");
+            throw new InputException(file, 0, "log", "empty training log");
         }
         var records = lines[first].TrimStart().StartsWith('{') ? ParseJsonl(lines, file) : ParseCsv(lines, first, file);
-        return records.Count == 0 ? throw new HealthInputException(file, 0, "log", "no step rows") : records;
+        return records.Count == 0 ? throw new InputException(file, 0, "log", "no step rows") : records;
     }
 
     private static List<StepRecord> ParseCsv(List<string> lines, int headerIndex, string file)
@@ -46,7 +47,7 @@ public static class TrainingLogReader
         var tokens = Column("tokens", "num_tokens");
         if (step < 0 || tokens < 0 || (time < 0 && timeMs < 0))
         {
-            throw new HealthInputException(file, headerIndex + 1, "header", "needs columns step, step_time (or step_time_ms) and tokens; rank is optional");
+            throw new InputException(file, headerIndex + 1, "header", "needs columns step, step_time (or step_time_ms) and tokens; rank is optional");
         }
         var records = new List<StepRecord>();
         for (var i = headerIndex + 1; i < lines.Count; i++)
@@ -56,7 +57,7 @@ public static class TrainingLogReader
                 continue;
             }
             var cells = lines[i].Split(',');
-            string Cell(int index, string field) => index < cells.Length ? cells[index].Trim() : throw new HealthInputException(file, i + 1, field, "missing value");
+            string Cell(int index, string field) => index < cells.Length ? cells[index].Trim() : throw new InputException(file, i + 1, field, "missing value");
             var seconds = time >= 0 ? Number(Cell(time, header[time]), file, i + 1, header[time]) : Number(Cell(timeMs, "step_time_ms"), file, i + 1, "step_time_ms") / 1000;
             records.Add(Make(file, i + 1, Integer(Cell(step, "step"), file, i + 1, "step"), rank >= 0 ? (int)Integer(Cell(rank, "rank"), file, i + 1, "rank") : 0,
                 seconds, Integer(Cell(tokens, header[tokens]), file, i + 1, header[tokens])));
@@ -81,18 +82,18 @@ public static class TrainingLogReader
             }
             catch (JsonException e)
             {
-                throw new HealthInputException(file, i + 1, "json", e.Message);
+                throw new InputException(file, i + 1, "json", e.Message);
             }
             if (row.ValueKind != JsonValueKind.Object)
             {
-                throw new HealthInputException(file, i + 1, "json", "expected one JSON object per line");
+                throw new InputException(file, i + 1, "json", "expected one JSON object per line");
             }
             double? Get(string name) => row.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.Number ? v.GetDouble()
-                : throw new HealthInputException(file, i + 1, name, $"expected a number, got {v.ValueKind}") : null;
+                : throw new InputException(file, i + 1, name, $"expected a number, got {v.ValueKind}") : null;
             var seconds = TimeSeconds.Select(Get).FirstOrDefault(v => v is not null) ?? (Get("step_time_ms") / 1000)
-                ?? throw new HealthInputException(file, i + 1, "step_time", "missing (step_time, step_time_s, time or step_time_ms)");
-            var step = Get("step") ?? throw new HealthInputException(file, i + 1, "step", "missing");
-            var tokens = Get("tokens") ?? Get("num_tokens") ?? throw new HealthInputException(file, i + 1, "tokens", "missing");
+                ?? throw new InputException(file, i + 1, "step_time", "missing (step_time, step_time_s, time or step_time_ms)");
+            var step = Get("step") ?? throw new InputException(file, i + 1, "step", "missing");
+            var tokens = Get("tokens") ?? Get("num_tokens") ?? throw new InputException(file, i + 1, "tokens", "missing");
             records.Add(Make(file, i + 1, (long)step, (int)(Get("rank") ?? 0), seconds, (long)tokens));
         }
         return records;
@@ -102,18 +103,18 @@ public static class TrainingLogReader
     {
         if (!(seconds > 0) || !double.IsFinite(seconds))
         {
-            throw new HealthInputException(file, line, "step_time", $"must be a positive number of seconds, got {seconds}");
+            throw new InputException(file, line, "step_time", $"must be a positive number of seconds, got {seconds}");
         }
         if (tokens < 0 || rank < 0 || step < 0)
         {
-            throw new HealthInputException(file, line, tokens < 0 ? "tokens" : rank < 0 ? "rank" : "step", "must not be negative");
+            throw new InputException(file, line, tokens < 0 ? "tokens" : rank < 0 ? "rank" : "step", "must not be negative");
         }
         return new StepRecord(step, rank, seconds, tokens);
     }
 
     private static double Number(string s, string file, int line, string field) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new HealthInputException(file, line, field, $"'{s}' is not a number");
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new InputException(file, line, field, $"'{s}' is not a number");
 
     private static long Integer(string s, string file, int line, string field) =>
-        long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new HealthInputException(file, line, field, $"'{s}' is not an integer");
+        long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new InputException(file, line, field, $"'{s}' is not an integer");
 }

@@ -1,3 +1,5 @@
+using Levain.Core;
+
 namespace Levain.Lm.Data;
 
 /// <summary>Expands files and folders (recursively, in ordinal path order; hidden entries skipped) into a list of files.</summary>
@@ -21,13 +23,13 @@ public static class CorpusFiles
                     .ToList();
                 if (found.Count == 0)
                 {
-                    throw new DataInputException(path, "folder has no files");
+                    throw LmInputError.Data(path, "folder has no files");
                 }
                 files.AddRange(found);
             }
             else
             {
-                throw new DataInputException(path, "not found");
+                throw LmInputError.Data(path, "not found");
             }
         }
         return files;

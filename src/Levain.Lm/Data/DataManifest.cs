@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Levain.Lm.Tokenization;
@@ -33,13 +34,13 @@ public sealed record DataManifest
 
     public void Save(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
 
-    /// <summary>Reads a manifest file or a directory holding one; problems are <see cref="DataInputException"/>s naming the file.</summary>
+    /// <summary>Reads a manifest file or a directory holding one; problems are <see cref="InputException"/>s naming the file.</summary>
     public static (DataManifest Manifest, string Directory) Load(string path)
     {
         string file = System.IO.Directory.Exists(path) ? Path.Combine(path, FileName) : path;
         if (!File.Exists(file))
         {
-            throw new DataInputException(file, "data manifest not found (run 'levain data prepare' first)");
+            throw LmInputError.Data(file, "data manifest not found (run 'levain data prepare' first)");
         }
         DataManifest? manifest;
         try
@@ -48,15 +49,15 @@ public sealed record DataManifest
         }
         catch (JsonException e)
         {
-            throw new DataInputException(file, $"not a valid manifest ({e.Message.Split(". ")[0]})", (e.LineNumber ?? 0) + 1);
+            throw LmInputError.Data(file, $"not a valid manifest ({e.Message.Split(". ")[0]})", (e.LineNumber ?? 0) + 1);
         }
         if (manifest is null || manifest.Format != CurrentFormat)
         {
-            throw new DataInputException(file, $"format '{manifest?.Format}' is not '{CurrentFormat}'", field: "format");
+            throw LmInputError.Data(file, $"format '{manifest?.Format}' is not '{CurrentFormat}'", field: "format");
         }
         if (manifest.DType is not ("uint16" or "uint32"))
         {
-            throw new DataInputException(file, $"'{manifest.DType}' is not uint16 or uint32", field: "dtype");
+            throw LmInputError.Data(file, $"'{manifest.DType}' is not uint16 or uint32", field: "dtype");
         }
         string directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
         foreach (DataSource source in manifest.Sources)
@@ -67,7 +68,7 @@ public sealed record DataManifest
                 long expected = shard.Tokens * manifest.BytesPerToken;
                 if (!File.Exists(shardPath) || new FileInfo(shardPath).Length != expected)
                 {
-                    throw new DataInputException(shardPath, File.Exists(shardPath)
+                    throw LmInputError.Data(shardPath, File.Exists(shardPath)
                         ? $"{new FileInfo(shardPath).Length} bytes where the manifest says {shard.Tokens} tokens ({expected} bytes)"
                         : "shard listed in the manifest is missing");
                 }

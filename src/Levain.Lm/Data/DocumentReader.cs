@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text;
 using System.Text.Json;
 
@@ -94,14 +95,14 @@ public static class DocumentReader
         }
         catch (JsonException e)
         {
-            throw new DataInputException(path, $"not valid JSON ({e.Message.Split(". ")[0]})", number);
+            throw LmInputError.Data(path, $"not valid JSON ({e.Message.Split(". ")[0]})", number);
         }
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("text", out JsonElement text))
         {
-            throw new DataInputException(path, "missing (each line must be an object with a \"text\" string)", number, "text");
+            throw LmInputError.Data(path, "missing (each line must be an object with a \"text\" string)", number, "text");
         }
         return text.ValueKind == JsonValueKind.String
             ? text.GetString()!
-            : throw new DataInputException(path, $"expected a string, found {text.ValueKind.ToString().ToLowerInvariant()}", number, "text");
+            : throw LmInputError.Data(path, $"expected a string, found {text.ValueKind.ToString().ToLowerInvariant()}", number, "text");
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Buffers;
 using System.IO.Compression;
 using System.Text;
@@ -8,7 +9,7 @@ namespace Levain.Lm.Data;
 /// <summary>
 /// Streams a UTF-8 text file (gzip-compressed when it starts with the gzip magic) as chunks that end at line breaks,
 /// validating as it goes: an empty file, a NUL byte (binary data) or an invalid UTF-8 sequence stops the read with a
-/// <see cref="DataInputException"/> naming the file, the line and the byte offset.
+/// <see cref="InputException"/> naming the file, the line and the byte offset.
 /// </summary>
 public static class TextFileReader
 {
@@ -50,7 +51,7 @@ public static class TextFileReader
         }
         if (total == 0 || isWhitespaceOnly)
         {
-            throw new DataInputException(path, total == 0 ? "empty file" : "file has only whitespace");
+            throw LmInputError.Data(path, total == 0 ? "empty file" : "file has only whitespace");
         }
     }
 
@@ -59,13 +60,13 @@ public static class TextFileReader
         int nul = block.IndexOf((byte)0);
         if (nul >= 0)
         {
-            throw new DataInputException(path, $"binary data (a NUL byte at byte offset {offset + nul}), not UTF-8 text", line + block[..nul].Count((byte)'\n'));
+            throw LmInputError.Data(path, $"binary data (a NUL byte at byte offset {offset + nul}), not UTF-8 text", line + block[..nul].Count((byte)'\n'));
         }
         var chars = new char[block.Length];
         OperationStatus status = Utf8.ToUtf16(block, chars, out int consumed, out int written, replaceInvalidSequences: false, isFinalBlock: isLast);
         if (status == OperationStatus.InvalidData)
         {
-            throw new DataInputException(path, $"not valid UTF-8 (byte 0x{block[consumed]:X2} at byte offset {offset + consumed})", line + block[..consumed].Count((byte)'\n'));
+            throw LmInputError.Data(path, $"not valid UTF-8 (byte 0x{block[consumed]:X2} at byte offset {offset + consumed})", line + block[..consumed].Count((byte)'\n'));
         }
         return (written > 0 ? new string(chars, 0, written) : null, consumed, block[..consumed].Count((byte)'\n'));
     }
@@ -90,15 +91,15 @@ public static class TextFileReader
         }
         catch (FileNotFoundException)
         {
-            throw new DataInputException(path, "not found");
+            throw LmInputError.Data(path, "not found");
         }
         catch (DirectoryNotFoundException)
         {
-            throw new DataInputException(path, "not found");
+            throw LmInputError.Data(path, "not found");
         }
         catch (UnauthorizedAccessException)
         {
-            throw new DataInputException(path, "permission denied");
+            throw LmInputError.Data(path, "permission denied");
         }
         Span<byte> magic = stackalloc byte[2];
         int n = file.Read(magic);

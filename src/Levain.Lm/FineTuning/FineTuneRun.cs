@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Diagnostics;
 using Levain.Lm.Checkpoints;
 using Levain.Lm.FineTuning.Data;
@@ -35,12 +36,12 @@ public static class FineTuneRun
         int dropped = encodedTrain.RemoveAll(e => e.Tokens.Length > limit) + encodedHeldOut.RemoveAll(e => e.Tokens.Length > limit);
         if (encodedTrain.Count == 0)
         {
-            throw new FineTuneInputException(spec.DataFile, 0, "data",
+            throw LmInputError.FineTune(spec.DataFile, 0, "data",
                 $"no training example fits the base model's context of {model.Config.BlockSize} tokens with template '{template.Name}' ({examples.Count} read, {heldOut.Count} held out)");
         }
         if (encodedHeldOut.Count == 0 && spec.HeldOutFraction > 0)
         {
-            throw new FineTuneInputException(spec.DataFile, 0, "data",
+            throw LmInputError.FineTune(spec.DataFile, 0, "data",
                 $"no held-out example: {examples.Count} examples and a held-out fraction of {spec.HeldOutFraction} left none (add data or raise --held-out)");
         }
 

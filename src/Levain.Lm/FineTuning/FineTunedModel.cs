@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.Checkpoints;
 using Levain.Lm.FineTuning.Lora;
 using Levain.Lm.FineTuning.Templates;
@@ -58,7 +59,7 @@ public sealed class FineTunedModel : IDisposable
         {
             if (config.BaseWeightsHash.Length > 0 && config.BaseWeightsHash != baseCheckpoint.WeightsHash)
             {
-                throw new FineTuneInputException(Path.Combine(directory, LoraAdapters.ConfigFileName), 0, "base_weights_hash",
+                throw LmInputError.FineTune(Path.Combine(directory, LoraAdapters.ConfigFileName), 0, "base_weights_hash",
                     $"the adapters were trained on weights {config.BaseWeightsHash}, but {config.BaseModel} now holds {baseCheckpoint.WeightsHash}");
             }
             var adapters = LoraAdapters.Load(directory, baseCheckpoint.Model);

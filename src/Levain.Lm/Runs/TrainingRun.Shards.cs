@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Diagnostics;
 using Levain.Lm.Data;
 using Levain.Lm.Model;
@@ -24,7 +25,7 @@ public static partial class TrainingRun
             ITextTokenizer given = TokenizerFiles.Load(spec.Tokenizer);
             if (given.Id != manifest.Tokenizer.Id)
             {
-                throw new DataInputException(spec.Tokenizer, $"tokenizer {given.Id} does not match the shards of {manifestFile}, which were made with {manifest.Tokenizer.Id}");
+                throw LmInputError.Data(spec.Tokenizer, $"tokenizer {given.Id} does not match the shards of {manifestFile}, which were made with {manifest.Tokenizer.Id}");
             }
         }
         IReadOnlyDictionary<string, double> weights = spec.Mix is null

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Lm.Data;
@@ -84,27 +85,27 @@ public static class HuggingFaceTokenizerFile
         }
         catch (JsonException e)
         {
-            throw new DataInputException(path, $"not valid JSON ({e.Message.Split(". ")[0]})", (e.LineNumber ?? 0) + 1);
+            throw LmInputError.Data(path, $"not valid JSON ({e.Message.Split(". ")[0]})", (e.LineNumber ?? 0) + 1);
         }
-        JsonObject model = root?["model"] as JsonObject ?? throw new DataInputException(path, "no 'model' object: not a tokenizer.json", field: "model");
+        JsonObject model = root?["model"] as JsonObject ?? throw LmInputError.Data(path, "no 'model' object: not a tokenizer.json", field: "model");
         if (model["type"]?.GetValue<string>() is not "BPE")
         {
-            throw new DataInputException(path, $"model type '{model["type"]}' is not BPE", field: "model.type");
+            throw LmInputError.Data(path, $"model type '{model["type"]}' is not BPE", field: "model.type");
         }
         if (!ContainsType(root!["pre_tokenizer"], "ByteLevel"))
         {
-            throw new DataInputException(path, "not a byte-level BPE (no ByteLevel pre-tokenizer)", field: "pre_tokenizer");
+            throw LmInputError.Data(path, "not a byte-level BPE (no ByteLevel pre-tokenizer)", field: "pre_tokenizer");
         }
-        var vocab = model["vocab"] as JsonObject ?? throw new DataInputException(path, "missing", field: "model.vocab");
+        var vocab = model["vocab"] as JsonObject ?? throw LmInputError.Data(path, "missing", field: "model.vocab");
         var tokens = new byte[vocab.Count][];
         foreach (var (text, idNode) in vocab)
         {
             int id = idNode?.GetValue<int>() ?? -1;
             if (id < 0 || id >= tokens.Length || tokens[id] is not null)
             {
-                throw new DataInputException(path, $"token '{text}' has id {id}; regular ids must be 0..{tokens.Length - 1}, each once", field: "model.vocab");
+                throw LmInputError.Data(path, $"token '{text}' has id {id}; regular ids must be 0..{tokens.Length - 1}, each once", field: "model.vocab");
             }
-            tokens[id] = ByteLevelAlphabet.TryDecode(text) ?? throw new DataInputException(path, $"token '{text}' has a character outside the byte-level alphabet", field: "model.vocab");
+            tokens[id] = ByteLevelAlphabet.TryDecode(text) ?? throw LmInputError.Data(path, $"token '{text}' has a character outside the byte-level alphabet", field: "model.vocab");
         }
         var specials = new List<string>();
         foreach (JsonNode? added in root["added_tokens"] as JsonArray ?? [])
@@ -117,21 +118,21 @@ public static class HuggingFaceTokenizerFile
             }
             if (id != tokens.Length + specials.Count)
             {
-                throw new DataInputException(path, $"added token '{content}' has id {id}; special tokens must follow the {tokens.Length} regular ids in order", field: "added_tokens");
+                throw LmInputError.Data(path, $"added token '{content}' has id {id}; special tokens must follow the {tokens.Length} regular ids in order", field: "added_tokens");
             }
             specials.Add(content);
         }
         string pattern = SplitPattern(root["pre_tokenizer"]) ?? PreTokenizerPatterns.Gpt2;
         string endOfText = root["levain"]?["end_of_text"]?.GetValue<string>()
             ?? (specials.Contains(BpeTokenizer.DefaultEndOfText) ? BpeTokenizer.DefaultEndOfText : specials.FirstOrDefault())
-            ?? throw new DataInputException(path, "no special token to use as end-of-text", field: "added_tokens");
+            ?? throw LmInputError.Data(path, "no special token to use as end-of-text", field: "added_tokens");
         try
         {
             return new BpeTokenizer(tokens, specials, pattern, endOfText);
         }
         catch (ArgumentException e)
         {
-            throw new DataInputException(path, e.Message.Split(" (Parameter")[0]);
+            throw LmInputError.Data(path, e.Message.Split(" (Parameter")[0]);
         }
     }
 

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using Levain.Lm.Data;
 
@@ -39,11 +40,11 @@ public static class TiktokenRanksFile
                 string[] parts = text.Split(' ');
                 if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int rank))
                 {
-                    throw new DataInputException(path, "expected 'base64-bytes rank'", line);
+                    throw LmInputError.Data(path, "expected 'base64-bytes rank'", line);
                 }
                 if (rank != tokens.Count)
                 {
-                    throw new DataInputException(path, $"rank {rank} where {tokens.Count} was expected (ranks must be 0, 1, 2, ...)", line);
+                    throw LmInputError.Data(path, $"rank {rank} where {tokens.Count} was expected (ranks must be 0, 1, 2, ...)", line);
                 }
                 try
                 {
@@ -51,7 +52,7 @@ public static class TiktokenRanksFile
                 }
                 catch (FormatException)
                 {
-                    throw new DataInputException(path, $"'{parts[0]}' is not base64", line);
+                    throw LmInputError.Data(path, $"'{parts[0]}' is not base64", line);
                 }
             }
         }
@@ -61,7 +62,7 @@ public static class TiktokenRanksFile
         }
         catch (ArgumentException e)
         {
-            throw new DataInputException(path, e.Message.Split(" (Parameter")[0]);
+            throw LmInputError.Data(path, e.Message.Split(" (Parameter")[0]);
         }
     }
 }

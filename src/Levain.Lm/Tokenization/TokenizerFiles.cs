@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.Data;
 
 namespace Levain.Lm.Tokenization;
@@ -25,11 +26,11 @@ public static class TokenizerFiles
             string[] ranks = Directory.GetFiles(reference, "*.tiktoken");
             return ranks.Length == 1
                 ? TiktokenRanksFile.Read(ranks[0])
-                : throw new DataInputException(reference, $"no {HuggingFaceTokenizerFile.FileName} and {(ranks.Length == 0 ? "no" : "several")} *.tiktoken files");
+                : throw LmInputError.Data(reference, $"no {HuggingFaceTokenizerFile.FileName} and {(ranks.Length == 0 ? "no" : "several")} *.tiktoken files");
         }
         if (!File.Exists(reference))
         {
-            throw new DataInputException(reference, "tokenizer not found (expected bytes, a directory, a tokenizer.json or a .tiktoken file)");
+            throw LmInputError.Data(reference, "tokenizer not found (expected bytes, a directory, a tokenizer.json or a .tiktoken file)");
         }
         return reference.EndsWith(".tiktoken", StringComparison.OrdinalIgnoreCase)
             ? TiktokenRanksFile.Read(reference)

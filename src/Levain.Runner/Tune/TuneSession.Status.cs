@@ -30,32 +30,15 @@ public sealed partial class TuneSession
         lock (_statusGate)
         {
             _status = status with { Eta = EstimateRemaining(status, trials, elapsed) };
+            _statusElapsed = elapsed;
         }
     }
 
-    /// <summary>
-    /// The soonest of: remaining trials × mean trial duration ÷ workers; remaining cost ÷ this session's cost rate;
-    /// remaining wall budget. Null while nothing is known.
-    /// </summary>
     private TimeSpan? EstimateRemaining(TuneStatus status, IReadOnlyList<TrialRecord> trials, TimeSpan elapsed)
     {
-        var estimates = new List<TimeSpan>();
-        var durations = trials.Where(t => t.State is TrialState.Succeeded or TrialState.Failed && t.ElapsedSeconds is not null)
-            .Select(t => t.ElapsedSeconds!.Value).ToList();
-        var workers = Math.Max(1, _options.Workers ?? _study.Workers);
-        if (_study.Budget.Trials is int maxTrials && durations.Count > 0)
-        {
-            var remaining = Math.Max(0, maxTrials - status.Done - status.Running - status.Suggested) + 0.5 * (status.Running + status.Suggested);
-            estimates.Add(TimeSpan.FromSeconds(Math.Ceiling(remaining / workers) * durations.Average()));
-        }
         double sessionCost;
         lock (_statusGate) sessionCost = _sessionCost;
-        if (_study.Budget.Cost is double maxCost && sessionCost > 0 && elapsed > TimeSpan.Zero)
-        {
-            var rate = sessionCost / elapsed.TotalSeconds;
-            estimates.Add(TimeSpan.FromSeconds(Math.Max(0, maxCost - status.CostSpent) / rate));
-        }
-        if (_study.Budget.Wall is TimeSpan wall) estimates.Add(wall > elapsed ? wall - elapsed : TimeSpan.Zero);
-        return estimates.Count == 0 ? null : estimates.Min();
+        return TuneEta.Estimate(status, trials, elapsed, _options.TimeProvider.GetUtcNow(), _study.Budget,
+            Math.Max(1, _options.Workers ?? _study.Workers), sessionCost, _study.TrialTimeout);
     }
 }

@@ -12,6 +12,7 @@ public sealed partial class TuneSession
     private async Task RunTrialAsync(TrialLease lease, int slot, CancellationToken kill)
     {
         var launch = BuildLaunch(lease, slot);
+        await RefreshStatusAsync().ConfigureAwait(false); // this trial (and any another slot just claimed) counts as running
         Report(TuneEventKind.TrialStarted,
             $"trial {lease.Number} started{(lease.Attempt > 1 ? $" (attempt {lease.Attempt})" : "")}: {FormatParameters(lease)}", lease.Number);
 
@@ -194,8 +195,8 @@ public sealed partial class TuneSession
             ["LEVAIN_TRIAL_NUMBER"] = lease.Number.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_ATTEMPT"] = lease.Attempt.ToString(CultureInfo.InvariantCulture),
             ["LEVAIN_STUDY"] = _study.Name,
-            ["LEVAIN_PARAMS"] = CommandTemplate.ParametersJson(lease.Parameters, _study.Parameters),
-            ["LEVAIN_RESULT"] = resultPath,
+            [TrialProtocolWriter.ParametersVariable] = CommandTemplate.ParametersJson(lease.Parameters, _study.Parameters),
+            [TrialProtocolWriter.ResultVariable] = resultPath,
         };
         if (_gpuSlices is { } slices) environment["CUDA_VISIBLE_DEVICES"] = slices[slot];
         var argv = CommandTemplate.Substitute(_study.Command, lease.Parameters, trialId, _study.Parameters);

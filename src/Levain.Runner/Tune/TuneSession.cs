@@ -23,6 +23,7 @@ public sealed partial class TuneSession
     private readonly long _startTimestamp;
     private readonly object _statusGate = new();
     private TuneStatus _status = TuneStatus.Empty;
+    private TimeSpan _statusElapsed;
     private IProgress<TuneProgress>? _progress;
     private CancellationToken _stop;
     private bool _wallReached;
@@ -302,7 +303,13 @@ public sealed partial class TuneSession
     private void Report(TuneEventKind kind, string message, int? trial, string? progressJson = null)
     {
         TuneStatus status;
-        lock (_statusGate) status = _status with { Elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp) };
+        var elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp);
+        lock (_statusGate)
+        {
+            // The estimate was made at the last refresh: count down the time since.
+            var eta = _status.Eta is TimeSpan t ? t - (elapsed - _statusElapsed) : (TimeSpan?)null;
+            status = _status with { Elapsed = elapsed, Eta = eta is TimeSpan e && e < TimeSpan.Zero ? TimeSpan.Zero : eta };
+        }
         _progress?.Report(new TuneProgress(kind, message, trial, status, progressJson));
     }
 

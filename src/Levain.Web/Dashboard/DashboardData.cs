@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -116,7 +117,7 @@ public sealed class DashboardData(DashboardOptions options)
                     ["tasks"] = new JsonArray(report.Tasks.Select(t => (JsonNode)t.Name).ToArray()),
                 });
             }
-            catch (EvalInputException e)
+            catch (InputException e)
             {
                 rows.Add(new JsonObject { ["id"] = i, ["path"] = path, ["error"] = e.Message });
             }

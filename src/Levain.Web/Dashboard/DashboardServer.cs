@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -98,7 +99,7 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             return await body().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is StudyStoreException or EvalInputException or IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is StudyStoreException or InputException or IOException or JsonException or UnauthorizedAccessException)
         {
             return Results.Json(new JsonObject { ["error"] = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }

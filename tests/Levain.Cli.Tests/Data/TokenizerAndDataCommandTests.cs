@@ -79,7 +79,7 @@ public sealed class TokenizerAndDataCommandTests : IDisposable
 
         File.WriteAllText(Path.Combine(_directory, "mix.yaml"), $$"""
             name: mix
-            command: ["dotnet", "{{Study.LevainProcess.DllPath}}", "train", "--data", "{{data}}", "--mix", "{mix}", "--steps", "3", "--warmup", "1",
+            command: ["dotnet", "{{LevainProcess.DllPath}}", "train", "--data", "{{data}}", "--mix", "{mix}", "--steps", "3", "--warmup", "1",
                       "--width", "16", "--depth", "1", "--heads", "2", "--context", "16", "--batch", "2", "--val-windows", "4", "--eval-items", "0"]
             metric: val_loss_text
             cost: flops
@@ -88,7 +88,7 @@ public sealed class TokenizerAndDataCommandTests : IDisposable
             budget: { trials: 2 }
             workers: 1
             """);
-        using var tune = Study.LevainProcess.Start(_directory, "tune", "mix.yaml", "--json");
+        using var tune = LevainProcess.Start(_directory, "tune", "mix.yaml", "--json");
         Assert.True(await tune.WaitAsync(TimeSpan.FromMinutes(2)) == 0, tune.Stderr + tune.Stdout);
         Assert.Contains("\"succeeded\":2", tune.Stdout, StringComparison.Ordinal);
         var logs = Directory.GetFiles(Path.Combine(_directory, "levain-runs", "mix"), "trial-*.result.json");

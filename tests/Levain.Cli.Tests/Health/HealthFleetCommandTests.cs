@@ -11,11 +11,8 @@ public sealed class HealthFleetCommandTests
         var env = ReadEnv();
         if (env is null)
         {
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail("sshd required under CI=true: LEVAIN_SSHD_PORT/LEVAIN_SSH_KEY/LEVAIN_SSH_KNOWN_HOSTS not set (ci/setup/30-sshd.sh)");
-            }
-            Assert.Skip("sshd not available (run ci/setup/30-sshd.sh)");
+            Requirement.Missing("sshd not available: LEVAIN_SSHD_PORT/LEVAIN_SSH_KEY/LEVAIN_SSH_KNOWN_HOSTS not set", "run ci/setup/30-sshd.sh");
+            return;
         }
         var dir = Path.Combine(Path.GetTempPath(), "levain-fleet-cli-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
@@ -49,24 +46,9 @@ public sealed class HealthFleetCommandTests
     {
         string[] keys = ["LEVAIN_SSHD_PORT", "LEVAIN_SSH_KEY", "LEVAIN_SSH_KNOWN_HOSTS", "LEVAIN_SSH_USER"];
         var values = new Dictionary<string, string>();
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var file = Path.Combine(d.FullName, "ci", "setup", ".env");
-            if (File.Exists(file))
-            {
-                foreach (var line in File.ReadAllLines(file).Select(l => l.Split('=', 2)).Where(p => p.Length == 2))
-                {
-                    values[line[0]] = line[1];
-                }
-                break;
-            }
-        }
         foreach (var key in keys)
         {
-            if (Environment.GetEnvironmentVariable(key) is { Length: > 0 } v)
-            {
-                values[key] = v;
-            }
+            if (Requirement.SetupValue(key) is { } value) values[key] = value;
         }
         values.TryAdd("LEVAIN_SSH_USER", Environment.UserName);
         return keys.All(values.ContainsKey) && File.Exists(values["LEVAIN_SSH_KEY"]) ? values : null;

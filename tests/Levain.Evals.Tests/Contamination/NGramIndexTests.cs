@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Contamination;
 using Levain.Evals.Items;
 using Levain.Evals.Reports;
@@ -60,7 +61,7 @@ public sealed class NGramIndexTests
     public void Load_NotAnIndex_IsBadInput()
     {
         using var temp = new TempDirectory();
-        var error = Assert.Throws<EvalInputException>(() => NGramIndex.Load(temp.File("x.idx", "hello world")));
+        var error = Assert.Throws<InputException>(() => NGramIndex.Load(temp.File("x.idx", "hello world")));
         Assert.Equal("header", error.Field);
     }
 

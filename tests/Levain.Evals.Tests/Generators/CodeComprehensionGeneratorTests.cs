@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Generators;
 using Levain.Evals.Items;
 using Levain.Evals.Tasks;
@@ -32,7 +33,7 @@ public sealed class CodeComprehensionGeneratorTests
     [Fact]
     public void Generate_UnknownParameter_IsBadInput()
     {
-        var error = Assert.Throws<EvalInputException>(() => GeneratorRegistry.Find("code")!.Generate(1, 1, new Dictionary<string, string> { ["difficulty"] = "easy", ["dificulty"] = "hard" }));
+        var error = Assert.Throws<InputException>(() => GeneratorRegistry.Find("code")!.Generate(1, 1, new Dictionary<string, string> { ["difficulty"] = "easy", ["dificulty"] = "hard" }));
         Assert.Equal("parameters.dificulty", error.Field);
     }
 
@@ -72,7 +73,7 @@ public sealed class CodeComprehensionGeneratorTests
     [Fact]
     public void Load_UnknownTaskName_ListsGenerators()
     {
-        var error = Assert.Throws<EvalInputException>(() => TaskLoader.Load("mmlu"));
+        var error = Assert.Throws<InputException>(() => TaskLoader.Load("mmlu"));
         Assert.Contains("code-cloze", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using Levain.Evals.Generators;
 using Levain.Evals.Reports;
@@ -32,8 +33,8 @@ public sealed class LongContextRetrievalGeneratorTests
     public void Generate_BadParameters_AreBadInput()
     {
         var generator = new LongContextRetrievalGenerator();
-        Assert.Equal("parameters.tasks", Assert.Throws<EvalInputException>(() => generator.Generate(1, 1, new Dictionary<string, string> { ["tasks"] = "haystack" })).Field);
-        Assert.Equal("parameters.lengths", Assert.Throws<EvalInputException>(() => generator.Generate(1, 1, new Dictionary<string, string> { ["lengths"] = "100" })).Field);
+        Assert.Equal("parameters.tasks", Assert.Throws<InputException>(() => generator.Generate(1, 1, new Dictionary<string, string> { ["tasks"] = "haystack" })).Field);
+        Assert.Equal("parameters.lengths", Assert.Throws<InputException>(() => generator.Generate(1, 1, new Dictionary<string, string> { ["lengths"] = "100" })).Field);
     }
 
     [Fact]

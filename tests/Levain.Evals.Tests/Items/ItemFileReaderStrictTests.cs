@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Items;
 
 namespace Levain.Evals.Tests.Items;
@@ -14,7 +15,7 @@ public sealed class ItemFileReaderStrictTests
     [InlineData("""{"context":"x","choices":["a","b"],"gold":0,"meta":{"length":"long"}}""", "items.jsonl:1: meta.length: 'long' is not an integer")]
     public void Read_BadItem_NamesFileLineFieldAndProblem(string line, string message)
     {
-        var error = Assert.Throws<EvalInputException>(() => Read(line));
+        var error = Assert.Throws<InputException>(() => Read(line));
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 

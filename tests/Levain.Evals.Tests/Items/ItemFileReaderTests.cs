@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Items;
 
 namespace Levain.Evals.Tests.Items;
@@ -82,7 +83,7 @@ public sealed class ItemFileReaderTests
     public void Read_MalformedLine_NamesFileLineAndField(string badLine, string field, string problem)
     {
         var jsonl = "{\"question\":\"ok\",\"choices\":[\"a\",\"b\"],\"gold\":0}\n\n" + badLine + "\n";
-        var error = Assert.Throws<EvalInputException>(() => Read(jsonl));
+        var error = Assert.Throws<InputException>(() => Read(jsonl));
         Assert.Equal("items.jsonl", error.File);
         Assert.Equal(3, error.Line);
         Assert.Equal(field, error.Field);
@@ -92,7 +93,7 @@ public sealed class ItemFileReaderTests
 
     [Fact]
     public void Read_DuplicateIds_Fail() =>
-        Assert.Equal(2, Assert.Throws<EvalInputException>(() => Read("""
+        Assert.Equal(2, Assert.Throws<InputException>(() => Read("""
             {"id":"x","question":"Q","choices":["a","b"],"gold":0}
             {"id":"x","question":"R","choices":["a","b"],"gold":0}
             """)).Line);
@@ -100,7 +101,7 @@ public sealed class ItemFileReaderTests
     [Fact]
     public void Read_MissingFile_NamesTheFile()
     {
-        var error = Assert.Throws<EvalInputException>(() => ItemFileReader.Read("/nonexistent/items.jsonl"));
+        var error = Assert.Throws<InputException>(() => ItemFileReader.Read("/nonexistent/items.jsonl"));
         Assert.Equal("/nonexistent/items.jsonl", error.File);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Items;
 using Levain.Evals.Quality;
 
@@ -53,7 +54,7 @@ public sealed class JudgmentLabelerTests
         Assert.Equal("b", judgment.ParticipantAnswer);
 
         var bad = temp.File("bad.jsonl", "{\"question\":\"Q\",\"choices\":[\"a\"],\"original_answer\":\"a\"}\n{\"question\":\"Q\",\"choices\":[\"a\"]}\n");
-        var error = Assert.Throws<EvalInputException>(() => JudgmentFileReader.Read(bad));
+        var error = Assert.Throws<InputException>(() => JudgmentFileReader.Read(bad));
         Assert.Equal(2, error.Line);
         Assert.Equal("original_answer", error.Field);
     }

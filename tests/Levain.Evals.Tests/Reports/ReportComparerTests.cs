@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Items;
 using Levain.Evals.Reports;
 using Levain.Evals.Scoring;
@@ -60,8 +61,8 @@ public sealed class ReportComparerTests
     public void Read_NotAReport_IsBadInput()
     {
         using var temp = new TempDirectory();
-        Assert.Throws<EvalInputException>(() => ReportJson.Read(temp.File("x.json", "{\"tasks\": 3}")));
-        Assert.Throws<EvalInputException>(() => ReportJson.Read(temp.File("y.json", "{}")));
+        Assert.Throws<InputException>(() => ReportJson.Read(temp.File("x.json", "{\"tasks\": 3}")));
+        Assert.Throws<InputException>(() => ReportJson.Read(temp.File("y.json", "{}")));
     }
 
     [Fact]

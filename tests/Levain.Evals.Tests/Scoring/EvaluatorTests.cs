@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Caching;
 using Levain.Evals.Items;
 using Levain.Evals.Reports;
@@ -127,6 +128,32 @@ public sealed class EvaluatorTests
         }
     }
 
+    [Fact]
+    public async Task RunAsync_Progress_CountsItemsOnceEveryRequestOfTheirsIsAnswered()
+    {
+        using var temp = new TempDirectory();
+        var task = ClozeTask(10);
+        var reports = new List<EvalProgress>();
+        using (var cache = ResultCache.Open(temp.Path))
+        {
+            await new Evaluator(CharBigramModel.Default, new EvaluatorOptions(BatchSize: 2), cache).RunAsync(task, new SynchronousProgress(reports.Add));
+        }
+        Assert.All(reports, r => Assert.Equal(10, r.Items));
+        Assert.Equal(0, reports[0].ItemsDone);
+        Assert.Equal(10, reports[^1].ItemsDone);
+        Assert.Equal(reports.Select(r => r.ItemsDone).Order(), reports.Select(r => r.ItemsDone));
+        // Each item has three answers of its own: it cannot be done before three requests per done item are answered.
+        Assert.All(reports, r => Assert.True(r.ItemsDone * 3 <= r.Done, $"{r.ItemsDone} items done after {r.Done} requests"));
+        Assert.Contains(reports, r => r.ItemsDone is > 0 and < 10);
+
+        reports.Clear();
+        using (var cache = ResultCache.Open(temp.Path))
+        {
+            await new Evaluator(CharBigramModel.Default, new EvaluatorOptions(BatchSize: 2), cache).RunAsync(task, new SynchronousProgress(reports.Add));
+        }
+        Assert.Equal(10, reports[0].ItemsDone); // everything from the cache: every item is done at once
+    }
+
     private static string CharBigramModelTraining => "the quick brown fox jumps over the lazy dog. a cat sat on the mat. x = 3\nprint(x + 4)\n# Output: 7\n" +
         "Question: what is two plus two?\nAnswer: four. Question: café or crème? Answer: café. naïve résumé déjà vu.\n";
 
@@ -134,7 +161,7 @@ public sealed class EvaluatorTests
     public async Task RunAsync_UnknownMetric_IsBadInput()
     {
         var task = ClozeTask(2) with { Manifest = new TaskManifest { Name = "m", Metrics = ["accuracy"] } };
-        var error = await Assert.ThrowsAsync<EvalInputException>(() => new Evaluator(CharBigramModel.Default, new EvaluatorOptions()).RunAsync(task));
+        var error = await Assert.ThrowsAsync<InputException>(() => new Evaluator(CharBigramModel.Default, new EvaluatorOptions()).RunAsync(task));
         Assert.Equal("metrics", error.Field);
     }
 

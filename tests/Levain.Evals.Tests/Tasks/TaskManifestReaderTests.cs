@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Items;
 using Levain.Evals.Tasks;
 
@@ -62,7 +63,7 @@ public sealed class TaskManifestReaderTests
     [InlineData("items: a.jsonl\nfewshot: [1\n", 3, "syntax")]
     public void Read_BadManifest_NamesLineAndField(string yaml, int line, string field)
     {
-        var error = Assert.Throws<EvalInputException>(() => TaskManifestReader.Read(new StringReader(yaml), "task.yaml"));
+        var error = Assert.Throws<InputException>(() => TaskManifestReader.Read(new StringReader(yaml), "task.yaml"));
         Assert.Equal("task.yaml", error.File);
         Assert.Equal(field, error.Field);
         Assert.Equal(line, error.Line);

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Analysis;
 using Levain.Health.Baseline;
 using Levain.Health.Bundles;
@@ -75,7 +76,7 @@ public sealed class DmesgBaselineTests
         using var temp = new TempDirectory();
         var path = temp.Combine("b.json");
         File.WriteAllText(path, "{ \"version\": 1, \"nodeCount\": \"many\" }");
-        var e = Assert.Throws<HealthInputException>(() => DmesgBaseline.Load(path));
+        var e = Assert.Throws<InputException>(() => DmesgBaseline.Load(path));
         Assert.Equal(path, e.File);
         Assert.Contains("nodeCount", e.Field, StringComparison.Ordinal);
     }

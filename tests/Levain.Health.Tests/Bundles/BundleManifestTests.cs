@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using Levain.Health.Analysis;
 using Levain.Health.Bundles;
@@ -56,7 +57,7 @@ public sealed class BundleManifestTests
     {
         using var temp = new TempDirectory();
         File.WriteAllText(temp.Combine(BundleFiles.Manifest), text);
-        var e = Assert.Throws<HealthInputException>(() => BundleReader.Read(temp.Path));
+        var e = Assert.Throws<InputException>(() => BundleReader.Read(temp.Path));
         Assert.Contains(BundleFiles.Manifest, e.File, StringComparison.Ordinal);
         Assert.Contains(field, e.Field, StringComparison.Ordinal);
     }

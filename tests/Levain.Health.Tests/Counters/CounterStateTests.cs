@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Analysis;
 using Levain.Health.Bundles;
 using Levain.Health.Checks;
@@ -95,6 +96,6 @@ public sealed class CounterStateTests
         using var temp = new TempDirectory();
         var path = temp.Combine(CounterState.FileName);
         File.WriteAllText(path, "{\"hosts\": [");
-        Assert.Equal(path, Assert.Throws<HealthInputException>(() => CounterState.Load(path)).File);
+        Assert.Equal(path, Assert.Throws<InputException>(() => CounterState.Load(path)).File);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Fleet;
 
 namespace Levain.Health.Tests.Fleet;
@@ -22,7 +23,7 @@ public sealed class HostsFileParserTests
     [InlineData("-oProxyCommand=evil\n", 1, "host")]
     public void Parse_BadEntry_ErrorNamesFileLineAndField(string text, int line, string field)
     {
-        var e = Assert.Throws<HealthInputException>(() => HostsFileParser.Parse(text, "hosts.txt"));
+        var e = Assert.Throws<InputException>(() => HostsFileParser.Parse(text, "hosts.txt"));
         Assert.Equal(("hosts.txt", line, field), (e.File, e.Line, e.Field));
         Assert.StartsWith("hosts.txt", e.Message, StringComparison.Ordinal);
     }

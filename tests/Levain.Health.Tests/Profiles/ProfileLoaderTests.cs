@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Profiles;
 using Levain.Health.Results;
 using Levain.Health.Tests.Support;
@@ -31,7 +32,7 @@ public sealed class ProfileLoaderTests
     {
         var p = ProfileLoader.Parse("io_error_threshold: 4\ndcgm_diag_level: 1\n", "p.yaml");
         Assert.Equal((4, 1), (p.IoErrorThreshold, p.DcgmDiagLevel));
-        var e = Assert.Throws<HealthInputException>(() => ProfileLoader.Parse("name: x\ndcgm_diag_level: 3\n", "p.yaml"));
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Parse("name: x\ndcgm_diag_level: 3\n", "p.yaml"));
         Assert.Equal(("p.yaml", 2, "dcgm_diag_level"), (e.File, e.Line, e.Field));
     }
 
@@ -46,7 +47,7 @@ public sealed class ProfileLoaderTests
     public void Load_BadProfile_OneErrorNamingFileLineAndField(string fixture, int line, string field, string problem)
     {
         var path = Fixture.Path(fixture);
-        var e = Assert.Throws<HealthInputException>(() => ProfileLoader.Load(path));
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Load(path));
         Assert.Equal((path, line, field), (e.File, e.Line, e.Field));
         Assert.Contains(problem, e.Problem, StringComparison.Ordinal);
         Assert.StartsWith($"{path}:{line}: {field}: ", e.Message, StringComparison.Ordinal);
@@ -54,5 +55,5 @@ public sealed class ProfileLoaderTests
 
     [Fact]
     public void Parse_WarnAboveCritical_Rejected() =>
-        Assert.Equal("disk_warn_percent", Assert.Throws<HealthInputException>(() => ProfileLoader.Parse("disk_warn_percent: 97\n", "p.yaml")).Field);
+        Assert.Equal("disk_warn_percent", Assert.Throws<InputException>(() => ProfileLoader.Parse("disk_warn_percent: 97\n", "p.yaml")).Field);
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Analysis;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
@@ -157,7 +158,7 @@ public sealed class RemediationLedgerTests
         using var temp = new TempDirectory();
         var path = temp.Combine(RemediationLedger.FileName);
         File.WriteAllText(path, text);
-        var e = Assert.Throws<HealthInputException>(() => RemediationLedger.Load(path));
+        var e = Assert.Throws<InputException>(() => RemediationLedger.Load(path));
         Assert.Equal(path, e.File);
         Assert.Contains(field.Split('[')[0], e.Field, StringComparison.Ordinal);
         Assert.Equal(text, File.ReadAllText(path));

@@ -8,8 +8,6 @@ internal sealed record SshTestEnvironment(int Port, string KeyFile, string Known
 {
     public static SshTestEnvironment Require()
     {
-        var values = ReadEnvFile();
-        string? Get(string key) => Environment.GetEnvironmentVariable(key) is { Length: > 0 } v ? v : values.GetValueOrDefault(key);
         var port = Get("LEVAIN_SSHD_PORT");
         var key = Get("LEVAIN_SSH_KEY");
         var known = Get("LEVAIN_SSH_KNOWN_HOSTS");
@@ -20,28 +18,16 @@ internal sealed record SshTestEnvironment(int Port, string KeyFile, string Known
             : null;
         if (problem is not null)
         {
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail($"sshd required under CI=true: {problem}");
-            }
-            Assert.Skip($"sshd not available: {problem}");
+            Missing(problem);
         }
         return new SshTestEnvironment(int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture), key!, known!, user);
     }
 
     /// <summary>A value from the environment or ci/setup/.env.</summary>
-    public static string? Get(string key) =>
-        Environment.GetEnvironmentVariable(key) is { Length: > 0 } v ? v : ReadEnvFile().GetValueOrDefault(key);
+    public static string? Get(string key) => Requirement.SetupValue(key);
 
     /// <summary>Skips (developer machine) or fails (CI=true) for a missing piece of the sshd set-up.</summary>
-    public static void Missing(string problem)
-    {
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail($"sshd required under CI=true: {problem}");
-        }
-        Assert.Skip($"sshd not available: {problem}");
-    }
+    public static void Missing(string problem) => Requirement.Missing($"sshd not available: {problem}", "ci/setup/30-sshd.sh should have started it");
 
     private static bool Listening(int port)
     {
@@ -54,19 +40,5 @@ internal sealed record SshTestEnvironment(int Port, string KeyFile, string Known
         {
             return false;
         }
-    }
-
-    private static Dictionary<string, string> ReadEnvFile()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "ci", "setup", ".env");
-            if (File.Exists(path))
-            {
-                return File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2)
-                    .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
-            }
-        }
-        return [];
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Health.Tests.Support;
 using Levain.Health.Training;
 
@@ -25,7 +26,7 @@ public sealed class TrainingLogReaderTests
     public void Load_BadRow_ErrorNamesFileLineAndField(string fixture, int line, string field)
     {
         var path = Fixture.Path(fixture);
-        var e = Assert.Throws<HealthInputException>(() => TrainingLogReader.Load(path));
+        var e = Assert.Throws<InputException>(() => TrainingLogReader.Load(path));
         Assert.Equal((path, line, field), (e.File, e.Line, e.Field));
     }
 
@@ -36,7 +37,7 @@ public sealed class TrainingLogReaderTests
     [InlineData("{not json\n", 1, "json")]
     public void Parse_BadInput_ErrorNamesLineAndField(string text, int line, string field)
     {
-        var e = Assert.Throws<HealthInputException>(() => TrainingLogReader.Parse(text, "log"));
+        var e = Assert.Throws<InputException>(() => TrainingLogReader.Parse(text, "log"));
         Assert.Equal((line, field), (e.Line, e.Field));
     }
 }

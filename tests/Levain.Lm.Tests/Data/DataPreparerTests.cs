@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.Data;
 using Levain.Lm.Tokenization;
 
@@ -46,18 +47,18 @@ public sealed class DataPreparerTests : IDisposable
     {
         string jsonl = Path.Combine(_directory, "bad.jsonl");
         File.WriteAllText(jsonl, "{\"text\": \"ok\"}\n{\"body\": \"no text\"}\n");
-        var e = Assert.Throws<DataInputException>(() => Prepare(jsonl));
+        var e = Assert.Throws<InputException>(() => Prepare(jsonl));
         Assert.Equal($"{jsonl}: line 2: field 'text': missing (each line must be an object with a \"text\" string)", e.Message);
 
         File.WriteAllText(jsonl, "{\"text\": 5}\n");
-        Assert.Contains("expected a string, found number", Assert.Throws<DataInputException>(() => Prepare(jsonl)).Message, StringComparison.Ordinal);
+        Assert.Contains("expected a string, found number", Assert.Throws<InputException>(() => Prepare(jsonl)).Message, StringComparison.Ordinal);
 
         string binary = Path.Combine(_directory, "blob.bin");
         File.WriteAllBytes(binary, [1, 2, 0, 3]);
-        Assert.StartsWith($"{binary}: line 1: binary data", Assert.Throws<DataInputException>(() => Prepare(binary)).Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{binary}: line 1: binary data", Assert.Throws<InputException>(() => Prepare(binary)).Message, StringComparison.Ordinal);
 
         string missing = Path.Combine(_directory, "nope");
-        Assert.Equal($"{missing}: not found", Assert.Throws<DataInputException>(() => Prepare(missing)).Message);
+        Assert.Equal($"{missing}: not found", Assert.Throws<InputException>(() => Prepare(missing)).Message);
         Assert.False(File.Exists(Path.Combine(_directory, "out", DataManifest.FileName)), "no manifest for a failed preparation");
     }
 
@@ -69,7 +70,7 @@ public sealed class DataPreparerTests : IDisposable
         Prepare(text, DocumentSplit.Line);
         string shard = Path.Combine(_directory, "out", "src.train.000.bin");
         using (var f = new FileStream(shard, FileMode.Open)) f.SetLength(f.Length - 2);
-        var e = Assert.Throws<DataInputException>(() => DataManifest.Load(Path.Combine(_directory, "out")));
+        var e = Assert.Throws<InputException>(() => DataManifest.Load(Path.Combine(_directory, "out")));
         Assert.StartsWith(shard, e.Message, StringComparison.Ordinal);
     }
 

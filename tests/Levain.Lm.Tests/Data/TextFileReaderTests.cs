@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.IO.Compression;
 using System.Text;
 using Levain.Lm.Data;
@@ -12,17 +13,17 @@ public sealed class TextFileReaderTests : IDisposable
     public void ReadChunks_Missing_Empty_Binary_NonUtf8_OneClearErrorEach()
     {
         string missing = Path.Combine(_directory, "missing.txt");
-        Assert.Equal($"{missing}: not found", Assert.Throws<DataInputException>(() => TextFileReader.ReadAll(missing)).Message);
+        Assert.Equal($"{missing}: not found", Assert.Throws<InputException>(() => TextFileReader.ReadAll(missing)).Message);
 
         string empty = Write("empty.txt", []);
-        Assert.Equal($"{empty}: empty file", Assert.Throws<DataInputException>(() => TextFileReader.ReadAll(empty)).Message);
+        Assert.Equal($"{empty}: empty file", Assert.Throws<InputException>(() => TextFileReader.ReadAll(empty)).Message);
 
         string binary = Write("image.png", [0x89, .. "PNG\r\n"u8, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]);
-        var b = Assert.Throws<DataInputException>(() => TextFileReader.ReadAll(binary));
+        var b = Assert.Throws<InputException>(() => TextFileReader.ReadAll(binary));
         Assert.StartsWith($"{binary}: line 3: binary data (a NUL byte at byte offset 8)", b.Message, StringComparison.Ordinal);
 
         string latin1 = Write("latin1.txt", Encoding.Latin1.GetBytes("first line\nsecond: café\n"));
-        var l = Assert.Throws<DataInputException>(() => TextFileReader.ReadAll(latin1));
+        var l = Assert.Throws<InputException>(() => TextFileReader.ReadAll(latin1));
         Assert.Equal($"{latin1}: line 2: not valid UTF-8 (byte 0xE9 at byte offset 22)", l.Message);
         Assert.Equal(2, l.Line);
     }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text;
 using Levain.Lm.FineTuning;
 using Levain.Lm.FineTuning.Data;
@@ -41,7 +42,7 @@ public sealed class FineTuneDataReaderTests : IDisposable
     public void Read_BadLine_OneErrorNamingFileLineAndField(string badLine, string field, string problem)
     {
         string path = Write("""{"instruction": "ok", "response": "fine"}""", badLine);
-        var e = Assert.Throws<FineTuneInputException>(() => FineTuneDataReader.Read(path));
+        var e = Assert.Throws<InputException>(() => FineTuneDataReader.Read(path));
         Assert.Equal(path, e.File);
         Assert.Equal(2, e.Line);
         Assert.Equal(field, e.Field);
@@ -57,7 +58,7 @@ public sealed class FineTuneDataReaderTests : IDisposable
         bytes.Add(0xE9); // 'é' in Latin-1, invalid alone in UTF-8
         bytes.AddRange(Encoding.UTF8.GetBytes("\", \"response\": \"b\"}\n"));
         File.WriteAllBytes(path, [.. bytes]);
-        var e = Assert.Throws<FineTuneInputException>(() => FineTuneDataReader.Read(path));
+        var e = Assert.Throws<InputException>(() => FineTuneDataReader.Read(path));
         Assert.Equal(2, e.Line);
         Assert.Contains("not valid UTF-8", e.Message, StringComparison.Ordinal);
         Assert.Contains("0xE9", e.Message, StringComparison.Ordinal);
@@ -67,9 +68,9 @@ public sealed class FineTuneDataReaderTests : IDisposable
     public void Read_EmptyOrMissingFile_NamesTheFile()
     {
         string empty = Write("", "  ");
-        Assert.Contains("no examples", Assert.Throws<FineTuneInputException>(() => FineTuneDataReader.Read(empty)).Message, StringComparison.Ordinal);
+        Assert.Contains("no examples", Assert.Throws<InputException>(() => FineTuneDataReader.Read(empty)).Message, StringComparison.Ordinal);
         string missing = Path.Combine(_directory, "nope.jsonl");
-        Assert.Equal(missing, Assert.Throws<FineTuneInputException>(() => FineTuneDataReader.Read(missing)).File);
+        Assert.Equal(missing, Assert.Throws<InputException>(() => FineTuneDataReader.Read(missing)).File);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.Checkpoints;
 using Levain.Lm.FineTuning;
 using Levain.Lm.FineTuning.Lora;
@@ -105,7 +106,7 @@ public sealed class LoraAdaptersTests : IDisposable
 
         // A base that changed since the adapters were trained is refused, naming the field.
         FineTuneFixtures.SaveBase(baseDir, seed: 15);
-        var e = Assert.Throws<FineTuneInputException>(() => FineTunedModel.Load(adapterDir));
+        var e = Assert.Throws<InputException>(() => FineTunedModel.Load(adapterDir));
         Assert.Equal("base_weights_hash", e.Field);
     }
 

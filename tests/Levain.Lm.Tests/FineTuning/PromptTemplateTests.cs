@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.FineTuning;
 using Levain.Lm.FineTuning.Data;
 using Levain.Lm.FineTuning.Templates;
@@ -67,7 +68,7 @@ public sealed class PromptTemplateTests : IDisposable
 
         string bad = Path.Combine(_directory, "bad.json");
         File.WriteAllText(bad, "{\n  \"name\": \"x\",\n  \"end_marker\": \"###\"\n}");
-        var e = Assert.Throws<FineTuneInputException>(() => PromptTemplate.Resolve(bad));
+        var e = Assert.Throws<InputException>(() => PromptTemplate.Resolve(bad));
         Assert.Equal(bad, e.File);
         Assert.Contains("end_marker", e.Message, StringComparison.Ordinal);
         Assert.True(e.Line >= 2, e.Message);
@@ -82,7 +83,7 @@ public sealed class PromptTemplateTests : IDisposable
         Assert.Equal((byte)'b', encoded.Tokens[^2]);
 
         var chat = PromptTemplate.Chat with { SpecialTokens = ["<|user|>", "<|assistant|>", "<|end|>"] };
-        var e = Assert.Throws<FineTuneInputException>(() => new TemplateEncoder(chat, ByteTokenizer.Instance, "base/config.json"));
+        var e = Assert.Throws<InputException>(() => new TemplateEncoder(chat, ByteTokenizer.Instance, "base/config.json"));
         Assert.Equal("base/config.json", e.File);
         Assert.Equal("tokenizer", e.Field);
         Assert.Contains("<|user|>", e.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Levain.Lm.Data;
@@ -54,7 +55,7 @@ public sealed class TokenizerFileTests : IDisposable
     {
         string path = Path.Combine(_directory, "tokenizer.json");
         File.WriteAllText(path, content);
-        var e = Assert.Throws<DataInputException>(() => TokenizerFiles.Load(path));
+        var e = Assert.Throws<InputException>(() => TokenizerFiles.Load(path));
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -64,7 +65,7 @@ public sealed class TokenizerFileTests : IDisposable
     {
         string path = Path.Combine(_directory, "bad.tiktoken");
         File.WriteAllText(path, "AA== 0\nAQ== 5\n");
-        var e = Assert.Throws<DataInputException>(() => TokenizerFiles.Load(path));
+        var e = Assert.Throws<InputException>(() => TokenizerFiles.Load(path));
         Assert.Equal(2, e.Line);
         Assert.Contains("rank 5", e.Message, StringComparison.Ordinal);
     }
@@ -72,7 +73,7 @@ public sealed class TokenizerFileTests : IDisposable
     [Fact]
     public void Load_Missing_NamesThePath()
     {
-        var e = Assert.Throws<DataInputException>(() => TokenizerFiles.Load(Path.Combine(_directory, "nope.json")));
+        var e = Assert.Throws<InputException>(() => TokenizerFiles.Load(Path.Combine(_directory, "nope.json")));
         Assert.Contains("nope.json", e.Message, StringComparison.Ordinal);
     }
 

@@ -12,7 +12,7 @@ public sealed class SlurmLauncherTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private SlurmLauncher Launcher() => new(new SlurmOptions(ServerRequirement.SlurmPartition(), "00:05:00", ["--cpus-per-task=1"], TimeSpan.FromMilliseconds(300)));
+    private SlurmLauncher Launcher() => new(new SlurmOptions(Requirement.SlurmPartition(), "00:05:00", ["--cpus-per-task=1"], TimeSpan.FromMilliseconds(300)));
 
     private TrialLaunch Launch(string name, IReadOnlyList<string> argv, TimeSpan? timeout = null) => new(
         name, argv, _dir.Path,

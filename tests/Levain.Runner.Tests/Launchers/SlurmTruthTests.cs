@@ -43,7 +43,7 @@ public sealed class SlurmTruthTests : IDisposable
     }
 
     private SlurmOptions Options(params string[] args) =>
-        new SlurmOptions(ServerRequirement.SlurmPartition(), "00:05:00", ["--cpus-per-task=1", .. args], TimeSpan.FromMilliseconds(300)) { BinDirectory = _bin };
+        new SlurmOptions(Requirement.SlurmPartition(), "00:05:00", ["--cpus-per-task=1", .. args], TimeSpan.FromMilliseconds(300)) { BinDirectory = _bin };
 
     private TrialLaunch Launch(string stem, IReadOnlyList<string> argv, TimeSpan? timeout = null) => new(
         stem, argv, _dir.Path, new Dictionary<string, string> { ["LEVAIN_RESULT"] = Path.Combine(_dir.Path, stem + ".result.json") },
@@ -101,7 +101,7 @@ public sealed class SlurmTruthTests : IDisposable
     [Fact]
     public async Task RunAsync_NewAttempt_CancelsEarlierAttemptsJobFirst()
     {
-        var orphan = (await Real("sbatch", "--parsable", "-p", ServerRequirement.SlurmPartition(), "--wrap", "sleep 300")).Trim();
+        var orphan = (await Real("sbatch", "--parsable", "-p", Requirement.SlurmPartition(), "--wrap", "sleep 300")).Trim();
         await File.WriteAllTextAsync(Path.Combine(_dir.Path, "trial-4.attempt-1.jobid"), orphan + "\n", TestContext.Current.CancellationToken);
         var result = await new SlurmLauncher(Options()).RunAsync(Launch("trial-4.attempt-2", ["sh", "-c", "echo 'levain-result {\"loss\": 2}'"]), null, CancellationToken.None);
         Assert.Equal("{\"loss\": 2}", result.ResultJson);
@@ -116,7 +116,7 @@ public sealed class SlurmTruthTests : IDisposable
         {
             BinDirectory = _bin, SubmitAttempts = 3, SubmitBackoff = TimeSpan.FromMilliseconds(200),
         };
-        _ = ServerRequirement.SlurmPartition();
+        _ = Requirement.SlurmPartition();
         var result = await new SlurmLauncher(options).RunAsync(Launch("trial-5.attempt-1", ["true"]), null, CancellationToken.None);
         Assert.Equal(LaunchStatus.Interrupted, result.Status);
         Assert.Contains("sbatch refused the job 3 times", result.Reason, StringComparison.Ordinal);

@@ -34,7 +34,7 @@ public sealed class TuneSessionPartitionTests : IDisposable
     public async Task Worker_PartitionedLongerThanTtl_KillsTrialStopsClaiming_TrialReclaimedAndRecordedOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var direct = ServerRequirement.PostgresConnectionString();
+        var direct = Requirement.PostgresConnectionString();
         var target = new NpgsqlConnectionStringBuilder(direct);
         await using var proxy = new TcpProxy(target.Host!, target.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(direct) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5, CancellationTimeout = 1000 }.ConnectionString;

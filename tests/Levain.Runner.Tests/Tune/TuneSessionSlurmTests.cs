@@ -15,7 +15,7 @@ public sealed class TuneSessionSlurmTests : IDisposable
     [Fact]
     public async Task RunAsync_SlurmLauncher_RecordsSucceededAndFailedJobs()
     {
-        var partition = ServerRequirement.SlurmPartition();
+        var partition = Requirement.SlurmPartition();
         _dir.File("objective.py", """
             import json, os, sys
             x = float(sys.argv[1])

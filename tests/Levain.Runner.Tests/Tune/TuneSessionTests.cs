@@ -67,6 +67,17 @@ public sealed class TuneSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_TwoWorkers_TrialStartedStatusCountsEveryRunningTrial()
+    {
+        var events = new List<TuneProgress>();
+        await TuneSession.RunAsync(Study(trials: 4, delay: 1.0), new SyncProgress(events), CancellationToken.None);
+        var started = events.Where(e => e.Kind == TuneEventKind.TrialStarted).ToList();
+        Assert.Equal(4, started.Count);
+        Assert.All(started, e => Assert.InRange(e.Status.Running, 1, 2)); // the trial that starts is running itself
+        Assert.Equal(2, started.Max(e => e.Status.Running)); // both slots busy: the status said "running 1" before
+    }
+
+    [Fact]
     public async Task RunAsync_ExistingStudy_ResumesWithoutTouchingEarlierObservations()
     {
         var first = await TuneSession.RunAsync(Study(trials: 4), null, CancellationToken.None);

@@ -24,7 +24,7 @@ public sealed class PostgresLeaseClockTests
     [Fact]
     public async Task Claim_WorkerClockAnHourAhead_DoesNotReclaimLiveLease_ExpiryFollowsServerClock()
     {
-        var cs = ServerRequirement.PostgresConnectionString();
+        var cs = Requirement.PostgresConnectionString();
         var ct = TestContext.Current.CancellationToken;
         var ahead = new ManualTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromHours(1));
         var behind = new ManualTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromHours(1));

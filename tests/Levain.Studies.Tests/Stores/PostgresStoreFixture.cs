@@ -7,5 +7,5 @@ namespace Levain.Studies.Tests.Stores;
 /// drives lease time by hand, so these stores time leases by the test's clock; PostgresLeaseClockTests covers the server clock.</summary>
 public sealed class PostgresStoreFixture : IStudyStoreFixture
 {
-    public IStudyStore Create(TimeProvider timeProvider) => new PostgresStudyStore(ServerRequirement.PostgresConnectionString(), timeProvider, leasesOnDatabaseClock: false);
+    public IStudyStore Create(TimeProvider timeProvider) => new PostgresStudyStore(Requirement.PostgresConnectionString(), timeProvider, leasesOnDatabaseClock: false);
 }

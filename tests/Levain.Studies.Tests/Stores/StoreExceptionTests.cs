@@ -19,7 +19,7 @@ public sealed class StoreExceptionTests
     [Fact]
     public async Task PostgresStore_NothingListening_ThrowsTransientStoreException()
     {
-        _ = ServerRequirement.PostgresConnectionString(); // the same rules as the contract suite
+        _ = Requirement.PostgresConnectionString(); // the same rules as the contract suite
         await using var store = new PostgresStudyStore("Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x;Timeout=3");
         var e = await Assert.ThrowsAsync<StudyStoreException>(() => store.ListStudiesAsync());
         Assert.IsAssignableFrom<Npgsql.NpgsqlException>(e.InnerException);
@@ -29,7 +29,7 @@ public sealed class StoreExceptionTests
     [Fact]
     public async Task PostgresStore_WrongPassword_ThrowsNonTransientStoreException()
     {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ServerRequirement.PostgresConnectionString()) { Database = "no_such_database_levain" };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(Requirement.PostgresConnectionString()) { Database = "no_such_database_levain" };
         await using var store = new PostgresStudyStore(builder.ConnectionString);
         var e = await Assert.ThrowsAsync<StudyStoreException>(() => store.ListStudiesAsync());
         Assert.IsType<Npgsql.PostgresException>(e.InnerException);

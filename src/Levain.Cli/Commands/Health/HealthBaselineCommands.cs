@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using Levain.Health;
 using Levain.Health.Baseline;
@@ -41,13 +42,13 @@ internal static class HealthBaselineCommands
         if (Directory.Exists(path))
         {
             var log = KernelLogInput.Read(BundleReader.Read(path));
-            return log.IsSuccess ? log.Value! : throw new HealthInputException(path, 0, BundleFiles.KernelLog, log.Error!);
+            return log.IsSuccess ? log.Value! : throw new InputException(path, 0, BundleFiles.KernelLog, log.Error!);
         }
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "input", "no such file or directory");
+            throw new InputException(path, 0, "input", "no such file or directory");
         }
         var lines = KernelLogParser.Parse(File.ReadAllText(path));
-        return KernelLogParser.LooksLikeKernelLog(lines) ? lines : throw new HealthInputException(path, 1, "log", "no line carries a kernel-log timestamp");
+        return KernelLogParser.LooksLikeKernelLog(lines) ? lines : throw new InputException(path, 1, "log", "no line carries a kernel-log timestamp");
     }
 }

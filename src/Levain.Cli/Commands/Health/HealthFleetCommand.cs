@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using Levain.Health.Bundles;
 using Levain.Health.Collection;
@@ -73,13 +74,13 @@ internal static class HealthFleetCommand
             };
             if (options.ConfigFile is { } config && !File.Exists(config))
             {
-                throw new Levain.Health.HealthInputException(config, 0, "--ssh-config", "no such file");
+                throw new InputException(config, 0, "--ssh-config", "no such file");
             }
             var plan = CollectionPlan.For(p, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), parse.GetValue(active));
             var ibArguments = parse.GetValue(ibArgs) ?? "";
             if (!System.Text.RegularExpressions.Regex.IsMatch(ibArguments, @"^[A-Za-z0-9 _=.,:/\-]*$"))
             {
-                throw new Levain.Health.HealthInputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
+                throw new InputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
             }
             options.Validate(plan);
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
@@ -88,7 +89,8 @@ internal static class HealthFleetCommand
             var dir = parse.GetValue(bundlesOut);
             var counts = new FleetProgress(entries.Count);
             var live = !parse.GetValue(quiet);
-            var interactive = !Console.IsErrorRedirected;
+            // A live bar on a terminal (unless stdout carries JSON); elsewhere the counts line every 5 s and at the end.
+            using var bar = live ? WorkProgress.Start("checking fleet", entries.Count, isLiveAllowed: !parse.GetValue(json)) : null;
             var lastPrinted = TimeProvider.System.GetTimestamp();
             var progressLock = new object();
             var start = TimeProvider.System.GetTimestamp();
@@ -114,26 +116,21 @@ internal static class HealthFleetCommand
                     }
                 }
                 var line = counts.Add(report);
-                if (live)
+                if (bar is not null)
                 {
                     lock (progressLock)
                     {
-                        if (interactive)
-                        {
-                            Console.Error.Write("\r" + line);
-                        }
-                        else if (TimeProvider.System.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(5))
-                        {
-                            Console.Error.WriteLine(line);
-                            lastPrinted = TimeProvider.System.GetTimestamp();
-                        }
+                        var isPlainLineDue = TimeProvider.System.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(5);
+                        if (isPlainLineDue) lastPrinted = TimeProvider.System.GetTimestamp();
+                        bar.Report(counts.Done, line["fleet: ".Length..], isPlainLineDue ? line : null);
                     }
                 }
                 return report;
             }, null, ct).ConfigureAwait(false);
-            if (live)
+            if (bar is not null)
             {
-                Console.Error.WriteLine(interactive ? "" : counts.Line());
+                bar.Dispose();
+                if (!bar.IsLive) CliConsole.Error.WriteLine(counts.Line());
             }
             lock (countersLock)
             {
@@ -144,7 +141,7 @@ internal static class HealthFleetCommand
                 var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList());
                 if (live)
                 {
-                    Console.Error.WriteLine($"ib-pairs: running ib_write_bw on {pairs.Count} pairs");
+                    CliConsole.Error.WriteLine($"ib-pairs: running ib_write_bw on {pairs.Count} pairs");
                 }
                 var measured = await new IbPairRunner(options, new ProcessCommandRunner(TimeProvider.System), TimeProvider.System)
                     .RunAsync(pairs, ibArguments, HealthOptions.Seconds(parse.GetValue(commandTimeout), "--command-timeout"), ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using Levain.Health;
 using Levain.Health.Baseline;
@@ -41,7 +42,7 @@ internal static class HealthOptions
         {
             if (File.Exists(state))
             {
-                throw new HealthInputException("command line", 0, "--state", $"'{state}' is a file; give a directory");
+                throw new InputException("command line", 0, "--state", $"'{state}' is a file; give a directory");
             }
             return state;
         }
@@ -63,7 +64,7 @@ internal static class HealthOptions
     public static DmesgBaseline? LoadBaseline(string? path) => path is null ? null : DmesgBaseline.Load(path);
 
     /// <summary>
-    /// Runs an action. Bad input (a <see cref="HealthInputException"/>) becomes one message and exit code 64; any other
+    /// Runs an action. Bad input (a <see cref="InputException"/>) becomes one message and exit code 64; any other
     /// failure one message and 70 — never 0-3, so a wrapper that drains on 2 cannot be triggered by a typo.
     /// </summary>
     public static async Task<int> GuardAsync(Func<Task<int>> action)
@@ -72,7 +73,7 @@ internal static class HealthOptions
         {
             return await action().ConfigureAwait(false);
         }
-        catch (HealthInputException e)
+        catch (InputException e)
         {
             return CliConsole.Fail(e.Message, HealthExitCodes.BadInput);
         }
@@ -96,7 +97,7 @@ internal static class HealthOptions
         if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var value))
         {
-            throw new HealthInputException("command line", 0, option, $"not an ISO 8601 time: '{text}' (e.g. 2026-11-20T12:00:00Z)");
+            throw new InputException("command line", 0, option, $"not an ISO 8601 time: '{text}' (e.g. 2026-11-20T12:00:00Z)");
         }
         return value;
     }
@@ -105,7 +106,7 @@ internal static class HealthOptions
     {
         if (!(seconds > 0) || !double.IsFinite(seconds))
         {
-            throw new HealthInputException("command line", 0, option, $"must be a positive number of seconds, got {seconds}");
+            throw new InputException("command line", 0, option, $"must be a positive number of seconds, got {seconds}");
         }
         return TimeSpan.FromSeconds(seconds);
     }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Levain.Health;
@@ -98,5 +99,5 @@ internal static class HealthTrainingCommands
     }
 
     private static double Positive(double value, string option) =>
-        value > 0 && double.IsFinite(value) ? value : throw new HealthInputException("command line", 0, option, $"must be positive, got {value}");
+        value > 0 && double.IsFinite(value) ? value : throw new InputException("command line", 0, option, $"must be positive, got {value}");
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Tasks.LmEval;
 using YamlDotNet.RepresentationModel;
 
@@ -26,7 +27,7 @@ public static class TaskGroupReader
             var root = LmEvalTaskReader.LoadMapping(path);
             return root.ContainsKey("group") && root.GetValueOrDefault("task") is YamlSequenceNode;
         }
-        catch (EvalInputException)
+        catch (InputException)
         {
             return false;
         }
@@ -39,9 +40,9 @@ public static class TaskGroupReader
         var unknown = root.Keys.Where(k => !Known.Contains(k)).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
-            throw new EvalInputException(path, Line(root[unknown[0]]), unknown[0], $"unsupported group key(s): {string.Join(", ", unknown)} (supported: {string.Join(", ", Known.Order(StringComparer.Ordinal))})");
+            throw new InputException(path, Line(root[unknown[0]]), unknown[0], $"unsupported group key(s): {string.Join(", ", unknown)} (supported: {string.Join(", ", Known.Order(StringComparer.Ordinal))})");
         }
-        var name = root["group"] is YamlScalarNode { Value: { Length: > 0 } n } ? n : throw new EvalInputException(path, Line(root["group"]), "group", "must be a name");
+        var name = root["group"] is YamlScalarNode { Value: { Length: > 0 } n } ? n : throw new InputException(path, Line(root["group"]), "group", "must be a name");
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var members = new List<string>();
         var tasks = (YamlSequenceNode)root["task"];
@@ -50,19 +51,19 @@ public static class TaskGroupReader
             var entry = tasks.Children[i];
             if (entry is not YamlScalarNode { Value: { Length: > 0 } member })
             {
-                throw new EvalInputException(path, Line(entry), $"task[{i}]", "inline task definitions and nested groups are not supported; give a task file or a task name");
+                throw new InputException(path, Line(entry), $"task[{i}]", "inline task definitions and nested groups are not supported; give a task file or a task name");
             }
-            var resolved = Resolve(folder, member, path) ?? throw new EvalInputException(path, Line(entry), $"task[{i}]",
+            var resolved = Resolve(folder, member, path) ?? throw new InputException(path, Line(entry), $"task[{i}]",
                 $"'{member}' is neither a file beside the group file nor the 'task:' name of a .yaml file in {folder}");
             if (IsGroup(resolved))
             {
-                throw new EvalInputException(path, Line(entry), $"task[{i}]", $"'{member}' is a group; nested groups are not supported");
+                throw new InputException(path, Line(entry), $"task[{i}]", $"'{member}' is a group; nested groups are not supported");
             }
             members.Add(resolved);
         }
         if (members.Count == 0)
         {
-            throw new EvalInputException(path, Line(tasks), "task", "lists no tasks");
+            throw new InputException(path, Line(tasks), "task", "lists no tasks");
         }
         var metrics = root.GetValueOrDefault("aggregate_metric_list") is { } list ? ReadMetrics(path, list) : null;
         return (new TaskGroup(name, [], metrics, Path.GetFullPath(path)), members);
@@ -72,7 +73,7 @@ public static class TaskGroupReader
     {
         if (node is not YamlSequenceNode entries)
         {
-            throw new EvalInputException(path, Line(node), "aggregate_metric_list", "must be a list of {metric, aggregation, weight_by_size}");
+            throw new InputException(path, Line(node), "aggregate_metric_list", "must be a list of {metric, aggregation, weight_by_size}");
         }
         var metrics = new List<GroupMetric>();
         for (var i = 0; i < entries.Children.Count; i++)
@@ -80,25 +81,25 @@ public static class TaskGroupReader
             var field = $"aggregate_metric_list[{i}]";
             if (entries.Children[i] is not YamlMappingNode entry)
             {
-                throw new EvalInputException(path, Line(entries.Children[i]), field, "must be a mapping with 'metric'");
+                throw new InputException(path, Line(entries.Children[i]), field, "must be a mapping with 'metric'");
             }
             string? Scalar(string key) => entry.Children.TryGetValue(new YamlScalarNode(key), out var v) ? (v as YamlScalarNode)?.Value : null;
             var extra = entry.Children.Keys.Select(k => ((YamlScalarNode)k).Value).FirstOrDefault(k => k is not ("metric" or "aggregation" or "weight_by_size" or "filter_list"));
             if (extra is not null)
             {
-                throw new EvalInputException(path, Line(entry), $"{field}.{extra}", "unsupported key (supported: metric, aggregation, weight_by_size, filter_list)");
+                throw new InputException(path, Line(entry), $"{field}.{extra}", "unsupported key (supported: metric, aggregation, weight_by_size, filter_list)");
             }
-            var lmEvalName = Scalar("metric") ?? throw new EvalInputException(path, Line(entry), $"{field}.metric", "is required");
+            var lmEvalName = Scalar("metric") ?? throw new InputException(path, Line(entry), $"{field}.metric", "is required");
             var metric = LmEvalTaskReader.MetricMap.GetValueOrDefault(lmEvalName, lmEvalName);
             if (Scalar("aggregation") is { } aggregation && aggregation != "mean")
             {
-                throw new EvalInputException(path, Line(entry), $"{field}.aggregation", $"'{aggregation}' is not supported (only mean)");
+                throw new InputException(path, Line(entry), $"{field}.aggregation", $"'{aggregation}' is not supported (only mean)");
             }
             var weighted = Scalar("weight_by_size") switch
             {
                 null or "false" or "False" => false,
                 "true" or "True" => true,
-                var other => throw new EvalInputException(path, Line(entry), $"{field}.weight_by_size", $"'{other}' is not true or false"),
+                var other => throw new InputException(path, Line(entry), $"{field}.weight_by_size", $"'{other}' is not true or false"),
             };
             if (entry.Children.TryGetValue(new YamlScalarNode("filter_list"), out var filters))
             {
@@ -106,7 +107,7 @@ public static class TaskGroupReader
                 {
                     YamlScalarNode { Value: { } one } => one,
                     YamlSequenceNode { Children: [YamlScalarNode { Value: { } only }] } => only,
-                    _ => throw new EvalInputException(path, Line(filters), $"{field}.filter_list", "give one filter name"),
+                    _ => throw new InputException(path, Line(filters), $"{field}.filter_list", "give one filter name"),
                 };
                 metric = filter == "none" ? metric : $"{metric},{filter}";
             }
@@ -135,7 +136,7 @@ public static class TaskGroupReader
                     return candidate;
                 }
             }
-            catch (EvalInputException)
+            catch (InputException)
             {
                 // Not a task file; keep looking.
             }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parquet.Serialization;
@@ -41,7 +42,7 @@ public static class LmEvalDataset
         {
             if (!File.Exists(file))
             {
-                throw new EvalInputException(file, 0, "data_files", "does not exist");
+                throw new InputException(file, 0, "data_files", "does not exist");
             }
             documents.AddRange(Path.GetExtension(file).ToLowerInvariant() == ".parquet" ? ReadParquet(file) : ReadJson(file));
         }
@@ -61,11 +62,11 @@ public static class LmEvalDataset
             }
             catch (JsonException e)
             {
-                throw new EvalInputException(file, (int)(e.LineNumber ?? 0) + 1, "json", $"not valid JSON ({e.Message})");
+                throw new InputException(file, (int)(e.LineNumber ?? 0) + 1, "json", $"not valid JSON ({e.Message})");
             }
             var rows = root as JsonArray ?? (root?["data"] as JsonArray) ?? (root is JsonObject single ? new JsonArray(single.DeepClone()) : null)
-                ?? throw new EvalInputException(file, 1, "json", "must be JSON Lines, an array of objects or {\"data\": [...]}");
-            return rows.Select((r, i) => new Document(r as JsonObject ?? throw new EvalInputException(file, i + 1, "json", "each row must be an object"), file, i + 1)).ToList();
+                ?? throw new InputException(file, 1, "json", "must be JSON Lines, an array of objects or {\"data\": [...]}");
+            return rows.Select((r, i) => new Document(r as JsonObject ?? throw new InputException(file, i + 1, "json", "each row must be an object"), file, i + 1)).ToList();
         }
         var documents = new List<Document>();
         var lineNumber = 0;
@@ -78,11 +79,11 @@ public static class LmEvalDataset
             }
             try
             {
-                documents.Add(new Document(JsonNode.Parse(line) as JsonObject ?? throw new EvalInputException(file, lineNumber, "json", "each line must be a JSON object"), file, lineNumber));
+                documents.Add(new Document(JsonNode.Parse(line) as JsonObject ?? throw new InputException(file, lineNumber, "json", "each line must be a JSON object"), file, lineNumber));
             }
             catch (JsonException e)
             {
-                throw new EvalInputException(file, lineNumber, "json", $"not valid JSON ({e.Message})");
+                throw new InputException(file, lineNumber, "json", $"not valid JSON ({e.Message})");
             }
         }
         return documents;
@@ -95,11 +96,11 @@ public static class LmEvalDataset
             using var stream = File.OpenRead(file);
             var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
             return [.. result.Data.Select((row, i) => new Document(
-                JsonSerializer.SerializeToNode(row) as JsonObject ?? throw new EvalInputException(file, i + 1, "parquet", "a row is not a record"), file, i + 1))];
+                JsonSerializer.SerializeToNode(row) as JsonObject ?? throw new InputException(file, i + 1, "parquet", "a row is not a record"), file, i + 1))];
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
         {
-            throw new EvalInputException(file, 0, "parquet", $"cannot be read ({e.Message})");
+            throw new InputException(file, 0, "parquet", $"cannot be read ({e.Message})");
         }
     }
 }

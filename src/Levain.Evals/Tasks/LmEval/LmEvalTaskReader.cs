@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Levain.Evals.Items;
@@ -57,7 +58,7 @@ public static class LmEvalTaskReader
             var root = LoadMapping(path);
             return !root.ContainsKey("items") && !root.ContainsKey("generator") && (root.ContainsKey("task") || root.ContainsKey("doc_to_text") || root.ContainsKey("output_type"));
         }
-        catch (EvalInputException)
+        catch (InputException)
         {
             return false;
         }
@@ -350,12 +351,12 @@ public static class LmEvalTaskReader
         {
             if (depth > 4)
             {
-                throw new EvalInputException(path, (int)include.Start.Line, "include", "includes nest too deeply");
+                throw new InputException(path, (int)include.Start.Line, "include", "includes nest too deeply");
             }
             var includedPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", included);
             if (!File.Exists(includedPath))
             {
-                throw new EvalInputException(path, (int)include.Start.Line, "include", $"'{included}' does not exist");
+                throw new InputException(path, (int)include.Start.Line, "include", $"'{included}' does not exist");
             }
             foreach (var (key, value) in LoadWithIncludes(includedPath, depth + 1))
             {
@@ -376,7 +377,7 @@ public static class LmEvalTaskReader
     {
         if (!File.Exists(path))
         {
-            throw new EvalInputException(path, 0, "file", "does not exist");
+            throw new InputException(path, 0, "file", "does not exist");
         }
         var stream = new YamlStream();
         try
@@ -386,11 +387,11 @@ public static class LmEvalTaskReader
         }
         catch (YamlException e)
         {
-            throw new EvalInputException(path, (int)e.Start.Line, "syntax", e.InnerException?.Message ?? e.Message);
+            throw new InputException(path, (int)e.Start.Line, "syntax", e.InnerException?.Message ?? e.Message);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new EvalInputException(path, 1, "task", "must be a mapping of keys to values");
+            throw new InputException(path, 1, "task", "must be a mapping of keys to values");
         }
         return root.Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value ?? "", c => c.Value, StringComparer.Ordinal);
     }
@@ -408,7 +409,7 @@ public static class LmEvalTaskReader
         public void Fail(string key, string problem) => Fail<int>(key, problem);
 
         public T Fail<T>(string key, string problem) =>
-            throw new EvalInputException(Path, Keys.TryGetValue(key, out var node) ? (int)node.Start.Line : 0, key, problem);
+            throw new InputException(Path, Keys.TryGetValue(key, out var node) ? (int)node.Start.Line : 0, key, problem);
     }
 
     /// <summary>One document's fields, with errors that name the data file and line.</summary>
@@ -450,6 +451,6 @@ public static class LmEvalTaskReader
         public void Fail(string key, string problem) => Fail<int>(key, problem);
 
         public T Fail<T>(string key, string problem) =>
-            throw new EvalInputException(document.File, document.Line, key, $"{problem} (template from {System.IO.Path.GetFileName(task.Path)})");
+            throw new InputException(document.File, document.Line, key, $"{problem} (template from {System.IO.Path.GetFileName(task.Path)})");
     }
 }

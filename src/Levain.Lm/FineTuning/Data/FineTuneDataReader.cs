@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text;
 using System.Text.Json;
 
@@ -13,7 +14,7 @@ namespace Levain.Lm.FineTuning.Data;
 /// </list>
 /// Optional on both: <c>group</c> (string; examples with one group land on the same side of the held-out split) and
 /// <c>choices</c> (integer; how many answers a guess picks among, to report chance). Other fields are ignored. Blank
-/// lines are skipped. Every problem is a <see cref="FineTuneInputException"/> naming the file, line and field; bytes
+/// lines are skipped. Every problem is a <see cref="InputException"/> naming the file, line and field; bytes
 /// that are not UTF-8 are refused, not replaced.
 /// </summary>
 public static class FineTuneDataReader
@@ -25,7 +26,7 @@ public static class FineTuneDataReader
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
         {
-            throw new FineTuneInputException(path, 0, "data", "file not found");
+            throw LmInputError.FineTune(path, 0, "data", "file not found");
         }
         byte[] bytes = File.ReadAllBytes(path);
         var examples = new List<FineTuneExample>();
@@ -46,7 +47,7 @@ public static class FineTuneDataReader
             }
             catch (DecoderFallbackException e)
             {
-                throw new FineTuneInputException(path, line, "line", $"not valid UTF-8 (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} at column {Math.Max(0, e.Index) + 1})");
+                throw LmInputError.FineTune(path, line, "line", $"not valid UTF-8 (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} at column {Math.Max(0, e.Index) + 1})");
             }
             start = end + 1;
             if (!string.IsNullOrWhiteSpace(text))
@@ -56,7 +57,7 @@ public static class FineTuneDataReader
         }
         if (examples.Count == 0)
         {
-            throw new FineTuneInputException(path, 0, "data", "no examples (the file is empty)");
+            throw LmInputError.FineTune(path, 0, "data", "no examples (the file is empty)");
         }
         return examples;
     }
@@ -71,14 +72,14 @@ public static class FineTuneDataReader
         }
         catch (JsonException e)
         {
-            throw new FineTuneInputException(path, line, "line", $"not valid JSON ({e.Message.Split(". ")[0]})");
+            throw LmInputError.FineTune(path, line, "line", $"not valid JSON ({e.Message.Split(". ")[0]})");
         }
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new FineTuneInputException(path, line, "line", "expected a JSON object");
+                throw LmInputError.FineTune(path, line, "line", "expected a JSON object");
             }
             string category = OptionalString(root, "category") ?? "";
             int choices = root.TryGetProperty("choices", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out int n) && n > 0 ? n : 0;
@@ -92,16 +93,16 @@ public static class FineTuneDataReader
             {
                 if (!owner.TryGetProperty(field, out var value))
                 {
-                    throw new FineTuneInputException(path, line, name ?? field, "missing");
+                    throw LmInputError.FineTune(path, line, name ?? field, "missing");
                 }
                 if (value.ValueKind != JsonValueKind.String)
                 {
-                    throw new FineTuneInputException(path, line, name ?? field, $"expected a string, found {value.ValueKind.ToString().ToLowerInvariant()}");
+                    throw LmInputError.FineTune(path, line, name ?? field, $"expected a string, found {value.ValueKind.ToString().ToLowerInvariant()}");
                 }
                 string s = value.GetString()!;
                 if (string.IsNullOrWhiteSpace(s))
                 {
-                    throw new FineTuneInputException(path, line, name ?? field, "empty");
+                    throw LmInputError.FineTune(path, line, name ?? field, "empty");
                 }
                 return s;
             }
@@ -114,14 +115,14 @@ public static class FineTuneDataReader
                 }
                 return value.ValueKind == JsonValueKind.String
                     ? value.GetString()
-                    : throw new FineTuneInputException(path, line, field, $"expected a string, found {value.ValueKind.ToString().ToLowerInvariant()}");
+                    : throw LmInputError.FineTune(path, line, field, $"expected a string, found {value.ValueKind.ToString().ToLowerInvariant()}");
             }
 
             List<ChatMessage> ReadMessages(JsonElement array)
             {
                 if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
                 {
-                    throw new FineTuneInputException(path, line, "messages", "expected a non-empty array of {role, content}");
+                    throw LmInputError.FineTune(path, line, "messages", "expected a non-empty array of {role, content}");
                 }
                 var list = new List<ChatMessage>();
                 int i = 0;
@@ -130,22 +131,22 @@ public static class FineTuneDataReader
                     string where = $"messages[{i}]";
                     if (item.ValueKind != JsonValueKind.Object)
                     {
-                        throw new FineTuneInputException(path, line, where, "expected an object with role and content");
+                        throw LmInputError.FineTune(path, line, where, "expected an object with role and content");
                     }
                     string role = RequiredString(item, "role", where + ".role");
                     if (role is not (ChatMessage.System or ChatMessage.User or ChatMessage.Assistant))
                     {
-                        throw new FineTuneInputException(path, line, where + ".role", $"'{role}' is not system, user or assistant");
+                        throw LmInputError.FineTune(path, line, where + ".role", $"'{role}' is not system, user or assistant");
                     }
                     string content = role == ChatMessage.Assistant
                         ? RequiredString(item, "content", where + ".content")
-                        : (item.TryGetProperty("content", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new FineTuneInputException(path, line, where + ".content", "missing or not a string"));
+                        : (item.TryGetProperty("content", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw LmInputError.FineTune(path, line, where + ".content", "missing or not a string"));
                     list.Add(new ChatMessage(role, content));
                     i++;
                 }
                 if (list[^1].Role != ChatMessage.Assistant)
                 {
-                    throw new FineTuneInputException(path, line, $"messages[{list.Count - 1}].role", "the last message must be the assistant's (the response to train on)");
+                    throw LmInputError.FineTune(path, line, $"messages[{list.Count - 1}].role", "the last message must be the assistant's (the response to train on)");
                 }
                 return list;
             }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Levain.Lm.Checkpoints;
@@ -102,11 +103,11 @@ public sealed class LoraAdapters : IDisposable
         }
         catch (JsonException e)
         {
-            throw new FineTuneInputException(path, (int)(e.LineNumber ?? 0) + 1, e.Path?.TrimStart('$', '.') ?? "adapter_config", e.Message.Split(". ")[0]);
+            throw LmInputError.FineTune(path, (int)(e.LineNumber ?? 0) + 1, e.Path?.TrimStart('$', '.') ?? "adapter_config", e.Message.Split(". ")[0]);
         }
         if (config is null || string.IsNullOrEmpty(config.BaseModel))
         {
-            throw new FineTuneInputException(path, 0, "base_model_name_or_path", "missing");
+            throw LmInputError.FineTune(path, 0, "base_model_name_or_path", "missing");
         }
         return config;
     }
@@ -118,7 +119,7 @@ public sealed class LoraAdapters : IDisposable
         var options = new LoraOptions { Rank = config.Rank, Alpha = config.Alpha, Targets = config.Targets };
         if (options.Problem() is { } problem)
         {
-            throw new FineTuneInputException(Path.Combine(directory, ConfigFileName), 0, "r", problem);
+            throw LmInputError.FineTune(Path.Combine(directory, ConfigFileName), 0, "r", problem);
         }
         using var generator = new Generator(0);
         var adapters = Attach(model, options, generator);
@@ -132,7 +133,7 @@ public sealed class LoraAdapters : IDisposable
                 if (!loaded.TryGetValue(name, out var source) || !source.shape.SequenceEqual(parameter.shape))
                 {
                     adapters.Dispose();
-                    throw new FineTuneInputException(path, 0, name, source is null ? "missing" : $"shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", parameter.shape)}]");
+                    throw LmInputError.FineTune(path, 0, name, source is null ? "missing" : $"shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", parameter.shape)}]");
                 }
                 parameter.copy_(source);
             }

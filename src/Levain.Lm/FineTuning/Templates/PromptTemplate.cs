@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Levain.Lm.FineTuning.Data;
@@ -131,7 +132,7 @@ public sealed record PromptTemplate
         }
         if (!File.Exists(nameOrPath))
         {
-            throw new FineTuneInputException(nameOrPath, 0, "template",
+            throw LmInputError.FineTune(nameOrPath, 0, "template",
                 $"neither a built-in template ({string.Join(", ", BuiltIn.Select(t => t.Name))}) nor a file");
         }
         return Read(nameOrPath);
@@ -147,11 +148,11 @@ public sealed record PromptTemplate
         catch (JsonException e)
         {
             string field = e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "template";
-            throw new FineTuneInputException(path, (int)(e.LineNumber ?? 0) + 1, field, e.Message.Split(". ")[0]);
+            throw LmInputError.FineTune(path, (int)(e.LineNumber ?? 0) + 1, field, e.Message.Split(". ")[0]);
         }
         if (template is null)
         {
-            throw new FineTuneInputException(path, 1, "template", "expected a JSON object");
+            throw LmInputError.FineTune(path, 1, "template", "expected a JSON object");
         }
         template.Validate(path);
         return template;
@@ -171,17 +172,17 @@ public sealed record PromptTemplate
     {
         if (string.IsNullOrEmpty(End))
         {
-            throw new FineTuneInputException(path, 0, "end", "the end-of-response marker must not be empty (generation stops at it)");
+            throw LmInputError.FineTune(path, 0, "end", "the end-of-response marker must not be empty (generation stops at it)");
         }
         if (string.IsNullOrEmpty(ResponseMarker) || string.IsNullOrEmpty(AssistantMarker))
         {
-            throw new FineTuneInputException(path, 0, string.IsNullOrEmpty(ResponseMarker) ? "response_marker" : "assistant_marker", "must not be empty");
+            throw LmInputError.FineTune(path, 0, string.IsNullOrEmpty(ResponseMarker) ? "response_marker" : "assistant_marker", "must not be empty");
         }
         foreach (string special in SpecialTokens)
         {
             if (string.IsNullOrEmpty(special))
             {
-                throw new FineTuneInputException(path, 0, "special_tokens", "an entry is empty");
+                throw LmInputError.FineTune(path, 0, "special_tokens", "an entry is empty");
             }
         }
     }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Lm.FineTuning.Data;
 using Levain.Lm.Tokenization;
 
@@ -23,7 +24,7 @@ public sealed class TemplateEncoder
         foreach (string special in template.SpecialTokens)
         {
             _specialIds[special] = SpecialTokenIds.Find(tokenizer, special)
-                ?? throw new FineTuneInputException(modelSource, 0, "tokenizer",
+                ?? throw LmInputError.FineTune(modelSource, 0, "tokenizer",
                     $"tokenizer '{tokenizer.Id}' has no special token '{special}', which template '{template.Name}' lists in special_tokens " +
                     "(train a tokenizer with that special token, or use a template whose markers are plain text)");
         }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using Levain.Evals.Reports;
 using Levain.Evals.Running;
 using Levain.Evals.Tasks.Groups;
@@ -53,7 +54,7 @@ public sealed class TaskGroupReaderTests
         using var temp = new TempDirectory();
         temp.File("a.jsonl", "{\"query\":\"q\",\"choices\":[\"a\",\"b\"],\"gold\":0}\n");
         var path = temp.File("group.yaml", yaml);
-        var e = Assert.Throws<EvalInputException>(() => TaskGroupReader.Read(path));
+        var e = Assert.Throws<InputException>(() => TaskGroupReader.Read(path));
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -66,7 +67,7 @@ public sealed class TaskGroupReaderTests
         var path = temp.File("group.yaml", "group: g\ntask:\n  - a.jsonl\naggregate_metric_list:\n  - metric: exact_match\n");
         var options = new EvalRunOptions { Tasks = [path], BackendKind = "in-process" };
         var (tasks, groups) = EvalRun.Load(options);
-        var e = await Assert.ThrowsAsync<EvalInputException>(() => EvalRun.RunAsync(CharBigramModel.Default, options, tasks, groups));
+        var e = await Assert.ThrowsAsync<InputException>(() => EvalRun.RunAsync(CharBigramModel.Default, options, tasks, groups));
         Assert.Contains("metric 'exact_match' is not reported by member task 'a'", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.RegularExpressions;
 using Levain.Evals.Backends;
 using Levain.Evals.Metrics;
@@ -118,7 +119,7 @@ public sealed class LmEvalTaskReaderTests
         using var temp = new TempDirectory();
         temp.File("test.jsonl", """{"question": "q", "choices": ["a", "b"], "label": 0}""" + "\n");
         var yaml = temp.File("task.yaml", "task: t\ndata_files: test.jsonl\noutput_type: multiple_choice\ntest_split: test\ndoc_to_choice: choices\ndoc_to_target: label\n" + extra);
-        var error = Assert.Throws<EvalInputException>(() => TaskLoader.Load(yaml));
+        var error = Assert.Throws<InputException>(() => TaskLoader.Load(yaml));
         Assert.Contains(mentions, error.Message, StringComparison.Ordinal);
         Assert.Contains("task.yaml", error.Message, StringComparison.Ordinal);
     }
@@ -129,7 +130,7 @@ public sealed class LmEvalTaskReaderTests
         using var temp = new TempDirectory();
         temp.File("test.jsonl", """{"question": "q", "choices": ["a", "b"], "label": 0}""" + "\n" + """{"question": "r", "choices": ["a", "b"], "label": 5}""" + "\n");
         var yaml = temp.File("task.yaml", "task: t\ndata_files: test.jsonl\noutput_type: multiple_choice\ntest_split: test\ndoc_to_text: \"{{question}}\"\ndoc_to_choice: \"{{choices}}\"\ndoc_to_target: \"{{label}}\"\n");
-        var error = Assert.Throws<EvalInputException>(() => TaskLoader.Load(yaml));
+        var error = Assert.Throws<InputException>(() => TaskLoader.Load(yaml));
         Assert.StartsWith(Path.Combine(temp.Path, "test.jsonl") + ":2: doc_to_target: index 5 is out of range for 2 choices", error.Message, StringComparison.Ordinal);
     }
 
