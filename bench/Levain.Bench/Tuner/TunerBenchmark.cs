@@ -72,6 +72,7 @@ public static class TunerBenchmark
                 {
                     EarlyStopped = esRuns.Sum(r => r.EarlyStopped),
                     FractionForLevainRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue),
+                    FractionForLevainHalfBudgetRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue, 0.5),
                 };
             }
             problemResults.Add(new ProblemResults(problem.Name, problem.Description, problem.OptimumValue, budget, summaries));
@@ -141,13 +142,14 @@ public static class TunerBenchmark
 
     /// <summary>
     /// Cost saved at equal regret: the smallest budget fraction (in 1 % steps) at which the median regret of
-    /// <paramref name="candidate"/> is at most the median regret of <paramref name="reference"/> at the whole budget.
+    /// <paramref name="candidate"/> is at most the median regret of <paramref name="reference"/> at
+    /// <paramref name="referenceFraction"/> of the budget (default: the whole budget).
     /// </summary>
-    public static double? FractionToMatch(IReadOnlyList<RunResult> candidate, IReadOnlyList<RunResult> reference, double budget, double optimum)
+    public static double? FractionToMatch(IReadOnlyList<RunResult> candidate, IReadOnlyList<RunResult> reference, double budget, double optimum, double referenceFraction = 1.0)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(reference);
-        var target = Quantiles.Of([.. reference.Where(r => r.Error is null).Select(r => RegretBookkeeping.RegretAt(r.Trace, budget, optimum))], 0.5);
+        var target = Quantiles.Of([.. reference.Where(r => r.Error is null).Select(r => RegretBookkeeping.RegretAt(r.Trace, budget * referenceFraction, optimum))], 0.5);
         for (var percent = 1; percent <= 100; percent++)
         {
             var b = budget * percent / 100.0;

@@ -33,8 +33,11 @@ public static class ConsoleReport
             foreach (var method in problem.Methods.Where(m => m.Method == Methods.EarlyStoppingMethod.MethodName))
             {
                 var runs = method.Evaluations.Sum();
-                text.AppendLine(Invariant($"  {method.Method}: {method.EarlyStopped} of {runs} runs stopped early; its median regret reaches plain levain's at 100 % ") +
-                    (method.FractionForLevainRegret is double f ? Invariant($"at {f * 100:G3} % of the budget (cost saved at equal regret: {(1 - f) * 100:G3} %)") : "nowhere within the budget"));
+                static string Reach(double? f, double reference) => f is double x
+                    ? Invariant($"at {x * 100:G3} % of the budget (cost saved at equal regret: {(reference - x) / reference * 100:G3} %)")
+                    : "nowhere within the budget";
+                text.AppendLine(Invariant($"  {method.Method}: {method.EarlyStopped} of {runs} runs stopped early; its median regret reaches plain levain's at 50 % ") +
+                    Reach(method.FractionForLevainHalfBudgetRegret, 0.5) + "; plain levain's at 100 % " + Reach(method.FractionForLevainRegret, 1.0));
             }
             foreach (var method in problem.Methods.Where(m => m.Errors.Count > 0))
             {

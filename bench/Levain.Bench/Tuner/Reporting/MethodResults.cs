@@ -20,4 +20,7 @@ public sealed record MethodResults(
     /// Levain's median regret at 100 % (null: never within the budget, or no plain Levain run to compare with).
     /// </summary>
     public double? FractionForLevainRegret { get; init; }
+
+    /// <summary>The same against plain Levain's median regret at 50 % of the budget.</summary>
+    public double? FractionForLevainHalfBudgetRegret { get; init; }
 }
