@@ -49,7 +49,7 @@ public static class InstructionDemo
         int firstSeed = SeedRanges.Training.Start + FirstInstructionSeed;
         using (var writer = new StreamWriter(dataFile))
         {
-            InstructionJsonl.Write(writer, InstructionGenerator.Generate(new InstructionOptions(), firstSeed, options.Examples));
+            InstructionJsonl.Write(writer, InstructionGenerator.Generate(new InstructionOptions { Kinds = options.Kinds }, firstSeed, options.Examples));
         }
 
         stage?.Report("fine-tuning on the instructions (loss on responses only); answering held-out instructions before and after");

@@ -1,3 +1,5 @@
+using Levain.Synthetic.Instructions;
+
 namespace Levain.Lm.FineTuning.Demo;
 
 /// <summary>
@@ -30,7 +32,15 @@ public sealed record InstructionDemoOptions
     /// programs' unread-variable questions but guessed below chance on held-out ones, so more distinct programs.</summary>
     public int Examples { get; init; } = 4000;
 
-    public double Epochs { get; init; } = 3;
+    /// <summary>
+    /// Question kinds drawn per example, a kind listed twice twice as often: unread-variable questions (name the one
+    /// variable that appears only as an assignment target) get double weight, because with an even draw the fine-tuned
+    /// model still answered the printed variable about half the time, i.e. at chance.
+    /// </summary>
+    public IReadOnlyList<InstructionKind> Kinds { get; init; } =
+        [InstructionKind.PrintOutput, InstructionKind.ValueAfterLine, InstructionKind.UnreadVariable, InstructionKind.UnreadVariable, InstructionKind.RewriteDouble];
+
+    public double Epochs { get; init; } = 4;
 
     public double FineTuneLearningRate { get; init; } = 3e-3;
 
