@@ -17,7 +17,7 @@ public static class ChatCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A fine-tuned checkpoint directory, or a LoRA adapter directory (its base is loaded too).", Required = true };
-        var template = new Option<string?>("--template") { Description = "Override the model's template.json: dolly, dolly-compact, chat, or a template JSON file." };
+        var template = new Option<string?>("--template") { Description = "Override the model's template.json: dolly, dolly-compact, dolly-eot, chat, or a template JSON file." };
         var system = new Option<string?>("--system") { Description = "A system message (conversation templates only)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest answer in tokens.", DefaultValueFactory = _ => 256 };
         var temperature = new Option<double>("--temperature") { Description = "0 is greedy (default); above 0 samples from softmax(logits / temperature).", DefaultValueFactory = _ => 0 };

@@ -18,7 +18,7 @@ public static class EvalTemplateOption
     public static Option<string?> Create() => new("--template")
     {
         Description = "Wrap each prompt as an instruction in a fine-tuning template: 'model' (the --model checkpoint's template.json), " +
-            "dolly, dolly-compact, chat, or a template JSON file. Answers are scored right after the template's response marker; " +
+            "dolly, dolly-compact, chat, or a template JSON file (not dolly-eot: its end marker is a special token). Answers are scored right after the template's response marker; " +
             "generation stops at its end marker. Not with --chat (the server applies its own template).",
     };
 

@@ -23,7 +23,7 @@ public static class FinetuneCommand
         var initFrom = new Option<string>("--init-from") { Description = "The base checkpoint directory (weights and tokenizer are taken from it).", Required = true };
         var data = new Option<string>("--data") { Description = "Training data: JSONL, Dolly lines {instruction, context, response, category} and/or chat lines {messages: [{role, content}]}.", Required = true };
         var output = new Option<string?>("--out") { Description = "Where the fine-tuned checkpoint (or the LoRA adapters) and template.json go." };
-        var template = new Option<string?>("--template") { Description = "dolly (default), dolly-compact, chat, or a template JSON file (see docs/finetune.md)." };
+        var template = new Option<string?>("--template") { Description = "dolly (default), dolly-compact, dolly-eot, chat, or a template JSON file (see docs/finetune.md)." };
         var epochs = new Option<double?>("--epochs") { Description = "Passes over the training examples (default 2; fractions allowed)." };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3; warmup then cosine decay to 10%)." };
         var batch = new Option<int?>("--batch") { Description = "Examples per step (default 16; one example per row)." };

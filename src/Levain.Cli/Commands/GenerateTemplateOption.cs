@@ -15,7 +15,7 @@ public static class GenerateTemplateOption
 {
     public static Option<string?> Create() => new("--template")
     {
-        Description = "Wrap --prompt as an instruction in a template and stop at its end marker: 'model' (the model's template.json), dolly, dolly-compact, chat, or a template JSON file.",
+        Description = "Wrap --prompt as an instruction in a template and stop at its end marker: 'model' (the model's template.json), dolly, dolly-compact, dolly-eot, chat, or a template JSON file.",
     };
 
     /// <summary>The templated prompt's tokens and the stop string, or null when no template was asked for.</summary>

@@ -17,7 +17,7 @@ internal static class SftDemo
         var stage = new SyncProgress<string>(message => { if (!json) console.MarkupLine($"[bold]levain demo --sft[/]: {Markup.Escape(message)}"); });
         var progress = new SyncProgress<TrainingProgress>(p =>
         {
-            if (!json && (p.Step == p.TotalSteps || p.Step % 50 == 0))
+            if (!json && (p.Step == p.TotalSteps || p.Step % 100 == 0))
             {
                 console.MarkupLine($"  step {p.Step}/{p.TotalSteps}  loss {p.Loss:0.000}  {p.TokensPerSecond:0} tokens/s");
             }

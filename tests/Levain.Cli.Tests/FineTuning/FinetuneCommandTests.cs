@@ -28,11 +28,15 @@ public sealed class FinetuneFixture : IDisposable
 
 public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixture<FinetuneFixture>
 {
-    private string[] Args(string output, params string[] extra) =>
-        ["finetune", "--init-from", fixture.Base, "--data", fixture.Data, "--out", output, "--template", "dolly-compact", "--batch", "8",
+    private string[] Args(string output, params string[] extra) => ArgsWithTemplate("dolly-compact", output, extra);
+
+    private string[] ArgsWithTemplate(string template, string output, params string[] extra) =>
+        ["finetune", "--init-from", fixture.Base, "--data", fixture.Data, "--out", output, "--template", template, "--batch", "8",
          "--eval-generate", "4", "--json", .. extra];
 
-    [Fact(Skip = "Quarantined: after the merge the tiny fine-tuned model emits a malformed end marker (\"#### End\"), so chat does not stop; the stop logic itself is covered by the Lm template tests; see the closing note")]
+    // dolly-eot ends a response with the one end-of-text token: this 32-wide model miscounts the '#' of dolly's "### End"
+    // (it wrote "#### End" and never stopped), but learns a one-token end marker at once.
+    [Fact]
     public async Task Finetune_Full_SpeaksTheTrialProtocol_ThenChatStreamsAndStopsAtTheEndMarker()
     {
         string output = Path.Combine(fixture.Root, "full");
@@ -41,7 +45,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
         Environment.SetEnvironmentVariable("LEVAIN_PARAMS", """{"lr": 0.01, "epochs": 3, "lora_rank": 0}""");
         try
         {
-            var (exit, stdout, stderr) = await CliRunner.RunAsync(Args(output, "--epochs", "20"));
+            var (exit, stdout, stderr) = await CliRunner.RunAsync(ArgsWithTemplate("dolly-eot", output, "--epochs", "20"));
             Assert.True(exit == 0, stderr);
             string line = Assert.Single(stdout.Split('\n'), l => l.StartsWith("levain-result ", StringComparison.Ordinal));
             using var fromLine = JsonDocument.Parse(line["levain-result ".Length..]);
@@ -60,7 +64,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
             Assert.Contains(stdout.Split('\n'), l => l.StartsWith("levain-progress {\"step\":", StringComparison.Ordinal));
             Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
             using var template = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "template.json")));
-            Assert.Equal("dolly-compact", template.RootElement.GetProperty("name").GetString());
+            Assert.Equal("dolly-eot", template.RootElement.GetProperty("name").GetString());
             using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "config.json")));
             Assert.Equal(0.01, config.RootElement.GetProperty("training").GetProperty("learning_rate").GetDouble()); // from LEVAIN_PARAMS
         }
@@ -70,7 +74,7 @@ public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixtur
             Environment.SetEnvironmentVariable("LEVAIN_PARAMS", null);
         }
 
-        // levain chat as a child process with stdin redirected: one answer per line, each cut at "### End".
+        // levain chat as a child process with stdin redirected: one answer per line, each stopped at the end marker (40 tokens allowed).
         var (chatExit, chatOut, chatErr) = await RunWithInputAsync("Say something about 3.\n\n/reset\nSay something about 17.\n", "chat", "--model", output, "--max-tokens", "40");
         Assert.True(chatExit == 0, chatErr);
         Assert.Equal("ok\nok\n", chatOut);

@@ -14,6 +14,7 @@ public sealed class PromptTemplateTests : IDisposable
     [InlineData("dolly", "What is 2 + 3?", "", "5")]
     [InlineData("dolly", "Summarise.", "Line one.\nLine two — with ünïcode.", "Two lines.\n\nReally.")]
     [InlineData("dolly-compact", "x = 3\nprint(x)", "", "3")]
+    [InlineData("dolly-eot", "x = 3\nprint(x)", "", "3")]
     public void Render_ThenParse_RoundTripsTheResponse(string name, string instruction, string context, string response)
     {
         var template = PromptTemplate.Resolve(name);
@@ -77,10 +78,13 @@ public sealed class PromptTemplateTests : IDisposable
     [Fact]
     public void SpecialToken_KnownToTheTokenizer_IsOneToken_UnknownIsRefusedNamingCheckpointAndField()
     {
-        var withEot = PromptTemplate.DollyCompact with { End = "<|endoftext|>", SpecialTokens = ["<|endoftext|>"] };
+        // The built-in dolly-eot: dolly-compact's markers, the response ended by the one end-of-text token, which is trained.
+        var withEot = PromptTemplate.Resolve("dolly-eot");
+        Assert.Equal(PromptTemplate.DollyCompact.ResponseMarker, withEot.ResponseMarker);
         var encoded = new TemplateEncoder(withEot, ByteTokenizer.Instance, "base/config.json").Encode(FineTuneFixtures.Dolly("a", "b"));
         Assert.Equal(ByteTokenizer.EndOfText, encoded.Tokens[^1]);
         Assert.Equal((byte)'b', encoded.Tokens[^2]);
+        Assert.Equal([(int)'b', ByteTokenizer.EndOfText], encoded.Tokens.Where((_, i) => encoded.IsTrained[i]));
 
         var chat = PromptTemplate.Chat with { SpecialTokens = ["<|user|>", "<|assistant|>", "<|end|>"] };
         var e = Assert.Throws<InputException>(() => new TemplateEncoder(chat, ByteTokenizer.Instance, "base/config.json"));

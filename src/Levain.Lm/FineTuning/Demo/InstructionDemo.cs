@@ -10,7 +10,7 @@ namespace Levain.Lm.FineTuning.Demo;
 /// Instruction tuning with no downloads: (1) pretrain a small byte-level GPT on the built-in code task (programs and
 /// "# Output:" answers, as <c>levain train</c> does); (2) generate instruction examples about other programs — what
 /// a program prints, the value of a variable after line k, which variable is never read, the program rewritten to print
-/// twice the value — answered by the interpreter; (3) fine-tune with the dolly-compact template, holding out 10% of the
+/// twice the value — answered by the interpreter; (3) fine-tune with the dolly-eot template (the end of a response is one token), holding out 10% of the
 /// programs; (4) answer the held-out instructions by greedy generation before and after fine-tuning.
 /// </summary>
 public static class InstructionDemo
@@ -49,7 +49,7 @@ public static class InstructionDemo
         int firstSeed = SeedRanges.Training.Start + FirstInstructionSeed;
         using (var writer = new StreamWriter(dataFile))
         {
-            InstructionJsonl.Write(writer, InstructionGenerator.Generate(new InstructionOptions(), firstSeed, options.Examples));
+            InstructionJsonl.Write(writer, InstructionGenerator.Generate(new InstructionOptions { Kinds = options.Kinds }, firstSeed, options.Examples));
         }
 
         stage?.Report("fine-tuning on the instructions (loss on responses only); answering held-out instructions before and after");
@@ -58,7 +58,7 @@ public static class InstructionDemo
             InitFrom = baseDirectory,
             DataFile = dataFile,
             OutputDirectory = fineTuned,
-            Template = Templates.PromptTemplate.DollyCompact.Name,
+            Template = Templates.PromptTemplate.DollyEot.Name,
             Epochs = options.Epochs,
             GenerateCount = options.GenerateCount,
             EvaluateBefore = true,

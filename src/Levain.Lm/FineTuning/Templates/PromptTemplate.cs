@@ -53,10 +53,17 @@ public sealed record PromptTemplate
     /// <summary>Dolly's markers without the preamble sentence: ~110 fewer bytes per example for small contexts.</summary>
     public static PromptTemplate DollyCompact { get; } = new() { Name = "dolly-compact" };
 
+    /// <summary>
+    /// dolly-compact's markers with the tokenizer's end-of-text token as the end of a response: one token, where a small
+    /// byte-level model easily miscounts the '#' of "### End" and never stops (Dolly's own training made "### End" one
+    /// special token too). Works with every tokenizer, since each has end-of-text.
+    /// </summary>
+    public static PromptTemplate DollyEot { get; } = new() { Name = "dolly-eot", End = SpecialTokenIds.EndOfText, SpecialTokens = [SpecialTokenIds.EndOfText] };
+
     /// <summary>Role markers (<c>&lt;|user|&gt;</c> …) as plain text, <c>&lt;|end|&gt;</c> after each assistant turn.</summary>
     public static PromptTemplate Chat { get; } = new() { Name = "chat", End = "<|end|>\n", IsConversation = true };
 
-    public static IReadOnlyList<PromptTemplate> BuiltIn { get; } = [Dolly, DollyCompact, Chat];
+    public static IReadOnlyList<PromptTemplate> BuiltIn { get; } = [Dolly, DollyCompact, DollyEot, Chat];
 
     /// <summary>The segments of a whole example: prompt parts masked, responses and end markers trained.</summary>
     public IReadOnlyList<TemplateSegment> Render(FineTuneExample example)
