@@ -23,8 +23,8 @@ internal static class HealthFleetCommand
         var prom = HealthOptions.Prometheus();
         var commandTimeout = HealthOptions.CommandTimeout();
         var active = HealthOptions.Active();
-        var concurrency = new Option<int>("--concurrency") { Description = "Hosts in flight at once.", DefaultValueFactory = _ => 16 };
-        var hostTimeout = new Option<double>("--host-timeout") { Description = "Seconds one host may take in total (connect, all commands, return).", DefaultValueFactory = _ => 120 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Hosts in flight at once (one ssh process and one thread each); the rest wait their turn.", DefaultValueFactory = _ => 32 };
+        var hostTimeout = new Option<double>("--host-timeout") { Description = "Seconds one host may take in total (connect, all commands, return), counted from that host's own start, not from the queue.", DefaultValueFactory = _ => 120 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds to wait for the SSH connection and banner.", DefaultValueFactory = _ => 10 };
         var user = new Option<string?>("--ssh-user") { Description = "Remote user (default: ssh's)." };
         var port = new Option<int?>("--ssh-port") { Description = "Port for hosts that do not name one." };
