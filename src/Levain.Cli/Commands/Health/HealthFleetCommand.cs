@@ -43,6 +43,12 @@ internal static class HealthFleetCommand
                 "client once, the client connecting to the server's address as written in the hosts file) and flag both hosts " +
                 "of a pair below fleet_median_fraction of the pairs' median or ib_write_bw_min_gbps (result fleet.ib-pair).",
         };
+        var ibAddresses = new Option<string?>("--ib-addresses")
+        {
+            Description = "With --ib-pairs: a file of 'HOST ADDRESS' lines giving the address each host's ib_write_bw server is " +
+                "reached at over the fabric (its IPoIB/RDMA address), when the SSH names resolve to another network; " +
+                "hosts not listed are reached at their hosts-file address.",
+        };
         var ibArgs = new Option<string>("--ib-write-bw-args")
         {
             Description = "Arguments for ib_write_bw on both sides (device, size, duration); each side also gets -p PORT.",
@@ -52,7 +58,7 @@ internal static class HealthFleetCommand
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
             "concurrency and per-host and per-command timeouts. Hosts are told apart as completed, unreachable, timed out " +
             "or failed; versions that differ from the fleet majority are flagged.\n\n" + HealthCommands.ExitCodes)
-        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state, ibPairs, ibArgs };
+        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state, ibPairs, ibArgs, ibAddresses };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var entries = HostsFileParser.Load(parse.GetValue(hosts)!);
@@ -82,6 +88,7 @@ internal static class HealthFleetCommand
                 throw new Levain.Health.HealthInputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
             }
             options.Validate(plan);
+            var fabricAddresses = parse.GetValue(ibAddresses) is { } mapPath ? IbAddressMap.Load(mapPath, entries) : null;
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
             var counters = CounterState.Load(Path.Combine(HealthOptions.StateDirectory(parse.GetValue(state), parse.GetValue(prom)), CounterState.FileName));
             var countersLock = new object();
@@ -141,7 +148,7 @@ internal static class HealthFleetCommand
             }
             if (parse.GetValue(ibPairs))
             {
-                var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList());
+                var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList(), fabricAddresses: fabricAddresses);
                 if (live)
                 {
                     Console.Error.WriteLine($"ib-pairs: running ib_write_bw on {pairs.Count} pairs");
