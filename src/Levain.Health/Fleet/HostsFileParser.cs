@@ -28,16 +28,8 @@ public static partial class HostsFileParser
         ArgumentNullException.ThrowIfNull(text);
         var entries = new List<HostEntry>();
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var number = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var (number, line) in ContentLines(text))
         {
-            number++;
-            var hash = raw.IndexOf('#', StringComparison.Ordinal);
-            var line = (hash >= 0 ? raw[..hash] : raw).Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
             var m = Entry().Match(line);
             if (!m.Success)
             {
@@ -65,5 +57,21 @@ public static partial class HostsFileParser
             throw new InputException(file, 0, "hosts", "no hosts listed");
         }
         return entries;
+    }
+
+    /// <summary>The lines of a line-based list file with their 1-based numbers: <c>#</c> comments cut, trimmed, blank ones skipped.</summary>
+    internal static IEnumerable<(int Number, string Line)> ContentLines(string text)
+    {
+        var number = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            number++;
+            var hash = raw.IndexOf('#', StringComparison.Ordinal);
+            var line = (hash >= 0 ? raw[..hash] : raw).Trim();
+            if (line.Length > 0)
+            {
+                yield return (number, line);
+            }
+        }
     }
 }

@@ -27,6 +27,14 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
     /// the bundle, so memory stays bounded by <see cref="SshOptions.Concurrency"/> bundles, not the fleet size).
     /// Results come back in host order.
     /// </summary>
+    /// <remarks>
+    /// <see cref="SshOptions.Concurrency"/> dedicated worker threads, all created before the first ssh starts, each take
+    /// the next host, start its ssh and wait for it with a blocking, timed wait: a host's timeout counts from that host's
+    /// own start and fires on time whatever the thread pool does. (Queued on the pool, a hundred blocking process starts
+    /// once spread host starts over a minute and made timeouts fire tens of seconds late; threads created while ssh
+    /// clients already compete for the CPU each wait to be scheduled, so they are created first.) The pipes are read and
+    /// written asynchronously, so a host in flight costs one ssh process and its worker thread.
+    /// </remarks>
     public async Task<IReadOnlyList<T>> RunAsync<T>(IReadOnlyList<HostEntry> hosts, CollectionPlan plan, Func<HostRun, T> onHost, IProgress<T>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hosts);
@@ -34,41 +42,61 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         ArgumentNullException.ThrowIfNull(onHost);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         var script = RemoteScript.Build(plan, options.RemotePathPrefix);
-        // Every host in flight parks a continuation or a timer on the thread pool; on a small, loaded machine the pool's
-        // slow thread injection would make host timeouts fire late. Let it grow to the concurrency at once.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        if (workers < options.Concurrency + 8)
-        {
-            ThreadPool.SetMinThreads(options.Concurrency + 8, io);
-        }
         var ownSpool = options.SpoolDirectory is null;
         var spool = options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "levain-fleet-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(spool);
         string SpoolFile(int i) => Path.Combine(spool, $"{i:D5}-{SafeName(hosts[i].Name)}.out");
-        try
+        var results = new T[hosts.Count];
+        var next = -1;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The workers are released by a flag each polls on its own (1 ms sleeps while the others are created), not by a
+        // shared event: waking a hundred waiters of one event hands its lock from thread to thread, and on two busy
+        // cores that convoy once spread the hosts' starts over 19 s.
+        var go = 0;
+        void Work()
         {
-            using var gate = new SemaphoreSlim(options.Concurrency);
-            var tasks = hosts.Select((host, i) => Task.Run(async () =>
+            while (Volatile.Read(ref go) == 0)
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Thread.Sleep(1);
+            }
+            int i;
+            while (!stop.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < hosts.Count)
+            {
                 try
                 {
                     var spoolFile = SpoolFile(i);
-                    var run = await RunHostAsync(host, plan, script, spoolFile, cancellationToken).ConfigureAwait(false);
+                    var run = RunHost(hosts[i], plan, script, spoolFile, stop.Token);
                     if (ownSpool)
                     {
                         File.Delete(spoolFile);
                     }
-                    var result = onHost(run);
-                    progress?.Report(result);
-                    return result;
+                    results[i] = onHost(run);
+                    progress?.Report(results[i]);
                 }
-                finally
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    gate.Release();
+                    return;
                 }
-            }, cancellationToken)).ToList();
-            return await Task.WhenAll(tasks).ConfigureAwait(false);
+                catch (Exception e)
+                {
+                    // the first failure stops the others (their ssh is killed) and is what the caller sees
+                    Interlocked.CompareExchange(ref failure, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
+                    stop.Cancel();
+                    return;
+                }
+            }
+        }
+        try
+        {
+            var workers = Enumerable.Range(0, Math.Min(options.Concurrency, hosts.Count))
+                .Select(_ => Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToList();
+            Volatile.Write(ref go, 1);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            failure?.Throw();
+            cancellationToken.ThrowIfCancellationRequested();
+            return results;
         }
         finally
         {
@@ -98,9 +126,11 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         return string.Concat(host.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
     }
 
-    private async Task<HostRun> RunHostAsync(HostEntry host, CollectionPlan plan, string script, string spoolFile, CancellationToken cancellationToken)
+    private HostRun RunHost(HostEntry host, CollectionPlan plan, string script, string spoolFile, CancellationToken cancellationToken)
     {
+        // The host's budget counts from here, its own start (never from when it was queued).
         var startedAt = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
         var info = new ProcessStartInfo(options.SshPath)
         {
             RedirectStandardInput = true,
@@ -127,58 +157,35 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         }
         using (process)
         {
-            // Pipe reads on Unix block a thread; with a hundred hosts in flight they must not starve the thread pool
-            // (timers and continuations would run late and every host would look timed out), so each gets its own.
-            var stdoutStream = process.StandardOutput.BaseStream;
-            var stderrReader = process.StandardError;
-            var spooled = Task.Factory.StartNew(() => Spool(stdoutStream, spoolFile, options.MaxHostOutputBytes),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var stderr = Task.Factory.StartNew(() => ReadBounded(stderrReader, 64 * 1024),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            try
-            {
-                await process.StandardInput.WriteAsync(script).ConfigureAwait(false);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // ssh exited before reading the script (refused, rejected); its exit code and stderr say why.
-            }
+            // The pipes are served asynchronously (on Unix a pipe stream waits in epoll, not on a thread): output to the
+            // spool file, stderr bounded, and the script in (ssh reads stdin only once connected). None of it can hold
+            // up the timed wait below, and whatever an I/O completion does not finish is abandoned after it.
+            var spooled = SpoolAsync(process.StandardOutput.BaseStream, spoolFile, options.MaxHostOutputBytes);
+            var stderr = ReadBoundedAsync(process.StandardError, 64 * 1024);
+            var written = WriteScriptAsync(process.StandardInput, script);
 
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(options.HostTimeout);
-            var hostTimedOut = false;
-            try
+            bool exited;
+            using (cancellationToken.Register(() => KillQuietly(process)))
             {
-                await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+                var left = options.HostTimeout - clock.Elapsed;
+                exited = process.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
-            catch (OperationCanceledException)
+            var hostTimedOut = false;
+            if (!exited || cancellationToken.IsCancellationRequested)
             {
                 hostTimedOut = !cancellationToken.IsCancellationRequested;
-                try
-                {
-                    process.Kill(); // ssh alone: it has no children, and walking /proc for a tree costs seconds on a busy node
-                }
-                catch (InvalidOperationException)
-                {
-                    // exited meanwhile
-                }
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                try
-                {
-                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // ssh itself will not die: keep what was spooled and move on
-                }
+                KillQuietly(process); // ssh alone: it has no children, and walking /proc for a tree costs seconds on a busy node
+                // ssh itself may not die at once: keep what was spooled and move on after a short grace
+                process.WaitForExit(TimeSpan.FromSeconds(2));
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            // ssh is gone, so its pipes reach end-of-file at once; the bound only guards against surprises.
-            var truncated = await WithinAsync(spooled, TimeSpan.FromSeconds(2)).ConfigureAwait(false) is true;
-            var error = (await WithinAsync(stderr, TimeSpan.FromSeconds(1)).ConfigureAwait(false) ?? "").Trim();
+            // ssh is gone, so its pipes reach end-of-file at once; the bounds guard against a leftover child that holds
+            // them open (a ProxyCommand, a ControlPersist master): what was spooled so far is kept.
+            var truncated = spooled.Wait(TimeSpan.FromSeconds(5)) && spooled.Result;
+            var error = (stderr.Wait(TimeSpan.FromSeconds(1)) ? stderr.Result : "").Trim();
+            written.Wait(TimeSpan.FromSeconds(1));
             var finishedAt = time.GetUtcNow();
-            var output = File.Exists(spoolFile) ? await File.ReadAllTextAsync(spoolFile, CancellationToken.None).ConfigureAwait(false) : "";
+            var output = File.Exists(spoolFile) ? File.ReadAllText(spoolFile) : "";
             if (hostTimedOut && !RemoteScript.IsComplete(output))
             {
                 return TimedOut(host, plan, output, startedAt, finishedAt);
@@ -191,6 +198,32 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
             }
             var run = Classify(host, plan, process.ExitCode, output, error, startedAt, finishedAt);
             return truncated ? run with { Detail = run.Detail + $"; output cut at {options.MaxHostOutputBytes} bytes" } : run;
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // exited meanwhile
+        }
+    }
+
+    private static async Task WriteScriptAsync(StreamWriter stdin, string script)
+    {
+        try
+        {
+            await stdin.WriteAsync(script).ConfigureAwait(false);
+            await stdin.FlushAsync().ConfigureAwait(false);
+            stdin.Close();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // ssh exited before reading the script (refused, rejected, killed); its exit code and stderr say why.
         }
     }
 
@@ -207,23 +240,17 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         return new HostRun(host, HostOutcome.TimedOut, $"{detail}; kept the {kept} of {plan.Commands.Count} outputs that had arrived", bundle, startedAt, finishedAt);
     }
 
-    private static async Task<T?> WithinAsync<T>(Task<T> task, TimeSpan bound)
-    {
-        var done = await Task.WhenAny(task, Task.Delay(bound)).ConfigureAwait(false);
-        return done == task ? await task.ConfigureAwait(false) : default;
-    }
-
     /// <summary>Copies ssh's stdout to the spool file as it arrives; true when the limit cut it.</summary>
-    private static bool Spool(Stream source, string path, long limit)
+    private static async Task<bool> SpoolAsync(Stream source, string path, long limit)
     {
         var buffer = new byte[64 * 1024];
         long written = 0;
         var truncated = false;
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0); // unbuffered: all that arrived is on disk at any time
         try
         {
             int n;
-            while ((n = source.Read(buffer)) > 0)
+            while ((n = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
                 var room = (int)Math.Min(n, Math.Max(0, limit - written));
                 if (room < n)
@@ -244,14 +271,14 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
         return truncated;
     }
 
-    private static string ReadBounded(StreamReader reader, int limit)
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, int limit)
     {
         var text = new System.Text.StringBuilder();
         var buffer = new char[4096];
         try
         {
             int n;
-            while ((n = reader.Read(buffer.AsSpan())) > 0)
+            while ((n = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
             {
                 if (text.Length < limit)
                 {

@@ -15,7 +15,11 @@ public sealed record SshOptions
     public string? KnownHostsFile { get; init; }
     /// <summary>Accept keys of hosts not yet in known_hosts (still refuses changed keys). Off by default.</summary>
     public bool AcceptNewHostKeys { get; init; }
-    public int Concurrency { get; init; } = 16;
+    /// <summary>
+    /// Hosts in flight at once (default 32, like pdsh's fan-out). Each holds one ssh process and one worker thread; its
+    /// <see cref="HostTimeout"/> counts from its own start, never from the time it waited in the queue.
+    /// </summary>
+    public int Concurrency { get; init; } = 32;
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Whole-host budget: connect, run every command, return.</summary>
     public TimeSpan HostTimeout { get; init; } = TimeSpan.FromSeconds(120);

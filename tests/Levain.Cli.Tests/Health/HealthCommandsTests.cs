@@ -74,6 +74,19 @@ public sealed class HealthCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Fleet_IbAddressesNamesUnknownHost_Exit64NamingFileAndLineBeforeAnySsh()
+    {
+        var hosts = Temp("hosts.txt");
+        await File.WriteAllTextAsync(hosts, "127.0.0.40\n", TestContext.Current.CancellationToken);
+        var map = Temp("ib-addresses.txt");
+        await File.WriteAllTextAsync(map, "# IPoIB\n127.0.0.40 10.200.0.40\ngpu-zz 10.200.0.9\n", TestContext.Current.CancellationToken);
+        var (code, _, stderr) = await CliRunner.RunAsync("health", "fleet", hosts, "--ib-pairs", "--ib-addresses", map);
+        Assert.Equal(64, code);
+        Assert.Contains($"{map}:3", stderr, StringComparison.Ordinal);
+        Assert.Contains("'gpu-zz' is not in the hosts file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Analyze_MissingFiles_Exit3Unknown()
     {
         var dir = Temp("partial");

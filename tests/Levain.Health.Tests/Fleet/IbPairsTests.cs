@@ -27,6 +27,61 @@ public sealed class IbPairsTests
     }
 
     [Fact]
+    public void IbAddressMap_ByNameOrAddress_PairsTargetTheServersFabricAddress()
+    {
+        var hosts = HostsFileParser.Parse("admin@gpu-a01\ngpu-a02:2222\ngpu-a03\n", "hosts.txt");
+        var map = IbAddressMap.Parse("# IPoIB addresses (ib0)\nadmin@gpu-a01   10.200.0.1\ngpu-a02 10.200.0.2  # by bare name\n\n", "ib.txt", hosts);
+        Assert.Equal(new Dictionary<string, string> { ["admin@gpu-a01"] = "10.200.0.1", ["gpu-a02:2222"] = "10.200.0.2" }, map);
+        var pairs = IbPairPlanner.Ring(hosts, fabricAddresses: map);
+        // a01 serves a02, a02 serves a03, a03 (not listed) serves a01 at its SSH address
+        Assert.Equal(["10.200.0.1", "10.200.0.2", "gpu-a03"], pairs.Select(p => p.Target));
+        Assert.Equal(["gpu-a01", "gpu-a02", "gpu-a03"], IbPairPlanner.Ring(hosts).Select(p => p.Target));
+    }
+
+    [Theory]
+    [InlineData("gpu-a01\n", 1, "line")]
+    [InlineData("gpu-a01 10.0.0.1 extra\n", 1, "line")]
+    [InlineData("# fabric\ngpu-zz 10.0.0.9\n", 2, "host")]
+    [InlineData("gpu-a01 10.0.0.1;reboot\n", 1, "address")]
+    [InlineData("gpu-a01 10.0.0.1\ngpu-a02 10.0.0.2\ngpu-a01 10.0.0.3\n", 3, "host")]
+    public void IbAddressMap_BadLine_NamesFileLineAndField(string text, int line, string field)
+    {
+        var hosts = HostsFileParser.Parse("gpu-a01\ngpu-a02\n", "hosts.txt");
+        var error = Assert.Throws<Levain.Health.HealthInputException>(() => IbAddressMap.Parse(text, "ib.txt", hosts));
+        Assert.Equal(("ib.txt", line, field), (error.File, error.Line, error.Field));
+    }
+
+    /// <summary>The client side's command line connects to the fabric address; the SSH session still goes to the SSH name.</summary>
+    [Fact]
+    public async Task RunAsync_FabricAddress_ClientConnectsThereOverSshToTheSshName()
+    {
+        var hosts = HostsFileParser.Parse("gpu-a01\ngpu-a02\n", "hosts.txt");
+        var map = IbAddressMap.Parse("gpu-a01 10.200.0.1\ngpu-a02 fe80::1%ib0\n", "ib.txt", hosts);
+        var runner = new RecordingRunner(Fixture.Text("active/ib-write-bw-ok.txt"));
+        var results = await new IbPairRunner(new SshOptions(), runner, TimeProvider.System) { ServerStartDelay = TimeSpan.Zero }
+            .RunAsync(IbPairPlanner.Ring(hosts, fabricAddresses: map), "--report_gbits", TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.All(results, r => Assert.NotNull(r.AverageGbps));
+        var clients = runner.Commands.Where(c => c.Contains("ib_write_bw -p 18515 --report_gbits '", StringComparison.Ordinal)
+            || c.Contains("ib_write_bw -p 18516 --report_gbits '", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, clients.Count);
+        // pair 0: gpu-a01 serves, gpu-a02's session runs the client against a01's fabric address
+        Assert.Contains(clients, c => c.Contains(" 'gpu-a02' 'sh -s'", StringComparison.Ordinal) && c.Contains("'10.200.0.1'", StringComparison.Ordinal));
+        Assert.Contains(clients, c => c.Contains(" 'gpu-a01' 'sh -s'", StringComparison.Ordinal) && c.Contains("'fe80::1%ib0'", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingRunner(string clientOutput) : ICommandRunner
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; } = new();
+
+        public Task<CommandOutcome> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Commands.Enqueue(command);
+            var client = command.Contains("--report_gbits '", StringComparison.Ordinal);
+            return Task.FromResult(new CommandOutcome(0, client ? clientOutput : "", "", false, TimeSpan.FromSeconds(1)));
+        }
+    }
+
+    [Fact]
     public void Judge_SlowPair_BothNodesFlaggedCulpritInTwoSlowPairs()
     {
         var hosts = Enumerable.Range(1, 6).Select(i => Host($"n{i}")).ToList();

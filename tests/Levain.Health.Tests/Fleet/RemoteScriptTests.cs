@@ -47,6 +47,70 @@ public sealed class RemoteScriptTests
         Assert.Equal([CaptureStatus.Captured, CaptureStatus.NotInstalled, CaptureStatus.TimedOut, CaptureStatus.Failed], classified);
     }
 
+    /// <summary>
+    /// A command whose process survives SIGKILL (uninterruptible sleep) keeps <c>timeout</c> waiting for ever. Stand-in:
+    /// a <c>timeout</c> first on PATH that prints a line and then ignores every catchable signal for 40 s. The script must
+    /// report it at its deadline (longest timeout 2 s + 3 s) with the partial output and exit 124, report the healthy
+    /// command as it ended, and finish without waiting for the stuck one.
+    /// </summary>
+    [Fact]
+    public async Task Build_CommandThatSurvivesKill_AbandonedAtDeadlineWithPartialOutput()
+    {
+        using var temp = new TempDirectory();
+        var bin = temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        var pidFile = temp.Combine("stuck.pid");
+        File.WriteAllText(Path.Combine(bin, "timeout"),
+            "#!/bin/sh\n" +
+            "case \"$*\" in\n" +
+            $"  *stuck-tool*) echo 'partial line before the hang'; echo $$ > '{pidFile}'; trap '' TERM INT HUP; exec sleep 40 ;;\n" +
+            "  *) PATH=${PATH#*:}; exec timeout \"$@\" ;;\n" +
+            "esac\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(bin, "timeout"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var plan = new CollectionPlan(
+        [
+            new CommandSpec("lsmod.txt", "stuck-tool --query", TimeSpan.FromSeconds(1), new HashSet<int> { 0 }),
+            new CommandSpec("df.txt", "echo fine", TimeSpan.FromSeconds(2), new HashSet<int> { 0 }),
+        ], []);
+        var info = new ProcessStartInfo("/bin/sh", "-s") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        try
+        {
+            await process.StandardInput.WriteAsync(RemoteScript.Build(plan, bin));
+            process.StandardInput.Close();
+            var stdout = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            watch.Stop();
+
+            Assert.True(RemoteScript.IsComplete(stdout), stdout);
+            var outcomes = RemoteScript.Parse(stdout).Value!;
+            Assert.Equal((0, "fine\n"), (outcomes["df.txt"].ExitCode, outcomes["df.txt"].StandardOutput));
+            Assert.Equal((124, "partial line before the hang\n"), (outcomes["lsmod.txt"].ExitCode, outcomes["lsmod.txt"].StandardOutput));
+            Assert.InRange(outcomes["lsmod.txt"].Duration, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(30));
+            // ended at its deadline, long before the stuck command would have (40 s)
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"script took {watch.Elapsed}");
+        }
+        finally
+        {
+            // the stand-in for the stuck process is ours: end it
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+            {
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Parse_NoHello_Failure() => Assert.False(RemoteScript.Parse("Welcome to Ubuntu!\nlast login: yesterday\n").IsSuccess);
 

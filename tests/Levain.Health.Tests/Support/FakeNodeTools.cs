@@ -45,13 +45,15 @@ internal sealed class FakeNodeTools
         Directory.CreateDirectory(HostDir("default"));
         var prelude = new StringBuilder()
             .Append("#!/bin/sh\n")
-            .Append("ip=$(echo \"$SSH_CONNECTION\" | cut -d' ' -f3)\n")
+            // the server address: third field of "client port server port", with shell expansions only (no process)
+            .Append("ip=${SSH_CONNECTION#* * }; ip=${ip%% *}\n")
             .Append("fix='").Append(Path.Combine(root, "hosts")).Append("'\n")
             .Append("emit() {\n")
             .Append("  d=\"$fix/$ip\"; [ -f \"$d/$1\" ] || d=\"$fix/default\"\n")
             .Append("  [ -f \"$d/$1.sleep\" ] && sleep \"$(cat \"$d/$1.sleep\")\"\n")
             .Append("  [ -f \"$d/$1.missing\" ] && { echo \"$1: not here\" >&2; exit 127; }\n")
-            .Append("  sed \"s/@NOW@/$(date -u +%Y-%m-%dT%H:%M:%S)/g\" \"$d/$1\"\n")
+            // only fixtures that hold @NOW@ (marked <file>.now) pay for date and sed: a hundred "nodes" share this machine
+            .Append("  if [ -f \"$d/$1.now\" ]; then sed \"s/@NOW@/$(date -u +%Y-%m-%dT%H:%M:%S)/g\" \"$d/$1\"; else cat \"$d/$1\"; fi\n")
             .Append("}\n")
             .ToString();
         foreach (var (tool, body) in Tools)
@@ -65,7 +67,9 @@ internal sealed class FakeNodeTools
         }
         foreach (var (file, fixture) in FixtureBundle.Healthy)
         {
-            File.Copy(Fixture.Path(fixture), Path.Combine(HostDir("default"), file), overwrite: true);
+            var path = Path.Combine(HostDir("default"), file);
+            File.Copy(Fixture.Path(fixture), path, overwrite: true);
+            MarkNow(path, File.ReadAllText(path));
         }
     }
 
@@ -81,7 +85,21 @@ internal sealed class FakeNodeTools
     public void Write(string host, string file, string content)
     {
         Directory.CreateDirectory(HostDir(host));
-        File.WriteAllText(Path.Combine(HostDir(host), file), content);
+        var path = Path.Combine(HostDir(host), file);
+        File.WriteAllText(path, content);
+        MarkNow(path, content);
+    }
+
+    private static void MarkNow(string path, string content)
+    {
+        if (content.Contains("@NOW@", StringComparison.Ordinal))
+        {
+            File.WriteAllText(path + ".now", "");
+        }
+        else
+        {
+            File.Delete(path + ".now");
+        }
     }
 
     /// <summary>Makes the tool behind <paramref name="file"/> hang for <paramref name="seconds"/> on <paramref name="host"/>.</summary>

@@ -24,8 +24,8 @@ internal static class HealthFleetCommand
         var prom = HealthOptions.Prometheus();
         var commandTimeout = HealthOptions.CommandTimeout();
         var active = HealthOptions.Active();
-        var concurrency = new Option<int>("--concurrency") { Description = "Hosts in flight at once.", DefaultValueFactory = _ => 16 };
-        var hostTimeout = new Option<double>("--host-timeout") { Description = "Seconds one host may take in total (connect, all commands, return).", DefaultValueFactory = _ => 120 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Hosts in flight at once (one ssh process and one thread each); the rest wait their turn.", DefaultValueFactory = _ => 32 };
+        var hostTimeout = new Option<double>("--host-timeout") { Description = "Seconds one host may take in total (connect, all commands, return), counted from that host's own start, not from the queue.", DefaultValueFactory = _ => 120 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Seconds to wait for the SSH connection and banner.", DefaultValueFactory = _ => 10 };
         var user = new Option<string?>("--ssh-user") { Description = "Remote user (default: ssh's)." };
         var port = new Option<int?>("--ssh-port") { Description = "Port for hosts that do not name one." };
@@ -44,6 +44,12 @@ internal static class HealthFleetCommand
                 "client once, the client connecting to the server's address as written in the hosts file) and flag both hosts " +
                 "of a pair below fleet_median_fraction of the pairs' median or ib_write_bw_min_gbps (result fleet.ib-pair).",
         };
+        var ibAddresses = new Option<string?>("--ib-addresses")
+        {
+            Description = "With --ib-pairs: a file of 'HOST ADDRESS' lines giving the address each host's ib_write_bw server is " +
+                "reached at over the fabric (its IPoIB/RDMA address), when the SSH names resolve to another network; " +
+                "hosts not listed are reached at their hosts-file address.",
+        };
         var ibArgs = new Option<string>("--ib-write-bw-args")
         {
             Description = "Arguments for ib_write_bw on both sides (device, size, duration); each side also gets -p PORT.",
@@ -53,7 +59,7 @@ internal static class HealthFleetCommand
             "Check many nodes over SSH (system ssh client, BatchMode, host-key checking on) in parallel with bounded " +
             "concurrency and per-host and per-command timeouts. Hosts are told apart as completed, unreachable, timed out " +
             "or failed; versions that differ from the fleet majority are flagged.\n\n" + HealthCommands.ExitCodes)
-        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state, ibPairs, ibArgs };
+        { hosts, profile, baseline, json, prom, commandTimeout, active, concurrency, hostTimeout, connectTimeout, user, port, key, knownHosts, acceptNew, sshConfig, remotePath, bundlesOut, all, quiet, state, ibPairs, ibArgs, ibAddresses };
         command.SetAction((parse, ct) => HealthOptions.GuardAsync(async () =>
         {
             var entries = HostsFileParser.Load(parse.GetValue(hosts)!);
@@ -83,6 +89,7 @@ internal static class HealthFleetCommand
                 throw new InputException("command line", 0, "--ib-write-bw-args", "only letters, digits, spaces and _=.,:/- are allowed");
             }
             options.Validate(plan);
+            var fabricAddresses = parse.GetValue(ibAddresses) is { } mapPath ? IbAddressMap.Load(mapPath, entries) : null;
             var analyzer = new FleetAnalyzer(p, b, TimeProvider.System);
             var counters = CounterState.Load(Path.Combine(HealthOptions.StateDirectory(parse.GetValue(state), parse.GetValue(prom)), CounterState.FileName));
             var countersLock = new object();
@@ -138,7 +145,7 @@ internal static class HealthFleetCommand
             }
             if (parse.GetValue(ibPairs))
             {
-                var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList());
+                var pairs = IbPairPlanner.Ring(reports.Where(h => h.Outcome == HostOutcome.Completed).Select(h => h.Host).ToList(), fabricAddresses: fabricAddresses);
                 if (live)
                 {
                     CliConsole.Error.WriteLine($"ib-pairs: running ib_write_bw on {pairs.Count} pairs");

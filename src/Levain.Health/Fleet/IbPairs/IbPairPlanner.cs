@@ -9,13 +9,17 @@ public static class IbPairPlanner
 {
     public const int DefaultBasePort = 18515;
 
-    public static IReadOnlyList<IbPair> Ring(IReadOnlyList<HostEntry> hosts, int basePort = DefaultBasePort)
+    /// <param name="hosts">The nodes, in ring order.</param>
+    /// <param name="basePort">The first pair's port; pair i uses basePort + i.</param>
+    /// <param name="fabricAddresses">Host name to the address a client reaches that host at over the fabric (see
+    /// <see cref="IbAddressMap"/>); a host not in it is reached at its SSH address.</param>
+    public static IReadOnlyList<IbPair> Ring(IReadOnlyList<HostEntry> hosts, int basePort = DefaultBasePort, IReadOnlyDictionary<string, string>? fabricAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         if (hosts.Count < 2)
         {
             return [];
         }
-        return hosts.Select((server, i) => new IbPair(server, hosts[(i + 1) % hosts.Count], basePort + i)).ToList();
+        return hosts.Select((server, i) => new IbPair(server, hosts[(i + 1) % hosts.Count], basePort + i, fabricAddresses?.GetValueOrDefault(server.Name))).ToList();
     }
 }

@@ -6,7 +6,7 @@ namespace Levain.Health.Fleet.IbPairs;
 /// <summary>
 /// Runs <c>ib_write_bw</c> between node pairs over SSH: the server side first (<c>ib_write_bw -p PORT ARGS</c>), then,
 /// after <see cref="ServerStartDelay"/>, the client (<c>ib_write_bw -p PORT ARGS SERVER</c>, SERVER being the server's
-/// address as written in the hosts file). Both are bounded by the timeout (process group killed); the client's output
+/// fabric address from <see cref="IbAddressMap"/>, else its address as written in the hosts file). Both are bounded by the timeout (process group killed); the client's output
 /// is parsed. Pairs run at once, up to half the SSH concurrency (two sessions each).
 /// </summary>
 public sealed class IbPairRunner(SshOptions options, ICommandRunner runner, TimeProvider time)
@@ -42,7 +42,7 @@ public sealed class IbPairRunner(SshOptions options, ICommandRunner runner, Time
         var local = timeout + options.ConnectTimeout + TimeSpan.FromSeconds(5);
         var server = runner.RunAsync(Ssh(pair.Server, bound), local, cancellationToken);
         await Task.Delay(ServerStartDelay, time, cancellationToken).ConfigureAwait(false);
-        var client = await runner.RunAsync(Ssh(pair.Client, $"{bound} {CollectionPlan.ShellQuote(pair.Server.Address)}"), local, cancellationToken).ConfigureAwait(false);
+        var client = await runner.RunAsync(Ssh(pair.Client, $"{bound} {CollectionPlan.ShellQuote(pair.Target)}"), local, cancellationToken).ConfigureAwait(false);
         var served = await server.ConfigureAwait(false);
         var parsed = IbWriteBwParser.Parse(client.StandardOutput);
         if (parsed.IsSuccess)
