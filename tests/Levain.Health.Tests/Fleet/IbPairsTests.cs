@@ -47,7 +47,7 @@ public sealed class IbPairsTests
     public void IbAddressMap_BadLine_NamesFileLineAndField(string text, int line, string field)
     {
         var hosts = HostsFileParser.Parse("gpu-a01\ngpu-a02\n", "hosts.txt");
-        var error = Assert.Throws<Levain.Health.HealthInputException>(() => IbAddressMap.Parse(text, "ib.txt", hosts));
+        var error = Assert.Throws<Levain.Core.InputException>(() => IbAddressMap.Parse(text, "ib.txt", hosts));
         Assert.Equal(("ib.txt", line, field), (error.File, error.Line, error.Field));
     }
 

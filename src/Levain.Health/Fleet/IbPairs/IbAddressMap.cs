@@ -1,3 +1,4 @@
+using Levain.Core;
 using System.Text.RegularExpressions;
 
 namespace Levain.Health.Fleet.IbPairs;
@@ -19,7 +20,7 @@ public static partial class IbAddressMap
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new HealthInputException(path, 0, "--ib-addresses", "no such file");
+            throw new InputException(path, 0, "--ib-addresses", "no such file");
         }
         return Parse(File.ReadAllText(path), path, hosts);
     }
@@ -45,19 +46,19 @@ public static partial class IbAddressMap
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length != 2)
             {
-                throw new HealthInputException(file, number, "line", $"'{line}' is not HOST ADDRESS");
+                throw new InputException(file, number, "line", $"'{line}' is not HOST ADDRESS");
             }
             if (!byName.TryGetValue(fields[0], out var host))
             {
-                throw new HealthInputException(file, number, "host", $"'{fields[0]}' is not in the hosts file");
+                throw new InputException(file, number, "host", $"'{fields[0]}' is not in the hosts file");
             }
             if (!Address().IsMatch(fields[1]))
             {
-                throw new HealthInputException(file, number, "address", $"'{fields[1]}' is not a host name or IP address");
+                throw new InputException(file, number, "address", $"'{fields[1]}' is not a host name or IP address");
             }
             if (firstLine.TryGetValue(host.Name, out var first))
             {
-                throw new HealthInputException(file, number, "host", $"'{fields[0]}' is listed twice (first on line {first})");
+                throw new InputException(file, number, "host", $"'{fields[0]}' is listed twice (first on line {first})");
             }
             firstLine[host.Name] = number;
             map[host.Name] = fields[1];
