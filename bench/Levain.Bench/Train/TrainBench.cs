@@ -29,6 +29,9 @@ public static class TrainBench
 
     private const string JemallocPath = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
+    /// <summary>The jemalloc settings the <c>./levain</c> launcher exports with its preload (never purge freed pages).</summary>
+    public const string LauncherMallocConf = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
+
     public static int Run(string[] args)
     {
         if (args.Length >= 1 && args[0] == "--worker")
@@ -62,10 +65,12 @@ public static class TrainBench
         sides.Add(Launch("levain (glibc malloc)", Environment.ProcessPath!, workerArgs, null));
         if (File.Exists(JemallocPath))
         {
-            // What ./levain runs: jemalloc preloaded by the launcher, batches prefetched; and the same without prefetching.
-            sides.Add(Launch("levain (jemalloc)", Environment.ProcessPath!, workerArgs, JemallocPath));
+            // What ./levain runs: jemalloc preloaded by the launcher with its MALLOC_CONF, batches prefetched; the same
+            // without prefetching; and jemalloc with its default page purging (what the launcher ran before).
+            sides.Add(Launch("levain (jemalloc)", Environment.ProcessPath!, workerArgs, JemallocPath, LauncherMallocConf));
             string[] inlineArgs = [self, "train", "--worker", .. (shape with { Prefetch = 0 }).ToArguments()];
-            sides.Add(Launch("levain (jemalloc, inline)", Environment.ProcessPath!, inlineArgs, JemallocPath));
+            sides.Add(Launch("levain (jemalloc, inline)", Environment.ProcessPath!, inlineArgs, JemallocPath, LauncherMallocConf));
+            sides.Add(Launch("levain (jemalloc, purging)", Environment.ProcessPath!, workerArgs, JemallocPath));
         }
         if (runPeer)
         {
@@ -121,7 +126,7 @@ public static class TrainBench
         return sides.All(s => s.Result is not null) ? 0 : 1;
     }
 
-    private static (string Name, JsonObject? Result, string? Failure) Launch(string name, string program, string[] arguments, string? preload)
+    private static (string Name, JsonObject? Result, string? Failure) Launch(string name, string program, string[] arguments, string? preload, string? mallocConf = null)
     {
         Console.WriteLine($"running {name} ...");
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -132,6 +137,11 @@ public static class TrainBench
         if (preload is not null)
         {
             start.Environment["LD_PRELOAD"] = preload;
+        }
+        start.Environment.Remove("MALLOC_CONF");
+        if (mallocConf is not null)
+        {
+            start.Environment["MALLOC_CONF"] = mallocConf;
         }
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
