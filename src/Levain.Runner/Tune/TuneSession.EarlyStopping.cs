@@ -103,13 +103,11 @@ public sealed partial class TuneSession
             },
         };
         var outcome = new TrialOutcome(TrialState.Succeeded, stop.Output, stop.Cost, launch.Elapsed.TotalSeconds, result.ToJsonString(), null);
-        var recorded = await WithRetryAsync(() => _store.FinishTrialAsync(lease, outcome, CancellationToken.None)).ConfigureAwait(false);
-        if (!recorded)
+        if (!await StoreOutcomeAsync(lease, outcome).ConfigureAwait(false))
         {
             Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost before the result was stored; discarded", lease.Number);
             return;
         }
-        lock (_statusGate) _sessionCost += stop.Cost;
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.TrialEarlyStopped,
             $"trial {lease.Number} stopped early at {_study.Cost} {stop.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +

@@ -163,8 +163,7 @@ public sealed partial class TuneSession
         else
         {
             var outcome = decision.Outcome!;
-            recorded = await WithRetryAsync(() => _store.FinishTrialAsync(lease, outcome, CancellationToken.None)).ConfigureAwait(false);
-            if (recorded && outcome.Cost is double c) lock (_statusGate) _sessionCost += c;
+            recorded = await StoreOutcomeAsync(lease, outcome).ConfigureAwait(false);
             (kind, message) = outcome.State switch
             {
                 TrialState.Succeeded => (TuneEventKind.TrialSucceeded,
@@ -180,6 +179,14 @@ public sealed partial class TuneSession
         }
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(kind, message, lease.Number);
+    }
+
+    /// <summary>Stores a final outcome under the lease and counts its cost as this session's; false when the lease was lost.</summary>
+    private async Task<bool> StoreOutcomeAsync(TrialLease lease, TrialOutcome outcome)
+    {
+        var recorded = await WithRetryAsync(() => _store.FinishTrialAsync(lease, outcome, CancellationToken.None)).ConfigureAwait(false);
+        if (recorded && outcome.Cost is double c) lock (_statusGate) _sessionCost += c;
+        return recorded;
     }
 
     private TrialLaunch BuildLaunch(TrialLease lease, int slot)
