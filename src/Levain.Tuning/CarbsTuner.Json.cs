@@ -41,6 +41,7 @@ public sealed partial class CarbsTuner
                 RandomPhaseCount = _randomPhaseCount,
                 TrustRegions = new SortedDictionary<string, Modeling.TrustRegion>(_trustRegions, StringComparer.Ordinal),
                 SuggestionOrigins = new SortedDictionary<string, string>(_suggestionOrigins, StringComparer.Ordinal),
+                HyperparameterFitCounts = new SortedDictionary<string, int>(_hyperparameterFitCounts, StringComparer.Ordinal),
                 ObservationCount = includeObservations ? null : _observations.Count,
             };
             return JsonSerializer.Serialize(state, JsonOptions);
@@ -117,6 +118,10 @@ public sealed partial class CarbsTuner
         foreach (var (name, theta) in state.Hyperparameters ?? new Dictionary<string, double[]>())
         {
             tuner._hyperparameters[name] = theta;
+        }
+        foreach (var (name, count) in state.HyperparameterFitCounts ?? new Dictionary<string, int>())
+        {
+            tuner._hyperparameterFitCounts[name] = count;
         }
         return tuner;
     }

@@ -62,7 +62,7 @@ public sealed partial class CarbsTuner
                     if (proposer is null && !proposerFailed)
                     {
                         var outstanding = _outstanding.Select(s => Space.ToBasic(s.Parameters)).ToList();
-                        proposer = BayesianProposer.TryCreate(Space, Options, _observations, outstanding, _hyperparameters, _rng, lines.Add,
+                        proposer = BayesianProposer.TryCreate(Space, Options, _observations, outstanding, _models, _rng, lines.Add,
                             RadiusOf, budget.Fraction, limits.Limit);
                         proposerFailed = proposer is null;
                         if (proposer is not null)
@@ -121,7 +121,7 @@ public sealed partial class CarbsTuner
         CostPredictor? predictor = null;
         if (double.IsFinite(limit))
         {
-            predictor = CostPredictor.TryFit(Space, Options, [.. _observations.Where(o => o.IsCompleteSuccess)], _hyperparameters);
+            predictor = CostPredictor.TryFit(Space, Options, [.. _observations.Where(o => o.IsCompleteSuccess)], _models);
             if (predictor is not null)
             {
                 limits.CommitOutstanding(() => _outstanding.Sum(s => predictor.Mean(Space.ToBasic(s.Parameters))));

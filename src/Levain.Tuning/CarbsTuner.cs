@@ -19,6 +19,8 @@ public sealed partial class CarbsTuner
     private readonly List<Observation> _observations = [];
     private readonly List<Suggestion> _outstanding = [];
     private readonly Dictionary<string, double[]> _hyperparameters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _hyperparameterFitCounts = new(StringComparer.Ordinal);
+    private readonly ModelStore _models;
     private Xoshiro256StarStar _rng;
     private readonly Dictionary<string, TrustRegion> _trustRegions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _suggestionOrigins = new(StringComparer.Ordinal);
@@ -35,6 +37,7 @@ public sealed partial class CarbsTuner
         Options = options;
         _time = timeProvider ?? TimeProvider.System;
         _rng = new Xoshiro256StarStar(options.Seed);
+        _models = new ModelStore(_hyperparameters, _hyperparameterFitCounts, options.IncrementalModels);
     }
 
     public SearchSpace Space { get; }

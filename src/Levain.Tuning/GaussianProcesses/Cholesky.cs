@@ -38,7 +38,7 @@ internal static class Cholesky
         }
         for (var i = i0; i < n; i++)
         {
-            if (!FinishRow(rows, i, 0))
+            if (!TryFactorizeRow(rows, i))
             {
                 return false;
             }
@@ -46,8 +46,26 @@ internal static class Cholesky
         return true;
     }
 
+    /// <summary>
+    /// Factorises row i in place (rows 0 … i − 1 already final) with exactly the arithmetic <see cref="TryFactorize"/>
+    /// uses for that row: columns before the row's block of four, 4·⌊i/4⌋, by the fused dot product of the blocked
+    /// path, the rest by <see cref="DenseKernels.Dot"/>. So a factor grown row by row is bit-for-bit the factor of the
+    /// whole matrix, whatever the order of appends. Returns false if the pivot is not positive.
+    /// </summary>
+    public static bool TryFactorizeRow(ReadOnlySpan<double[]> rows, int i)
+    {
+        var rowI = rows[i];
+        var i0 = i / 4 * 4;
+        for (var j = 0; j < i0; j++)
+        {
+            var rowJ = rows[j];
+            rowI[j] = (rowI[j] - DenseKernels.DotFused(rowJ.AsSpan(0, j), rowI)) / rowJ[j];
+        }
+        return FinishRow(rows, i, i0);
+    }
+
     /// <summary>Completes row i from column <paramref name="fromColumn"/> on (earlier columns already final).</summary>
-    private static bool FinishRow(double[][] rows, int i, int fromColumn)
+    private static bool FinishRow(ReadOnlySpan<double[]> rows, int i, int fromColumn)
     {
         var rowI = rows[i];
         for (var j = fromColumn; j < i; j++)

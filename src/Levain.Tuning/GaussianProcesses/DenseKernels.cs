@@ -90,6 +90,34 @@ internal static class DenseKernels
         }
     }
 
+    /// <summary>
+    /// Σ shared_k·a_k accumulated exactly as one lane of <see cref="Dot4"/> (one fused multiply-add accumulator, then a
+    /// scalar tail), so a single row reproduces the blocked factorisation bit for bit.
+    /// </summary>
+    public static double DotFused(ReadOnlySpan<double> shared, ReadOnlySpan<double> a)
+    {
+        var n = shared.Length;
+        var i = 0;
+        double s = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vs = MemoryMarshal.Cast<double, Vector<double>>(shared);
+            var va = MemoryMarshal.Cast<double, Vector<double>>(a[..n]);
+            Vector<double> c = default;
+            for (var k = 0; k < vs.Length; k++)
+            {
+                c = Vector.FusedMultiplyAdd(vs[k], va[k], c);
+            }
+            s = Vector.Sum(c);
+            i = vs.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
+        {
+            s += shared[i] * a[i];
+        }
+        return s;
+    }
+
     /// <summary>The four dot products of <paramref name="shared"/> with a0…a3 (one load of shared per four products).</summary>
     public static (double S0, double S1, double S2, double S3) Dot4(ReadOnlySpan<double> shared, ReadOnlySpan<double> a0, ReadOnlySpan<double> a1, ReadOnlySpan<double> a2, ReadOnlySpan<double> a3)
     {

@@ -51,24 +51,31 @@ internal sealed partial class GaussianProcess
         {
             throw new ArgumentException("Inputs and targets differ in length.", nameof(targets));
         }
-        var kernel = family.Bind(theta);
-        var ybar = mean ?? (targets.Count > 0 ? targets.Average() : 0.0);
-        for (var jitter = Notation.Jitter; jitter <= Notation.MaxJitter * 1.0001; jitter *= 10)
+        var factor = CovarianceFactor.TryCreate(family, theta, inputs);
+        return factor is null ? null : FromFactor(factor, targets, mean);
+    }
+
+    /// <summary>
+    /// The GP over <paramref name="factor"/>'s inputs with these targets: only z = L⁻¹(y − ȳ) and α are computed, O(n²).
+    /// The model gets its own row lists, so fantasies appended to it never reach the (cached) factor.
+    /// </summary>
+    public static GaussianProcess FromFactor(CovarianceFactor factor, IReadOnlyList<double> targets, double? mean = null)
+    {
+        ArgumentNullException.ThrowIfNull(factor);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (factor.Count != targets.Count)
         {
-            var rows = BuildCovariance(kernel, inputs, jitter);
-            if (!Cholesky.TryFactorize(rows))
-            {
-                continue;
-            }
-            var z = new double[targets.Count];
-            for (var i = 0; i < z.Length; i++)
-            {
-                z[i] = targets[i] - ybar;
-            }
-            Cholesky.SolveLower(rows, z);
-            return new GaussianProcess(kernel, theta.ToArray(), [.. inputs], [.. rows], [.. z], ybar, jitter);
+            throw new ArgumentException("The factor's inputs and the targets differ in length.", nameof(targets));
         }
-        return null;
+        var ybar = mean ?? (targets.Count > 0 ? targets.Average() : 0.0);
+        var rows = factor.Rows.ToArray();
+        var z = new double[targets.Count];
+        for (var i = 0; i < z.Length; i++)
+        {
+            z[i] = targets[i] - ybar;
+        }
+        Cholesky.SolveLower(rows, z);
+        return new GaussianProcess(factor.Kernel, (double[])factor.Parameters.Clone(), [.. factor.Inputs], [.. rows], [.. z], ybar, factor.Jitter);
     }
 
     /// <summary>Adds one observation (x, y) in O(n²) by extending L with one row.</summary>

@@ -51,7 +51,7 @@ internal sealed partial class BayesianProposer
         CarbsOptions options,
         IReadOnlyList<Observation> observations,
         IReadOnlyList<double[]> outstandingInBasic,
-        Dictionary<string, double[]> hyperparameters,
+        ModelStore store,
         Xoshiro256StarStar rng,
         Action<string> log,
         Func<string, double>? radiusOf = null,
@@ -67,7 +67,7 @@ internal sealed partial class BayesianProposer
         }
         var center = space.CenterInBasic;
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
-        var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, hyperparameters, log);
+        var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, store, log);
         return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost);
     }
 

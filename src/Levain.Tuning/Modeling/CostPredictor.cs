@@ -5,8 +5,8 @@ namespace Levain.Tuning.Modeling;
 
 /// <summary>
 /// The cost model alone (docs/tuner.md A5's cost GP on the successes), for checking random-phase points against a cost
-/// limit before the Bayesian phase. Needs at least two successes. Warm-starts from and updates the "cost" entry of
-/// the tuner's hyperparameters.
+/// limit before the Bayesian phase. Needs at least two successes. Shares the "cost" model of the tuner's
+/// <see cref="ModelStore"/> (θ, refit schedule and factor).
 /// </summary>
 internal sealed class CostPredictor
 {
@@ -25,7 +25,7 @@ internal sealed class CostPredictor
         _z = NormalDistribution.InverseCdf(quantile);
     }
 
-    public static CostPredictor? TryFit(SearchSpace space, CarbsOptions options, List<Observation> successes, Dictionary<string, double[]> hyperparameters)
+    public static CostPredictor? TryFit(SearchSpace space, CarbsOptions options, List<Observation> successes, ModelStore store)
     {
         if (successes.Count < 2)
         {
@@ -35,16 +35,14 @@ internal sealed class CostPredictor
         var center = space.CenterInBasic;
         var inputs = successes.Select(o => BayesianProposer.CenterContinuous(space, center, space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
-        var warm = hyperparameters.TryGetValue("cost", out var previous) && previous.Length == family.ParameterCount ? previous : null;
-        var job = new ModelFitJob("cost", family, inputs, [.. successes.Select(o => transform.Transform(o.Cost))],
-            [.. Enumerable.Range(0, Math.Min(successes.Count, BayesianProposer.MaxFitPoints))],
-            warm, warm is null ? BayesianProposer.ColdIterations : BayesianProposer.WarmIterations);
+        var job = store.NewJob("cost", family, inputs, [.. successes.Select(o => transform.Transform(o.Cost))],
+            [.. Enumerable.Range(0, Math.Min(successes.Count, BayesianProposer.MaxFitPoints))]);
         job.Run();
         if (job.Model is null)
         {
             return null;
         }
-        hyperparameters["cost"] = job.Parameters;
+        store.Commit(job);
         return new CostPredictor(space, job.Model, transform, options.CostQuantile);
     }
 

@@ -21,7 +21,8 @@ internal sealed record SurrogateModels(
 {
     /// <summary>
     /// Fits all models (hyperparameters on a random subset of at most <see cref="BayesianProposer.MaxFitPoints"/>
-    /// points, warm-started from <paramref name="hyperparameters"/>, which is updated; jobs run in parallel). Returns
+    /// points, warm-started from <paramref name="store"/>'s, when its <see cref="RefitSchedule"/> says so; factors of K
+    /// extended from the store's when θ is kept; the store is updated; jobs run in parallel). Returns
     /// null, with a log line, if a model cannot be factorised even with maximal jitter.
     /// </summary>
     public static SurrogateModels? TryFit(
@@ -31,7 +32,7 @@ internal sealed record SurrogateModels(
         List<Observation> successes,
         List<ObservationGroup> front,
         Func<double[], double[]> toModelInput,
-        Dictionary<string, double[]> hyperparameters,
+        ModelStore store,
         Action<string> log)
     {
         var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
@@ -53,18 +54,18 @@ internal sealed record SurrogateModels(
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
         var jobs = new List<ModelFitJob>
         {
-            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], hyperparameters, options.Seed),
+            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], store, options.Seed),
             NewJob("cost", family, complete.Count == successes.Count ? successInputs : [.. complete.Select(o => toModelInput(space.ToBasic(o.Parameters)))],
-                [.. complete.Select(o => costTransform.Transform(o.Cost))], hyperparameters, options.Seed),
+                [.. complete.Select(o => costTransform.Transform(o.Cost))], store, options.Seed),
         };
         var hasFailures = observations.Count > successes.Count;
         if (hasFailures)
         {
             var allInputs = observations.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
-            jobs.Add(NewJob("success", family, allInputs, [.. observations.Select(o => o.IsFailure ? -1.0 : 1.0)], hyperparameters, options.Seed));
+            jobs.Add(NewJob("success", family, allInputs, [.. observations.Select(o => o.IsFailure ? -1.0 : 1.0)], store, options.Seed));
         }
         var frontCosts = front.Select(g => costTransform.Transform(g.Cost)).ToArray();
-        jobs.Add(NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], hyperparameters, options.Seed));
+        jobs.Add(NewJob("curve", new RbfKernelFamily(), [.. frontCosts.Select(c => new[] { c })], [.. front.Select(g => outputTransform.Transform(g.Output))], store, options.Seed));
         Parallel.ForEach(jobs, job => job.Run());
         foreach (var job in jobs)
         {
@@ -77,17 +78,13 @@ internal sealed record SurrogateModels(
                 log($"The {job.Name} model could not be built; this suggestion falls back to centered random sampling.");
                 return null;
             }
-            hyperparameters[job.Name] = job.Parameters;
+            store.Commit(job);
         }
         return new SurrogateModels(front, costTransform, jobs[0].Model!, jobs[1].Model!, hasFailures ? jobs[2].Model : null, jobs[^1].Model!, frontCosts.Min(), frontCosts.Max());
     }
 
-    private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, Dictionary<string, double[]> hyperparameters, int seed)
-    {
-        var warm = hyperparameters.TryGetValue(name, out var previous) && previous.Length == family.ParameterCount ? previous : null;
-        var iterations = warm is null ? BayesianProposer.ColdIterations : BayesianProposer.WarmIterations;
-        return new ModelFitJob(name, family, inputs, targets, ChooseSubset(inputs.Count, seed), warm, iterations);
-    }
+    private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, ModelStore store, int seed) =>
+        store.NewJob(name, family, inputs, targets, ChooseSubset(inputs.Count, seed));
 
     /// <summary>
     /// All indices, or the <see cref="BayesianProposer.MaxFitPoints"/> indices with the smallest seeded hash. The

@@ -27,6 +27,12 @@ internal sealed record TunerState(
     public IReadOnlyDictionary<string, string>? SuggestionOrigins { get; init; }
 
     /// <summary>
+    /// Points each model's hyperparameters were last fitted on (the refit schedule's n_fit). Absent in older states:
+    /// none, so the next suggestion refits every model (warm-started from the saved θ).
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? HyperparameterFitCounts { get; init; }
+
+    /// <summary>
     /// Set when the state was saved without its observations (the caller keeps them): how many the tuner had. Null when
     /// <see cref="Observations"/> holds them all.
     /// </summary>

@@ -8,19 +8,49 @@ namespace Levain.Bench.Tuner.Latency;
 /// Measures <see cref="CarbsTuner.Suggest"/> in a 10-D space fed with synthetic observations of a 10-D function
 /// (a shifted quadratic with ripples; cost grows exponentially along two directions), as a tuning loop sees it.
 /// Resampling is disabled so that every timed call is a Bayesian-phase suggestion (model fit, candidates,
-/// acquisition); with a preloaded history the default tuner would otherwise answer with cheap resamples.
+/// acquisition); with a preloaded history the default tuner would otherwise answer with cheap resamples. Each
+/// measurement times the default tuner (incremental factorisation) and the full-refit one side by side.
 /// </summary>
 public static class SuggestLatencyProbe
 {
     public const int Dimensions = 10;
 
+    /// <summary>
+    /// The default tuner and, in the same run, one with <see cref="CarbsOptions.IncrementalModels"/> off (full refit at
+    /// every suggestion), both fed the same history; their timed calls alternate so machine load hits both alike.
+    /// </summary>
     public static LatencyPoint Measure(int observations, int warmCalls, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observations);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmCalls);
+        var incremental = Prepare(observations, seed, incrementalModels: true);
+        var full = Prepare(observations, seed, incrementalModels: false);
+        var coldFull = TimeSuggest(full.Tuner, full.Random);
+        var cold = TimeSuggest(incremental.Tuner, incremental.Random);
+        var warm = new double[warmCalls];
+        var warmFull = new double[warmCalls];
+        for (var k = 0; k < warmCalls; k++)
+        {
+            warmFull[k] = TimeSuggest(full.Tuner, full.Random);
+            warm[k] = TimeSuggest(incremental.Tuner, incremental.Random);
+        }
+        return new LatencyPoint(Dimensions, observations, cold, Median(warm), warm)
+        {
+            FullRefit = new LatencyPoint(Dimensions, observations, coldFull, Median(warmFull), warmFull),
+        };
+    }
+
+    private static (CarbsTuner Tuner, Random Random) Prepare(int observations, int seed, bool incrementalModels)
+    {
         var space = new SearchSpace(Enumerable.Range(0, Dimensions)
             .Select(d => ParameterSpec.Linear($"p{d}", center: 0.0, min: -3.0, max: 3.0)));
-        var tuner = new CarbsTuner(space, new CarbsOptions { Direction = Direction.Minimize, Seed = seed, ResampleFrequency = 0 });
+        var tuner = new CarbsTuner(space, new CarbsOptions
+        {
+            Direction = Direction.Minimize,
+            Seed = seed,
+            ResampleFrequency = 0,
+            IncrementalModels = incrementalModels,
+        });
         var random = new Random(seed);
         for (var i = 0; i < observations; i++)
         {
@@ -31,18 +61,15 @@ public static class SuggestLatencyProbe
             }
             tuner.Observe(Evaluate(pointInParam, random));
         }
+        return (tuner, random);
+    }
 
-        var cold = TimeSuggest(tuner, random);
-        var warm = new double[warmCalls];
-        for (var k = 0; k < warmCalls; k++)
-        {
-            warm[k] = TimeSuggest(tuner, random);
-        }
-        var sorted = warm.Order().ToArray();
-        var median = sorted.Length % 2 == 1
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1
             ? sorted[sorted.Length / 2]
             : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
-        return new LatencyPoint(Dimensions, observations, cold, median, warm);
     }
 
     /// <summary>Times one Suggest, then observes the suggested point so the next call sees one more observation.</summary>

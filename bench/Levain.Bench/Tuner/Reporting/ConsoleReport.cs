@@ -58,11 +58,15 @@ public static class ConsoleReport
 
         if (report.SuggestLatency.Count > 0)
         {
-            text.AppendLine("Levain suggest latency (10-D synthetic observations; median of the calls after the first, each after one more observation):");
-            var latency = new TextTable("observations", "median ms", "first call ms", "calls");
+            text.AppendLine("Levain suggest latency (10-D synthetic observations; median of the calls after the first, each after one more observation;");
+            text.AppendLine("incremental = the default, cached Cholesky factors extended and hyperparameters refitted on a schedule; full refit =");
+            text.AppendLine("every model refitted and refactorised at every suggestion, the implementation before; same run, calls alternating):");
+            var latency = new TextTable("observations", "incremental ms", "full refit ms", "speed-up", "first call ms", "calls");
             foreach (var point in report.SuggestLatency)
             {
                 latency.AddRow(Invariant($"{point.Observations}"), Invariant($"{point.MedianSeconds * 1000:F1}"),
+                    point.FullRefit is { } full ? Invariant($"{full.MedianSeconds * 1000:F1}") : "-",
+                    point.SpeedUp is { } ratio ? Invariant($"{ratio:F1}x") : "-",
                     Invariant($"{point.ColdSeconds * 1000:F1}"), Invariant($"{point.WarmSeconds.Count}"));
             }
             text.Append(latency);
