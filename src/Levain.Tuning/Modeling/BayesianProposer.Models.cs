@@ -9,6 +9,10 @@ namespace Levain.Tuning.Modeling;
 internal sealed partial class BayesianProposer
 {
     private readonly Func<string, double> _radiusOf;
+    private readonly List<double[]>? _anchors;
+    private readonly List<double[]>? _modelInputs;
+    private bool _costBoundsTightened;
+    private (int Index, double Value)? _pendingFantasy;
     private readonly double _targetCost;
 
     private BayesianProposer(
@@ -43,19 +47,23 @@ internal sealed partial class BayesianProposer
 
         (_candidatesInBasic, _originOf) = GenerateCandidates();
         var modelInputs = _candidatesInBasic.Select(ToModelInput).ToList();
-        _output = outputModel.PredictBatch(modelInputs);
-        _costModel = costModel;
-        var costPosterior = costModel.PredictBatch(modelInputs);
-        _costMeans = costPosterior.Means;
-        _costStdDevs = new double[modelInputs.Count];
-        _costUpper = new double[modelInputs.Count];
-        var z = NormalDistribution.InverseCdf(options.CostQuantile);
-        for (var j = 0; j < _costMeans.Length; j++)
+        if (options.IncrementalModels)
         {
-            // Predictive (latent + noise) spread of the transformed log cost; the quantile maps back monotonically.
-            _costStdDevs[j] = Math.Max(Math.Sqrt(costPosterior.Variances[j] + costModel.Kernel.NoiseVariance), 1e-12);
-            _costUpper[j] = _costTransform.Inverse(_costMeans[j] + (z * _costStdDevs[j]));
+            // Exact variances on demand: output bounds from the variance given a subset of the data around each
+            // origin; cost bounds start at the prior variance and are tightened only if a finite limit needs them.
+            _anchors = [.. _front.Select(g => ToModelInput(g.XInBasic))];
+            _modelInputs = modelInputs;
+            _output = new LazyCandidatePosterior(outputModel, modelInputs, outputModel.VarianceUpperBounds(modelInputs, _originOf, _anchors));
+            _cost = new LazyCandidatePosterior(costModel, modelInputs, LazyCandidatePosterior.PriorVariances(costModel, modelInputs));
         }
+        else
+        {
+            _output = new LazyCandidatePosterior(outputModel, modelInputs, bounds: null, blocked: false);
+            _cost = new LazyCandidatePosterior(costModel, modelInputs, bounds: null, blocked: false);
+        }
+        _costModel = costModel;
+        _costMeans = _cost.Means;
+        _costQuantileZ = NormalDistribution.InverseCdf(options.CostQuantile);
         _probabilityOfSuccess = new double[modelInputs.Count];
         if (successModel is not null)
         {

@@ -33,15 +33,15 @@ internal sealed partial class BayesianProposer
     private readonly GaussianProcess _curve;
     private readonly double _frontCostMin;
     private readonly double _frontCostMax;
-    private readonly CandidatePosterior _output;
+    private readonly LazyCandidatePosterior _output;
+    private readonly LazyCandidatePosterior _cost;
+    private readonly double _costQuantileZ;
     private readonly GaussianProcess _costModel;
     private readonly List<double[]> _candidatesInBasic;
     private readonly double[] _costMeans;
     private readonly double[] _curveAtCandidate;
     private readonly double[] _logPrior;
     private readonly double[] _probabilityOfSuccess;
-    private readonly double[] _costUpper;
-    private readonly double[] _costStdDevs;
     private readonly int[] _originOf;
     private readonly double _spentFraction;
     private readonly bool[] _taken;
@@ -87,50 +87,48 @@ internal sealed partial class BayesianProposer
     /// </summary>
     public ProposedPoint? Next(double costLimit)
     {
+        if (_pendingFantasy is { } pending)
+        {
+            _output.Condition(pending.Index, pending.Value);
+            _pendingFantasy = null;
+        }
         var floorTarget = RandomCostTarget(costLimit);
         var beta = EffectiveExplorationBias;
-        var best = -1;
-        var bestScore = double.NegativeInfinity;
-        double bestLogEi = double.NegativeInfinity, bestTarget = 0;
-        var affordable = 0;
+        ResolveAffordability(costLimit);
+        var affordableIndices = new List<int>();
         var cheapestAffordable = -1;
         for (var j = 0; j < _candidatesInBasic.Count; j++)
         {
-            if (_taken[j] || _costUpper[j] > costLimit)
+            if (_taken[j] || CostUpper(j) > costLimit)
             {
                 continue;
             }
-            affordable++;
+            affordableIndices.Add(j);
             if (cheapestAffordable < 0 || _costMeans[j] < _costMeans[cheapestAffordable])
             {
                 cheapestAffordable = j;
             }
-            var target = Math.Max(_curveAtCandidate[j], floorTarget);
-            var logEi = LogExpectedImprovement(_output.Means[j], Math.Sqrt(_output.Variances[j]), target, beta);
-            var score = logEi + _logPrior[j] + Math.Log(_probabilityOfSuccess[j]);
-            if (score > bestScore)
-            {
-                (best, bestScore, bestLogEi, bestTarget) = (j, score, logEi, target);
-            }
         }
-        if (affordable == 0)
+        if (affordableIndices.Count == 0)
         {
             _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under {costLimit:G4} (cost cap and budget left); no suggestion.");
             return null;
         }
+        var (best, bestScore, bestLogEi, bestTarget) = BestCandidate(affordableIndices, floorTarget, beta);
         if (best < 0)
         {
             best = cheapestAffordable;
             bestTarget = Math.Max(_curveAtCandidate[best], floorTarget);
-            bestLogEi = LogExpectedImprovement(_output.Means[best], Math.Sqrt(_output.Variances[best]), bestTarget, beta);
+            bestLogEi = LogExpectedImprovement(_output.Means[best], Math.Sqrt(_output.Variance(best)), bestTarget, beta);
             bestScore = double.NegativeInfinity;
             _log("No affordable candidate has a positive acquisition (all below the target); suggesting the cheapest predicted affordable candidate.");
         }
         var mean = _output.Means[best];
-        var stdDev = Math.Sqrt(_output.Variances[best]);
+        var stdDev = Math.Sqrt(_output.Variance(best));
         var predictedCost = _costTransform.Inverse(_costMeans[best]);
+        var costStdDev = CostStdDev(best, _cost.Variance(best));
         var withinLimit = double.IsPositiveInfinity(costLimit) ? 1.0
-            : NormalDistribution.Cdf((_costTransform.Transform(costLimit) - _costMeans[best]) / _costStdDevs[best]);
+            : NormalDistribution.Cdf((_costTransform.Transform(costLimit) - _costMeans[best]) / costStdDev);
         var terms = new AcquisitionTerms(
             mean,
             stdDev,
@@ -142,13 +140,102 @@ internal sealed partial class BayesianProposer
             withinLimit,
             Math.Exp(bestScore))
         {
-            CostUpperQuantile = _costUpper[best],
+            CostUpperQuantile = CostUpper(best),
             ExplorationBias = beta,
         };
         var fantasy = _options.OutstandingEstimator == OutstandingEstimator.Thompson ? mean + (stdDev * _rng.NextNormal()) : mean;
-        _output.Condition(best, fantasy);
+        // Conditioned at the start of the next call: the last point of a batch needs no conditioning.
+        _pendingFantasy = (best, fantasy);
         _taken[best] = true;
         return new ProposedPoint(_candidatesInBasic[best], terms, _front[_originOf[best]].Key, predictedCost);
+    }
+
+    /// <summary>Candidates examined exactly per step of <see cref="BestCandidate"/>.</summary>
+    private const int ExactChunk = 32;
+
+    /// <summary>
+    /// The affordable candidate with the largest score ln EI + ln prior + ln P(success) (the first by index among
+    /// equals; −1 if every score is −∞), found by branch and bound: EI rises with σ, so a score computed with a
+    /// candidate's variance bound bounds its exact score; candidates are taken in order of that bound, their exact
+    /// variances computed <see cref="ExactChunk"/> at a time, until the next bound is below the best exact score.
+    /// The result is the exhaustive argmax.
+    /// </summary>
+    private (int Best, double Score, double LogEi, double Target) BestCandidate(List<int> affordable, double floorTarget, double beta)
+    {
+        double TargetOf(int j) => Math.Max(_curveAtCandidate[j], floorTarget);
+        double ScoreAt(int j, double variance) =>
+            LogExpectedImprovement(_output.Means[j], Math.Sqrt(variance), TargetOf(j), beta) + _logPrior[j] + Math.Log(_probabilityOfSuccess[j]);
+        var bounds = new double[affordable.Count];
+        for (var q = 0; q < bounds.Length; q++)
+        {
+            var j = affordable[q];
+            var score = ScoreAt(j, _output.VarianceBound(j));
+            bounds[q] = _output.IsExact(j) || !double.IsFinite(score) ? score : score + (1e-9 * (1.0 + Math.Abs(score)));
+        }
+        var order = Enumerable.Range(0, affordable.Count).OrderByDescending(q => bounds[q]).ThenBy(q => affordable[q]).ToArray();
+        var best = -1;
+        var bestScore = double.NegativeInfinity;
+        for (var start = 0; start < order.Length; start += ExactChunk)
+        {
+            var bound = bounds[order[start]];
+            if (double.IsNegativeInfinity(bound) || bound < bestScore)
+            {
+                break;
+            }
+            var chunk = order.Skip(start).Take(ExactChunk).TakeWhile(q => bounds[q] >= bestScore && !double.IsNegativeInfinity(bounds[q])).Select(q => affordable[q]).ToArray();
+            _output.EnsureExact(chunk);
+            foreach (var j in chunk)
+            {
+                var score = ScoreAt(j, _output.Variance(j));
+                if (score > bestScore || (score == bestScore && best >= 0 && j < best))
+                {
+                    (best, bestScore) = (j, score);
+                }
+            }
+        }
+        if (best < 0)
+        {
+            return (-1, double.NegativeInfinity, double.NegativeInfinity, 0);
+        }
+        var target = TargetOf(best);
+        return (best, bestScore, LogExpectedImprovement(_output.Means[best], Math.Sqrt(_output.Variance(best)), target, beta), target);
+    }
+
+    /// <summary>Predictive (latent + noise) spread of the transformed log cost at a candidate, for a given latent variance.</summary>
+    private double CostStdDev(int j, double latentVariance) => Math.Max(Math.Sqrt(latentVariance + _costModel.Kernel.NoiseVariance), 1e-12);
+
+    /// <summary>
+    /// The <see cref="CarbsOptions.CostQuantile"/> upper cost quantile at a candidate (the quantile maps back
+    /// monotonically), from its exact cost variance or, before that is computed, from its bound — an upper bound then.
+    /// </summary>
+    private double CostUpper(int j) => _costTransform.Inverse(_costMeans[j] + (_costQuantileZ * CostStdDev(j, _cost.VarianceBound(j))));
+
+    /// <summary>
+    /// Computes exactly, in one batch, the cost variances of the open candidates whose affordability the bounds leave
+    /// open: upper quantile with zero latent variance ≤ limit &lt; upper quantile with the bound. Every other open
+    /// candidate is then decided by its bound alone (none, when the limit is infinite).
+    /// </summary>
+    private void ResolveAffordability(double costLimit)
+    {
+        if (double.IsPositiveInfinity(costLimit))
+        {
+            return;
+        }
+        if (!_costBoundsTightened && _anchors is not null)
+        {
+            _cost.TightenBounds(_costModel.VarianceUpperBounds(_modelInputs!, _originOf, _anchors));
+            _costBoundsTightened = true;
+        }
+        var open = new List<int>();
+        for (var j = 0; j < _candidatesInBasic.Count; j++)
+        {
+            if (!_taken[j] && !_cost.IsExact(j) && CostUpper(j) > costLimit
+                && _costTransform.Inverse(_costMeans[j] + (_costQuantileZ * CostStdDev(j, 0.0))) <= costLimit)
+            {
+                open.Add(j);
+            }
+        }
+        _cost.EnsureExact(open);
     }
 
     /// <summary>ln EI with EI = σ·(φ(z) + z·Φ(z)), z = (μ − π − β)/σ; the σ → 0 limit is max(μ − π − β, 0).</summary>
