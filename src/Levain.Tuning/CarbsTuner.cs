@@ -42,6 +42,9 @@ public sealed partial class CarbsTuner
 
     public SearchSpace Space { get; }
 
+    /// <summary>The surrogates' hyperparameters, refit counts and cached factors (tests and diagnostics).</summary>
+    internal ModelStore Models => _models;
+
     public CarbsOptions Options { get; }
 
     /// <summary>Clear log lines: degenerate data, fallbacks, expired suggestions, the pareto area after each observation.</summary>

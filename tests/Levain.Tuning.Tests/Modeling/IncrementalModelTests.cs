@@ -1,0 +1,154 @@
+using Levain.Tuning.Modeling;
+using Levain.Tuning.Randomness;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Tuning.Tests.Modeling;
+
+/// <summary>The refit schedule, factor reuse in the tuner, rebuild equality and the lazy candidate search.</summary>
+public sealed class IncrementalModelTests
+{
+    [Theory]
+    [InlineData(10, null, true)]
+    [InlineData(10, 9, true)]
+    [InlineData(64, 64, true)]
+    [InlineData(65, 64, false)]
+    [InlineData(70, 64, false)]
+    [InlineData(71, 64, true)]
+    [InlineData(70, 66, false)]
+    [InlineData(1099, 1000, false)]
+    [InlineData(1100, 1000, true)]
+    [InlineData(990, 1000, true)]
+    [InlineData(1000, 1000, false)]
+    public void IsDue_FollowsTheDocumentedRule(int count, int? fittedAt, bool due) =>
+        Assert.Equal(due, RefitSchedule.IsDue(count, fittedAt));
+
+    private static CarbsTuner Preloaded(int observations, bool incremental, int seed = 4)
+    {
+        var tuner = new CarbsTuner(TunerFixtures.QuadraticSpace(), new CarbsOptions { Seed = seed, ResampleFrequency = 0, IncrementalModels = incremental });
+        var rng = new Random(seed);
+        for (var i = 0; i < observations; i++)
+        {
+            var p = new Dictionary<string, ParamValue>
+            {
+                ["x"] = ParamValue.FromNumber(Math.Round((rng.NextDouble() * 4) - 2, 4)),
+                ["y"] = ParamValue.FromNumber(Math.Round((rng.NextDouble() * 4) - 2, 4)),
+            };
+            var (output, cost) = TunerFixtures.Quadratic(p);
+            tuner.Observe(new Observation(p, output, cost));
+        }
+        return tuner;
+    }
+
+    [Fact]
+    public void Suggest_BeyondTheEarlyPhase_RefitsOnScheduleAndExtendsTheCachedFactorBetween()
+    {
+        var tuner = Preloaded(70, incremental: true);
+        var fitCounts = new List<int>();
+        var appended = new List<int>();
+        for (var step = 0; step < 10; step++)
+        {
+            var s = tuner.Suggest()[0];
+            Assert.Equal(SuggestionPhase.Bayesian, s.Phase);
+            fitCounts.Add(tuner.Models.FitCounts["output"]);
+            appended.Add(tuner.Models.FactorOf("output")!.AppendedRows);
+            var (output, cost) = TunerFixtures.Quadratic(s.Parameters);
+            tuner.Observe(new Observation(s.Parameters, output, cost, SuggestionId: s.Id));
+        }
+        // n = 70 … 79: fitted at 70 (no θ yet), kept while n < 77, refitted at 77 (≥ 1.1·70).
+        Assert.Equal([70, 70, 70, 70, 70, 70, 70, 77, 77, 77], fitCounts);
+        // The factor grows one row per suggestion between refits and is rebuilt after one.
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 0, 1, 2], appended);
+        Assert.Equal(79, tuner.Models.FactorOf("output")!.Count);
+        Assert.Equal(79, tuner.Models.FactorOf("cost")!.Count);
+    }
+
+    [Fact]
+    public void Suggest_IncrementalModelsOff_RefitsEveryModelAtEverySuggestion()
+    {
+        var tuner = Preloaded(70, incremental: false);
+        for (var step = 0; step < 3; step++)
+        {
+            var s = tuner.Suggest()[0];
+            Assert.Equal(70 + step, tuner.Models.FitCounts["output"]);
+            Assert.Null(tuner.Models.FactorOf("output"));
+            var (output, cost) = TunerFixtures.Quadratic(s.Parameters);
+            tuner.Observe(new Observation(s.Parameters, output, cost, SuggestionId: s.Id));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FromJson_AfterIncrementalSuggestions_RestoredTunerMakesTheSameSuggestions(bool withObservations)
+    {
+        var live = Preloaded(66, incremental: true);
+        TunerFixtures.Drive(live, TunerFixtures.Quadratic, 4); // n = 66 … 69: θ fitted at 66, factor extended since
+        live.Suggest(2); // outstanding: fantasies in the next fits, never in the cached factors
+        Assert.True(live.Models.FactorOf("output")!.AppendedRows > 0);
+        var restored = withObservations
+            ? CarbsTuner.FromJson(live.ToJson())
+            : CarbsTuner.FromJson(live.ToJson(includeObservations: false), live.Observations);
+        Assert.Equal(66, restored.Models.FitCounts["output"]);
+        for (var step = 0; step < 9; step++) // crosses the refit at n = 73
+        {
+            var expected = live.Suggest(step % 3 == 0 ? 3 : 1);
+            var actual = restored.Suggest(step % 3 == 0 ? 3 : 1);
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(SuggestionPhase.Bayesian, expected[i].Phase);
+                TunerFixtures.AssertSameSuggestion(expected[i], actual[i]);
+                var (output, cost) = TunerFixtures.Quadratic(expected[i].Parameters);
+                live.Observe(new Observation(expected[i].Parameters, output, cost, SuggestionId: expected[i].Id));
+                restored.Observe(new Observation(actual[i].Parameters, output, cost, SuggestionId: actual[i].Id));
+            }
+        }
+        Assert.Equal(live.Models.FitCounts["output"], restored.Models.FitCounts["output"]);
+        Assert.True(live.Models.FitCounts["output"] > 66);
+        Assert.Equal(live.ToJson(includeObservations: withObservations), restored.ToJson(includeObservations: withObservations));
+    }
+
+    [Fact]
+    public void FromJson_StateWithoutFitCounts_RefitsAtTheNextSuggestion()
+    {
+        var live = Preloaded(70, incremental: true);
+        TunerFixtures.Drive(live, TunerFixtures.Quadratic, 2);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(live.ToJson())!.AsObject();
+        Assert.True(json.Remove("HyperparameterFitCounts"));
+        var restored = CarbsTuner.FromJson(json.ToJsonString());
+        Assert.Empty(restored.Models.FitCounts);
+        restored.Suggest();
+        Assert.Equal(72, restored.Models.FitCounts["output"]);
+    }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(4.0)]
+    [InlineData(2.2)]
+    public void Next_BranchAndBoundOverBounds_PicksWhatTheExhaustiveSearchPicks(double costLimit)
+    {
+        var tuner = Preloaded(120, incremental: true, seed: 8);
+        var space = tuner.Space;
+        var observations = tuner.Observations;
+        ProposedPoint?[] Run(bool lazy)
+        {
+            var options = new CarbsOptions { Seed = 8, IncrementalModels = lazy };
+            var store = new ModelStore(new(StringComparer.Ordinal), new(StringComparer.Ordinal), incremental: false);
+            var proposer = BayesianProposer.TryCreate(space, options, observations, [], store, new Xoshiro256StarStar(17), _ => { })!;
+            return [.. Enumerable.Range(0, 4).Select(_ => proposer.Next(costLimit))];
+        }
+        var lazy = Run(lazy: true);
+        var exhaustive = Run(lazy: false);
+        Assert.All(lazy, p => Assert.NotNull(p));
+        for (var i = 0; i < lazy.Length; i++)
+        {
+            Assert.Equal(exhaustive[i]!.XInBasic, lazy[i]!.XInBasic);
+            var (a, b) = (exhaustive[i]!.Terms, lazy[i]!.Terms);
+            Assert.Equal(a.Mean, b.Mean, 1e-9);
+            Assert.Equal(a.StdDev, b.StdDev, 1e-9);
+            Assert.Equal(a.Acquisition, b.Acquisition, 1e-9 * Math.Max(1, Math.Abs(a.Acquisition)));
+            Assert.Equal(a.CostUpperQuantile, b.CostUpperQuantile, 1e-9 * a.CostUpperQuantile);
+            Assert.True(b.CostUpperQuantile <= costLimit);
+        }
+    }
+}
