@@ -11,7 +11,7 @@ namespace Levain.Tuning.Modeling;
 internal static class RefitSchedule
 {
     /// <summary>Up to this many points θ is refitted at every suggestion.</summary>
-    public const int AlwaysRefitUpTo = 64;
+    public const int AlwaysRefitUpTo = 128;
 
     /// <summary>Beyond that, θ is refitted once the model has grown by this fraction since the last fit.</summary>
     public const double Growth = 0.10;

@@ -10,15 +10,15 @@ public sealed class IncrementalModelTests
     [Theory]
     [InlineData(10, null, true)]
     [InlineData(10, 9, true)]
-    [InlineData(64, 64, true)]
-    [InlineData(65, 64, false)]
-    [InlineData(70, 64, false)]
-    [InlineData(71, 64, true)]
-    [InlineData(70, 66, false)]
+    [InlineData(128, 128, true)]
+    [InlineData(129, 128, false)]
+    [InlineData(140, 128, false)]
+    [InlineData(141, 128, true)]
     [InlineData(1099, 1000, false)]
     [InlineData(1100, 1000, true)]
     [InlineData(990, 1000, true)]
     [InlineData(1000, 1000, false)]
+    [InlineData(2000, null, true)]
     public void IsDue_FollowsTheDocumentedRule(int count, int? fittedAt, bool due) =>
         Assert.Equal(due, RefitSchedule.IsDue(count, fittedAt));
 
@@ -42,10 +42,10 @@ public sealed class IncrementalModelTests
     [Fact]
     public void Suggest_BeyondTheEarlyPhase_RefitsOnScheduleAndExtendsTheCachedFactorBetween()
     {
-        var tuner = Preloaded(70, incremental: true);
+        var tuner = Preloaded(130, incremental: true);
         var fitCounts = new List<int>();
         var appended = new List<int>();
-        for (var step = 0; step < 10; step++)
+        for (var step = 0; step < 15; step++)
         {
             var s = tuner.Suggest()[0];
             Assert.Equal(SuggestionPhase.Bayesian, s.Phase);
@@ -54,12 +54,12 @@ public sealed class IncrementalModelTests
             var (output, cost) = TunerFixtures.Quadratic(s.Parameters);
             tuner.Observe(new Observation(s.Parameters, output, cost, SuggestionId: s.Id));
         }
-        // n = 70 … 79: fitted at 70 (no θ yet), kept while n < 77, refitted at 77 (≥ 1.1·70).
-        Assert.Equal([70, 70, 70, 70, 70, 70, 70, 77, 77, 77], fitCounts);
+        // n = 130 … 144: fitted at 130 (no θ yet), kept while n < 143, refitted at 143 (≥ 1.1·130).
+        Assert.Equal([.. Enumerable.Repeat(130, 13), 143, 143], fitCounts);
         // The factor grows one row per suggestion between refits and is rebuilt after one.
-        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 0, 1, 2], appended);
-        Assert.Equal(79, tuner.Models.FactorOf("output")!.Count);
-        Assert.Equal(79, tuner.Models.FactorOf("cost")!.Count);
+        Assert.Equal([.. Enumerable.Range(0, 13), 0, 1], appended);
+        Assert.Equal(144, tuner.Models.FactorOf("output")!.Count);
+        Assert.Equal(144, tuner.Models.FactorOf("cost")!.Count);
     }
 
     [Fact]
@@ -81,15 +81,15 @@ public sealed class IncrementalModelTests
     [InlineData(false)]
     public void FromJson_AfterIncrementalSuggestions_RestoredTunerMakesTheSameSuggestions(bool withObservations)
     {
-        var live = Preloaded(66, incremental: true);
-        TunerFixtures.Drive(live, TunerFixtures.Quadratic, 4); // n = 66 … 69: θ fitted at 66, factor extended since
+        var live = Preloaded(131, incremental: true);
+        TunerFixtures.Drive(live, TunerFixtures.Quadratic, 4); // n = 131 … 134: θ fitted at 131, factor extended since
         live.Suggest(2); // outstanding: fantasies in the next fits, never in the cached factors
         Assert.True(live.Models.FactorOf("output")!.AppendedRows > 0);
         var restored = withObservations
             ? CarbsTuner.FromJson(live.ToJson())
             : CarbsTuner.FromJson(live.ToJson(includeObservations: false), live.Observations);
-        Assert.Equal(66, restored.Models.FitCounts["output"]);
-        for (var step = 0; step < 9; step++) // crosses the refit at n = 73
+        Assert.Equal(131, restored.Models.FitCounts["output"]);
+        for (var step = 0; step < 9; step++) // 15 more observations: crosses the refit at n = 145
         {
             var expected = live.Suggest(step % 3 == 0 ? 3 : 1);
             var actual = restored.Suggest(step % 3 == 0 ? 3 : 1);
@@ -104,21 +104,21 @@ public sealed class IncrementalModelTests
             }
         }
         Assert.Equal(live.Models.FitCounts["output"], restored.Models.FitCounts["output"]);
-        Assert.True(live.Models.FitCounts["output"] > 66);
+        Assert.True(live.Models.FitCounts["output"] > 131);
         Assert.Equal(live.ToJson(includeObservations: withObservations), restored.ToJson(includeObservations: withObservations));
     }
 
     [Fact]
     public void FromJson_StateWithoutFitCounts_RefitsAtTheNextSuggestion()
     {
-        var live = Preloaded(70, incremental: true);
+        var live = Preloaded(140, incremental: true);
         TunerFixtures.Drive(live, TunerFixtures.Quadratic, 2);
         var json = System.Text.Json.Nodes.JsonNode.Parse(live.ToJson())!.AsObject();
         Assert.True(json.Remove("HyperparameterFitCounts"));
         var restored = CarbsTuner.FromJson(json.ToJsonString());
         Assert.Empty(restored.Models.FitCounts);
         restored.Suggest();
-        Assert.Equal(72, restored.Models.FitCounts["output"]);
+        Assert.Equal(142, restored.Models.FitCounts["output"]);
     }
 
     [Theory]
