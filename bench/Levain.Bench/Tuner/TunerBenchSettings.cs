@@ -44,7 +44,7 @@ public sealed record TunerBenchSettings
         SeedCount = 20,
         BudgetScale = 1.0,
         LatencyObservationCounts = [10, 100, 300, 1000],
-        LatencyWarmCalls = 5,
+        LatencyWarmCalls = 9,
     };
 
     public static TunerBenchSettings Quick { get; } = new()

@@ -79,8 +79,7 @@ internal sealed partial class GaussianProcess
     }
 
     /// <summary>
-    /// Latent variances k(c, c) − ‖L⁻¹k(X, c)‖² (not clamped at 0) at the points, by the same solve as
-    /// <see cref="PredictBatch"/>; O(n²·m).
+    /// Latent variances k(c, c) − ‖L⁻¹k(X, c)‖² (not clamped at 0) at the points; O(n²·m).
     /// </summary>
     public double[] PredictVariances(IReadOnlyList<double[]> points, bool blocked = true)
     {
@@ -213,44 +212,12 @@ internal sealed partial class GaussianProcess
     private const int PanelWidth = 32;
 
     /// <summary>
-    /// Joint posterior at m candidates: means, latent variances and V = L⁻¹K* (n×m row-major). With
-    /// <paramref name="blocked"/> (the default) V is computed panel by panel (32 candidates, panels in parallel): each
-    /// panel is packed contiguously and solved four rows at a time by a register-blocked kernel (4 rows × 2 vectors of
-    /// accumulators; every load of an earlier row of V feeds four rows), then a 4 × 4 triangle. Without it, the
-    /// earlier forward substitution over blocks of 64 candidates (the implementation before, kept for the latency
-    /// benchmark's comparison). Both O(n²·m).
+    /// V = L⁻¹·k(X, points), n×m row-major. With <paramref name="blocked"/> (the default) V is computed panel by panel
+    /// (32 points, panels in parallel): each panel is packed contiguously and solved four rows at a time by a
+    /// register-blocked kernel (4 rows × 2 vectors of accumulators; every load of an earlier row of V feeds four rows),
+    /// then a 4 × 4 triangle. Without it, the earlier forward substitution over blocks of 64 points (the implementation
+    /// before, kept for the latency benchmark's comparison). Both O(n²·m).
     /// </summary>
-    public CandidatePosterior PredictBatch(IReadOnlyList<double[]> candidates, bool blocked = true)
-    {
-        ArgumentNullException.ThrowIfNull(candidates);
-        var n = Count;
-        var m = candidates.Count;
-        var columns = m > 0 ? new PointColumns(candidates, candidates[0].Length) : null;
-        var v = m > 0 ? SolveCross(columns!, m, blocked) : [];
-        var means = new double[m];
-        var variances = new double[m];
-        for (var j = 0; j < m; j++)
-        {
-            variances[j] = Kernel.Covariance(candidates[j], candidates[j]);
-            means[j] = Mean;
-        }
-        for (var i = 0; i < n; i++)
-        {
-            var rowV = v.AsSpan(i * m, m);
-            DenseKernels.Axpy(_z[i], rowV, means);
-            for (var j = 0; j < m; j++)
-            {
-                variances[j] -= rowV[j] * rowV[j];
-            }
-        }
-        for (var j = 0; j < m; j++)
-        {
-            variances[j] = Math.Max(variances[j], 0.0);
-        }
-        return new CandidatePosterior(Kernel, Jitter, candidates, columns, v, n, means, variances);
-    }
-
-    /// <summary>V = L⁻¹·k(X, points), n×m row-major.</summary>
     private double[] SolveCross(PointColumns columns, int m, bool blocked)
     {
         var n = Count;
