@@ -70,66 +70,58 @@ internal sealed class MaternLinearKernel : IKernel
         return (_linearVariance * dot) + (_amplitude * (1 + s) * Math.Exp(-s - mismatch));
     }
 
-    /// <summary>Vectorised along the points: r², x·x′ and the categorical mismatch accumulate column by column.</summary>
+    /// <summary>
+    /// Vectorised along the points: for each vector of points r², x·x′ and the categorical mismatch accumulate over
+    /// the columns in registers (dimension by dimension, in order, so every element gets the same arithmetic whatever
+    /// its position); the last count mod vector-width points are done in scalar code.
+    /// </summary>
     public void CovarianceRow(ReadOnlySpan<double> x, PointColumns points, int start, Span<double> result)
     {
         var count = result.Length;
-        Span<double> dot = count <= 2048 ? stackalloc double[count] : new double[count];
-        Span<double> mismatch = count <= 2048 ? stackalloc double[count] : new double[count];
-        result.Clear();
-        dot.Clear();
-        mismatch.Clear();
-        var vectorCount = Vector.IsHardwareAccelerated ? count / Vector<double>.Count * Vector<double>.Count : 0;
-        var r2Vectors = MemoryMarshal.Cast<double, Vector<double>>(result[..vectorCount]);
-        var dotVectors = MemoryMarshal.Cast<double, Vector<double>>(dot[..vectorCount]);
-        var mismatchVectors = MemoryMarshal.Cast<double, Vector<double>>(mismatch[..vectorCount]);
-        for (var k = 0; k < _dc; k++)
-        {
-            var column = points.Columns[k].AsSpan(start, count);
-            var columnVectors = MemoryMarshal.Cast<double, Vector<double>>(column[..vectorCount]);
-            var xk = new Vector<double>(x[k]);
-            var inverse = new Vector<double>(_inverseLengthscales[k]);
-            for (var v = 0; v < columnVectors.Length; v++)
-            {
-                var scaled = (columnVectors[v] - xk) * inverse;
-                r2Vectors[v] = Vector.FusedMultiplyAdd(scaled, scaled, r2Vectors[v]);
-                dotVectors[v] = Vector.FusedMultiplyAdd(columnVectors[v], xk, dotVectors[v]);
-            }
-            for (var j = vectorCount; j < count; j++)
-            {
-                var scaled = (column[j] - x[k]) * _inverseLengthscales[k];
-                result[j] += scaled * scaled;
-                dot[j] += column[j] * x[k];
-            }
-        }
-        for (var c = 0; c < _dk; c++)
-        {
-            var column = points.Columns[_dc + c].AsSpan(start, count);
-            var columnVectors = MemoryMarshal.Cast<double, Vector<double>>(column[..vectorCount]);
-            var xc = new Vector<double>(x[_dc + c]);
-            var weight = new Vector<double>(_categoricalWeights[c]);
-            for (var v = 0; v < columnVectors.Length; v++)
-            {
-                mismatchVectors[v] += Vector.ConditionalSelect(Vector.Equals(columnVectors[v], xc), Vector<double>.Zero, weight);
-            }
-            for (var j = vectorCount; j < count; j++)
-            {
-                mismatch[j] += column[j] != x[_dc + c] ? _categoricalWeights[c] : 0.0;
-            }
-        }
+        var width = Vector<double>.Count;
+        var vectorCount = Vector.IsHardwareAccelerated ? count / width * width : 0;
+        var columns = points.Columns;
         var sqrt3 = new Vector<double>(Sqrt3);
         var amplitude = new Vector<double>(_amplitude);
         var linear = new Vector<double>(_linearVariance);
-        for (var v = 0; v < r2Vectors.Length; v++)
+        for (var j = 0; j < vectorCount; j += width)
         {
-            var s = sqrt3 * Vector.SquareRoot(r2Vectors[v]);
-            var matern = amplitude * (Vector<double>.One + s) * Vector.Exp(-(s + mismatchVectors[v]));
-            r2Vectors[v] = Vector.FusedMultiplyAdd(linear, dotVectors[v], matern);
+            var r2 = Vector<double>.Zero;
+            var dot = Vector<double>.Zero;
+            for (var k = 0; k < _dc; k++)
+            {
+                var column = new Vector<double>(columns[k], start + j);
+                var xk = new Vector<double>(x[k]);
+                var scaled = (column - xk) * new Vector<double>(_inverseLengthscales[k]);
+                r2 = Vector.FusedMultiplyAdd(scaled, scaled, r2);
+                dot = Vector.FusedMultiplyAdd(column, xk, dot);
+            }
+            var mismatch = Vector<double>.Zero;
+            for (var c = 0; c < _dk; c++)
+            {
+                var column = new Vector<double>(columns[_dc + c], start + j);
+                mismatch += Vector.ConditionalSelect(Vector.Equals(column, new Vector<double>(x[_dc + c])), Vector<double>.Zero, new Vector<double>(_categoricalWeights[c]));
+            }
+            var s = sqrt3 * Vector.SquareRoot(r2);
+            var matern = amplitude * (Vector<double>.One + s) * Vector.Exp(-(s + mismatch));
+            Vector.FusedMultiplyAdd(linear, dot, matern).CopyTo(result[j..]);
         }
         for (var j = vectorCount; j < count; j++)
         {
-            var s = Sqrt3 * Math.Sqrt(result[j]);
-            result[j] = (_linearVariance * dot[j]) + (_amplitude * (1 + s) * Math.Exp(-s - mismatch[j]));
+            double r2 = 0, dot = 0, mismatch = 0;
+            for (var k = 0; k < _dc; k++)
+            {
+                var value = columns[k][start + j];
+                var scaled = (value - x[k]) * _inverseLengthscales[k];
+                r2 += scaled * scaled;
+                dot += value * x[k];
+            }
+            for (var c = 0; c < _dk; c++)
+            {
+                mismatch += columns[_dc + c][start + j] != x[_dc + c] ? _categoricalWeights[c] : 0.0;
+            }
+            var s = Sqrt3 * Math.Sqrt(r2);
+            result[j] = (_linearVariance * dot) + (_amplitude * (1 + s) * Math.Exp(-s - mismatch));
         }
     }
 
