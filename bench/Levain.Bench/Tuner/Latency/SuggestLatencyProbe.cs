@@ -72,9 +72,12 @@ public static class SuggestLatencyProbe
             : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
     }
 
-    /// <summary>Times one Suggest, then observes the suggested point so the next call sees one more observation.</summary>
+    /// <summary>Times one Suggest (after a full garbage collection), then observes the suggested point so the next call sees one more observation.</summary>
     private static double TimeSuggest(CarbsTuner tuner, Random random)
     {
+        // The two tuners alternate in one process: collect first, so neither's garbage is collected on the other's clock.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var start = Stopwatch.GetTimestamp();
         var suggestion = tuner.Suggest(1)[0];
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
