@@ -48,6 +48,13 @@ public sealed record CarbsOptions
     /// <summary>Per-origin trust regions: the search radius around a Pareto point grows on success, shrinks on failure, restarts (default on).</summary>
     public bool TrustRegions { get; init; } = true;
 
+    /// <summary>
+    /// Keep each model's Cholesky factor between suggestions and extend it by the new rows, refitting the kernel
+    /// hyperparameters only on the documented schedule (default on; docs/tuner.md). Off: refit and refactorise every
+    /// model at every suggestion (the slower behaviour before, kept for the latency benchmark's comparison).
+    /// </summary>
+    public bool IncrementalModels { get; init; } = true;
+
     /// <summary>A Latin-hypercube initial design (space filling, around the center) instead of independent draws (default on).</summary>
     public bool SpaceFillingInitialDesign { get; init; } = true;
 
@@ -57,11 +64,4 @@ public sealed record CarbsOptions
     /// Off: the published rule, which resamples unconditionally.
     /// </summary>
     public bool ResampleOnlyWhenUncertain { get; init; } = true;
-
-    /// <summary>
-    /// Keep each model's Cholesky factor between suggestions and extend it by the new rows, refitting the kernel
-    /// hyperparameters only on the documented schedule (default on; docs/tuner.md). Off: refit and refactorise every
-    /// model at every suggestion (the slower behaviour before, kept for the latency benchmark's comparison).
-    /// </summary>
-    public bool IncrementalModels { get; init; } = true;
 }
