@@ -71,6 +71,24 @@ internal sealed partial class BayesianProposer
         return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost);
     }
 
+    /// <summary>
+    /// As above with a bare hyperparameter dictionary (warm starts; updated) instead of a <see cref="ModelStore"/>: every
+    /// model is refitted and factorised from scratch, nothing is cached.
+    /// </summary>
+    public static BayesianProposer? TryCreate(
+        SearchSpace space,
+        CarbsOptions options,
+        IReadOnlyList<Observation> observations,
+        IReadOnlyList<double[]> outstandingInBasic,
+        Dictionary<string, double[]> hyperparameters,
+        Xoshiro256StarStar rng,
+        Action<string> log,
+        Func<string, double>? radiusOf = null,
+        double spentFraction = 0.0,
+        double targetCost = double.PositiveInfinity) =>
+        TryCreate(space, options, observations, outstandingInBasic, new ModelStore(hyperparameters, new(StringComparer.Ordinal), incremental: false),
+            rng, log, radiusOf, spentFraction, targetCost);
+
     /// <summary>Candidates scored (for tests and diagnostics).</summary>
     public int CandidateCount => _candidatesInBasic.Count;
 
