@@ -162,7 +162,10 @@ internal sealed partial class BayesianProposer
         return Math.Log(stdDev) + NormalDistribution.LogExpectedImprovementFactor(gain / stdDev);
     }
 
-    /// <summary>π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped by the limit).</summary>
+    /// <summary>
+    /// π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped by the
+    /// limit); with <see cref="CarbsOptions.FloorTargetTowardTarget"/> the uniform quantile u becomes u^(1 − spent fraction).
+    /// </summary>
     private double RandomCostTarget(double costLimit)
     {
         var low = _front[0].Cost;
@@ -174,7 +177,12 @@ internal sealed partial class BayesianProposer
         double cost;
         if (low > 0 && high > low)
         {
-            cost = Math.Exp(Math.Log(low) + (_rng.NextDouble() * (Math.Log(high) - Math.Log(low))));
+            var u = _rng.NextDouble();
+            if (_options.FloorTargetTowardTarget)
+            {
+                u = Math.Pow(u, 1.0 - _spentFraction);
+            }
+            cost = Math.Exp(Math.Log(low) + (u * (Math.Log(high) - Math.Log(low))));
         }
         else
         {
