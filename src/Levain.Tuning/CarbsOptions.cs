@@ -86,4 +86,11 @@ public sealed record CarbsOptions
     /// scoring far candidates whose only merit is the model's uncertainty. 0: no annealing of the radius.
     /// </summary>
     public double RadiusAnnealing { get; init; } = 0.75;
+
+    /// <summary>
+    /// When set, the cost quantile below which the best output starts the Pareto set moves linearly from
+    /// <see cref="MinParetoCostFraction"/> to this as the budget is spent, so late candidates start from dearer front
+    /// points (default none: fixed). Measured on the held-out problems only; see docs/tuner.md.
+    /// </summary>
+    public double? LateMinParetoCostFraction { get; init; }
 }
