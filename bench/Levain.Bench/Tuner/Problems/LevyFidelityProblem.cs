@@ -76,12 +76,7 @@ public sealed class LevyFidelityProblem : ICostAwareProblem
 
     private (double[] X, double S) Read(IReadOnlyDictionary<string, ParamValue> pointInParam)
     {
-        ArgumentNullException.ThrowIfNull(pointInParam);
-        var x = new double[Dimensions];
-        for (var j = 0; j < Dimensions; j++)
-        {
-            x[j] = ProblemPoint.Read(pointInParam, Parameters[j]);
-        }
-        return (x, ProblemPoint.Read(pointInParam, Parameters[Dimensions]));
+        var values = ProblemPoint.ReadAll(pointInParam, Parameters);
+        return (values[..^1], values[^1]);
     }
 }

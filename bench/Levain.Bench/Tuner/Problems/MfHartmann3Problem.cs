@@ -59,25 +59,8 @@ public sealed class MfHartmann3Problem : ICostAwareProblem
 
     public static double FidelityFraction(double z) => Math.Log(z / FidelityMin) / Math.Log(FidelityMax / FidelityMin);
 
-    public static double Value(ReadOnlySpan<double> x, double fidelityFraction)
-    {
-        if (x.Length != 3)
-        {
-            throw new ArgumentException("Hartmann-3 needs 3 coordinates.", nameof(x));
-        }
-        var sum = 0.0;
-        for (var i = 0; i < 4; i++)
-        {
-            var exponent = 0.0;
-            for (var j = 0; j < 3; j++)
-            {
-                var d = x[j] - P[i, j];
-                exponent += A[i, j] * d * d;
-            }
-            sum += (Alpha[i] - (FidelityPenalty * (1.0 - fidelityFraction))) * Math.Exp(-exponent);
-        }
-        return -sum;
-    }
+    public static double Value(ReadOnlySpan<double> x, double fidelityFraction) =>
+        HartmannFamily.Value(x, Alpha, A, P, FidelityPenalty * (1.0 - fidelityFraction));
 
     public static double CostOf(double z) => 0.1 + (0.9 * Math.Pow(z / FidelityMax, 1.5));
 
@@ -101,12 +84,7 @@ public sealed class MfHartmann3Problem : ICostAwareProblem
 
     private (double[] X, double Z) Read(IReadOnlyDictionary<string, ParamValue> pointInParam)
     {
-        ArgumentNullException.ThrowIfNull(pointInParam);
-        var x = new double[3];
-        for (var j = 0; j < 3; j++)
-        {
-            x[j] = ProblemPoint.Read(pointInParam, Parameters[j]);
-        }
-        return (x, ProblemPoint.Read(pointInParam, Parameters[3]));
+        var values = ProblemPoint.ReadAll(pointInParam, Parameters);
+        return (values[..^1], values[^1]);
     }
 }

@@ -18,19 +18,7 @@ public static class RegretBookkeeping
     /// <summary>The reported answer within the budget: (noise-free value, cost) of the method's named answer after the last evaluation within it, else of the best observed.</summary>
     public static (double NoiseFreeValue, double Cost)? ReportedWithin(IReadOnlyList<TraceEntry> trace, double budget)
     {
-        ArgumentNullException.ThrowIfNull(trace);
-        var spent = 0.0;
-        TraceEntry? last = null;
-        foreach (var entry in trace)
-        {
-            spent += entry.Cost;
-            if (spent > budget + RelativeSlack * Math.Max(1.0, Math.Abs(budget)))
-            {
-                break;
-            }
-            last = entry;
-        }
-        if (last is { AnswerNoiseFreeValue: { } answer, AnswerCost: { } answerCost })
+        if (Within(trace, budget).LastOrDefault() is { AnswerNoiseFreeValue: { } answer, AnswerCost: { } answerCost })
         {
             return (answer, answerCost);
         }
@@ -40,22 +28,31 @@ public static class RegretBookkeeping
     /// <summary>The evaluation with the best observed value among those completed within the budget (earliest on ties).</summary>
     public static TraceEntry? BestWithin(IReadOnlyList<TraceEntry> trace, double budget)
     {
-        ArgumentNullException.ThrowIfNull(trace);
-        var spent = 0.0;
         TraceEntry? best = null;
-        foreach (var entry in trace)
+        foreach (var entry in Within(trace, budget))
         {
-            spent += entry.Cost;
-            if (spent > budget + RelativeSlack * Math.Max(1.0, Math.Abs(budget)))
-            {
-                break;
-            }
             if (best is null || entry.ObservedValue < best.Value.ObservedValue)
             {
                 best = entry;
             }
         }
         return best;
+    }
+
+    /// <summary>The evaluations completed within the budget (cumulative cost ≤ budget), in order.</summary>
+    private static IEnumerable<TraceEntry> Within(IReadOnlyList<TraceEntry> trace, double budget)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var spent = 0.0;
+        foreach (var entry in trace)
+        {
+            spent += entry.Cost;
+            if (spent > budget + RelativeSlack * Math.Max(1.0, Math.Abs(budget)))
+            {
+                yield break;
+            }
+            yield return entry;
+        }
     }
 
     public static double[] RegretsAt(IReadOnlyList<TraceEntry> trace, IReadOnlyList<double> budgets, double optimum)
