@@ -64,4 +64,40 @@ public sealed record CarbsOptions
     /// Off: the published rule, which resamples unconditionally.
     /// </summary>
     public bool ResampleOnlyWhenUncertain { get; init; } = true;
+
+    /// <summary>
+    /// Width of the target-cost origin weights, as a fraction of the Pareto front's span in ln cost (default 0.25; 0:
+    /// the fixed width 0.5 in ln cost of the first v2). Relative, so a front whose costs differ by 20 % is focused as
+    /// sharply as one spanning four orders of magnitude.
+    /// </summary>
+    public double TargetOriginWidth { get; init; } = 0.25;
+
+    /// <summary>
+    /// The share of candidates drawn around origins near the target cost is SpentFraction^this (default 0.5: a quarter
+    /// of the way through the budget half the candidates already start near the target cost; 1: the share equals the
+    /// fraction spent, as in the first v2).
+    /// </summary>
+    public double TargetOriginPower { get; init; } = 0.5;
+
+    /// <summary>
+    /// The cost at which the expected-improvement floor target is read off the Pareto curve: log-uniform between the
+    /// cheapest and dearest affordable front point at the start, then concentrating at the dearest as the budget is spent
+    /// (quantile u^(1 − SpentFraction)), so late candidates must beat what is known at the target cost (default on).
+    /// Off: log-uniform throughout, as published.
+    /// </summary>
+    public bool FloorTargetTowardTarget { get; init; } = true;
+
+    /// <summary>
+    /// Candidates are drawn around each origin with its trust-region radius × (1 − this × SpentFraction) (default 0.75,
+    /// at most 0.95): annealed like β, so a study that has spent its budget refines around its best points instead of
+    /// scoring far candidates whose only merit is the model's uncertainty. 0: no annealing of the radius.
+    /// </summary>
+    public double RadiusAnnealing { get; init; } = 0.75;
+
+    /// <summary>
+    /// When set, the cost quantile below which the best output starts the Pareto set moves linearly from
+    /// <see cref="MinParetoCostFraction"/> to this as the budget is spent, so late candidates start from dearer front
+    /// points (default none: fixed). Measured on the held-out problems only; see docs/tuner.md.
+    /// </summary>
+    public double? LateMinParetoCostFraction { get; init; }
 }

@@ -23,32 +23,62 @@ public sealed partial class CarbsTuner
         lock (_gate)
         {
             var successes = _observations.Where(o => o.IsCompleteSuccess && double.IsFinite(o.Output)).ToList();
-            var front = ParetoGroups.Front(Space, successes, Options.Direction, Options.MinParetoCostFraction);
             if (successes.Count < 2)
             {
                 return [];
             }
-            var mean = successes.Average(o => o.Output);
-            var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
-            var scale = spread > 0 ? spread : 1.0;
-            var center = Space.CenterInBasic;
-            var inputs = successes.Select(o => BayesianProposer.CenterContinuous(Space, center, Space.ToBasic(o.Parameters))).ToList();
-            var family = new MaternLinearKernelFamily(Space.ContinuousDimension, Space.CategoricalDimension, Options.SearchRadius);
-            var subset = Enumerable.Range(0, successes.Count).Where(i => successes.Count <= BayesianProposer.MaxFitPoints || i % ((successes.Count / BayesianProposer.MaxFitPoints) + 1) == 0).ToArray();
-            var job = new ModelFitJob("estimate", family, inputs, [.. successes.Select(o => (o.Output - mean) / scale)], subset, null, BayesianProposer.ColdIterations);
-            job.Run();
-            return [.. front.Select(g =>
-            {
-                if (job.Model is null)
-                {
-                    return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, null, null, null);
-                }
-                var (m, v) = job.Model.Predict(BayesianProposer.CenterContinuous(Space, center, g.XInBasic));
-                var predicted = mean + (scale * m);
-                var half = EstimateZ * scale * Math.Sqrt(v);
-                return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, predicted, predicted - half, predicted + half);
-            })];
+            var front = ParetoGroups.Front(Space, successes, Options.Direction, Options.MinParetoCostFraction);
+            return Estimate(successes, front);
         }
+    }
+
+    /// <summary>
+    /// The study's answer: among all evaluated points (successes grouped by parameters, not only the Pareto front), the
+    /// one whose predicted noise-free output (the model of <see cref="EstimateFront"/>) is best, with its interval and
+    /// raw observed mean beside it. Under noise the best raw observation is a selected extreme — often a lucky cheap
+    /// run that also pushes truly better, dearer points off the front — so the prediction picks the answer. Null with
+    /// fewer than two successes or when the model cannot be factorised.
+    /// </summary>
+    public FrontEstimate? EstimateBest()
+    {
+        lock (_gate)
+        {
+            var successes = _observations.Where(o => o.IsCompleteSuccess && double.IsFinite(o.Output)).ToList();
+            if (successes.Count < 2)
+            {
+                return null;
+            }
+            var sign = Options.Direction == Direction.Minimize ? 1.0 : -1.0;
+            var groups = ParetoGroups.Group(Space, successes).Select(g => g with { XInBasic = Space.ToBasic(g.Parameters) }).ToList();
+            return Estimate(successes, groups)
+                .Where(e => e.PredictedOutput is not null)
+                .MinBy(e => sign * e.PredictedOutput!.Value);
+        }
+    }
+
+    /// <summary>Fits the estimate model (GP on the standardised raw outputs of all successes) and predicts at each group.</summary>
+    private List<FrontEstimate> Estimate(List<Observation> successes, List<ObservationGroup> groups)
+    {
+        var mean = successes.Average(o => o.Output);
+        var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
+        var scale = spread > 0 ? spread : 1.0;
+        var center = Space.CenterInBasic;
+        var inputs = successes.Select(o => BayesianProposer.CenterContinuous(Space, center, Space.ToBasic(o.Parameters))).ToList();
+        var family = new MaternLinearKernelFamily(Space.ContinuousDimension, Space.CategoricalDimension, Options.SearchRadius);
+        var subset = Enumerable.Range(0, successes.Count).Where(i => successes.Count <= BayesianProposer.MaxFitPoints || i % ((successes.Count / BayesianProposer.MaxFitPoints) + 1) == 0).ToArray();
+        var job = new ModelFitJob("estimate", family, inputs, [.. successes.Select(o => (o.Output - mean) / scale)], subset, null, BayesianProposer.ColdIterations);
+        job.Run();
+        return [.. groups.Select(g =>
+        {
+            if (job.Model is null)
+            {
+                return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, null, null, null);
+            }
+            var (m, v) = job.Model.Predict(BayesianProposer.CenterContinuous(Space, center, g.XInBasic));
+            var predicted = mean + (scale * m);
+            var half = EstimateZ * scale * Math.Sqrt(v);
+            return new FrontEstimate(g.Parameters, g.Cost, g.Output, g.Count, predicted, predicted - half, predicted + half);
+        })];
     }
 }
 

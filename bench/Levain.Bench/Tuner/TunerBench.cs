@@ -21,7 +21,8 @@ public static class TunerBench
     public static int Run(string[] args)
     {
         var allProblems = ProblemCatalog.All();
-        var parsed = TunerBenchArguments.Parse(args, [.. allProblems.Select(p => p.Name)]);
+        var heldOut = ProblemCatalog.HeldOut().Select(p => p.Name).ToArray();
+        var parsed = TunerBenchArguments.Parse(args, [.. allProblems.Select(p => p.Name)], heldOut);
         if (parsed.IsHelp)
         {
             Console.WriteLine(TunerBenchArguments.Usage);
@@ -37,7 +38,8 @@ public static class TunerBench
             Console.Error.WriteLine($"levain bench tuner: --json: folder '{jsonFolder}' does not exist.");
             return 2;
         }
-        var problems = allProblems.Where(p => settings.Problems is null || settings.Problems.Contains(p.Name)).ToArray();
+        // Without --problems only the reported problems run; held-out ones (for choosing defaults) only when named.
+        var problems = allProblems.Where(p => settings.Problems is null ? !heldOut.Contains(p.Name) : settings.Problems.Contains(p.Name)).ToArray();
         bool Wants(string method) => settings.Methods is null || settings.Methods.Contains(method);
 
         var methods = new List<ISearchMethod>();
@@ -45,13 +47,14 @@ public static class TunerBench
         if (Wants(TunerBenchmark.LevainName))
         {
             var levainOptions = settings.LevainOptions ?? new CarbsOptions();
-            methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? levainOptions with { ExplorationBias = bias } : levainOptions));
+            methods.Add(new LevainCarbsMethod(settings.ExplorationBias is { } bias ? levainOptions with { ExplorationBias = bias } : levainOptions,
+                reportPrediction: settings.LevainReportsPrediction));
         }
         if (Wants(EarlyStoppingMethod.MethodName) && problems.Any(p => p is ICurveProblem))
         {
             // Rungs from the smallest meaningful run upward: width 64 for one epoch (cost 1) on the learning-curve problem.
             var levainOptions = settings.LevainOptions ?? new CarbsOptions();
-            methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions), new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(1.0, 3.0)));
+            methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions, reportPrediction: settings.LevainReportsPrediction), new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(1.0, 3.0)));
         }
         if (Wants(TunerBenchmark.RandomName))
         {
@@ -63,7 +66,7 @@ public static class TunerBench
         }
         if (settings.Methods?.Contains(TunerBenchmark.LevainV1Name) == true)
         {
-            methods.Add(new LevainCarbsMethod(TunerBenchmark.PublishedDefaults, TunerBenchmark.LevainV1Name, budgetAware: false));
+            methods.Add(new LevainCarbsMethod(TunerBenchmark.PublishedDefaults, TunerBenchmark.LevainV1Name, budgetAware: false, reportPrediction: false));
         }
         infos.AddRange(methods.Select(m => new MethodInfo(m.Name, m.Description, true)));
         OptunaTpePeer? peer = null;

@@ -16,13 +16,18 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
           --json PATH      also write every figure, with the raw per-seed regrets, to PATH
           --seeds N        seeds per problem and method (default 20; quick 8)
           --problems LIST  subset of: mf-hartmann6, augmented-branin (noise-free), height-with-cost
-                           (noise-free), chinchilla, learning-curve
+                           (noise-free), chinchilla, learning-curve (default: these five, the reported ones);
+                           held-out problems, run only when named, on which the defaults are chosen:
+                           mf-hartmann3, levy-fidelity (noise-free), chinchilla-epoch, exp-curve;
+                           'held-out' names all four
           --methods LIST   subset of: levain, levain-es (early stopping, curve problems only), random, uniform, tpe
                            (default: these five) and levain-v1
                            (the published defaults without budget awareness; only when listed)
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
           --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 0.5, annealed)
           --levain-options JSON  Levain's CarbsOptions as JSON, e.g. '{"NumRandomSamples":8}' (for choosing defaults)
+          --levain-answer A   what Levain reports as its answer: predicted (default: the evaluated point with the best
+                           model-predicted output) or observed (its best observed point, as the other methods)
           --first-seed N   first seed (default 0): choose defaults on seeds that are not the reported ones
 
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
@@ -30,7 +35,10 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
 
     public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-es", "levain-v1", "random", "uniform", "tpe"];
 
-    public static TunerBenchArguments Parse(IReadOnlyList<string> args, IReadOnlyList<string> knownProblems)
+    /// <summary>The name that stands for every held-out problem in <c>--problems</c>.</summary>
+    public const string HeldOutAlias = "held-out";
+
+    public static TunerBenchArguments Parse(IReadOnlyList<string> args, IReadOnlyList<string> knownProblems, IReadOnlyList<string>? heldOutProblems = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(knownProblems);
@@ -45,7 +53,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                     return new(null, true, null);
                 case "--quick":
                     break;
-                case "--json" or "--seeds" or "--problems" or "--methods" or "--python" or "--exploration-bias" or "--levain-options" or "--first-seed":
+                case "--json" or "--seeds" or "--problems" or "--methods" or "--python" or "--exploration-bias" or "--levain-options" or "--first-seed" or "--levain-answer":
                     if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
                         return Fail($"{arg} needs a value.");
@@ -64,7 +72,10 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                             settings = settings with { SeedCount = seeds };
                             break;
                         case "--problems":
-                            var problems = SplitList(value);
+                            var problems = SplitList(value)
+                                .SelectMany(p => p == HeldOutAlias && heldOutProblems is not null ? heldOutProblems : [p])
+                                .Distinct()
+                                .ToArray();
                             if (problems.FirstOrDefault(p => !knownProblems.Contains(p)) is { } unknownProblem)
                             {
                                 return Fail($"--problems: unknown problem '{unknownProblem}'. Known: {string.Join(", ", knownProblems)}.");
@@ -78,6 +89,13 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                                 return Fail($"--methods: unknown method '{unknownMethod}'. Known: {string.Join(", ", KnownMethods)}.");
                             }
                             settings = settings with { Methods = methods };
+                            break;
+                        case "--levain-answer":
+                            if (value is not ("predicted" or "observed"))
+                            {
+                                return Fail($"--levain-answer needs 'predicted' or 'observed', got '{value}'.");
+                            }
+                            settings = settings with { LevainReportsPrediction = value == "predicted" };
                             break;
                         case "--first-seed":
                             if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var firstSeed) || firstSeed > 1_000_000)

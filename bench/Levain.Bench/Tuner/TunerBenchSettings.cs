@@ -35,6 +35,9 @@ public sealed record TunerBenchSettings
     /// <summary>Levain's options for this run (null: the defaults); <see cref="ExplorationBias"/> still overrides β.</summary>
     public Levain.Tuning.CarbsOptions? LevainOptions { get; init; }
 
+    /// <summary>Levain's answer is its best model-predicted Pareto point (true, default) or its best observed point.</summary>
+    public bool LevainReportsPrediction { get; init; } = true;
+
     /// <summary>Seeds are FirstSeed … FirstSeed + SeedCount − 1.</summary>
     public int FirstSeed { get; init; }
 

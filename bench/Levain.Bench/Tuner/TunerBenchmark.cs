@@ -128,7 +128,7 @@ public static class TunerBenchmark
         for (var b = 0; b < budgets.Count; b++)
         {
             var regrets = complete.Select(r => RegretBookkeeping.RegretAt(r.Trace, budgets[b], optimum)).ToArray();
-            var bestCosts = complete.Select(r => RegretBookkeeping.BestWithin(r.Trace, budgets[b])?.Cost ?? double.PositiveInfinity).ToArray();
+            var bestCosts = complete.Select(r => RegretBookkeeping.ReportedWithin(r.Trace, budgets[b])?.Cost ?? double.PositiveInfinity).ToArray();
             var summary = Quantiles.Summarize(regrets);
             budgetRegrets.Add(new BudgetRegrets(fractions[b], budgets[b], Finite(summary.Median), Finite(summary.Q1), Finite(summary.Q3),
                 [.. regrets.Select(Finite)], Finite(Quantiles.Of(bestCosts, 0.5)), [.. bestCosts.Select(Finite)]));

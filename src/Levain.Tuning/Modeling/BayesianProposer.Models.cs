@@ -26,8 +26,10 @@ internal sealed partial class BayesianProposer
         double spentFraction,
         double targetCost)
     {
-        _radiusOf = radiusOf;
         _spentFraction = Math.Clamp(spentFraction, 0.0, 1.0);
+        // Annealed like β: as the budget is spent every origin's radius shrinks by the factor 1 − RadiusAnnealing·f.
+        var shrink = 1.0 - (Math.Clamp(options.RadiusAnnealing, 0.0, 0.95) * _spentFraction);
+        _radiusOf = key => radiusOf(key) * shrink;
         _targetCost = targetCost;
         _space = space;
         _options = options;
@@ -125,9 +127,10 @@ internal sealed partial class BayesianProposer
         var buffer = new double[_space.BasicDimension];
         var radii = _front.Select(g => _radiusOf(g.Key)).ToArray();
         var targetWeights = TargetOriginWeights();
+        var targetShare = Math.Pow(_spentFraction, Math.Max(_options.TargetOriginPower, 1e-9));
         for (long draw = 0; draw < maxDraws && candidates.Count < wanted; draw++)
         {
-            var origin = _rng.NextDouble() < _spentFraction ? Pick(targetWeights, _rng.NextDouble()) : _rng.NextInt(_front.Count);
+            var origin = _rng.NextDouble() < targetShare ? Pick(targetWeights, _rng.NextDouble()) : _rng.NextInt(_front.Count);
             BasicPerturbation.Perturb(_space, _front[origin].XInBasic, radii[origin], _options.CategoricalMutationProbability, _rng, buffer);
             if (_space.IsWithinBounds(buffer))
             {
@@ -148,17 +151,26 @@ internal sealed partial class BayesianProposer
         return (candidates, [.. origins]);
     }
 
-    /// <summary>Cumulative weights ∝ exp(−½(Δ ln cost / 0.5)²) of Pareto points around the target cost.</summary>
+    /// <summary>
+    /// Cumulative weights ∝ exp(−½(Δ ln cost / w)²) of Pareto points around the target cost; w is
+    /// <see cref="CarbsOptions.TargetOriginWidth"/> × the front's ln-cost span (0.5 when that option is 0).
+    /// </summary>
     private double[] TargetOriginWeights()
     {
         var target = Math.Min(_targetCost, _front[^1].Cost);
         var affordable = _front.Where(g => g.Cost <= target).ToList();
         var logTarget = Math.Log(Math.Max(affordable.Count > 0 ? affordable[^1].Cost : _front[0].Cost, 1e-300));
+        var width = 0.5;
+        if (_options.TargetOriginWidth > 0)
+        {
+            var span = Math.Log(Math.Max(_front[^1].Cost, 1e-300)) - Math.Log(Math.Max(_front[0].Cost, 1e-300));
+            width = span > 0 ? _options.TargetOriginWidth * span : 0.5;
+        }
         var cumulative = new double[_front.Count];
         var sum = 0.0;
         for (var i = 0; i < _front.Count; i++)
         {
-            var d = (Math.Log(Math.Max(_front[i].Cost, 1e-300)) - logTarget) / 0.5;
+            var d = (Math.Log(Math.Max(_front[i].Cost, 1e-300)) - logTarget) / width;
             sum += Math.Exp(-0.5 * d * d);
             cumulative[i] = sum;
         }

@@ -59,7 +59,12 @@ internal sealed partial class BayesianProposer
         double targetCost = double.PositiveInfinity)
     {
         var successes = observations.Where(o => !o.IsFailure).ToList();
-        var front = ParetoGroups.Front(space, [.. successes.Where(o => !o.IsPartial)], options.Direction, options.MinParetoCostFraction);
+        // The cheap end of the front is dropped as the budget is spent: the cost quantile where the front starts moves
+        // from MinParetoCostFraction to LateMinParetoCostFraction (when set), linearly in the spent fraction.
+        var minCostFraction = options.LateMinParetoCostFraction is { } late
+            ? options.MinParetoCostFraction + ((late - options.MinParetoCostFraction) * Math.Clamp(spentFraction, 0.0, 1.0))
+            : options.MinParetoCostFraction;
+        var front = ParetoGroups.Front(space, [.. successes.Where(o => !o.IsPartial)], options.Direction, minCostFraction);
         if (front.Count == 0)
         {
             log("Bayesian phase needs at least one successful observation; falling back to centered random sampling.");
@@ -91,6 +96,10 @@ internal sealed partial class BayesianProposer
 
     /// <summary>Candidates scored (for tests and diagnostics).</summary>
     public int CandidateCount => _candidatesInBasic.Count;
+
+    /// <summary>Each candidate's distance (basic units) to the Pareto point it was drawn around, and whether that point is the dearest (for tests and diagnostics).</summary>
+    internal IEnumerable<(double Distance, bool FromDearest)> CandidateOrigins() =>
+        _candidatesInBasic.Select((c, j) => (Math.Sqrt(c.Zip(_front[_originOf[j]].XInBasic, (a, b) => (a - b) * (a - b)).Sum()), _originOf[j] == _front.Count - 1));
 
     /// <summary>The exploration bias in force: β annealed linearly to 0 as the budget is spent.</summary>
     public double EffectiveExplorationBias => _options.ExplorationBias * (1.0 - _spentFraction);
@@ -267,7 +276,10 @@ internal sealed partial class BayesianProposer
         return Math.Log(stdDev) + NormalDistribution.LogExpectedImprovementFactor(gain / stdDev);
     }
 
-    /// <summary>π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped by the limit).</summary>
+    /// <summary>
+    /// π floor: the Pareto curve at a cost drawn log-uniformly between the cheapest and dearest Pareto point (capped by the
+    /// limit); with <see cref="CarbsOptions.FloorTargetTowardTarget"/> the uniform quantile u becomes u^(1 − spent fraction).
+    /// </summary>
     private double RandomCostTarget(double costLimit)
     {
         var low = _front[0].Cost;
@@ -279,7 +291,12 @@ internal sealed partial class BayesianProposer
         double cost;
         if (low > 0 && high > low)
         {
-            cost = Math.Exp(Math.Log(low) + (_rng.NextDouble() * (Math.Log(high) - Math.Log(low))));
+            var u = _rng.NextDouble();
+            if (_options.FloorTargetTowardTarget)
+            {
+                u = Math.Pow(u, 1.0 - _spentFraction);
+            }
+            cost = Math.Exp(Math.Log(low) + (u * (Math.Log(high) - Math.Log(low))));
         }
         else
         {

@@ -36,6 +36,7 @@ public sealed class TunerBenchArgumentsTests
     [InlineData("--exploration-bias", "-1", "--exploration-bias needs a finite number")]
     [InlineData("--frobnicate", null, "unknown option '--frobnicate'")]
     [InlineData("--json", null, "--json needs a value")]
+    [InlineData("--levain-answer", "best", "--levain-answer needs 'predicted' or 'observed'")]
     public void Parse_BadOption_IsOneClearError(string option, string? value, string expected)
     {
         string[] args = value is null ? [option] : [option, value];
@@ -50,5 +51,21 @@ public sealed class TunerBenchArgumentsTests
     public void Parse_Help_IsHelp()
     {
         Assert.True(TunerBenchArguments.Parse(["--help"], Problems).IsHelp);
+    }
+
+    [Fact]
+    public void Parse_HeldOutAlias_NamesEveryHeldOutProblem()
+    {
+        var parsed = TunerBenchArguments.Parse(["--problems", "held-out,augmented-branin", "--first-seed", "1000"], [.. Problems, "mf-hartmann3", "exp-curve"], ["mf-hartmann3", "exp-curve"]);
+
+        Assert.Equal(["mf-hartmann3", "exp-curve", "augmented-branin"], parsed.Settings!.Problems!);
+        Assert.Equal(1000, parsed.Settings.FirstSeed);
+        Assert.True(parsed.Settings.LevainReportsPrediction);
+    }
+
+    [Fact]
+    public void Parse_LevainAnswerObserved_ReportsTheBestObservedPoint()
+    {
+        Assert.False(TunerBenchArguments.Parse(["--levain-answer", "observed"], Problems).Settings!.LevainReportsPrediction);
     }
 }

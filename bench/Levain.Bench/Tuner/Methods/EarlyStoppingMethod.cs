@@ -37,6 +37,8 @@ public sealed class EarlyStoppingMethod(LevainCarbsMethod inner, EarlyStoppingOp
 
         public void Tell(ProblemEvaluation evaluation) => inner.Tell(evaluation);
 
+        public IReadOnlyDictionary<string, ParamValue>? Answer() => inner.Answer();
+
         public void Dispose() => inner.Dispose();
     }
 }

@@ -15,4 +15,10 @@ public interface ISearchSession : IDisposable
 
     /// <summary>The evaluation of the point of the last <see cref="Ask"/> (the method sees the observed value and cost).</summary>
     void Tell(ProblemEvaluation evaluation);
+
+    /// <summary>
+    /// The point the method reports as its best so far — one it has evaluated (told) — or null to report the best
+    /// observed point. Called after every <see cref="Tell"/>; the regret is the answer's noise-free value.
+    /// </summary>
+    IReadOnlyDictionary<string, ParamValue>? Answer() => null;
 }

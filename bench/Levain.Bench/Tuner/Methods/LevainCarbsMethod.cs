@@ -10,12 +10,19 @@ public sealed class LevainCarbsMethod : ISearchMethod
     private readonly CarbsOptions _options;
 
     /// <param name="options">Settings for every run; direction and seed are set per run (default: the spec's defaults).</param>
-    public LevainCarbsMethod(CarbsOptions? options = null, string name = "levain", bool budgetAware = true)
+    /// <param name="reportPrediction">
+    /// The answer is the evaluated point with the best model-predicted output (<see cref="CarbsTuner.EstimateBest"/>),
+    /// as docs/tuner.md tells users to quote it; false: the best observed point.
+    /// </param>
+    public LevainCarbsMethod(CarbsOptions? options = null, string name = "levain", bool budgetAware = true, bool reportPrediction = true)
     {
         _options = options ?? new CarbsOptions();
         Name = name;
         _budgetAware = budgetAware;
+        _reportPrediction = reportPrediction;
     }
+
+    private readonly bool _reportPrediction;
 
     private readonly bool _budgetAware;
 
@@ -25,17 +32,18 @@ public sealed class LevainCarbsMethod : ISearchMethod
         $"Levain CarbsTuner (search radius {_options.SearchRadius}, exploration bias {_options.ExplorationBias}, " +
         $"{_options.NumRandomSamples} random samples{(_options.SpaceFillingInitialDesign ? " (Latin hypercube)" : "")}, " +
         $"resample every {_options.ResampleFrequency}{(_options.ResampleOnlyWhenUncertain ? " when the Pareto order is uncertain" : "")}, " +
-        $"{(_options.TrustRegions ? "trust regions, " : "")}{(_budgetAware ? "budget-aware with annealing" : "no budget")}, {_options.OutstandingEstimator} fantasies)";
+        $"{(_options.TrustRegions ? "trust regions, " : "")}{(_budgetAware ? "budget-aware with annealing" : "no budget")}, {_options.OutstandingEstimator} fantasies, " +
+        $"answer: {(_reportPrediction ? "the evaluated point with the best predicted output" : "the best observed point")})";
 
     public ISearchSession Start(ICostAwareProblem problem, int seed)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var space = new SearchSpace(problem.Parameters);
         var tuner = new CarbsTuner(space, _options with { Direction = Direction.Minimize, Seed = seed });
-        return new Session(tuner, _budgetAware);
+        return new Session(tuner, _budgetAware, _reportPrediction);
     }
 
-    private sealed class Session(CarbsTuner tuner, bool budgetAware) : ISearchSession
+    private sealed class Session(CarbsTuner tuner, bool budgetAware, bool reportPrediction) : ISearchSession
     {
         private Suggestion? _pending;
 
@@ -60,6 +68,9 @@ public sealed class LevainCarbsMethod : ISearchMethod
             _pending = null;
             tuner.Observe(new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
         }
+
+        /// <summary>The evaluated point whose predicted noise-free output is lowest (null: best observed, e.g. before two successes).</summary>
+        public IReadOnlyDictionary<string, ParamValue>? Answer() => reportPrediction ? tuner.EstimateBest()?.Parameters : null;
 
         public void Dispose()
         {

@@ -66,26 +66,8 @@ public sealed class MfHartmann6Problem : ICostAwareProblem
     public static double FidelityFraction(double z) => Math.Log(z) / Math.Log(FidelityMax);
 
     /// <summary>−Σᵢ α′ᵢ exp(−Σⱼ Aᵢⱼ(xⱼ − Pᵢⱼ)²) with α′ = α − b(1 − s).</summary>
-    public static double Value(ReadOnlySpan<double> x, double fidelityFraction)
-    {
-        if (x.Length != 6)
-        {
-            throw new ArgumentException("Hartmann-6 needs 6 coordinates.", nameof(x));
-        }
-        var sum = 0.0;
-        for (var i = 0; i < 4; i++)
-        {
-            var exponent = 0.0;
-            for (var j = 0; j < 6; j++)
-            {
-                var d = x[j] - P[i, j];
-                exponent += A[i, j] * d * d;
-            }
-            var alphaPrime = Alpha[i] - FidelityPenalty * (1.0 - fidelityFraction);
-            sum += alphaPrime * Math.Exp(-exponent);
-        }
-        return -sum;
-    }
+    public static double Value(ReadOnlySpan<double> x, double fidelityFraction) =>
+        HartmannFamily.Value(x, Alpha, A, P, FidelityPenalty * (1.0 - fidelityFraction));
 
     public static double CostOf(double z) => 0.05 + 0.95 * (z / 100.0) * (z / 100.0);
 
@@ -109,12 +91,7 @@ public sealed class MfHartmann6Problem : ICostAwareProblem
 
     private (double[] X, double Z) Read(IReadOnlyDictionary<string, ParamValue> pointInParam)
     {
-        ArgumentNullException.ThrowIfNull(pointInParam);
-        var x = new double[6];
-        for (var j = 0; j < 6; j++)
-        {
-            x[j] = ProblemPoint.Read(pointInParam, Parameters[j]);
-        }
-        return (x, ProblemPoint.Read(pointInParam, Parameters[6]));
+        var values = ProblemPoint.ReadAll(pointInParam, Parameters);
+        return (values[..^1], values[^1]);
     }
 }

@@ -33,6 +33,13 @@ internal static class ProblemPoint
         return Math.Clamp(spec.IsInteger ? Math.Round(valueInParam) : valueInParam, min, max);
     }
 
+    /// <summary>Every parameter's value, in the order of <paramref name="specs"/>.</summary>
+    public static double[] ReadAll(IReadOnlyDictionary<string, ParamValue> pointInParam, IReadOnlyList<ParameterSpec> specs)
+    {
+        ArgumentNullException.ThrowIfNull(pointInParam);
+        return [.. specs.Select(spec => Read(pointInParam, spec))];
+    }
+
     public static Dictionary<string, ParamValue> Of(params (string Name, double ValueInParam)[] coordinates) =>
         coordinates.ToDictionary(c => c.Name, c => ParamValue.FromNumber(c.ValueInParam), StringComparer.Ordinal);
 }

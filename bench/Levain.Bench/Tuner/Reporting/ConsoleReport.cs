@@ -10,7 +10,7 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"Tuner benchmark ({report.Mode}): {report.Seeds.Count} seeds per problem and method; simple regret (noise-free value of the best-observed point at its own fidelity − optimum) at cumulative-cost budgets, median [IQR]"));
+        text.AppendLine(Invariant($"Tuner benchmark ({report.Mode}): {report.Seeds.Count} seeds per problem and method; simple regret (noise-free value, at its own fidelity, of the evaluated point each method answers with − optimum; Levain: best predicted, others: best observed) at cumulative-cost budgets, median [IQR]"));
         text.AppendLine();
         foreach (var problem in report.Problems)
         {

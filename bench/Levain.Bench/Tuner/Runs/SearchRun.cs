@@ -60,8 +60,13 @@ public static class SearchRun
                 }
                 var tellStart = Stopwatch.GetTimestamp();
                 session.Tell(evaluation);
+                var answer = session.Answer();
                 askTicks += Stopwatch.GetTimestamp() - tellStart;
-                trace.Add(new TraceEntry(evaluation.Cost, evaluation.ObservedValue, evaluation.NoiseFreeValue));
+                trace.Add(new TraceEntry(evaluation.Cost, evaluation.ObservedValue, evaluation.NoiseFreeValue)
+                {
+                    AnswerNoiseFreeValue = answer is null ? null : problem.NoiseFreeValue(answer),
+                    AnswerCost = answer is null ? null : problem.Cost(answer),
+                });
                 spent += evaluation.Cost;
             }
         }

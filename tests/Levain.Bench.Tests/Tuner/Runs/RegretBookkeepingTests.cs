@@ -40,6 +40,23 @@ public sealed class RegretBookkeepingTests
     }
 
     [Fact]
+    public void RegretAt_NamedAnswer_IsTheAnswerAfterTheLastEvaluationWithinTheBudget()
+    {
+        // The method names its answer after each evaluation; the best observed (entry 2, noise-free 3.5) is not it.
+        TraceEntry[] trace =
+        [
+            new(Cost: 2, ObservedValue: 5.0, NoiseFreeValue: 4.0) { AnswerNoiseFreeValue = 4.0, AnswerCost = 2 },
+            new(Cost: 3, ObservedValue: 3.0, NoiseFreeValue: 3.5) { AnswerNoiseFreeValue = 4.0, AnswerCost = 2 },
+            new(Cost: 1, ObservedValue: 3.2, NoiseFreeValue: 1.5) { AnswerNoiseFreeValue = 1.5, AnswerCost = 1 },
+        ];
+
+        Assert.Equal(3.0, RegretBookkeeping.RegretAt(trace, 5.5, optimum: 1.0), 1e-12);
+        Assert.Equal(0.5, RegretBookkeeping.RegretAt(trace, 6.0, optimum: 1.0), 1e-12);
+        Assert.Equal((1.5, 1.0), RegretBookkeeping.ReportedWithin(trace, 100.0));
+        Assert.Null(RegretBookkeeping.ReportedWithin(trace, 1.0));
+    }
+
+    [Fact]
     public void BestWithin_HandMadeTrace_IsTheEntryWhoseCostIsReported()
     {
         Assert.Null(RegretBookkeeping.BestWithin(Trace, 1.0));
