@@ -19,4 +19,8 @@ public sealed record StudyReport(
     string? LawsUnavailableReason,
     double? TargetCost,
     IReadOnlyList<BestSoFarPoint> BestSoFar,
-    TrialRecord? Best);
+    TrialRecord? Best)
+{
+    /// <summary>Trials launched by <c>levain study scale-up --launch</c> with the prediction each tested.</summary>
+    public IReadOnlyList<ScaleUpRecord> ScaleUpTrials { get; init; } = [];
+}

@@ -20,7 +20,7 @@ public static class StudyReportBuilder
         var record = await store.FindStudyAsync(study, cancellationToken).ConfigureAwait(false);
         if (record is null) return null;
         var trials = await store.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false);
-        return Build(record, trials, targetCost);
+        return Build(record, trials, targetCost) with { ScaleUpTrials = await ScaleUpRecord.ReadAsync(store, study, trials, cancellationToken).ConfigureAwait(false) };
     }
 
     public static StudyReport Build(StudyRecord study, IReadOnlyList<TrialRecord> trials, double? targetCost = null)

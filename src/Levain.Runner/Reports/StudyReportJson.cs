@@ -59,6 +59,12 @@ public static class StudyReportJson
             {
                 ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
             }).ToArray()),
+            ["scale_up_trials"] = new JsonArray(report.ScaleUpTrials.Select(r => (JsonNode)new JsonObject
+            {
+                ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
+                ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
+                ["is_inside_interval"] = r.IsInsideInterval,
+            }).ToArray()),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };
     }
@@ -71,7 +77,7 @@ public static class StudyReportJson
         {
             ["number"] = trial.Number,
             ["state"] = trial.State.ToString().ToLowerInvariant(),
-            ["phase"] = trial.Phase.ToString().ToLowerInvariant(),
+            ["phase"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(trial.Phase.ToString()),
             ["attempt"] = trial.Attempt,
             ["worker"] = trial.WorkerId,
             ["parameters"] = Parameters(trial.Parameters),

@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace Levain.Cli.Tests.Study;
+
+/// <summary>
+/// <c>levain study scale-up</c> end to end on a real study: a Python trial program with a known law (loss = 1 + 3·n^−0.4
+/// + 0.1·(log₁₀(lr/lr*(n)))², lr* = 10⁻²·n^−0.3, cost = flops = n) tuned by <c>levain tune</c>, then the recommendation
+/// launched as a trial and checked against its stored prediction.
+/// </summary>
+public sealed class ScaleUpCommandTests : IDisposable
+{
+    private const string Program = """
+        import json, math, os, sys
+        n = float(sys.argv[1]); lr = float(sys.argv[2])
+        offset = math.log10(lr / (1e-2 * n ** -0.3))
+        with open("runs.txt", "a") as f:
+            f.write("%s %s %s\n" % (os.environ["LEVAIN_TRIAL_ID"], sys.argv[1], sys.argv[2]))
+        json.dump({"loss": 1 + 3 * n ** -0.4 + 0.1 * offset * offset, "flops": n}, open(os.environ["LEVAIN_RESULT"], "w"))
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("levain-scale-up-").FullName;
+
+    private string Study()
+    {
+        File.WriteAllText(Path.Combine(_dir, "law.py"), Program);
+        var path = Path.Combine(_dir, "law.yaml");
+        File.WriteAllText(path, """
+            name: law
+            command: ["python3", "law.py", "{n}", "{lr}"]
+            metric: loss
+            cost: flops
+            parameters:
+              n: { kind: log, center: 30, min: 1, max: 1000 }
+              lr: { kind: log, center: 0.003, min: 0.0001, max: 0.1 }
+            tuner: { seed: 5, num_random_samples: 5 }
+            budget: { trials: 12 }
+            workers: 2
+            storage: "sqlite:./law.db"
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task ScaleUp_Launch_RunsTheRecommendationAndPrintsPredictedVersusActual()
+    {
+        var study = Study();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var tune = await CliRunner.RunAsync("tune", study, "--json");
+        TestContext.Current.TestOutputHelper?.WriteLine($"tune {clock.Elapsed}");
+        Assert.True(tune.ExitCode == 0, tune.StdErr);
+
+        var storageOnly = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "law.db"), "--launch");
+        Assert.Equal(64, storageOnly.ExitCode);
+        Assert.Contains("--launch needs the study file", storageOnly.StdErr, StringComparison.Ordinal);
+
+        var launch = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "3", "--bootstrap", "20", "--launch", "--json");
+        Assert.True(launch.ExitCode == 0, launch.StdErr + launch.StdOut);
+        TestContext.Current.TestOutputHelper?.WriteLine($"launch {clock.Elapsed}");
+        var lines = launch.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("\"event\":\"trial_succeeded\"", StringComparison.Ordinal));
+        using var result = JsonDocument.Parse(lines[^1]);
+        var trial = result.RootElement.GetProperty("launched_trial").GetInt32();
+        Assert.Equal(13, trial);
+        var prediction = result.RootElement.GetProperty("prediction");
+        var recommendedN = prediction.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "n").GetProperty("predicted").GetDouble();
+        var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray());
+        Assert.Equal(trial, check.GetProperty("trial").GetInt32());
+        var actual = check.GetProperty("actual_output").GetDouble();
+        Assert.Equal(recommendedN, check.GetProperty("actual_cost").GetDouble(), 1e-6 * recommendedN);
+        // The program computed the known law at the recommended settings: the trial really ran with them.
+        var run = File.ReadAllLines(Path.Combine(_dir, "runs.txt")).Single(l => l.StartsWith("law-13 ", StringComparison.Ordinal)).Split(' ');
+        Assert.Equal(recommendedN, double.Parse(run[1], System.Globalization.CultureInfo.InvariantCulture), 1e-6 * recommendedN);
+        Assert.True(Math.Abs(actual - check.GetProperty("predicted").GetDouble()) / actual < 0.15, $"predicted {check.GetProperty("predicted")} vs actual {actual}");
+
+        // Afterwards: scale-up and study show print predicted vs actual for exactly that trial.
+        var again = await CliRunner.RunAsync("study", "scale-up", study, "--bootstrap", "20");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"predicted vs actual: scale-up trial {trial} (3x", again.StdOut, StringComparison.Ordinal);
+        Assert.Contains("surrogate", again.StdOut, StringComparison.Ordinal);
+        var show = await CliRunner.RunAsync("study", "show", study, "--json");
+        Assert.True(show.ExitCode == 0, show.StdErr);
+        using var report = JsonDocument.Parse(show.StdOut);
+        var shown = Assert.Single(report.RootElement.GetProperty("scale_up_trials").EnumerateArray());
+        Assert.Equal(actual, shown.GetProperty("actual_output").GetDouble());
+        Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
+        var table = await CliRunner.RunAsync("study", "show", study);
+        Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"end {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ScaleUp_BadInput_ExitsSixtyFour()
+    {
+        var study = Study();
+        var missing = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "none.db"));
+        Assert.Equal(64, missing.ExitCode);
+        var unrun = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "-1");
+        Assert.Equal(64, unrun.ExitCode);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
