@@ -149,12 +149,15 @@ public static class StudyCommands
     {
         var target = new Argument<string>("target") { Description = TargetHelp };
         var name = new Option<string?>("--name") { Description = "The study to plot (default: the study file's, or the only one in the storage)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Directory for the PNG files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Directory for the plot files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
         var targetCost = new Option<double?>("--target-cost") { Description = "Extrapolate the fitted laws to this cost." };
         var json = new Option<bool>("--json") { Description = "Print the written file paths as JSON." };
-        var command = new Command("plot", "Write PNG plots: the Pareto front over all observations, each parameter against cost along the front with its fitted law, and best-so-far against cumulative cost." + ExitCodes)
+        var format = new Option<string>("--format") { Description = "png or svg.", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong("png", "svg");
+        var command = new Command("plot", "Write PNG (or SVG) plots: the Pareto front over all observations with the metric's saturating law, each parameter against cost along the front with its law, " +
+            "each law with its 90% bootstrap band extended to the target cost (the extrapolated part dashed), and best-so-far against cumulative cost." + ExitCodes)
         {
-            target, name, output, targetCost, json,
+            target, name, output, targetCost, format, json,
         };
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
         {
@@ -166,7 +169,7 @@ public static class StudyCommands
             IReadOnlyList<string> files;
             try
             {
-                files = StudyPlots.WriteAll(report, directory);
+                files = StudyPlots.WriteAll(report, directory, parse.GetValue(format)!);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

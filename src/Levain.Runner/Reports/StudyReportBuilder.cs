@@ -2,6 +2,8 @@ using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Studies.Tuning;
 using Levain.Tuning;
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Reports;
 
@@ -13,6 +15,9 @@ namespace Levain.Runner.Reports;
 public static class StudyReportBuilder
 {
     public const double DefaultTargetMultiple = 10.0;
+
+    /// <summary>Bootstrap refits behind a report's bands (fewer than <c>scale-up</c>'s 200: a report is drawn often).</summary>
+    public const int ReportBootstrapSamples = 60;
 
     public static async Task<StudyReport?> BuildAsync(IStudyStore store, string study, double? targetCost = null, CancellationToken cancellationToken = default)
     {
@@ -55,7 +60,15 @@ public static class StudyReportBuilder
 
         var succeeded = trials.Where(x => x.State == TrialState.Succeeded && x.Output is not null && x.Cost is not null).ToList();
         var best = succeeded.Count == 0 ? null : minimize ? succeeded.MinBy(x => x.Output) : succeeded.MaxBy(x => x.Output);
-        return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best);
+        ScaleUpPrediction? scaleUp = null;
+        if (target is double t2 && front.Points.Count >= 3)
+        {
+            var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
+            var factor = t2 / front.Points.Max(p => p.Cost);
+            scaleUp = ScaleUpPredictor.Predict(new SearchSpace(study.Spec.Parameters), observations, study.Spec.Direction, factor,
+                study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius);
+        }
+        return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best) { ScaleUp = scaleUp };
     }
 
     /// <summary>Best succeeded trial under each cost level of the 1-2-5 sequence spanning the observed costs.</summary>

@@ -54,6 +54,18 @@ public static class StudyReportJson
             ["target_cost"] = report.TargetCost,
             ["scaling_laws"] = report.Laws is null ? null : JsonSerializer.SerializeToNode(report.Laws, SnakeCase),
             ["scaling_laws_unavailable"] = report.LawsUnavailableReason,
+            ["scale_up"] = report.ScaleUp is { } up ? new JsonObject
+            {
+                ["factor"] = up.Factor,
+                ["base_cost"] = up.BaseCost,
+                ["target_cost"] = up.TargetCost,
+                ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper },
+                ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
+                {
+                    ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,
+                }).ToArray()),
+                ["warnings"] = new JsonArray(up.Warnings.Select(w => (JsonNode)w).ToArray()),
+            } : null,
             ["scaling_law_curves"] = JsonSerializer.SerializeToNode(ScalingLawCurves.Sample(report), SnakeCase),
             ["best_so_far"] = new JsonArray(report.BestSoFar.Select(p => (JsonNode)new JsonObject
             {

@@ -21,6 +21,13 @@ public sealed record ScaleUpPrediction(
     /// <summary>The front the surrogate models predict over the observed front's cost range (empty when they could not be built).</summary>
     public IReadOnlyList<PredictedFrontPointInParam> PredictedFront { get; init; } = [];
 
+    /// <summary>
+    /// The 90 % bootstrap band of the metric law (first, <see cref="LawBand.Parameter"/> null) and of each parameter's
+    /// chosen law, across cost from the cheapest Pareto point to the target; points beyond the dearest Pareto point are
+    /// marked extrapolated.
+    /// </summary>
+    public IReadOnlyList<LawBand> Bands { get; init; } = [];
+
     /// <summary>The dearest Pareto point's settings: what a scale-up run keeps for parameters without a law (choices, flags).</summary>
     public IReadOnlyDictionary<string, ParamValue> BaseParameters { get; init; } = new Dictionary<string, ParamValue>();
 }
@@ -50,3 +57,9 @@ public sealed record ParameterPrediction(string Name, double Predicted, double L
 
 /// <summary>One method's value at the target and its 90 % interval (parameter units), and its law in basic units.</summary>
 public sealed record MethodEstimate(double Predicted, double Lower, double Upper, double Slope, double Intercept);
+
+/// <summary>A law drawn across cost with its bootstrap band: a parameter's (parameter units) or, when <see cref="Parameter"/> is null, the metric's.</summary>
+public sealed record LawBand(string? Parameter, IReadOnlyList<LawBandPoint> Points);
+
+/// <summary>One cost of a band: the law's value, the band's bounds, and whether the cost lies beyond the dearest Pareto point.</summary>
+public sealed record LawBandPoint(double Cost, double Value, double Lower, double Upper, bool IsExtrapolated);

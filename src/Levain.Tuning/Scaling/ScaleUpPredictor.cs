@@ -29,6 +29,9 @@ public static class ScaleUpPredictor
     public const string SurrogateMethod = "surrogate";
     public const string FrontLineMethod = "front-line";
 
+    /// <summary>Costs each band is sampled at (plus the dearest Pareto point and the target).</summary>
+    public const int BandPoints = 40;
+
     public static ScaleUpPrediction? Predict(SearchSpace space, IReadOnlyList<Observation> observations, Direction direction, double factor, double minParetoCostFraction = 0.2, int bootstrapSamples = DefaultBootstrapSamples, int seed = 0, bool useSurrogate = true, double searchRadius = 0.3)
     {
         ArgumentNullException.ThrowIfNull(space);
@@ -54,6 +57,9 @@ public static class ScaleUpPredictor
         var surrogateLines = surrogate is null ? null : Lines(space, surrogate.Front.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList());
         var rng = new Xoshiro256StarStar(seed);
         var metricDraws = new List<double>();
+        var metricReplicates = new List<(SaturatingLaw Law, double Z)>();
+        var lineReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
+        var surrogateReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
         var lineDraws = numeric.Select(_ => new List<double>()).ToArray();
         var surrogateDraws = numeric.Select(_ => new List<double>()).ToArray();
         var sample = new List<Observation>(successes.Count);
@@ -67,10 +73,13 @@ public static class ScaleUpPredictor
             var replicate = FitAll(space, ParetoGroups.Front(space, sample, direction, minParetoCostFraction), maximize);
             if (replicate is not null)
             {
-                metricDraws.Add(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * rng.NextNormal()));
+                var z = rng.NextNormal();
+                metricDraws.Add(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * z));
+                metricReplicates.Add((replicate.Value.Law, z));
                 for (var k = 0; k < numeric.Count; k++)
                 {
                     lineDraws[k].Add(replicate.Value.Lines[numeric[k].Name].Predict(logTarget));
+                    lineReplicates[k].Add((replicate.Value.Lines[numeric[k].Name], 0.0));
                 }
             }
             if (surrogateLines is not null && surrogate!.Replicate(sample) is { } traced && Lines(space, traced.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList()) is { } lines)
@@ -79,7 +88,9 @@ public static class ScaleUpPredictor
                 {
                     // The predicted front's scatter about its line (model misfit, the pool's granularity) is part of the draw.
                     var law = lines[numeric[k].Name];
-                    surrogateDraws[k].Add(law.Predict(logTarget) + (law.PredictionStdDev(logTarget) * rng.NextNormal()));
+                    var z = rng.NextNormal();
+                    surrogateDraws[k].Add(law.Predict(logTarget) + (law.PredictionStdDev(logTarget) * z));
+                    surrogateReplicates[k].Add((law, z));
                 }
             }
         }
@@ -101,6 +112,20 @@ public static class ScaleUpPredictor
         var (lower, upper) = metricDraws.Count > 1 ? (Quantile(metricDraws, tail), Quantile(metricDraws, 1 - tail)) : (predicted, predicted);
         var metric = new MetricPrediction(predicted, Math.Min(lower, predicted), Math.Max(upper, predicted), fit.Value.Law);
         var parameters = new List<ParameterPrediction>();
+        // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
+        var bandLow = Math.Log(front[0].Cost);
+        var bandHigh = Math.Log(Math.Max(target, baseCost));
+        var bandCosts = Enumerable.Range(0, BandPoints).Select(i => Math.Exp(bandLow + ((bandHigh - bandLow) * i / (BandPoints - 1)))).Append(baseCost).Append(target).Distinct().Order().ToList();
+        var bands = new List<LawBand>
+        {
+            new(null, [.. bandCosts.Select(c =>
+            {
+                var center = fit.Value.Law.Predict(c);
+                var draws = metricReplicates.Select(r => r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z)).ToList();
+                var (lo, hi) = draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
+                return new LawBandPoint(c, center, lo, hi, c > baseCost * (1 + 1e-9));
+            })]),
+        };
         for (var k = 0; k < numeric.Count; k++)
         {
             var spec = numeric[k];
@@ -108,12 +133,21 @@ public static class ScaleUpPredictor
             var line = Estimate(fit.Value.Lines[spec.Name], lineDraws[k], logTarget, tail);
             var chosen = line;
             var method = FrontLineMethod;
+            var chosenReplicates = lineReplicates[k];
             Estimated? fromSurrogate = null;
             if (surrogateLines is not null && surrogateDraws[k].Count >= bootstrapSamples / 2)
             {
                 fromSurrogate = Estimate(surrogateLines[spec.Name], surrogateDraws[k], logTarget, tail);
-                (chosen, method) = (fromSurrogate, SurrogateMethod);
+                (chosen, method, chosenReplicates) = (fromSurrogate, SurrogateMethod, surrogateReplicates[k]);
             }
+            bands.Add(new LawBand(spec.Name, [.. bandCosts.Select(c =>
+            {
+                var x = Math.Log(c);
+                var center = chosen.Fit.Predict(x);
+                var draws = chosenReplicates.Select(r => r.Line.Predict(x) + (r.Line.PredictionStdDev(x) * r.Z)).ToList();
+                var (lo, hi) = draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
+                return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
+            })]));
             double ToParam(double b) => RoundIfInteger(spec, transform.FromBasic(b));
             var value = ToParam(chosen.Center);
             var (low, high) = (ToParam(chosen.Low), ToParam(chosen.High));
@@ -137,6 +171,7 @@ public static class ScaleUpPredictor
         return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence)
         {
             BaseParameters = front[^1].Parameters,
+            Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
         };
     }

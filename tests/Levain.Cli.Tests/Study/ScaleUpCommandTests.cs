@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Levain.Cli.Tests.Study;
@@ -49,6 +50,17 @@ public sealed class ScaleUpCommandTests : IDisposable
         TestContext.Current.TestOutputHelper?.WriteLine($"tune {clock.Elapsed}");
         Assert.True(tune.ExitCode == 0, tune.StdErr);
 
+        var plotDir = Path.Combine(_dir, "plots");
+        var plot = await CliRunner.RunAsync("study", "plot", study, "--format", "svg", "--out", plotDir, "--json");
+        Assert.True(plot.ExitCode == 0, plot.StdErr);
+        var svgs = JsonSerializer.Deserialize<string[]>(plot.StdOut)!;
+        Assert.Equal(["best-so-far.svg", "param-lr.svg", "param-n.svg", "pareto.svg"], svgs.Select(Path.GetFileName).Order());
+        var svg = await File.ReadAllTextAsync(svgs.Single(f => f.EndsWith("param-n.svg", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+        Assert.Contains("90% interval band", svg, StringComparison.Ordinal);
+        Assert.Contains(">extrapolated<", svg.Replace("\n", "", StringComparison.Ordinal).Replace("\t", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("surrogate law", svg, StringComparison.Ordinal);
+        AssertBandCoversThePoints(svg);
+
         var storageOnly = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "law.db"), "--launch");
         Assert.Equal(64, storageOnly.ExitCode);
         Assert.Contains("--launch needs the study file", storageOnly.StdErr, StringComparison.Ordinal);
@@ -86,6 +98,37 @@ public sealed class ScaleUpCommandTests : IDisposable
         var table = await CliRunner.RunAsync("study", "show", study);
         Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine($"end {clock.Elapsed}");
+    }
+
+    /// <summary>
+    /// In ScottPlot's SVG the band is the one translucent filled path (upper edge left to right, then the lower edge back)
+    /// and the Pareto points are the blue ellipses before the legend: each point must lie between the edges at its x (2 px slack).
+    /// </summary>
+    private static void AssertBandCoversThePoints(string svg)
+    {
+        var band = System.Text.RegularExpressions.Regex.Match(svg, "<path fill=\"#FF4500\" fill-opacity=\"[0-9.]+\" d=\"([^\"]+)\"");
+        Assert.True(band.Success, "no band path in the SVG");
+        var vertices = System.Text.RegularExpressions.Regex.Matches(band.Groups[1].Value, "([-0-9.]+) ([-0-9.]+)")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Y: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        var half = vertices.Count / 2;
+        var upper = vertices.Take(half).OrderBy(v => v.X).ToList();
+        var lower = vertices.Skip(half).Take(half).OrderBy(v => v.X).ToList();
+        static double At(List<(double X, double Y)> edge, double x)
+        {
+            var i = Math.Clamp(edge.FindIndex(v => v.X >= x), 1, edge.Count - 1);
+            var (a, b) = (edge[i - 1], edge[i]);
+            return b.X == a.X ? a.Y : a.Y + ((b.Y - a.Y) * (x - a.X) / (b.X - a.X));
+        }
+        // The legend (drawn after the data, with its own marker ellipses) starts at the first text.
+        var points = System.Text.RegularExpressions.Regex.Matches(svg[..svg.IndexOf("<text", StringComparison.Ordinal)], "<ellipse fill=\"#4682B4\" cx=\"([-0-9.]+)\" cy=\"([-0-9.]+)\"")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Y: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.True(points.Count >= 3, $"{points.Count} Pareto points drawn");
+        Assert.True(upper[^1].X > points.Max(p => p.X) + 50, "the band extends beyond the dearest Pareto point toward the target");
+        foreach (var (x, y) in points)
+        {
+            var (top, bottom) = (At(upper, x), At(lower, x));
+            Assert.InRange(y, Math.Min(top, bottom) - 2, Math.Max(top, bottom) + 2);
+        }
     }
 
     [Fact]
