@@ -14,8 +14,9 @@ namespace Levain.Tuning.Scaling;
 /// the Pareto front is selected again and every law refitted (the surrogates are rebuilt on the sample with their
 /// fitted hyperparameters and the front traced again), so the interval carries the selection of front points from
 /// noisy trials, not only the scatter of the chosen points. The metric interval adds the front law's residual spread.
-/// Each parameter's recommendation is the surrogate's when it could be traced (3 or more predicted front points in at
-/// least half the replicates) and its interval is no wider than the front line's, else the front line's.
+/// Each parameter's recommendation is the surrogate's when the study has <see cref="MinSurrogateTrials"/> complete
+/// successes and the front could be traced (3 or more predicted points, in at least half the replicates too), else the
+/// front line's.
 /// Integers are rounded to their step; targets beyond <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry
 /// a warning.
 /// </summary>
@@ -53,7 +54,8 @@ public static class ScaleUpPredictor
         var target = baseCost * factor;
         var logTarget = Math.Log(target);
         var numeric = space.Parameters.Where(p => space.NumericTransformOf(p.Name) is not null).ToList();
-        var surrogate = useSurrogate ? SurrogateFront.TryFit(space, successes, maximize, searchRadius, front[0].Cost, baseCost, seed) : null;
+        var surrogateMinTrials = MinSurrogateTrials(space);
+        var surrogate = useSurrogate && successes.Count >= surrogateMinTrials ? SurrogateFront.TryFit(space, successes, maximize, searchRadius, front[0].Cost, baseCost, seed) : null;
         var surrogateLines = surrogate is null ? null : Lines(space, surrogate.Front.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList());
         var rng = new Xoshiro256StarStar(seed);
         var metricDraws = new List<double>();
@@ -164,9 +166,13 @@ public static class ScaleUpPredictor
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
         }
-        if (useSurrogate && surrogateLines is null)
+        if (useSurrogate && successes.Count < surrogateMinTrials)
         {
-            warnings.Add("The surrogate models could not trace a predicted front (too few trials, or the cost model is flat): parameters come from lines through the Pareto points.");
+            warnings.Add($"{successes.Count} successful trials are too few for the surrogate models (they need {surrogateMinTrials}): parameters come from lines through the Pareto points.");
+        }
+        else if (useSurrogate && surrogateLines is null)
+        {
+            warnings.Add("The surrogate models could not trace a predicted front (a model could not be built, or its cost model is flat): parameters come from lines through the Pareto points.");
         }
         return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence)
         {
@@ -174,6 +180,13 @@ public static class ScaleUpPredictor
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
         };
+    }
+
+    /// <summary>Complete successes the surrogate models need before they are trusted: 20, or 5 per basic dimension.</summary>
+    public static int MinSurrogateTrials(SearchSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        return Math.Max(20, 5 * space.BasicDimension);
     }
 
     /// <summary>A law's value at the target (basic units) and its bootstrap interval, which always contains the value.</summary>

@@ -58,7 +58,7 @@ public sealed class ScaleUpCommandTests : IDisposable
         var svg = await File.ReadAllTextAsync(svgs.Single(f => f.EndsWith("param-n.svg", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
         Assert.Contains("90% interval band", svg, StringComparison.Ordinal);
         Assert.Contains(">extrapolated<", svg.Replace("\n", "", StringComparison.Ordinal).Replace("\t", "", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.Contains("surrogate law", svg, StringComparison.Ordinal);
+        Assert.Contains("front-line law", svg, StringComparison.Ordinal);
         AssertBandCoversThePoints(svg);
 
         var storageOnly = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "law.db"), "--launch");

@@ -164,7 +164,7 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(ScaleUpPredictor.FrontLineMethod, n.Method);
         Assert.Null(n.Surrogate);
         Assert.Equal(3e8, n.Predicted, 1e-3 * 3e8);
-        Assert.Contains(prediction.Warnings, w => w.Contains("surrogate", StringComparison.Ordinal));
+        Assert.Contains(prediction.Warnings, w => w.Contains("too few for the surrogate", StringComparison.Ordinal));
         var off = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20, useSurrogate: false)!;
         Assert.DoesNotContain(off.Warnings, w => w.Contains("surrogate", StringComparison.Ordinal));
     }
