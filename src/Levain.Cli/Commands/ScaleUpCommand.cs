@@ -76,6 +76,10 @@ internal static class ScaleUpCommand
         var checks = records.Where(r => r.Trial == mine.Number).ToList();
         if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, checks, [], mine.Number).ToJsonString());
         else RenderChecks(CliConsole.Create(), checks, []);
+        if (exit == 0 && mine.State != TrialState.Succeeded)
+        {
+            return CliConsole.Fail($"scale-up trial {mine.Number} {mine.State.ToString().ToLowerInvariant()}{(mine.FailureReason is { } why ? ": " + why : "")}", ExitCodes.Failure);
+        }
         return exit;
     }
 

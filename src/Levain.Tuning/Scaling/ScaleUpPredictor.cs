@@ -111,8 +111,8 @@ public static class ScaleUpPredictor
         }
         var tail = (1 - Confidence) / 2;
         var predicted = fit.Value.Law.Predict(target);
-        var (lower, upper) = metricDraws.Count > 1 ? (Quantile(metricDraws, tail), Quantile(metricDraws, 1 - tail)) : (predicted, predicted);
-        var metric = new MetricPrediction(predicted, Math.Min(lower, predicted), Math.Max(upper, predicted), fit.Value.Law);
+        var (lower, upper) = Around(metricDraws, predicted, tail);
+        var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
         var bandLow = Math.Log(front[0].Cost);
@@ -124,7 +124,7 @@ public static class ScaleUpPredictor
             {
                 var center = fit.Value.Law.Predict(c);
                 var draws = metricReplicates.Select(r => r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z)).ToList();
-                var (lo, hi) = draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
+                var (lo, hi) = Around(draws, center, tail);
                 return new LawBandPoint(c, center, lo, hi, c > baseCost * (1 + 1e-9));
             })]),
         };
@@ -147,7 +147,7 @@ public static class ScaleUpPredictor
                 var x = Math.Log(c);
                 var center = chosen.Fit.Predict(x);
                 var draws = chosenReplicates.Select(r => r.Line.Predict(x) + (r.Line.PredictionStdDev(x) * r.Z)).ToList();
-                var (lo, hi) = draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
+                var (lo, hi) = Around(draws, center, tail);
                 return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
             })]));
             double ToParam(double b) => RoundIfInteger(spec, transform.FromBasic(b));
@@ -195,10 +195,13 @@ public static class ScaleUpPredictor
     private static Estimated Estimate(LinearFit fit, List<double> draws, double logTarget, double tail)
     {
         var center = fit.Predict(logTarget);
-        var low = draws.Count > 1 ? Math.Min(Quantile(draws, tail), center) : center;
-        var high = draws.Count > 1 ? Math.Max(Quantile(draws, 1 - tail), center) : center;
+        var (low, high) = Around(draws, center, tail);
         return new Estimated(fit, center, low, high);
     }
+
+    /// <summary>The draws' central interval (tail probability <paramref name="tail"/> each side), widened to contain <paramref name="center"/>.</summary>
+    private static (double Low, double High) Around(List<double> draws, double center, double tail) =>
+        draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
 
     private static (SaturatingLaw Law, Dictionary<string, LinearFit> Lines)? FitAll(SearchSpace space, List<ObservationGroup> front, bool maximize)
     {

@@ -97,6 +97,19 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
         var table = await CliRunner.RunAsync("study", "show", study);
         Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
+
+        // A second launch is a new trial (scale-up-2); when its program fails the command says so and exits 1, and the
+        // first scale-up trial's record is untouched.
+        File.WriteAllText(Path.Combine(_dir, "law.py"), "import sys\nprint('out of memory', file=sys.stderr)\nsys.exit(3)\n");
+        var failing = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "2", "--bootstrap", "20", "--launch");
+        Assert.Equal(1, failing.ExitCode);
+        Assert.Contains($"scale-up trial {trial + 1} failed", failing.StdErr, StringComparison.Ordinal);
+        var after = await CliRunner.RunAsync("study", "show", study, "--json");
+        using var afterReport = JsonDocument.Parse(after.StdOut);
+        var records = afterReport.RootElement.GetProperty("scale_up_trials").EnumerateArray().ToList();
+        Assert.Equal([trial, trial + 1], records.Select(r => r.GetProperty("trial").GetInt32()));
+        Assert.Equal(actual, records[0].GetProperty("actual_output").GetDouble());
+        Assert.Equal("failed", records[1].GetProperty("state").GetString());
         TestContext.Current.TestOutputHelper?.WriteLine($"end {clock.Elapsed}");
     }
 
