@@ -60,16 +60,29 @@ public static class StudyReportBuilder
 
         var succeeded = trials.Where(x => x.State == TrialState.Succeeded && x.Output is not null && x.Cost is not null).ToList();
         var best = succeeded.Count == 0 ? null : minimize ? succeeded.MinBy(x => x.Output) : succeeded.MaxBy(x => x.Output);
-        ScaleUpPrediction? scaleUp = null;
-        if (target is double t2 && front.Points.Count >= 3)
-        {
-            var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
-            var factor = t2 / front.Points.Max(p => p.Cost);
-            scaleUp = ScaleUpPredictor.Predict(new SearchSpace(study.Spec.Parameters), observations, study.Spec.Direction, factor,
-                study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius);
-        }
+        var scaleUp = target is double t2 && front.Points.Count >= 3 ? ScaleUp(study, trials, t2 / front.Points.Max(p => p.Cost)) : null;
         return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best) { ScaleUp = scaleUp };
     }
+
+    /// <summary>
+    /// The report's scale-up prediction. It costs seconds with hundreds of trials and changes only when a trial finishes,
+    /// so the last few are kept by study, spec, finished trials and factor (the dashboard redraws a report every poll).
+    /// </summary>
+    private static ScaleUpPrediction? ScaleUp(StudyRecord study, IReadOnlyList<TrialRecord> trials, double factor)
+    {
+        var finished = trials.Where(t => t.IsFinished).ToList();
+        var key = string.Join('|', study.Name, study.Spec.ToJson(), finished.Count, finished.Select(t => t.FinishedAt ?? DateTimeOffset.MinValue).DefaultIfEmpty().Max().UtcTicks,
+            factor.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        if (ScaleUpCache.TryGetValue(key, out var cached)) return cached;
+        var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
+        var prediction = ScaleUpPredictor.Predict(new SearchSpace(study.Spec.Parameters), observations, study.Spec.Direction, factor,
+            study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius);
+        if (ScaleUpCache.Count >= 16) ScaleUpCache.Clear();
+        ScaleUpCache[key] = prediction;
+        return prediction;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScaleUpPrediction?> ScaleUpCache = new(StringComparer.Ordinal);
 
     /// <summary>Best succeeded trial under each cost level of the 1-2-5 sequence spanning the observed costs.</summary>
     public static IReadOnlyList<BestAtCostRow> BestAtCost(IReadOnlyList<TrialRecord> succeeded, bool minimize)

@@ -12,7 +12,8 @@ namespace Levain.Tuning.Scaling;
 /// (<see cref="CostTransform"/>, as the tuner's cost model). The predicted front at a cost C is the point inside the
 /// search bounds with the best predicted output among points whose predicted cost lies within half a grid step of C
 /// (in ln cost). It is traced at <see cref="TracePoints"/> costs evenly spaced in ln cost over the observed front's
-/// range, over a candidate pool: the observed points, perturbations of them at 0.5, 1 and 2 search radii, and two
+/// range, over a candidate pool: the observed points, perturbations of them at 0.5, 1 and 2 search radii (24 each, fewer
+/// beyond 100 points so the first round stays near 2,400), and two
 /// refinement rounds (0.3 and 0.1 radii) around each cost's winner. A bootstrap replicate refits both GPs with the
 /// same hyperparameters on the resampled trials and traces the front again over the same pool.
 /// </summary>
@@ -21,6 +22,7 @@ internal sealed class SurrogateFront
     public const int TracePoints = 9;
 
     private const int PerturbationsPerSeed = 24;
+    private const int PoolSize = 2400;
     private const int RefinementsPerPoint = 48;
 
     private readonly SearchSpace _space;
@@ -81,9 +83,11 @@ internal sealed class SurrogateFront
         var pool = new List<double[]>();
         var seeds = used.Select(o => space.ToBasic(o.Parameters)).ToList();
         pool.AddRange(seeds);
+        // About PoolSize first-round candidates whatever the number of trials (a report is drawn often).
+        var perSeed = Math.Clamp(PoolSize / seeds.Count, 4, PerturbationsPerSeed);
         foreach (var origin in seeds)
         {
-            for (var i = 0; i < PerturbationsPerSeed; i++)
+            for (var i = 0; i < perSeed; i++)
             {
                 AddPerturbation(space, origin, searchRadius * (i % 3 == 0 ? 0.5 : i % 3 == 1 ? 1.0 : 2.0), rng, pool);
             }
