@@ -9,4 +9,7 @@ public enum SuggestionPhase
 
     /// <summary>Not a suggestion: a result imported from another study (warm start).</summary>
     Imported,
+
+    /// <summary>Not a suggestion: settings recommended by a scale-up prediction (<c>levain study scale-up --launch</c>).</summary>
+    ScaleUp,
 }

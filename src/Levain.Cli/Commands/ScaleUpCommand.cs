@@ -1,7 +1,10 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Cli.Contract;
 using Levain.Cli.Rendering;
+using Levain.Runner.Reports;
+using Levain.Runner.Tune;
 using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Studies.Tuning;
@@ -13,64 +16,134 @@ using Spectre.Console;
 namespace Levain.Cli.Commands;
 
 /// <summary>
-/// <c>levain study scale-up STUDY --factor 10</c>: recommended settings at factor × the dearest Pareto point's cost,
-/// the predicted metric with its 90 % bootstrap interval, warnings, and predicted-vs-actual for trials already run at
-/// a larger cost than the front's dearest point.
+/// <c>levain study scale-up STUDY --factor 10 [--launch]</c>: recommended settings at factor × the dearest Pareto
+/// point's cost (each parameter from the surrogate's predicted front or a line through the Pareto points, the method
+/// named), the predicted metric with its 90 % bootstrap interval, warnings, and predicted-vs-actual for the scale-up
+/// trials launched earlier (their stored prediction) and for other trials already run beyond the front. With
+/// <c>--launch</c> the recommendation runs as a trial of the study (the study file's command and launcher).
 /// </summary>
 internal static class ScaleUpCommand
 {
-    public static async Task<int> RunAsync(IStudyStore store, string studyName, double factor, int bootstrap, bool json, CancellationToken ct)
+    private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static async Task<int> RunAsync(IStudyStore store, string studyName, StudyTarget target, double factor, int bootstrap, bool launch, bool json, CancellationToken ct)
     {
         var record = await store.FindStudyAsync(studyName, ct).ConfigureAwait(false);
-        if (record is null) return CliConsole.Fail($"no study named '{studyName}'", 2);
+        if (record is null) return CliConsole.BadInput($"no study named '{studyName}'");
+        if (launch && target.Definition is null)
+        {
+            return CliConsole.BadInput("--launch needs the study file (a storage location does not say which command runs a trial)");
+        }
+        if (launch && target.Definition!.Name != studyName)
+        {
+            return CliConsole.BadInput($"--launch: the study file {target.Definition.SourcePath} runs study '{target.Definition.Name}', not '{studyName}'");
+        }
         var trials = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
         var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
         var space = new SearchSpace(record.Spec.Parameters);
-        var prediction = ScaleUpPredictor.Predict(space, observations, record.Spec.Direction, factor, record.Spec.Tuner.MinParetoCostFraction, bootstrap);
+        var prediction = ScaleUpPredictor.Predict(space, observations, record.Spec.Direction, factor, record.Spec.Tuner.MinParetoCostFraction, bootstrap,
+            searchRadius: record.Spec.Tuner.SearchRadius);
         if (prediction is null)
         {
-            return CliConsole.Fail($"study '{studyName}': scale-up needs at least 3 Pareto points with positive cost", 2);
+            return CliConsole.Fail($"study '{studyName}': scale-up needs at least 3 Pareto points with positive cost", ExitCodes.Failure);
         }
-        // Trials dearer than the front's base cost: how did the law do on them (predicted at their own cost)?
-        var checks = trials
-            .Where(t => t.State == TrialState.Succeeded && t.Output is double && t.Cost is double c && c > prediction.BaseCost * 1.5)
-            .Select(t => (Trial: t.Number, Cost: t.Cost!.Value, Actual: t.Output!.Value, Predicted: prediction.Metric.Law.Predict(t.Cost!.Value)))
-            .ToList();
-        if (json)
+        if (!launch)
         {
-            var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-            CliConsole.Out.WriteLine(JsonSerializer.Serialize(new
-            {
-                study = studyName,
-                metric_name = record.Spec.Metric,
-                prediction,
-                predicted_vs_actual = checks.Select(c => new { trial = c.Trial, cost = c.Cost, predicted = c.Predicted, actual = c.Actual }),
-            }, options));
+            var launched = await ScaleUpRecord.ReadAsync(store, studyName, trials, ct).ConfigureAwait(false);
+            if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, launched, LawChecks(trials, prediction, launched), null).ToJsonString(Snake));
+            else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, launched, LawChecks(trials, prediction, launched));
             return 0;
         }
-        var console = CliConsole.Create();
+
+        var waiting = trials.Count(t => t.State == TrialState.Suggested);
+        if (waiting > 0)
+        {
+            return CliConsole.BadInput($"study '{studyName}' has {waiting} trial(s) waiting to be retried; finish them with 'levain tune' or 'levain worker' before launching a scale-up trial");
+        }
+        var suggestionId = ScaleUpRecord.NextSuggestionId(trials);
+        var proposal = new TrialProposal(suggestionId, ScaleUpRecord.Settings(prediction), SuggestionPhase.ScaleUp, null);
+        if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, [], []);
+        if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)})");
+        var exit = TuneConsole.Run(target.Definition!, json, verbose: false,
+            new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction)) });
+        var after = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
+        var records = await ScaleUpRecord.ReadAsync(store, studyName, after, ct).ConfigureAwait(false);
+        var mine = after.FirstOrDefault(t => t.SuggestionId == suggestionId);
+        if (mine is null)
+        {
+            return exit != 0 ? exit : CliConsole.Fail($"the scale-up trial was not started (another session may have launched {suggestionId} first)", ExitCodes.Failure);
+        }
+        var checks = records.Where(r => r.Trial == mine.Number).ToList();
+        if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, checks, [], mine.Number).ToJsonString());
+        else RenderChecks(CliConsole.Create(), checks, []);
+        if (exit == 0 && mine.State != TrialState.Succeeded)
+        {
+            return CliConsole.Fail($"scale-up trial {mine.Number} {mine.State.ToString().ToLowerInvariant()}{(mine.FailureReason is { } why ? ": " + why : "")}", ExitCodes.Failure);
+        }
+        return exit;
+    }
+
+    /// <summary>Other succeeded trials dearer than 1.5× the front's base cost: the metric law at their own cost against what they got.</summary>
+    private static List<(int Trial, double Cost, double Actual, double Predicted)> LawChecks(IReadOnlyList<TrialRecord> trials, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched) =>
+        [.. trials
+            .Where(t => t.State == TrialState.Succeeded && t.Output is double && t.Cost is double c && c > prediction.BaseCost * 1.5 && launched.All(r => r.Trial != t.Number))
+            .Select(t => (t.Number, t.Cost!.Value, t.Output!.Value, prediction.Metric.Law.Predict(t.Cost!.Value)))];
+
+    private static JsonObject ToJson(string study, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks, int? launchedTrial) => new()
+    {
+        ["study"] = study,
+        ["metric_name"] = metric,
+        ["prediction"] = JsonSerializer.SerializeToNode(prediction, Snake),
+        ["launched_trial"] = launchedTrial,
+        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval }), Snake),
+        ["predicted_vs_actual"] = new JsonArray([.. checks.Select(c => (JsonNode)new JsonObject { ["trial"] = c.Trial, ["cost"] = c.Cost, ["predicted"] = c.Predicted, ["actual"] = c.Actual })]),
+    };
+
+    private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks)
+    {
         var law = prediction.Metric.Law;
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+        console.MarkupLine(Markup.Escape(Text(
             $"Scale-up of '{studyName}': {prediction.Factor:G4}x the dearest Pareto point (cost {prediction.BaseCost:G4}) = cost {prediction.TargetCost:G4}")));
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{record.Spec.Metric}: {prediction.Metric.Predicted:G5}  90% interval [{prediction.Metric.Lower:G5}, {prediction.Metric.Upper:G5}]  (law {law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}, {prediction.BootstrapSamples} bootstrap fits)")));
+        console.MarkupLine(Markup.Escape(Text(
+            $"{metric}: {prediction.Metric.Predicted:G5}  90% interval [{prediction.Metric.Lower:G5}, {prediction.Metric.Upper:G5}]  (front law {law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}, {prediction.BootstrapSamples} bootstrap fits)")));
         var table = new Table();
-        foreach (var c in new[] { "parameter", "recommended", "90% interval", "law (basic units)" }) table.AddColumn(c);
+        foreach (var c in new[] { "parameter", "recommended", "90% interval", "method", "surrogate", "front line" }) table.AddColumn(c);
         foreach (var p in prediction.Parameters)
         {
             table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format(p.Predicted, p.IsInteger) + (p.IsOutsideBounds ? " (outside bounds)" : "")),
-                Markup.Escape($"[{Format(p.Lower, p.IsInteger)}, {Format(p.Upper, p.IsInteger)}]"),
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{p.Intercept:G4} + {p.Slope:G4}·ln C")));
+                Markup.Escape($"[{Format(p.Lower, p.IsInteger)}, {Format(p.Upper, p.IsInteger)}]"), Markup.Escape(p.Method),
+                Markup.Escape(Estimate(p.Surrogate, p.IsInteger)), Markup.Escape(Estimate(p.FrontLine, p.IsInteger)));
         }
         console.Write(table);
+        if (prediction.Parameters.Count > 0)
+        {
+            console.MarkupLine("[grey]method: surrogate = a line in ln cost through the front the surrogate models predict; front-line = a line through the observed Pareto points.[/]");
+        }
         foreach (var warning in prediction.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
+        RenderChecks(console, launched, checks);
+    }
+
+    private static void RenderChecks(IAnsiConsole console, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks)
+    {
+        foreach (var r in launched)
+        {
+            var actual = r.ActualOutput is double y
+                ? Text($"actual {y:G5} at cost {r.ActualCost:G4} ({(y - r.Predicted) / r.Predicted:+0.0%;-0.0%}, {(r.IsInsideInterval == true ? "inside" : "outside")} the interval)")
+                : $"no result yet ({r.State.ToString().ToLowerInvariant()})";
+            console.MarkupLine(Markup.Escape(Text(
+                $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}], ")) + Markup.Escape(actual));
+        }
         foreach (var c in checks)
         {
-            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"predicted vs actual: trial {c.Trial} at cost {c.Cost:G4}: predicted {c.Predicted:G5}, actual {c.Actual:G5} ({(c.Actual - c.Predicted) / c.Predicted:+0.0%;-0.0%})")));
+            console.MarkupLine(Markup.Escape(Text(
+                $"predicted vs actual: trial {c.Trial} at cost {c.Cost:G4}: predicted {c.Predicted:G5} (front law at its cost), actual {c.Actual:G5} ({(c.Actual - c.Predicted) / c.Predicted:+0.0%;-0.0%})")));
         }
-        return 0;
     }
+
+    private static string Estimate(MethodEstimate? e, bool isInteger) =>
+        e is null ? "-" : $"{Format(e.Predicted, isInteger)} [{Format(e.Lower, isInteger)}, {Format(e.Upper, isInteger)}]";
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Format(double value, bool isInteger) =>
         isInteger ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);

@@ -79,22 +79,29 @@ public static class StudyCommands
 
     private static Command ScaleUp()
     {
-        var target = new Argument<string>("target") { Description = TargetHelp };
+        var target = new Argument<string>("target") { Description = TargetHelp + " --launch needs the study file." };
         var name = new Option<string?>("--name") { Description = "The study (default: the study file's, or the only one in the storage)." };
         var factor = new Option<double>("--factor") { Description = "Target cost as a multiple of the most expensive Pareto point (default 10; beyond 10 a warning).", DefaultValueFactory = _ => 10.0 };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap refits over trials for the intervals (default 200).", DefaultValueFactory = _ => 200 };
-        var json = new Option<bool>("--json") { Description = "Print the prediction as JSON." };
-        var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α) with a 90% bootstrap interval, each parameter with its interval (integers rounded), and predicted-vs-actual for trials already run beyond the front." + ExitCodes)
+        var launch = new Option<bool>("--launch")
         {
-            target, name, factor, bootstrap, json,
+            Description = "Run the recommendation now as a trial of the study (the study file's command and launcher; outside the study's budgets, never stopped early), " +
+                "stored with its prediction; then print predicted vs actual. Later 'scale-up' and 'study show' print it again.",
         };
-        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, _) =>
+        var json = new Option<bool>("--json") { Description = "Print the prediction as JSON (with --launch: one JSON object per event, the prediction and its check last)." };
+        var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α along the Pareto front) with a 90% bootstrap interval, " +
+            "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one, " +
+            "a line through the Pareto points ('front-line'); then predicted-vs-actual for scale-up trials launched earlier and for trials already run beyond the front." + ExitCodes + " (1 also: fewer than 3 Pareto points, or the launched trial failed)")
+        {
+            target, name, factor, bootstrap, launch, json,
+        };
+        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
         {
             var f = parse.GetValue(factor);
-            if (!double.IsFinite(f) || f <= 0) return CliConsole.Fail("--factor must be a positive number", 2);
+            if (!double.IsFinite(f) || f <= 0) return CliConsole.BadInput("--factor must be a positive number");
             var b = parse.GetValue(bootstrap);
-            if (b is < 10 or > 10_000) return CliConsole.Fail("--bootstrap must be between 10 and 10000", 2);
-            return await ScaleUpCommand.RunAsync(store, studyName!, f, b, parse.GetValue(json), ct).ConfigureAwait(false);
+            if (b is < 10 or > 10_000) return CliConsole.BadInput("--bootstrap must be between 10 and 10000");
+            return await ScaleUpCommand.RunAsync(store, studyName!, resolved, f, b, parse.GetValue(launch), parse.GetValue(json), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false));
         return command;
     }
@@ -142,12 +149,15 @@ public static class StudyCommands
     {
         var target = new Argument<string>("target") { Description = TargetHelp };
         var name = new Option<string?>("--name") { Description = "The study to plot (default: the study file's, or the only one in the storage)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Directory for the PNG files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Directory for the plot files (default: <logs>/plots for a study file, ./levain-plots/<study> otherwise)." };
         var targetCost = new Option<double?>("--target-cost") { Description = "Extrapolate the fitted laws to this cost." };
         var json = new Option<bool>("--json") { Description = "Print the written file paths as JSON." };
-        var command = new Command("plot", "Write PNG plots: the Pareto front over all observations, each parameter against cost along the front with its fitted law, and best-so-far against cumulative cost." + ExitCodes)
+        var format = new Option<string>("--format") { Description = "png or svg.", DefaultValueFactory = _ => "png" };
+        format.AcceptOnlyFromAmong("png", "svg");
+        var command = new Command("plot", "Write PNG (or SVG) plots: the Pareto front over all observations with the metric's saturating law, each parameter against cost along the front with its law, " +
+            "each law with its 90% bootstrap band extended to the target cost (the extrapolated part dashed), and best-so-far against cumulative cost." + ExitCodes)
         {
-            target, name, output, targetCost, json,
+            target, name, output, targetCost, format, json,
         };
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
         {
@@ -159,7 +169,7 @@ public static class StudyCommands
             IReadOnlyList<string> files;
             try
             {
-                files = StudyPlots.WriteAll(report, directory);
+                files = StudyPlots.WriteAll(report, directory, parse.GetValue(format)!);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -173,7 +183,7 @@ public static class StudyCommands
         return command;
     }
 
-    /// <summary>Resolves the target, opens its store, picks the study; bad input → exit 2, storage errors → exit 1.</summary>
+    /// <summary>Resolves the target, opens its store, picks the study; bad input → exit 64, storage errors → exit 1.</summary>
     private static async Task<int> WithStoreAsync(string argument, string? name, bool needStudy, Func<IStudyStore, string?, StudyTarget, Task<int>> body, CancellationToken ct)
     {
         StudyTarget target;

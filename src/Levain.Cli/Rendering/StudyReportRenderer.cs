@@ -52,6 +52,18 @@ public static class StudyReportRenderer
         }
         console.Write(atCost);
 
+        if (report.ScaleUpTrials.Count > 0)
+        {
+            var scaleUp = new Table { Title = new TableTitle($"Scale-up trials: predicted vs actual {Markup.Escape(spec.Metric)}") };
+            foreach (var c in new[] { "trial", "factor", "target cost", "predicted", "90% interval", "actual", "its cost", "inside" }) scaleUp.AddColumn(c);
+            foreach (var r in report.ScaleUpTrials)
+            {
+                scaleUp.AddRow(r.Trial.ToString(CultureInfo.InvariantCulture), Num(r.Factor), Num(r.TargetCost), Num(r.Predicted), Markup.Escape(Interval(r.Lower, r.Upper)),
+                    r.ActualOutput is double y ? Num(y) : r.State.ToString().ToLowerInvariant(), Num(r.ActualCost), r.IsInsideInterval is bool b ? (b ? "yes" : "no") : "-");
+            }
+            console.Write(scaleUp);
+        }
+
         if (report.Laws is null)
         {
             console.MarkupLine($"[grey]{Markup.Escape(report.LawsUnavailableReason ?? "no scaling laws")}[/]");

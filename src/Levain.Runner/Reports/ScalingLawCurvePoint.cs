@@ -5,4 +5,8 @@ namespace Levain.Runner.Reports;
 /// interval, in the parameter's own units (the metric's units for the front's law). The interval is null with fewer
 /// than three front points.
 /// </summary>
-public sealed record ScalingLawCurvePoint(double Cost, double Value, double? Lower, double? Upper);
+public sealed record ScalingLawCurvePoint(double Cost, double Value, double? Lower, double? Upper)
+{
+    /// <summary>Beyond the dearest Pareto point: the law is extrapolated here.</summary>
+    public bool IsExtrapolated { get; init; }
+}

@@ -4,7 +4,9 @@ using Levain.Tuning.Spaces;
 namespace Levain.Runner.Reports;
 
 /// <summary>
-/// Samples a report's scaling laws along cost by refitting them at each sampled cost (the fitter maps basic values
+/// A report's scaling laws along cost for charts: the scale-up laws with their 90 % bootstrap bands when the report has
+/// a scale-up prediction (extrapolated points marked), else the straight-line laws, sampled by refitting them at each
+/// sampled cost (the fitter maps basic values
 /// back to parameter units itself), so charts never re-implement the basic-space transform.
 /// </summary>
 public static class ScalingLawCurves
@@ -17,6 +19,12 @@ public static class ScalingLawCurves
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 2);
+        if (report.ScaleUp is { Bands.Count: > 0 } scaleUp)
+        {
+            // The scale-up laws with their bootstrap bands: parameters first, then the metric's (as below).
+            return [.. scaleUp.Bands.Where(b => b.Parameter is not null).Append(scaleUp.Bands.First(b => b.Parameter is null))
+                .Select(b => new ScalingLawCurve(b.Parameter, [.. b.Points.Select(p => new ScalingLawCurvePoint(p.Cost, p.Value, p.Lower, p.Upper) { IsExtrapolated = p.IsExtrapolated })]))];
+        }
         var costs = report.Front.Points.Where(p => p.Cost > 0 && double.IsFinite(p.Cost)).Select(p => p.Cost).ToList();
         if (report.Laws is null || costs.Count == 0) return [];
         var lo = Math.Log(costs.Min());

@@ -19,4 +19,14 @@ public sealed record StudyReport(
     string? LawsUnavailableReason,
     double? TargetCost,
     IReadOnlyList<BestSoFarPoint> BestSoFar,
-    TrialRecord? Best);
+    TrialRecord? Best)
+{
+    /// <summary>Trials launched by <c>levain study scale-up --launch</c> with the prediction each tested.</summary>
+    public IReadOnlyList<ScaleUpRecord> ScaleUpTrials { get; init; } = [];
+
+    /// <summary>
+    /// The scale-up prediction at <see cref="TargetCost"/> (saturating metric law, parameters from the surrogate's front
+    /// or the front line) with its bootstrap bands across cost; null with fewer than 3 Pareto points.
+    /// </summary>
+    public ScaleUpPrediction? ScaleUp { get; init; }
+}

@@ -2,6 +2,8 @@ using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Studies.Tuning;
 using Levain.Tuning;
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Reports;
 
@@ -14,13 +16,16 @@ public static class StudyReportBuilder
 {
     public const double DefaultTargetMultiple = 10.0;
 
+    /// <summary>Bootstrap refits behind a report's bands (fewer than <c>scale-up</c>'s 200: a report is drawn often).</summary>
+    public const int ReportBootstrapSamples = 60;
+
     public static async Task<StudyReport?> BuildAsync(IStudyStore store, string study, double? targetCost = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var record = await store.FindStudyAsync(study, cancellationToken).ConfigureAwait(false);
         if (record is null) return null;
         var trials = await store.GetTrialsAsync(study, cancellationToken).ConfigureAwait(false);
-        return Build(record, trials, targetCost);
+        return Build(record, trials, targetCost) with { ScaleUpTrials = await ScaleUpRecord.ReadAsync(store, study, trials, cancellationToken).ConfigureAwait(false) };
     }
 
     public static StudyReport Build(StudyRecord study, IReadOnlyList<TrialRecord> trials, double? targetCost = null)
@@ -55,8 +60,29 @@ public static class StudyReportBuilder
 
         var succeeded = trials.Where(x => x.State == TrialState.Succeeded && x.Output is not null && x.Cost is not null).ToList();
         var best = succeeded.Count == 0 ? null : minimize ? succeeded.MinBy(x => x.Output) : succeeded.MaxBy(x => x.Output);
-        return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best);
+        var scaleUp = target is double t2 && front.Points.Count >= 3 ? ScaleUp(study, trials, t2 / front.Points.Max(p => p.Cost)) : null;
+        return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best) { ScaleUp = scaleUp };
     }
+
+    /// <summary>
+    /// The report's scale-up prediction. It costs seconds with hundreds of trials and changes only when a trial finishes,
+    /// so the last few are kept by study, spec, finished trials and factor (the dashboard redraws a report every poll).
+    /// </summary>
+    private static ScaleUpPrediction? ScaleUp(StudyRecord study, IReadOnlyList<TrialRecord> trials, double factor)
+    {
+        var finished = trials.Where(t => t.IsFinished).ToList();
+        var key = string.Join('|', study.Name, study.Spec.ToJson(), finished.Count, finished.Select(t => t.FinishedAt ?? DateTimeOffset.MinValue).DefaultIfEmpty().Max().UtcTicks,
+            factor.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        if (ScaleUpCache.TryGetValue(key, out var cached)) return cached;
+        var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
+        var prediction = ScaleUpPredictor.Predict(new SearchSpace(study.Spec.Parameters), observations, study.Spec.Direction, factor,
+            study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius);
+        if (ScaleUpCache.Count >= 16) ScaleUpCache.Clear();
+        ScaleUpCache[key] = prediction;
+        return prediction;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScaleUpPrediction?> ScaleUpCache = new(StringComparer.Ordinal);
 
     /// <summary>Best succeeded trial under each cost level of the 1-2-5 sequence spanning the observed costs.</summary>
     public static IReadOnlyList<BestAtCostRow> BestAtCost(IReadOnlyList<TrialRecord> succeeded, bool minimize)

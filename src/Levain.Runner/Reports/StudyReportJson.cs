@@ -54,10 +54,28 @@ public static class StudyReportJson
             ["target_cost"] = report.TargetCost,
             ["scaling_laws"] = report.Laws is null ? null : JsonSerializer.SerializeToNode(report.Laws, SnakeCase),
             ["scaling_laws_unavailable"] = report.LawsUnavailableReason,
+            ["scale_up"] = report.ScaleUp is { } up ? new JsonObject
+            {
+                ["factor"] = up.Factor,
+                ["base_cost"] = up.BaseCost,
+                ["target_cost"] = up.TargetCost,
+                ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper },
+                ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
+                {
+                    ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,
+                }).ToArray()),
+                ["warnings"] = new JsonArray(up.Warnings.Select(w => (JsonNode)w).ToArray()),
+            } : null,
             ["scaling_law_curves"] = JsonSerializer.SerializeToNode(ScalingLawCurves.Sample(report), SnakeCase),
             ["best_so_far"] = new JsonArray(report.BestSoFar.Select(p => (JsonNode)new JsonObject
             {
                 ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
+            }).ToArray()),
+            ["scale_up_trials"] = new JsonArray(report.ScaleUpTrials.Select(r => (JsonNode)new JsonObject
+            {
+                ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
+                ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
+                ["is_inside_interval"] = r.IsInsideInterval,
             }).ToArray()),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };
@@ -71,7 +89,7 @@ public static class StudyReportJson
         {
             ["number"] = trial.Number,
             ["state"] = trial.State.ToString().ToLowerInvariant(),
-            ["phase"] = trial.Phase.ToString().ToLowerInvariant(),
+            ["phase"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(trial.Phase.ToString()),
             ["attempt"] = trial.Attempt,
             ["worker"] = trial.WorkerId,
             ["parameters"] = Parameters(trial.Parameters),

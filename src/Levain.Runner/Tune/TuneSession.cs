@@ -98,12 +98,12 @@ public sealed partial class TuneSession
             record = await WithRetryAsync(() => _store.UpdateSpecAsync(_spec, kill)).ConfigureAwait(false);
             Report(TuneEventKind.TunerLog, $"study file edits applied on resume: {string.Join("; ", changes.Applied)}", null);
         }
-        if (_study.WarmStart is { } warm && !_options.JoinExistingOnly && await WarmStartAsync(warm, kill).ConfigureAwait(false) is { } warmProblem)
+        if (_study.WarmStart is { } warm && !_options.JoinExistingOnly && _options.FixedTrial is null && await WarmStartAsync(warm, kill).ConfigureAwait(false) is { } warmProblem)
         {
             return new TuneSummary(TuneOutcome.CannotStart, warmProblem, _study.Name, [], TuneStatus.Empty);
         }
         Directory.CreateDirectory(_study.LogDirectory);
-        if (_study.EarlyStopping is not null)
+        if (_study.EarlyStopping is not null && _options.FixedTrial is null)
         {
             await StartEarlyStoppingAsync(kill).ConfigureAwait(false);
         }
@@ -124,7 +124,7 @@ public sealed partial class TuneSession
         var (outcome, message) = kill.IsCancellationRequested ? (TuneOutcome.Killed, "killed; running trials were abandoned")
             : terminate.IsCancellationRequested ? (TuneOutcome.Terminated, "terminated (SIGTERM); running trials were stopped and given back to be run again")
             : stop.IsCancellationRequested ? (TuneOutcome.Stopped, "stopped; running trials were allowed to finish")
-            : (TuneOutcome.BudgetReached, _wallReached ? "wall-time budget reached" : "budget reached");
+            : (TuneOutcome.BudgetReached, _options.FixedTrial is not null ? "the given trial was run" : _wallReached ? "wall-time budget reached" : "budget reached");
         Report(TuneEventKind.Finished, message, null);
         return new TuneSummary(outcome, message, _study.Name, trials, _status);
     }
@@ -216,6 +216,7 @@ public sealed partial class TuneSession
             {
                 break;
             }
+            if (claimed is null && _options.FixedTrial is not null) break; // already recorded, or nothing to run
             if (claimed is null)
             {
                 // Nothing to start: finished, unless other workers still hold trials that may come back as retries.
@@ -234,6 +235,15 @@ public sealed partial class TuneSession
                 continue;
             }
             waiting = false;
+            if (_options.FixedTrial is { } fixedTrial && claimed.SuggestionId == fixedTrial.Proposal.SuggestionId)
+            {
+                if (fixedTrial.FirstProgressJson is { } note && claimed.Attempt == 1)
+                {
+                    await WithRetryAsync(() => _store.AppendProgressAsync(claimed, note, kill)).ConfigureAwait(false);
+                }
+                await RunTrialAsync(claimed, slot, kill).ConfigureAwait(false);
+                break;
+            }
             await RunTrialAsync(claimed, slot, kill).ConfigureAwait(false);
         }
     }
@@ -242,6 +252,10 @@ public sealed partial class TuneSession
     private TrialProposal? Propose(ClaimContext context)
     {
         if (_stop.IsCancellationRequested || WallExceeded()) return null;
+        if (_options.FixedTrial is { } fixedTrial)
+        {
+            return context.Trials.Any(t => t.SuggestionId == fixedTrial.Proposal.SuggestionId) ? null : fixedTrial.Proposal;
+        }
         // Trials imported by a warm start are observations, not this study's spending.
         var used = context.Trials.Count(t => t.State != TrialState.Abandoned && !t.IsImported);
         if (_study.Budget.Trials is int maxTrials && used >= maxTrials) return null;

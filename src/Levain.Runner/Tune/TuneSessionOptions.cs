@@ -19,4 +19,17 @@ public sealed record TuneSessionOptions
 
     /// <summary>How often a trial's progress lines are written to the store (one batch per interval).</summary>
     public TimeSpan ProgressFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Run exactly this trial instead of the tuner's suggestions (<c>levain study scale-up --launch</c>): proposed once
+    /// under the study lock, outside the study's budgets (a scale-up run is meant to cost more than the search), never
+    /// stopped early, and the session ends when it is recorded (a retry claimed first is run too). Null: tune.
+    /// </summary>
+    public FixedTrial? FixedTrial { get; init; }
 }
+
+/// <summary>
+/// One trial with given parameters for <see cref="TuneSessionOptions.FixedTrial"/>: its proposal (a suggestion id not
+/// used by the study yet) and a JSON object stored as the trial's first progress record (e.g. the prediction it tests).
+/// </summary>
+public sealed record FixedTrial(Levain.Studies.Trials.TrialProposal Proposal, string? FirstProgressJson);

@@ -86,6 +86,9 @@ public sealed class StudyTuner
         ArgumentNullException.ThrowIfNull(trials);
         foreach (var trial in trials.Where(t => !_observed.Contains(t.Number)).OrderBy(t => t.FinishedAt).ThenBy(t => t.Number))
         {
+            // A scale-up run may lie beyond the search bounds, where the tuner cannot model it: it stays a trial of the
+            // study (reports, scale-up checks) but is not observed.
+            if (trial.Phase == SuggestionPhase.ScaleUp && !IsInsideSpace(trial)) continue;
             if (ToObservation(trial) is { } observation)
             {
                 Tuner.Observe(observation);
@@ -138,6 +141,18 @@ public sealed class StudyTuner
         var pending = latest.Where(t => t.State is TrialState.Running or TrialState.Suggested)
             .Select(t => new Suggestion(t.SuggestionId, t.Parameters, t.Phase, null, t.CreatedAt));
         Tuner.Resume(counter, resamples, pending, randomPhase);
+    }
+
+    private bool IsInsideSpace(TrialRecord trial)
+    {
+        try
+        {
+            return Tuner.Space.IsWithinBounds(Tuner.Space.ToBasic(trial.Parameters));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The checkpoint to store after this tuner made a suggestion.</summary>

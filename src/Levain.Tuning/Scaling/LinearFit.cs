@@ -52,6 +52,17 @@ internal sealed class LinearFit
 
     public double Predict(double x) => Intercept + (Slope * x);
 
+    /// <summary>The standard deviation of a new point at <paramref name="x"/> about the line: s·√(1 + 1/n + (x − x̄)²/Sxx); 0 without residual degrees of freedom.</summary>
+    public double PredictionStdDev(double x)
+    {
+        if (DegreesOfFreedom < 1)
+        {
+            return 0.0;
+        }
+        var leverage = Slope != 0.0 && _sxx > 0 ? ((x - _meanX) * (x - _meanX)) / _sxx : 0.0;
+        return ResidualStdDev * Math.Sqrt(1.0 + (1.0 / Count) + leverage);
+    }
+
     /// <summary>The two-sided prediction interval at <paramref name="x"/>, or null without residual degrees of freedom.</summary>
     public (double Lower, double Upper)? PredictionInterval(double x, double confidence)
     {

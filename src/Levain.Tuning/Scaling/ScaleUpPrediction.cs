@@ -1,3 +1,5 @@
+using Levain.Tuning.Spaces;
+
 namespace Levain.Tuning.Scaling;
 
 /// <summary>
@@ -14,13 +16,50 @@ public sealed record ScaleUpPrediction(
     IReadOnlyList<ParameterPrediction> Parameters,
     IReadOnlyList<string> Warnings,
     int BootstrapSamples,
-    double IntervalConfidence);
+    double IntervalConfidence)
+{
+    /// <summary>The front the surrogate models predict over the observed front's cost range (empty when they could not be built).</summary>
+    public IReadOnlyList<PredictedFrontPointInParam> PredictedFront { get; init; } = [];
+
+    /// <summary>
+    /// The 90 % bootstrap band of the metric law (first, <see cref="LawBand.Parameter"/> null) and of each parameter's
+    /// chosen law, across cost from the cheapest Pareto point to the target; points beyond the dearest Pareto point are
+    /// marked extrapolated.
+    /// </summary>
+    public IReadOnlyList<LawBand> Bands { get; init; } = [];
+
+    /// <summary>The dearest Pareto point's settings: what a scale-up run keeps for parameters without a law (choices, flags).</summary>
+    public IReadOnlyDictionary<string, ParamValue> BaseParameters { get; init; } = new Dictionary<string, ParamValue>();
+}
+
+/// <summary>A point of the surrogate's predicted Pareto front: predicted cost, predicted metric and the settings there.</summary>
+public sealed record PredictedFrontPointInParam(double Cost, double Output, IReadOnlyDictionary<string, ParamValue> Parameters);
 
 /// <summary>The metric at the target cost: point prediction, interval, and the fitted law E + s·A·C^−α.</summary>
 public sealed record MetricPrediction(double Predicted, double Lower, double Upper, SaturatingLaw Law);
 
 /// <summary>
 /// A numeric parameter at the target cost in parameter units (integers rounded to their step), its interval, and the
-/// law in basic units: value = Intercept + Slope · ln(cost) (a power law for log parameters).
+/// law in basic units: value = Intercept + Slope · ln(cost) (a power law for log parameters). <see cref="Method"/> says
+/// which law gave the numbers: "surrogate" (a line through the surrogate's predicted front) or "front-line" (a line
+/// through the observed Pareto points); both estimates are kept beside it.
 /// </summary>
-public sealed record ParameterPrediction(string Name, double Predicted, double Lower, double Upper, double Slope, double Intercept, bool IsInteger, bool IsOutsideBounds);
+public sealed record ParameterPrediction(string Name, double Predicted, double Lower, double Upper, double Slope, double Intercept, bool IsInteger, bool IsOutsideBounds)
+{
+    public string Method { get; init; } = ScaleUpPredictor.FrontLineMethod;
+
+    /// <summary>The line through the observed Pareto points.</summary>
+    public MethodEstimate? FrontLine { get; init; }
+
+    /// <summary>The line through the surrogate's predicted front; null when the surrogate could not trace one.</summary>
+    public MethodEstimate? Surrogate { get; init; }
+}
+
+/// <summary>One method's value at the target and its 90 % interval (parameter units), and its law in basic units.</summary>
+public sealed record MethodEstimate(double Predicted, double Lower, double Upper, double Slope, double Intercept);
+
+/// <summary>A law drawn across cost with its bootstrap band: a parameter's (parameter units) or, when <see cref="Parameter"/> is null, the metric's.</summary>
+public sealed record LawBand(string? Parameter, IReadOnlyList<LawBandPoint> Points);
+
+/// <summary>One cost of a band: the law's value, the band's bounds, and whether the cost lies beyond the dearest Pareto point.</summary>
+public sealed record LawBandPoint(double Cost, double Value, double Lower, double Upper, bool IsExtrapolated);

@@ -6,12 +6,19 @@ namespace Levain.Tuning.Scaling;
 
 /// <summary>
 /// Scaling laws you can bet a run on. The metric along the Pareto front follows the saturating law
-/// <see cref="SaturatingLaw"/> (a floor, never a straight line in ln cost); each numeric parameter's basic value is a
-/// line in ln cost through the front points. Intervals come from a bootstrap over trials: the successful observations
-/// are resampled with replacement, the Pareto front is selected again and every law refitted, so the interval carries
-/// the selection of front points from noisy trials, not only the scatter of the chosen points. The metric interval
-/// adds the front law's residual spread. Integers are rounded to their step; targets beyond
-/// <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry a warning.
+/// <see cref="SaturatingLaw"/> (a floor, never a straight line in ln cost). Each numeric parameter is predicted two
+/// ways, both as a line in ln cost of its basic value (a power law for log parameters) extrapolated to the target:
+/// through the observed Pareto points ("front-line"), and through the front the surrogate models predict
+/// (<see cref="SurrogateFront"/>, "surrogate"), which averages every trial instead of the few selected, noisy
+/// extremes. Intervals come from a bootstrap over trials: the successful observations are resampled with replacement,
+/// the Pareto front is selected again and every law refitted (the surrogates are rebuilt on the sample with their
+/// fitted hyperparameters and the front traced again), so the interval carries the selection of front points from
+/// noisy trials, not only the scatter of the chosen points. The metric interval adds the front law's residual spread.
+/// Each parameter's recommendation is the surrogate's when the study has <see cref="MinSurrogateTrials"/> complete
+/// successes and the front could be traced (3 or more predicted points, in at least half the replicates too), else the
+/// front line's.
+/// Integers are rounded to their step; targets beyond <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry
+/// a warning.
 /// </summary>
 public static class ScaleUpPredictor
 {
@@ -19,7 +26,14 @@ public static class ScaleUpPredictor
     public const int DefaultBootstrapSamples = 200;
     public const double Confidence = 0.90;
 
-    public static ScaleUpPrediction? Predict(SearchSpace space, IReadOnlyList<Observation> observations, Direction direction, double factor, double minParetoCostFraction = 0.2, int bootstrapSamples = DefaultBootstrapSamples, int seed = 0)
+    /// <summary>The method names reported per parameter.</summary>
+    public const string SurrogateMethod = "surrogate";
+    public const string FrontLineMethod = "front-line";
+
+    /// <summary>Costs each band is sampled at (plus the dearest Pareto point and the target).</summary>
+    public const int BandPoints = 40;
+
+    public static ScaleUpPrediction? Predict(SearchSpace space, IReadOnlyList<Observation> observations, Direction direction, double factor, double minParetoCostFraction = 0.2, int bootstrapSamples = DefaultBootstrapSamples, int seed = 0, bool useSurrogate = true, double searchRadius = 0.3)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(observations);
@@ -27,7 +41,8 @@ public static class ScaleUpPredictor
         {
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "The scale-up factor must be positive and finite.");
         }
-        var successes = observations.Where(o => !o.IsFailure && o.Cost > 0 && double.IsFinite(o.Cost) && double.IsFinite(o.Output)).ToList();
+        // Early-stopped runs never enter the front (their cost is not their parameters' cost).
+        var successes = observations.Where(o => o.IsCompleteSuccess && o.Cost > 0 && double.IsFinite(o.Cost) && double.IsFinite(o.Output)).ToList();
         var front = ParetoGroups.Front(space, successes, direction, minParetoCostFraction);
         var maximize = direction == Direction.Maximize;
         var fit = FitAll(space, front, maximize);
@@ -39,9 +54,16 @@ public static class ScaleUpPredictor
         var target = baseCost * factor;
         var logTarget = Math.Log(target);
         var numeric = space.Parameters.Where(p => space.NumericTransformOf(p.Name) is not null).ToList();
+        var surrogateMinTrials = MinSurrogateTrials(space);
+        var surrogate = useSurrogate && successes.Count >= surrogateMinTrials ? SurrogateFront.TryFit(space, successes, maximize, searchRadius, front[0].Cost, baseCost, seed) : null;
+        var surrogateLines = surrogate is null ? null : Lines(space, surrogate.Front.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList());
         var rng = new Xoshiro256StarStar(seed);
         var metricDraws = new List<double>();
-        var parameterDraws = numeric.Select(_ => new List<double>()).ToArray();
+        var metricReplicates = new List<(SaturatingLaw Law, double Z)>();
+        var lineReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
+        var surrogateReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
+        var lineDraws = numeric.Select(_ => new List<double>()).ToArray();
+        var surrogateDraws = numeric.Select(_ => new List<double>()).ToArray();
         var sample = new List<Observation>(successes.Count);
         for (var b = 0; b < bootstrapSamples; b++)
         {
@@ -51,14 +73,27 @@ public static class ScaleUpPredictor
                 sample.Add(successes[rng.NextInt(successes.Count)]);
             }
             var replicate = FitAll(space, ParetoGroups.Front(space, sample, direction, minParetoCostFraction), maximize);
-            if (replicate is null)
+            if (replicate is not null)
             {
-                continue;
+                var z = rng.NextNormal();
+                metricDraws.Add(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * z));
+                metricReplicates.Add((replicate.Value.Law, z));
+                for (var k = 0; k < numeric.Count; k++)
+                {
+                    lineDraws[k].Add(replicate.Value.Lines[numeric[k].Name].Predict(logTarget));
+                    lineReplicates[k].Add((replicate.Value.Lines[numeric[k].Name], 0.0));
+                }
             }
-            metricDraws.Add(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * rng.NextNormal()));
-            for (var k = 0; k < numeric.Count; k++)
+            if (surrogateLines is not null && surrogate!.Replicate(sample) is { } traced && Lines(space, traced.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList()) is { } lines)
             {
-                parameterDraws[k].Add(replicate.Value.Lines[numeric[k].Name].Predict(logTarget));
+                for (var k = 0; k < numeric.Count; k++)
+                {
+                    // The predicted front's scatter about its line (model misfit, the pool's granularity) is part of the draw.
+                    var law = lines[numeric[k].Name];
+                    var z = rng.NextNormal();
+                    surrogateDraws[k].Add(law.Predict(logTarget) + (law.PredictionStdDev(logTarget) * z));
+                    surrogateReplicates[k].Add((law, z));
+                }
             }
         }
         var warnings = new List<string>();
@@ -76,30 +111,97 @@ public static class ScaleUpPredictor
         }
         var tail = (1 - Confidence) / 2;
         var predicted = fit.Value.Law.Predict(target);
-        var (lower, upper) = metricDraws.Count > 1 ? (Quantile(metricDraws, tail), Quantile(metricDraws, 1 - tail)) : (predicted, predicted);
-        var metric = new MetricPrediction(predicted, Math.Min(lower, predicted), Math.Max(upper, predicted), fit.Value.Law);
+        var (lower, upper) = Around(metricDraws, predicted, tail);
+        var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
         var parameters = new List<ParameterPrediction>();
+        // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
+        var bandLow = Math.Log(front[0].Cost);
+        var bandHigh = Math.Log(Math.Max(target, baseCost));
+        var bandCosts = Enumerable.Range(0, BandPoints).Select(i => Math.Exp(bandLow + ((bandHigh - bandLow) * i / (BandPoints - 1)))).Append(baseCost).Append(target).Distinct().Order().ToList();
+        var bands = new List<LawBand>
+        {
+            new(null, [.. bandCosts.Select(c =>
+            {
+                var center = fit.Value.Law.Predict(c);
+                var draws = metricReplicates.Select(r => r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z)).ToList();
+                var (lo, hi) = Around(draws, center, tail);
+                return new LawBandPoint(c, center, lo, hi, c > baseCost * (1 + 1e-9));
+            })]),
+        };
         for (var k = 0; k < numeric.Count; k++)
         {
             var spec = numeric[k];
             var transform = space.NumericTransformOf(spec.Name)!;
-            var line = fit.Value.Lines[spec.Name];
-            var centerInBasic = line.Predict(logTarget);
-            var draws = parameterDraws[k];
-            var lowInBasic = draws.Count > 1 ? Math.Min(Quantile(draws, tail), centerInBasic) : centerInBasic;
-            var highInBasic = draws.Count > 1 ? Math.Max(Quantile(draws, 1 - tail), centerInBasic) : centerInBasic;
+            var line = Estimate(fit.Value.Lines[spec.Name], lineDraws[k], logTarget, tail);
+            var chosen = line;
+            var method = FrontLineMethod;
+            var chosenReplicates = lineReplicates[k];
+            Estimated? fromSurrogate = null;
+            if (surrogateLines is not null && surrogateDraws[k].Count >= bootstrapSamples / 2)
+            {
+                fromSurrogate = Estimate(surrogateLines[spec.Name], surrogateDraws[k], logTarget, tail);
+                (chosen, method, chosenReplicates) = (fromSurrogate, SurrogateMethod, surrogateReplicates[k]);
+            }
+            bands.Add(new LawBand(spec.Name, [.. bandCosts.Select(c =>
+            {
+                var x = Math.Log(c);
+                var center = chosen.Fit.Predict(x);
+                var draws = chosenReplicates.Select(r => r.Line.Predict(x) + (r.Line.PredictionStdDev(x) * r.Z)).ToList();
+                var (lo, hi) = Around(draws, center, tail);
+                return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
+            })]));
             double ToParam(double b) => RoundIfInteger(spec, transform.FromBasic(b));
-            var value = ToParam(centerInBasic);
-            var (low, high) = (ToParam(lowInBasic), ToParam(highInBasic));
+            var value = ToParam(chosen.Center);
+            var (low, high) = (ToParam(chosen.Low), ToParam(chosen.High));
             var outside = (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
             if (outside)
             {
                 warnings.Add($"{spec.Name} = {value:G4} lies outside the search bounds [{spec.Min?.ToString("G4") ?? "-inf"}, {spec.Max?.ToString("G4") ?? "inf"}].");
             }
-            parameters.Add(new ParameterPrediction(spec.Name, value, Math.Min(low, high), Math.Max(low, high), line.Slope, line.Intercept, spec.IsInteger, outside));
+            MethodEstimate InParam(Estimated e) => new(ToParam(e.Center), Math.Min(ToParam(e.Low), ToParam(e.High)), Math.Max(ToParam(e.Low), ToParam(e.High)), e.Fit.Slope, e.Fit.Intercept);
+            parameters.Add(new ParameterPrediction(spec.Name, value, Math.Min(low, high), Math.Max(low, high), chosen.Fit.Slope, chosen.Fit.Intercept, spec.IsInteger, outside)
+            {
+                Method = method,
+                FrontLine = InParam(line),
+                Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
+            });
         }
-        return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence);
+        if (useSurrogate && successes.Count < surrogateMinTrials)
+        {
+            warnings.Add($"{successes.Count} successful trials are too few for the surrogate models (they need {surrogateMinTrials}): parameters come from lines through the Pareto points.");
+        }
+        else if (useSurrogate && surrogateLines is null)
+        {
+            warnings.Add("The surrogate models could not trace a predicted front (a model could not be built, or its cost model is flat): parameters come from lines through the Pareto points.");
+        }
+        return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence)
+        {
+            BaseParameters = front[^1].Parameters,
+            Bands = bands,
+            PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
+        };
     }
+
+    /// <summary>Complete successes the surrogate models need before they are trusted: 20, or 5 per basic dimension.</summary>
+    public static int MinSurrogateTrials(SearchSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        return Math.Max(20, 5 * space.BasicDimension);
+    }
+
+    /// <summary>A law's value at the target (basic units) and its bootstrap interval, which always contains the value.</summary>
+    private sealed record Estimated(LinearFit Fit, double Center, double Low, double High);
+
+    private static Estimated Estimate(LinearFit fit, List<double> draws, double logTarget, double tail)
+    {
+        var center = fit.Predict(logTarget);
+        var (low, high) = Around(draws, center, tail);
+        return new Estimated(fit, center, low, high);
+    }
+
+    /// <summary>The draws' central interval (tail probability <paramref name="tail"/> each side), widened to contain <paramref name="center"/>.</summary>
+    private static (double Low, double High) Around(List<double> draws, double center, double tail) =>
+        draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
 
     private static (SaturatingLaw Law, Dictionary<string, LinearFit> Lines)? FitAll(SearchSpace space, List<ObservationGroup> front, bool maximize)
     {
@@ -112,16 +214,26 @@ public static class ScaleUpPredictor
         {
             return null;
         }
-        var logCosts = front.Select(g => Math.Log(g.Cost)).ToArray();
+        return (law, Lines(space, front.Select(g => (g.Cost, g.Parameters)).ToList())!);
+    }
+
+    /// <summary>Each numeric parameter's basic value as a line in ln cost through the points; null with fewer than 3.</summary>
+    private static Dictionary<string, LinearFit>? Lines(SearchSpace space, List<(double Cost, IReadOnlyDictionary<string, ParamValue> Parameters)> points)
+    {
+        if (points.Count < 3)
+        {
+            return null;
+        }
+        var logCosts = points.Select(p => Math.Log(p.Cost)).ToArray();
         var lines = new Dictionary<string, LinearFit>(StringComparer.Ordinal);
         foreach (var spec in space.Parameters)
         {
             if (space.NumericTransformOf(spec.Name) is { } transform)
             {
-                lines[spec.Name] = new LinearFit(logCosts, [.. front.Select(g => transform.ToBasic(g.Parameters[spec.Name].Number))]);
+                lines[spec.Name] = new LinearFit(logCosts, [.. points.Select(p => transform.ToBasic(p.Parameters[spec.Name].Number))]);
             }
         }
-        return (law, lines);
+        return lines;
     }
 
     private static double RoundIfInteger(ParameterSpec spec, double valueInParam) =>

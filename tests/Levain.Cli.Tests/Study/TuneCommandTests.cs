@@ -57,7 +57,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("\"name\":\"inproc\"", list.StdOut, StringComparison.Ordinal);
 
         var badFactor = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "0");
-        Assert.Equal(2, badFactor.ExitCode);
+        Assert.Equal(64, badFactor.ExitCode);
         Assert.Contains("--factor must be a positive number", badFactor.StdErr, StringComparison.Ordinal);
         var scaleUp = await CliRunner.RunAsync("study", "scale-up", study, "--json", "--bootstrap", "20");
         if (scaleUp.ExitCode == 0)
@@ -69,7 +69,7 @@ public sealed class TuneCommandTests : IDisposable
         }
         else
         {
-            Assert.Equal(2, scaleUp.ExitCode);
+            Assert.Equal(1, scaleUp.ExitCode);
             Assert.Contains("needs at least 3 Pareto points", scaleUp.StdErr, StringComparison.Ordinal);
         }
 

@@ -42,6 +42,21 @@ public sealed class StudyTunerTests
     }
 
     [Fact]
+    public void Restore_ScaleUpTrialBeyondTheBounds_IsKeptButNotObserved()
+    {
+        var inside = Trial(2, TrialState.Succeeded, 1.5, sid: "scale-up-1") with { Phase = SuggestionPhase.ScaleUp };
+        var beyond = Trial(3, TrialState.Succeeded, 1.2, sid: "scale-up-2") with
+        {
+            Phase = SuggestionPhase.ScaleUp,
+            Parameters = new Dictionary<string, ParamValue> { ["lr"] = 1e-3, ["steps"] = 50_000.0 },
+        };
+        var restored = StudyTuner.Restore(Spec, null, [Trial(1, TrialState.Succeeded, 2.0), inside, beyond]);
+        Assert.Equal([1, 2], restored.ObservedTrials);
+        var again = StudyTuner.Restore(Spec, restored.ToCheckpointJson(), [Trial(1, TrialState.Succeeded, 2.0), inside, beyond]);
+        Assert.Equal(2, again.Tuner.Observations.Count);
+    }
+
+    [Fact]
     public void Restore_FromCheckpoint_ObservesOnlyNewTrialsAndForgetsAbandonedSuggestions()
     {
         var first = StudyTuner.Restore(Spec, null, [Trial(1, TrialState.Succeeded, 2.0)]);

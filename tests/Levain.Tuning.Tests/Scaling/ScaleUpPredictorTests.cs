@@ -77,6 +77,9 @@ public sealed class ScaleUpPredictorTests
         Assert.InRange(lr.Predicted / OptimalLr(trueN), 0.5, 2.0);
         Assert.True(lr.Upper / lr.Lower < 10, $"lr interval [{lr.Lower}, {lr.Upper}]");
         Assert.DoesNotContain(prediction.Warnings, w => w.Contains("Extrapolating", StringComparison.Ordinal));
+        Assert.Equal(ScaleUpPredictor.SurrogateMethod, lr.Method);
+        Assert.InRange(OptimalLr(trueN), lr.Lower, lr.Upper);
+        Assert.InRange(trueN, n.Lower, n.Upper);
     }
 
     [Fact]
@@ -102,6 +105,68 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(Math.Round(layersPrediction.Lower), layersPrediction.Lower);
         Assert.True(prediction.Metric.Predicted > 2.0 - 0.01, $"floor respected: {prediction.Metric.Predicted}");
         Assert.InRange(prediction.Metric.Law.Exponent, 0.3, 0.7);
+    }
+
+    /// <summary>
+    /// A known law where only the learning rate matters along the front: cost = n, loss = 2 + 5·(n/10⁶)^−0.3 +
+    /// 0.15·(log₁₀(lr/lr*(n)))², lr*(n) = 10⁻³·(n/10⁶)^−0.35, noise N(0, 0.02²) — the lr penalty is below the noise within
+    /// ±0.37 decades, so the Pareto points (lucky draws) scatter around the optimum and a line through them extrapolates
+    /// badly; the surrogate averages all 100 trials of a log-uniform design.
+    /// </summary>
+    [Fact]
+    public void Predict_NoisyFront_SurrogateBeatsTheLineThroughFrontPoints()
+    {
+        static double OptimalLrOf(double n) => 1e-3 * Math.Pow(n / 1e6, -0.35);
+        var space = new SearchSpace([ParameterSpec.Log("n", center: 1e7, min: 1e6, max: 1e8), ParameterSpec.Log("lr", center: 1e-3, min: 1e-5, max: 1e-1)]);
+        var surrogateErrors = new List<double>();
+        var lineErrors = new List<double>();
+        var covered = 0;
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var rng = new Random(seed);
+            var observations = new List<Observation>();
+            for (var i = 0; i < 100; i++)
+            {
+                var n = Math.Pow(10, 6 + (2 * rng.NextDouble()));
+                var lr = Math.Pow(10, -4 + (2 * rng.NextDouble()));
+                var offset = Math.Log10(lr / OptimalLrOf(n));
+                var gaussian = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                var loss = 2 + (5 * Math.Pow(n / 1e6, -0.3)) + (0.15 * offset * offset) + (0.02 * gaussian);
+                observations.Add(new Observation(new Dictionary<string, ParamValue> { ["n"] = n, ["lr"] = lr }, loss, n));
+            }
+            var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 30, seed: seed);
+            Assert.NotNull(prediction);
+            var lrPrediction = prediction.Parameters.Single(p => p.Name == "lr");
+            Assert.Equal(ScaleUpPredictor.SurrogateMethod, lrPrediction.Method);
+            var truth = OptimalLrOf(prediction.TargetCost);
+            surrogateErrors.Add(Math.Abs(Math.Log10(lrPrediction.Surrogate!.Predicted / truth)));
+            lineErrors.Add(Math.Abs(Math.Log10(lrPrediction.FrontLine!.Predicted / truth)));
+            covered += truth >= lrPrediction.Lower && truth <= lrPrediction.Upper ? 1 : 0;
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"seed {seed}: truth {truth:G3}, surrogate {lrPrediction.Surrogate.Predicted:G3} [{lrPrediction.Surrogate.Lower:G3}, {lrPrediction.Surrogate.Upper:G3}], line {lrPrediction.FrontLine.Predicted:G3} [{lrPrediction.FrontLine.Lower:G3}, {lrPrediction.FrontLine.Upper:G3}]");
+        }
+        var surrogateMedian = surrogateErrors.Order().ElementAt(2);
+        var lineMedian = lineErrors.Order().ElementAt(2);
+        TestContext.Current.TestOutputHelper?.WriteLine($"median |log10 error|: surrogate {surrogateMedian:G3}, line {lineMedian:G3}");
+        Assert.True(surrogateMedian < lineMedian, $"surrogate {surrogateMedian} vs line {lineMedian}");
+        Assert.True(surrogateMedian < Math.Log10(1.5), $"surrogate median error {Math.Pow(10, surrogateMedian):G3}x");
+        Assert.True(covered >= 4, $"the 90% interval covered the true lr in {covered} of 5 studies");
+    }
+
+    [Fact]
+    public void Predict_TooFewTrialsForTheSurrogate_FallsBackToTheFrontLineAndSaysSo()
+    {
+        var space = new SearchSpace([ParameterSpec.Log("n", center: 1e7, min: 1e6, max: 1e8)]);
+        var observations = new[] { 1e6, 3e6, 1e7, 3e7 }.Select(n => new Observation(new Dictionary<string, ParamValue> { ["n"] = n }, 2 + (5 * Math.Pow(n / 1e6, -0.3)), n)).ToList();
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20);
+        Assert.NotNull(prediction);
+        var n = Assert.Single(prediction.Parameters);
+        Assert.Equal(ScaleUpPredictor.FrontLineMethod, n.Method);
+        Assert.Null(n.Surrogate);
+        Assert.Equal(3e8, n.Predicted, 1e-3 * 3e8);
+        Assert.Contains(prediction.Warnings, w => w.Contains("too few for the surrogate", StringComparison.Ordinal));
+        var off = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20, useSurrogate: false)!;
+        Assert.DoesNotContain(off.Warnings, w => w.Contains("surrogate", StringComparison.Ordinal));
     }
 
     [Fact]

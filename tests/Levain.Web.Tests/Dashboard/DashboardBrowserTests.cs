@@ -37,6 +37,10 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         Assert.Equal(6, driver.FindElements(By.CssSelector("#chart-pareto circle.trial-point")).Count);
         Assert.Equal(8, driver.FindElements(By.CssSelector("tr.trial-row")).Count);
         Assert.NotEmpty(driver.FindElements(By.CssSelector("#chart-param-lr polygon.law-band")));
+        // The scale-up laws: bands on the parameter and metric charts, the part beyond the dearest Pareto point dashed.
+        Assert.NotEmpty(driver.FindElements(By.CssSelector("#chart-param-lr path.law-line.extrapolated")));
+        Assert.NotEmpty(driver.FindElements(By.CssSelector("#chart-pareto polygon.law-band")));
+        Assert.Contains("Scale-up prediction at cost", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
         var runningRow = By.CssSelector($"tr.trial-row[data-trial='{running.Number}']");
         Assert.Contains("step=10", wait.Until(d => d.FindElement(runningRow).Text), StringComparison.Ordinal);
         wait.Until(d => { d.FindElement(runningRow).Click(); return true; });

@@ -55,6 +55,18 @@
     return renderStudy(r, source, name, logs);
   }
 
+  // A law with its 90% band: the line solid over the Pareto points, dashed ('extrapolated') beyond the dearest one.
+  function lawSeries(curve) {
+    const out = [];
+    if (curve.points.every(p => p.lower !== null && p.upper !== null))
+      out.push({ kind: "band", cls: "law-band", points: curve.points.map(p => ({ x: p.cost, y: p.lower, y2: p.upper })) });
+    const split = curve.points.filter(p => !p.is_extrapolated).length;
+    out.push({ kind: "line", cls: "law-line", points: curve.points.slice(0, Math.max(split, 1)).map(p => ({ x: p.cost, y: p.value })) });
+    if (split < curve.points.length)
+      out.push({ kind: "line", cls: "law-line extrapolated", points: curve.points.slice(Math.max(split - 1, 0)).map(p => ({ x: p.cost, y: p.value })) });
+    return out;
+  }
+
   function renderStudy(r, source, name, logs) {
     const out = [h("h2", {}, `Study ${r.study}`)];
     const c = r.trials;
@@ -66,8 +78,7 @@
     const finished = r.trial_rows.filter(t => t.state === "succeeded" && t.cost > 0 && t.output !== null);
     const frontCurve = (r.scaling_law_curves || []).find(cv => cv.parameter === null);
     const paretoSeries = [];
-    if (frontCurve && frontCurve.points.every(p => p.lower !== null && p.upper !== null))
-      paretoSeries.push({ kind: "band", cls: "law-band", points: frontCurve.points.map(p => ({ x: p.cost, y: p.lower, y2: p.upper })) });
+    if (frontCurve) paretoSeries.push(...lawSeries(frontCurve));
     paretoSeries.push({ kind: "points", cls: "trial-point", points: finished.map(t => ({ x: t.cost, y: t.output, label: `trial ${t.number}: ${fmt(t.output)} at ${fmt(t.cost)}`, data: { trial: t.number } })) });
     paretoSeries.push({ kind: "line", cls: "front-line", points: r.pareto.map(p => ({ x: p.cost, y: p.output })) });
     paretoSeries.push({ kind: "points", cls: "front-point", radius: 5, points: r.pareto.map(p => ({ x: p.cost, y: p.output, label: `front: ${fmt(p.output)} at ${fmt(p.cost)}` })) });
@@ -78,9 +89,7 @@
     for (const curve of (r.scaling_law_curves || []).filter(cv => cv.parameter !== null)) {
       const pname = curve.parameter;
       const series = [];
-      if (curve.points.every(p => p.lower !== null && p.upper !== null))
-        series.push({ kind: "band", cls: "law-band", points: curve.points.map(p => ({ x: p.cost, y: p.lower, y2: p.upper })) });
-      series.push({ kind: "line", cls: "law-line", points: curve.points.map(p => ({ x: p.cost, y: p.value })) });
+      series.push(...lawSeries(curve));
       series.push({ kind: "points", cls: "param-point", radius: 5, points: r.pareto.filter(p => typeof p.parameters[pname] === "number").map(p => ({ x: p.cost, y: p.parameters[pname], label: `${pname}=${fmt(p.parameters[pname])} at ${fmt(p.cost)}` })) });
       const law = (r.scaling_laws && r.scaling_laws.parameters || []).find(l => l.name === pname);
       if (law && law.predicted_value_in_param !== null && law.target_cost)
@@ -89,7 +98,21 @@
     }
     out.push(charts);
 
-    if (r.scaling_laws) {
+    if (r.scale_up) {
+      const u = r.scale_up;
+      const rows = u.parameters.map(p => h("tr", {}, h("td", {}, p.name), h("td", { class: "num" }, num(p.predicted)), h("td", { class: "num" }, `[${fmt(p.lower)}, ${fmt(p.upper)}]`), h("td", {}, p.method)));
+      rows.push(h("tr", {}, h("td", {}, h("strong", {}, r.metric)), h("td", { class: "num" }, num(u.metric.predicted)), h("td", { class: "num" }, `[${fmt(u.metric.lower)}, ${fmt(u.metric.upper)}]`), h("td", {}, "saturating front law")));
+      out.push(h("h3", {}, `Scale-up prediction at cost ${num(u.target_cost)} (${fmt(u.factor)}x the dearest Pareto point)`),
+        table(["parameter", "recommended", "90% interval", "method"], rows, [0, 1, 1, 0]));
+      for (const w of u.warnings) out.push(h("p", { class: "muted" }, "warning: " + w));
+    }
+    if ((r.scale_up_trials || []).length > 0) {
+      out.push(h("h3", {}, `Scale-up trials: predicted vs actual ${r.metric}`), table(["trial", "factor", "predicted", "90% interval", "actual", "inside"],
+        r.scale_up_trials.map(t => h("tr", {}, h("td", { class: "num" }, t.trial), h("td", { class: "num" }, fmt(t.factor)), h("td", { class: "num" }, num(t.predicted)),
+          h("td", { class: "num" }, `[${fmt(t.lower)}, ${fmt(t.upper)}]`), h("td", { class: "num" }, t.actual_output === null ? t.state : num(t.actual_output)),
+          h("td", {}, t.is_inside_interval === null ? "–" : t.is_inside_interval ? "yes" : "no"))), [1, 1, 1, 1, 1, 0]));
+    }
+    if (r.scaling_laws && !r.scale_up) {
       const rows = r.scaling_laws.parameters.map(l => h("tr", {}, h("td", {}, l.name), h("td", { class: "num" }, num(l.slope)), h("td", { class: "num" }, num(l.intercept)),
         h("td", { class: "num" }, l.point_count), h("td", { class: "num" }, num(l.predicted_value_in_param)), h("td", { class: "num" }, l.lower_in_param === null ? "–" : `[${fmt(l.lower_in_param)}, ${fmt(l.upper_in_param)}]`)));
       const f = r.scaling_laws.front;

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Tuning;
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Reports;
+
+/// <summary>
+/// A trial launched by <c>levain study scale-up --launch</c> with the prediction it tests: the trial is a normal trial
+/// of the study (phase <see cref="SuggestionPhase.ScaleUp"/>, suggestion id <c>scale-up-K</c>) whose first progress
+/// record is <c>{"scale_up": {factor, base_cost, target_cost, predicted, lower, upper, parameters}}</c>, written before
+/// the program starts. <see cref="ActualOutput"/> and <see cref="ActualCost"/> are filled in once it succeeded.
+/// </summary>
+public sealed record ScaleUpRecord(
+    int Trial,
+    TrialState State,
+    double Factor,
+    double TargetCost,
+    double Predicted,
+    double Lower,
+    double Upper,
+    double? ActualOutput,
+    double? ActualCost)
+{
+    public const string Key = "scale_up";
+    public const string SuggestionIdPrefix = "scale-up-";
+
+    /// <summary>Whether the actual metric fell inside the predicted interval (null until the trial succeeded).</summary>
+    public bool? IsInsideInterval => ActualOutput is double y ? y >= Lower && y <= Upper : null;
+
+    /// <summary>The settings to run: the dearest Pareto point's, with every parameter that has a law set to its recommendation.</summary>
+    public static Dictionary<string, ParamValue> Settings(ScaleUpPrediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        var settings = new Dictionary<string, ParamValue>(prediction.BaseParameters, StringComparer.Ordinal);
+        foreach (var p in prediction.Parameters) settings[p.Name] = ParamValue.FromNumber(p.Predicted);
+        return settings;
+    }
+
+    /// <summary>The next free suggestion id for a scale-up trial of a study.</summary>
+    public static string NextSuggestionId(IReadOnlyList<TrialRecord> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var used = trials.Select(t => t.SuggestionId).Where(id => id.StartsWith(SuggestionIdPrefix, StringComparison.Ordinal))
+            .Select(id => int.TryParse(id.AsSpan(SuggestionIdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : 0)
+            .DefaultIfEmpty(0).Max();
+        return SuggestionIdPrefix + (used + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The first progress record stored with a launched trial.</summary>
+    public static string ToProgressJson(ScaleUpPrediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        var parameters = new JsonObject();
+        foreach (var p in prediction.Parameters)
+        {
+            parameters[p.Name] = new JsonObject { ["value"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method };
+        }
+        return new JsonObject
+        {
+            [Key] = new JsonObject
+            {
+                ["factor"] = prediction.Factor,
+                ["base_cost"] = prediction.BaseCost,
+                ["target_cost"] = prediction.TargetCost,
+                ["predicted"] = prediction.Metric.Predicted,
+                ["lower"] = prediction.Metric.Lower,
+                ["upper"] = prediction.Metric.Upper,
+                ["parameters"] = parameters,
+            },
+        }.ToJsonString();
+    }
+
+    /// <summary>The scale-up trials of a study with their stored predictions (trials whose record is missing or unreadable are skipped).</summary>
+    public static async Task<IReadOnlyList<ScaleUpRecord>> ReadAsync(IStudyStore store, string study, IReadOnlyList<TrialRecord> trials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(trials);
+        var records = new List<ScaleUpRecord>();
+        foreach (var trial in trials.Where(t => t.Phase == SuggestionPhase.ScaleUp))
+        {
+            var progress = await store.GetProgressAsync(study, trial.Number, cancellationToken).ConfigureAwait(false);
+            foreach (var line in progress)
+            {
+                if (Parse(trial, line.Json) is { } record)
+                {
+                    records.Add(record);
+                    break;
+                }
+            }
+        }
+        return records;
+    }
+
+    private static ScaleUpRecord? Parse(TrialRecord trial, string json)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (node is not JsonObject line || line[Key] is not JsonObject p) return null;
+        static double? Number(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+        if (Number(p, "factor") is not double factor || Number(p, "target_cost") is not double target || Number(p, "predicted") is not double predicted
+            || Number(p, "lower") is not double lower || Number(p, "upper") is not double upper)
+        {
+            return null;
+        }
+        var succeeded = trial.State == TrialState.Succeeded;
+        return new ScaleUpRecord(trial.Number, trial.State, factor, target, predicted, lower, upper, succeeded ? trial.Output : null, succeeded ? trial.Cost : null);
+    }
+}

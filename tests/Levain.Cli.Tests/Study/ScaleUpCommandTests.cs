@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Levain.Cli.Tests.Study;
+
+/// <summary>
+/// <c>levain study scale-up</c> end to end on a real study: a Python trial program with a known law (loss = 1 + 3·n^−0.4
+/// + 0.1·(log₁₀(lr/lr*(n)))², lr* = 10⁻²·n^−0.3, cost = flops = n) tuned by <c>levain tune</c>, then the recommendation
+/// launched as a trial and checked against its stored prediction.
+/// </summary>
+public sealed class ScaleUpCommandTests : IDisposable
+{
+    private const string Program = """
+        import json, math, os, sys
+        n = float(sys.argv[1]); lr = float(sys.argv[2])
+        offset = math.log10(lr / (1e-2 * n ** -0.3))
+        with open("runs.txt", "a") as f:
+            f.write("%s %s %s\n" % (os.environ["LEVAIN_TRIAL_ID"], sys.argv[1], sys.argv[2]))
+        json.dump({"loss": 1 + 3 * n ** -0.4 + 0.1 * offset * offset, "flops": n}, open(os.environ["LEVAIN_RESULT"], "w"))
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("levain-scale-up-").FullName;
+
+    private string Study()
+    {
+        File.WriteAllText(Path.Combine(_dir, "law.py"), Program);
+        var path = Path.Combine(_dir, "law.yaml");
+        File.WriteAllText(path, """
+            name: law
+            command: ["python3", "law.py", "{n}", "{lr}"]
+            metric: loss
+            cost: flops
+            parameters:
+              n: { kind: log, center: 30, min: 1, max: 1000 }
+              lr: { kind: log, center: 0.003, min: 0.0001, max: 0.1 }
+            tuner: { seed: 5, num_random_samples: 5 }
+            budget: { trials: 12 }
+            workers: 2
+            storage: "sqlite:./law.db"
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task ScaleUp_Launch_RunsTheRecommendationAndPrintsPredictedVersusActual()
+    {
+        var study = Study();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var tune = await CliRunner.RunAsync("tune", study, "--json");
+        TestContext.Current.TestOutputHelper?.WriteLine($"tune {clock.Elapsed}");
+        Assert.True(tune.ExitCode == 0, tune.StdErr);
+
+        var plotDir = Path.Combine(_dir, "plots");
+        var plot = await CliRunner.RunAsync("study", "plot", study, "--format", "svg", "--out", plotDir, "--json");
+        Assert.True(plot.ExitCode == 0, plot.StdErr);
+        var svgs = JsonSerializer.Deserialize<string[]>(plot.StdOut)!;
+        Assert.Equal(["best-so-far.svg", "param-lr.svg", "param-n.svg", "pareto.svg"], svgs.Select(Path.GetFileName).Order());
+        var svg = await File.ReadAllTextAsync(svgs.Single(f => f.EndsWith("param-n.svg", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+        Assert.Contains("90% interval band", svg, StringComparison.Ordinal);
+        Assert.Contains(">extrapolated<", svg.Replace("\n", "", StringComparison.Ordinal).Replace("\t", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("front-line law", svg, StringComparison.Ordinal);
+        AssertBandCoversThePoints(svg);
+
+        var storageOnly = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "law.db"), "--launch");
+        Assert.Equal(64, storageOnly.ExitCode);
+        Assert.Contains("--launch needs the study file", storageOnly.StdErr, StringComparison.Ordinal);
+
+        var launch = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "3", "--bootstrap", "20", "--launch", "--json");
+        Assert.True(launch.ExitCode == 0, launch.StdErr + launch.StdOut);
+        TestContext.Current.TestOutputHelper?.WriteLine($"launch {clock.Elapsed}");
+        var lines = launch.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.Contains("\"event\":\"trial_succeeded\"", StringComparison.Ordinal));
+        using var result = JsonDocument.Parse(lines[^1]);
+        var trial = result.RootElement.GetProperty("launched_trial").GetInt32();
+        Assert.Equal(13, trial);
+        var prediction = result.RootElement.GetProperty("prediction");
+        var recommendedN = prediction.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "n").GetProperty("predicted").GetDouble();
+        var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray());
+        Assert.Equal(trial, check.GetProperty("trial").GetInt32());
+        var actual = check.GetProperty("actual_output").GetDouble();
+        Assert.Equal(recommendedN, check.GetProperty("actual_cost").GetDouble(), 1e-6 * recommendedN);
+        // The program computed the known law at the recommended settings: the trial really ran with them.
+        var run = File.ReadAllLines(Path.Combine(_dir, "runs.txt")).Single(l => l.StartsWith("law-13 ", StringComparison.Ordinal)).Split(' ');
+        Assert.Equal(recommendedN, double.Parse(run[1], System.Globalization.CultureInfo.InvariantCulture), 1e-6 * recommendedN);
+        Assert.True(Math.Abs(actual - check.GetProperty("predicted").GetDouble()) / actual < 0.15, $"predicted {check.GetProperty("predicted")} vs actual {actual}");
+
+        // Afterwards: scale-up and study show print predicted vs actual for exactly that trial.
+        var again = await CliRunner.RunAsync("study", "scale-up", study, "--bootstrap", "20");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"predicted vs actual: scale-up trial {trial} (3x", again.StdOut, StringComparison.Ordinal);
+        Assert.Contains("surrogate", again.StdOut, StringComparison.Ordinal);
+        var show = await CliRunner.RunAsync("study", "show", study, "--json");
+        Assert.True(show.ExitCode == 0, show.StdErr);
+        using var report = JsonDocument.Parse(show.StdOut);
+        var shown = Assert.Single(report.RootElement.GetProperty("scale_up_trials").EnumerateArray());
+        Assert.Equal(actual, shown.GetProperty("actual_output").GetDouble());
+        Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
+        var table = await CliRunner.RunAsync("study", "show", study);
+        Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
+
+        // A second launch is a new trial (scale-up-2); when its program fails the command says so and exits 1, and the
+        // first scale-up trial's record is untouched.
+        File.WriteAllText(Path.Combine(_dir, "law.py"), "import sys\nprint('out of memory', file=sys.stderr)\nsys.exit(3)\n");
+        var failing = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "2", "--bootstrap", "20", "--launch");
+        Assert.Equal(1, failing.ExitCode);
+        Assert.Contains($"scale-up trial {trial + 1} failed", failing.StdErr, StringComparison.Ordinal);
+        var after = await CliRunner.RunAsync("study", "show", study, "--json");
+        using var afterReport = JsonDocument.Parse(after.StdOut);
+        var records = afterReport.RootElement.GetProperty("scale_up_trials").EnumerateArray().ToList();
+        Assert.Equal([trial, trial + 1], records.Select(r => r.GetProperty("trial").GetInt32()));
+        Assert.Equal(actual, records[0].GetProperty("actual_output").GetDouble());
+        Assert.Equal("failed", records[1].GetProperty("state").GetString());
+        TestContext.Current.TestOutputHelper?.WriteLine($"end {clock.Elapsed}");
+    }
+
+    /// <summary>
+    /// In ScottPlot's SVG the band is the one translucent filled path (upper edge left to right, then the lower edge back)
+    /// and the Pareto points are the blue ellipses before the legend: each point must lie between the edges at its x (2 px slack).
+    /// </summary>
+    private static void AssertBandCoversThePoints(string svg)
+    {
+        var band = System.Text.RegularExpressions.Regex.Match(svg, "<path fill=\"#FF4500\" fill-opacity=\"[0-9.]+\" d=\"([^\"]+)\"");
+        Assert.True(band.Success, "no band path in the SVG");
+        var vertices = System.Text.RegularExpressions.Regex.Matches(band.Groups[1].Value, "([-0-9.]+) ([-0-9.]+)")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Y: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        var half = vertices.Count / 2;
+        var upper = vertices.Take(half).OrderBy(v => v.X).ToList();
+        var lower = vertices.Skip(half).Take(half).OrderBy(v => v.X).ToList();
+        static double At(List<(double X, double Y)> edge, double x)
+        {
+            var i = Math.Clamp(edge.FindIndex(v => v.X >= x), 1, edge.Count - 1);
+            var (a, b) = (edge[i - 1], edge[i]);
+            return b.X == a.X ? a.Y : a.Y + ((b.Y - a.Y) * (x - a.X) / (b.X - a.X));
+        }
+        // The legend (drawn after the data, with its own marker ellipses) starts at the first text.
+        var points = System.Text.RegularExpressions.Regex.Matches(svg[..svg.IndexOf("<text", StringComparison.Ordinal)], "<ellipse fill=\"#4682B4\" cx=\"([-0-9.]+)\" cy=\"([-0-9.]+)\"")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Y: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.True(points.Count >= 3, $"{points.Count} Pareto points drawn");
+        Assert.True(upper[^1].X > points.Max(p => p.X) + 50, "the band extends beyond the dearest Pareto point toward the target");
+        foreach (var (x, y) in points)
+        {
+            var (top, bottom) = (At(upper, x), At(lower, x));
+            Assert.InRange(y, Math.Min(top, bottom) - 2, Math.Max(top, bottom) + 2);
+        }
+    }
+
+    [Fact]
+    public async Task ScaleUp_BadInput_ExitsSixtyFour()
+    {
+        var study = Study();
+        var missing = await CliRunner.RunAsync("study", "scale-up", "sqlite:" + Path.Combine(_dir, "none.db"));
+        Assert.Equal(64, missing.ExitCode);
+        var unrun = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "-1");
+        Assert.Equal(64, unrun.ExitCode);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Levain.Runner.Reports;
+using Levain.Studies;
+using Levain.Studies.Trials;
+using Levain.Tuning;
+using Levain.Tuning.Spaces;
+
+namespace Levain.Runner.Tests.Reports;
+
+/// <summary>The curves charts draw: the scale-up laws with their bootstrap bands, extended to the target cost.</summary>
+public sealed class ScalingLawCurvesTests
+{
+    private static readonly StudySpec Spec = new()
+    {
+        Name = "c",
+        CostSource = "flops",
+        Parameters = [ParameterSpec.Log("n", 30, 1, 1000), ParameterSpec.Log("lr", 3e-3, 1e-4, 1e-1)],
+    };
+
+    /// <summary>loss = 1 + 3·n^−0.4 + 0.1·(log₁₀(lr/lr*))² + N(0, 0.005²), lr* = 10⁻²·n^−0.3, cost = n; 50 trials of a log-uniform design.</summary>
+    private static List<TrialRecord> Trials()
+    {
+        var rng = new Random(4);
+        var trials = new List<TrialRecord>();
+        for (var i = 1; i <= 50; i++)
+        {
+            var n = Math.Pow(10, 3 * rng.NextDouble());
+            var lr = Math.Pow(10, -4 + (3 * rng.NextDouble()));
+            var offset = Math.Log10(lr / (1e-2 * Math.Pow(n, -0.3)));
+            var gaussian = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            trials.Add(new TrialRecord
+            {
+                Study = "c",
+                Number = i,
+                SuggestionId = $"s{i}",
+                State = TrialState.Succeeded,
+                Parameters = new Dictionary<string, ParamValue> { ["n"] = n, ["lr"] = lr },
+                CreatedAt = DateTimeOffset.UnixEpoch,
+                FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+                Output = 1 + (3 * Math.Pow(n, -0.4)) + (0.1 * offset * offset) + (0.005 * gaussian),
+                Cost = n,
+            });
+        }
+        return trials;
+    }
+
+    [Fact]
+    public void Sample_ScaleUpReport_BandsCoverTheFrontAndExtendToTheTargetMarkedExtrapolated()
+    {
+        var report = StudyReportBuilder.Build(new StudyRecord("c", Spec, DateTimeOffset.UnixEpoch, null), Trials());
+        Assert.NotNull(report.ScaleUp);
+        var curves = ScalingLawCurves.Sample(report);
+        Assert.Equal(["n", "lr", null], curves.Select(c => c.Parameter));
+        var dearest = report.Front.Points.Max(p => p.Cost);
+        foreach (var curve in curves)
+        {
+            Assert.Equal(report.TargetCost!.Value, curve.Points[^1].Cost, 1e-9 * report.TargetCost.Value);
+            Assert.All(curve.Points, p => Assert.InRange(p.Value, p.Lower!.Value, p.Upper!.Value));
+            Assert.All(curve.Points, p => Assert.Equal(p.Cost > dearest * (1 + 1e-9), p.IsExtrapolated));
+            Assert.Contains(curve.Points, p => p.IsExtrapolated);
+            Assert.Contains(curve.Points, p => !p.IsExtrapolated);
+            if (curve.Parameter is not null)
+            {
+                // A line's band widens into the extrapolation (a saturating law's need not: it flattens toward its floor).
+                var atDearest = curve.Points.Last(p => !p.IsExtrapolated);
+                Assert.True(curve.Points[^1].Upper / curve.Points[^1].Lower > atDearest.Upper / atDearest.Lower, curve.Parameter);
+            }
+        }
+        // The metric's band covers the Pareto points (selected noisy trials) at their costs, bar at most one in ten.
+        var metric = curves[^1];
+        var outside = report.Front.Points.Count(p =>
+        {
+            var nearest = metric.Points.MinBy(q => Math.Abs(Math.Log(q.Cost / p.Cost)))!;
+            return p.Output < nearest.Lower - 0.01 || p.Output > nearest.Upper + 0.01;
+        });
+        Assert.True(outside <= report.Front.Points.Count / 10, $"{outside} of {report.Front.Points.Count} Pareto points outside the band");
+        // The recommendation at the target is the band's last point.
+        var n = report.ScaleUp!.Parameters.Single(p => p.Name == "n");
+        Assert.Equal(n.Predicted, curves[0].Points[^1].Value, 1e-6 * n.Predicted);
+        var json = StudyReportJson.ToJson(report).ToJsonString();
+        Assert.Contains("\"is_extrapolated\":true", json, StringComparison.Ordinal);
+        Assert.Contains("\"method\":\"surrogate\"", json, StringComparison.Ordinal);
+    }
+}
