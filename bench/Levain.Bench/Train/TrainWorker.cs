@@ -31,8 +31,18 @@ internal static class TrainWorker
             Prefetch = shape.Prefetch,
         };
         var rss = new JsonObject();
+        // Processor time from the first progress line on (after warm-up): what a step costs in CPU, which a busy
+        // machine disturbs far less than wall time.
+        TimeSpan? cpuFrom = null;
+        int cpuFromStep = 0;
         var progress = new InlineProgress(p =>
         {
+            if (cpuFrom is null)
+            {
+                using var process = Process.GetCurrentProcess();
+                cpuFrom = process.TotalProcessorTime;
+                cpuFromStep = p.Step;
+            }
             if (shape.RssSteps.Contains(p.Step))
             {
                 using var self = Process.GetCurrentProcess();
@@ -45,8 +55,10 @@ internal static class TrainWorker
             summary = trainer.Train(batches, progress);
         }
         using var process = Process.GetCurrentProcess();
+        double cpuMsPerStep = (process.TotalProcessorTime - (cpuFrom ?? TimeSpan.Zero)).TotalMilliseconds / Math.Max(1, summary.Steps - cpuFromStep);
         var result = new JsonObject
         {
+            ["cpu_ms_per_step"] = Math.Round(cpuMsPerStep, 2),
             ["tokens_per_s"] = summary.TokensPerSecond,
             ["seconds"] = summary.Seconds,
             ["steps"] = summary.Steps,

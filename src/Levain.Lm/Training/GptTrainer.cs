@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Levain.Lm.Training;
 
 /// <summary>
-/// Trains a <see cref="Gpt"/> with AdamW (decay on matrices only), warmup + cosine learning rate, gradient clipping,
+/// Trains a <see cref="Gpt"/> with AdamW (<see cref="FlatAdamW"/>: decay on matrices only), warmup + cosine learning rate, gradient clipping,
 /// optional gradient accumulation and dropout. The optimizer is built here, outside any dispose scope; every step runs
 /// in its own scope so native memory stays flat. The trainer sets the torch thread count but never touches the global
 /// random generator: randomness lives in the model's initialisation, the batch source and the trainer's own dropout
@@ -18,9 +18,7 @@ public sealed class GptTrainer : IDisposable
 {
     private readonly Gpt _model;
     private readonly TrainingOptions _options;
-    private readonly AdamW _optimizer;
-    private readonly List<Parameter> _parameters;
-    private readonly List<List<string>> _groupNames;
+    private readonly FlatAdamW _optimizer;
     private readonly TimeProvider _time;
     private readonly Generator _dropoutGenerator;
     private int _startStep;
@@ -39,20 +37,12 @@ public sealed class GptTrainer : IDisposable
         _time = time ?? TimeProvider.System;
         var named = trainable?.Select(p => (name: p.Name, parameter: p.Parameter)).ToList()
             ?? model.named_parameters().Select(p => (name: p.name, parameter: p.parameter)).ToList();
-        _parameters = named.Select(p => p.parameter).ToList();
         _dropoutGenerator = new Generator((ulong)options.Seed + 2, model.Device);
         model.Dropout = options.Dropout;
         model.DropoutGenerator = _dropoutGenerator;
-        // Two groups: matrices (embeddings, linear weights) decay; biases and LayerNorm gains do not.
-        var decayed = named.Where(p => p.parameter.dim() >= 2).ToList();
-        var undecayed = named.Where(p => p.parameter.dim() < 2).ToList();
-        _groupNames = [decayed.Select(p => p.name).ToList(), undecayed.Select(p => p.name).ToList()];
-        _optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(decayed.Select(p => p.parameter), lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2, eps: 1e-8, weight_decay: options.WeightDecay),
-                new AdamW.ParamGroup(undecayed.Select(p => p.parameter), lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2, eps: 1e-8, weight_decay: 0.0),
-            ],
-            lr: options.LearningRate, beta1: options.Beta1, beta2: options.Beta2, weight_decay: options.WeightDecay);
+        // Matrices (embeddings, linear weights) decay; biases and LayerNorm gains do not. The optimizer re-points the
+        // parameters at slices of its flat buffers.
+        _optimizer = new FlatAdamW(named, options.Beta1, options.Beta2, epsilon: 1e-8, options.WeightDecay);
     }
 
     /// <summary>Optimizer steps already done (non-zero after <see cref="Restore"/>).</summary>
@@ -135,11 +125,11 @@ public sealed class GptTrainer : IDisposable
     public IReadOnlyList<KeyValuePair<string, Tensor>> OptimizerTensors()
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, state) in OptimizerStates())
+        foreach (var (name, expAvg, expAvgSq) in _optimizer.States)
         {
-            tensors.Add(new($"{name}.exp_avg", state.exp_avg));
-            tensors.Add(new($"{name}.exp_avg_sq", state.exp_avg_sq));
-            tensors.Add(new($"{name}.step", tensor(state.step)));
+            tensors.Add(new($"{name}.exp_avg", expAvg));
+            tensors.Add(new($"{name}.exp_avg_sq", expAvgSq));
+            tensors.Add(new($"{name}.step", tensor(_optimizer.StepCount)));
         }
         return tensors;
     }
@@ -160,16 +150,23 @@ public sealed class GptTrainer : IDisposable
         }
         using (no_grad())
         {
-            foreach (var (name, adam) in OptimizerStates())
+            long? steps = null;
+            foreach (var (name, expAvg, expAvgSq) in _optimizer.States)
             {
-                adam.exp_avg.copy_(Lookup(optimizer, $"{name}.exp_avg", adam.exp_avg, source));
-                adam.exp_avg_sq.copy_(Lookup(optimizer, $"{name}.exp_avg_sq", adam.exp_avg_sq, source));
+                expAvg.copy_(Lookup(optimizer, $"{name}.exp_avg", expAvg, source));
+                expAvgSq.copy_(Lookup(optimizer, $"{name}.exp_avg_sq", expAvgSq, source));
                 if (!optimizer.TryGetValue($"{name}.step", out Tensor? step))
                 {
                     throw new InvalidDataException($"{source}: tensor '{name}.step' is missing");
                 }
-                adam.step = step.item<long>();
+                long value = step.item<long>();
+                if (steps is long other && other != value)
+                {
+                    throw new InvalidDataException($"{source}: tensor '{name}.step' is {value}, other parameters' {other}: AdamW state from different runs");
+                }
+                steps = value;
             }
+            _optimizer.StepCount = steps ?? 0;
         }
         using (Tensor rng = tensor(Convert.FromBase64String(state.DropoutGeneratorState), ScalarType.Byte))
         {
@@ -214,27 +211,10 @@ public sealed class GptTrainer : IDisposable
         return new TrainerState(TrainerState.CurrentFormat, step, _options.Steps, tokens, seconds, [.. lossTrace], dropoutState, batchState);
     }
 
-    // Pairs each AdamW state with its parameter's name, by the optimizer's group and position order.
-    private IEnumerable<(string Name, AdamW.State State)> OptimizerStates()
-    {
-        var dictionary = _optimizer.state_dict();
-        for (int g = 0; g < _groupNames.Count; g++)
-        {
-            for (int i = 0; i < _groupNames[g].Count; i++)
-            {
-                yield return (_groupNames[g][i], (AdamW.State)dictionary.State[dictionary.StateIndexRef[g][i]]);
-            }
-        }
-    }
-
     private (double Loss, double GradNorm) Step(ITokenBatchSource batches, double learningRate)
     {
         using var scope = NewDisposeScope();
-        foreach (var group in _optimizer.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         int micro = _options.GradientAccumulation;
         double lossSum = 0;
         Device device = _model.Device;
@@ -251,13 +231,8 @@ public sealed class GptTrainer : IDisposable
             (micro == 1 ? loss : loss / micro).backward();
             lossSum += loss.item<float>();
         }
-        double gradNorm = _options.GradClip > 0
-            ? nn.utils.clip_grad_norm_(_parameters, _options.GradClip)
-            : double.NaN;
-        using (new NoCollectionScope())
-        {
-            _optimizer.step();
-        }
+        double gradNorm = _options.GradClip > 0 ? _optimizer.ClipGradNorm(_options.GradClip) : double.NaN;
+        _optimizer.Step(learningRate);
         return (lossSum / micro, gradNorm);
     }
 

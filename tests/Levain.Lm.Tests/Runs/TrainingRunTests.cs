@@ -15,14 +15,16 @@ public sealed class TrainingRunTests
     {
         var spec = new TrainRunSpec
         {
-            Width = 64, Depth = 2, Heads = 4, Context = 64, Difficulty = "starter", EvalItems = 192,
+            Width = 64, Depth = 2, Heads = 4, Context = 64, Difficulty = "starter", EvalItems = 384,
             Training = new TrainingOptions { Steps = 1500, BatchSize = 16, LearningRate = 5e-3, WarmupSteps = 20, Threads = 1, Seed = 1 },
         };
         var result = TrainingRun.Run(spec, cancellationToken: TestContext.Current.CancellationToken);
 
-        // Chance is 25 %; its standard error over 192 items is √(0.25 · 0.75 / 192) ≈ 3.1 points, so 36 % is over 3.5 SE above it.
-        Assert.True(result.Accuracy > 0.36, $"held-out accuracy {result.Accuracy:P1} (nll_correct {result.NllCorrect:F3})");
-        Assert.Equal(192, result.EvalItems);
+        // Chance is 25 %; its standard error over 384 items is √(0.25 · 0.75 / 384) ≈ 2.2 points, so 33 % is over 3.5 SE
+        // above it. Seeds 1–4 scored 35–55 % (the step at which the model starts answering moves with rounding: a
+        // different but equivalent summation order in gradient clipping moved seed 1 from 52.6 % to 35.4 % on 192 items).
+        Assert.True(result.Accuracy > 0.33, $"held-out accuracy {result.Accuracy:P1} (nll_correct {result.NllCorrect:F3})");
+        Assert.Equal(384, result.EvalItems);
         Assert.Equal(Math.Log(4), result.ChanceNll!.Value, 12);
     }
 }
