@@ -13,16 +13,10 @@ namespace Levain.Cli.Rendering;
 /// Runs a tune session for <c>levain tune</c> and <c>levain worker</c>: the first Ctrl-C stops gracefully (running
 /// trials finish), SIGTERM stops promptly (running trials get SIGTERM and a grace period and are given back to be run
 /// again), and a second signal of either kind kills running trials. Renders each event as one status line, or as JSON
-/// lines with --json. Exit codes: see <see cref="ExitCodes"/>.
+/// lines with --json. Exit codes: the CLI's table (<see cref="Contract.ExitCodes"/>; bad input, a bad study file included, is 64).
 /// </summary>
 internal static class TuneConsole
 {
-    /// <summary>The exit-code table of tune, worker and demo, for their --help.</summary>
-    public const string ExitCodes =
-        "Exit codes: 0 finished, stopped (Ctrl-C) or terminated (SIGTERM); 1 every recorded trial failed, killed (second signal), " +
-        "storage error or study store unreachable for a whole lease, or an unexpected error (one line on stderr, details in the log file it names); " +
-        "2 bad study file, no such study, or a trial program / GPUs that cannot be found before the first trial.";
-
     public static int Run(StudyDefinition study, bool json, bool verbose, TuneSessionOptions options)
     {
         using var stop = new CancellationTokenSource();
