@@ -214,6 +214,7 @@ public sealed class GptTrainer : IDisposable
     private (double Loss, double GradNorm) Step(ITokenBatchSource batches, double learningRate)
     {
         using var scope = NewDisposeScope();
+        using var noCollection = new NoCollectionScope();
         _optimizer.ZeroGrad();
         int micro = _options.GradientAccumulation;
         double lossSum = 0;
