@@ -59,9 +59,7 @@ public sealed partial class CarbsTuner
     /// <summary>Fits the estimate model (GP on the standardised raw outputs of all successes) and predicts at each group.</summary>
     private List<FrontEstimate> Estimate(List<Observation> successes, List<ObservationGroup> groups)
     {
-        var mean = successes.Average(o => o.Output);
-        var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
-        var scale = spread > 0 ? spread : 1.0;
+        var (mean, scale) = OutputScale.Of(successes);
         var center = Space.CenterInBasic;
         var inputs = successes.Select(o => BayesianProposer.CenterContinuous(Space, center, Space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(Space.ContinuousDimension, Space.CategoricalDimension, Options.SearchRadius);

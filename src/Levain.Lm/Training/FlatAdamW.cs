@@ -102,7 +102,7 @@ public sealed class FlatAdamW : IDisposable
                     value.copy_(parameter);
                     parameter.set_(value);
                 }
-                _slots.Add(new Slot(name, parameter, shape,
+                _slots.Add(new Slot(name, parameter,
                     _gradients.narrow(0, offset, count).view(shape).DetachFromDisposeScope(),
                     _expAvg.narrow(0, offset, count).view(shape).DetachFromDisposeScope(),
                     _expAvgSq.narrow(0, offset, count).view(shape).DetachFromDisposeScope()));
@@ -216,5 +216,5 @@ public sealed class FlatAdamW : IDisposable
 
     private static long Align(long elements) => (elements + 15) / 16 * 16;
 
-    private sealed record Slot(string Name, Parameter Parameter, long[] Shape, Tensor Gradient, Tensor ExpAvg, Tensor ExpAvgSq);
+    private sealed record Slot(string Name, Parameter Parameter, Tensor Gradient, Tensor ExpAvg, Tensor ExpAvgSq);
 }

@@ -63,9 +63,7 @@ internal sealed class SurrogateFront
         {
             return null;
         }
-        var mean = used.Average(o => o.Output);
-        var spread = Math.Sqrt(used.Sum(o => (o.Output - mean) * (o.Output - mean)) / (used.Count - 1));
-        var scale = spread > 0 ? spread : 1.0;
+        var (mean, scale) = OutputScale.Of(used);
         var costTransform = new CostTransform([.. used.Select(o => o.Cost)]);
         var center = space.CenterInBasic;
         var inputs = used.Select(o => BayesianProposer.CenterContinuous(space, center, space.ToBasic(o.Parameters))).ToList();
