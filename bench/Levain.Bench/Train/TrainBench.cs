@@ -23,6 +23,7 @@ public static class TrainBench
           --json PATH  also write the results as JSON
           --no-peer    skip PyTorch
           --prefetch N batches prepared ahead by Levain (default 2; 0 = inline)
+          --split 0|1  Levain cuts each batch into one slice per thread, trained side by side (default 1)
           --python P   interpreter for the peer (default /usr/bin/python3)
         Exit codes: 0 done, 1 a side failed, 2 bad arguments.
         """;
@@ -70,6 +71,12 @@ public static class TrainBench
             sides.Add(Launch("levain (jemalloc)", Environment.ProcessPath!, workerArgs, JemallocPath, LauncherMallocConf));
             string[] inlineArgs = [self, "train", "--worker", .. (shape with { Prefetch = 0 }).ToArguments()];
             sides.Add(Launch("levain (jemalloc, inline)", Environment.ProcessPath!, inlineArgs, JemallocPath, LauncherMallocConf));
+            if (shape.Threads > 1 && shape.SplitBatch)
+            {
+                // Before the batch split: one batch, every operation split over the threads by libtorch's OpenMP.
+                string[] wholeArgs = [self, "train", "--worker", .. (shape with { SplitBatch = false }).ToArguments()];
+                sides.Add(Launch("levain (jemalloc, unsplit)", Environment.ProcessPath!, wholeArgs, JemallocPath, LauncherMallocConf));
+            }
             sides.Add(Launch("levain (jemalloc, purging)", Environment.ProcessPath!, workerArgs, JemallocPath));
         }
         if (runPeer)
@@ -167,13 +174,14 @@ public static class TrainBench
             ("--width", (s, v) => s with { Width = v }), ("--depth", (s, v) => s with { Depth = v }),
             ("--heads", (s, v) => s with { Heads = v }), ("--context", (s, v) => s with { Context = v }),
             ("--batch", (s, v) => s with { Batch = v }), ("--prefetch", (s, v) => s with { Prefetch = v }),
+            ("--split", (s, v) => s with { SplitBatch = v != 0 }),
         })
         {
             if (Value(args, flag) is not { } text)
             {
                 continue;
             }
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < (flag == "--prefetch" ? 0 : 1))
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < (flag is "--prefetch" or "--split" ? 0 : 1))
             {
                 error = $"{flag}: expected a positive integer, got '{text}'";
                 return null;

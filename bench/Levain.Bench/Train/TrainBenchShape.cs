@@ -6,6 +6,9 @@ internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Cont
     /// <summary>Batches prepared ahead on a background thread by Levain's trainer (0 = inline, as before issue 12).</summary>
     public int Prefetch { get; init; } = 2;
 
+    /// <summary>Levain's trainer cuts each batch into one slice per thread (TrainingOptions.SplitBatch).</summary>
+    public bool SplitBatch { get; init; } = true;
+
     public static TrainBenchShape Full { get; } = new(128, 4, 4, 128, 16, 1000, 2);
 
     public static TrainBenchShape Quick { get; } = new(128, 4, 4, 128, 16, 120, 2);
@@ -20,5 +23,5 @@ internal sealed record TrainBenchShape(int Width, int Depth, int Heads, int Cont
     ];
 
     /// <summary>The shape plus Levain's own knobs, for Levain's worker process.</summary>
-    public string[] ToArguments() => [.. ToPeerArguments(), "--prefetch", $"{Prefetch}"];
+    public string[] ToArguments() => [.. ToPeerArguments(), "--prefetch", $"{Prefetch}", "--split", SplitBatch ? "1" : "0"];
 }

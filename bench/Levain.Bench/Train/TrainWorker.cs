@@ -28,7 +28,7 @@ internal static class TrainWorker
         var options = new TrainingOptions
         {
             Steps = shape.Steps, BatchSize = shape.Batch, LearningRate = 1e-3, WarmupSteps = 20, Threads = shape.Threads, ProgressEvery = 100,
-            Prefetch = shape.Prefetch,
+            Prefetch = shape.Prefetch, SplitBatch = shape.SplitBatch,
         };
         var rss = new JsonObject();
         // Processor time from the first progress line on (after warm-up): what a step costs in CPU, which a busy

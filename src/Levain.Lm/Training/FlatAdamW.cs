@@ -38,6 +38,7 @@ public sealed class FlatAdamW : IDisposable
     private readonly Scalar _oneMinusBeta2;
     private readonly Scalar _epsilon;
     private readonly List<(Tensor Parameter, Tensor Gradient, Tensor ExpAvg, Tensor ExpAvgSq, bool Decays)> _chunks = [];
+    private readonly List<Replica> _replicas = [];
 
     /// <param name="parameters">Named parameters to optimise; all of one dtype and device.</param>
     public FlatAdamW(IReadOnlyList<(string Name, Parameter Parameter)> parameters, double beta1, double beta2, double epsilon, double weightDecay)
@@ -102,7 +103,7 @@ public sealed class FlatAdamW : IDisposable
                     value.copy_(parameter);
                     parameter.set_(value);
                 }
-                _slots.Add(new Slot(name, parameter,
+                _slots.Add(new Slot(name, parameter, offset,
                     _gradients.narrow(0, offset, count).view(shape).DetachFromDisposeScope(),
                     _expAvg.narrow(0, offset, count).view(shape).DetachFromDisposeScope(),
                     _expAvgSq.narrow(0, offset, count).view(shape).DetachFromDisposeScope()));
@@ -122,7 +123,58 @@ public sealed class FlatAdamW : IDisposable
     /// <summary>Each parameter's name with its first and second moments (views into the flat buffers).</summary>
     public IEnumerable<(string Name, Tensor ExpAvg, Tensor ExpAvgSq)> States => _slots.Select(s => (s.Name, s.ExpAvg, s.ExpAvgSq));
 
-    /// <summary>Zeroes every gradient and (re)attaches each parameter's gradient to its slice of the flat buffer.</summary>
+    /// <summary>Replicas attached with <see cref="AttachReplica"/>.</summary>
+    public int ReplicaCount => _replicas.Count;
+
+    /// <summary>
+    /// Makes <paramref name="parameters"/> — a replica of the optimised model: the same names and shapes — view this
+    /// optimizer's parameter values (every update reaches both) and gives them a flat gradient buffer of their own, so
+    /// the replica can run backward on another thread while the original does, neither touching the other's gradients.
+    /// <see cref="ReduceReplicaGradients"/> then adds the replicas' gradients to the optimised ones, always in the order
+    /// the replicas were attached, so the sum does not depend on which thread finished first.
+    /// </summary>
+    public void AttachReplica(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var byName = new Dictionary<string, Parameter>(StringComparer.Ordinal);
+        foreach (var (name, parameter) in parameters)
+        {
+            byName[name] = parameter;
+        }
+        if (byName.Count != _slots.Count)
+        {
+            throw new ArgumentException($"the replica has {byName.Count} parameters, the optimised model {_slots.Count}", nameof(parameters));
+        }
+        Tensor gradients = zeros_like(_gradients).DetachFromDisposeScope();
+        var slots = new List<(Parameter Parameter, Tensor Gradient)>(_slots.Count);
+        using (no_grad())
+        {
+            foreach (Slot slot in _slots)
+            {
+                if (!byName.TryGetValue(slot.Name, out Parameter? parameter) || !parameter.shape.SequenceEqual(slot.Parameter.shape)
+                    || parameter.dtype != slot.Parameter.dtype)
+                {
+                    gradients.Dispose();
+                    throw new ArgumentException($"the replica has no parameter '{slot.Name}' of shape [{string.Join(", ", slot.Parameter.shape)}] and type {slot.Parameter.dtype}", nameof(parameters));
+                }
+                parameter.set_(slot.Parameter);
+                slots.Add((parameter, gradients.narrow(0, slot.Offset, slot.Parameter.numel()).view(slot.Parameter.shape).DetachFromDisposeScope()));
+            }
+        }
+        _replicas.Add(new Replica(gradients, slots));
+        ZeroGrad();
+    }
+
+    /// <summary>Adds every replica's gradients to the optimised parameters' gradients, in the order the replicas were attached.</summary>
+    public void ReduceReplicaGradients()
+    {
+        foreach (Replica replica in _replicas)
+        {
+            _gradients.add_(replica.Gradients);
+        }
+    }
+
+    /// <summary>Zeroes every gradient (the replicas' too) and (re)attaches each parameter's gradient to its slice of the flat buffer.</summary>
     public void ZeroGrad()
     {
         _gradients.zero_();
@@ -131,6 +183,14 @@ public sealed class FlatAdamW : IDisposable
             // Something may have replaced or cleared a gradient (a module's zero_grad sets it to none); backward would
             // then write into a fresh tensor this optimizer never sees.
             slot.Parameter.grad = slot.Gradient;
+        }
+        foreach (Replica replica in _replicas)
+        {
+            replica.Gradients.zero_();
+            foreach (var (parameter, gradient) in replica.Slots)
+            {
+                parameter.grad = gradient;
+            }
         }
     }
 
@@ -203,6 +263,14 @@ public sealed class FlatAdamW : IDisposable
             slot.ExpAvg.Dispose();
             slot.ExpAvgSq.Dispose();
         }
+        foreach (Replica replica in _replicas)
+        {
+            foreach (var (_, gradient) in replica.Slots)
+            {
+                gradient.Dispose();
+            }
+            replica.Gradients.Dispose();
+        }
         foreach (Scalar scalar in new[] { _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _epsilon })
         {
             scalar.Dispose();
@@ -216,5 +284,7 @@ public sealed class FlatAdamW : IDisposable
 
     private static long Align(long elements) => (elements + 15) / 16 * 16;
 
-    private sealed record Slot(string Name, Parameter Parameter, Tensor Gradient, Tensor ExpAvg, Tensor ExpAvgSq);
+    private sealed record Slot(string Name, Parameter Parameter, long Offset, Tensor Gradient, Tensor ExpAvg, Tensor ExpAvgSq);
+
+    private sealed record Replica(Tensor Gradients, List<(Parameter Parameter, Tensor Gradient)> Slots);
 }

@@ -21,6 +21,7 @@ public sealed class GptTrainer : IDisposable
     private readonly FlatAdamW _optimizer;
     private readonly TimeProvider _time;
     private readonly Generator _dropoutGenerator;
+    private readonly BatchSplit? _split;
     private int _startStep;
     private long _startTokens;
     private double _startSeconds;
@@ -43,7 +44,11 @@ public sealed class GptTrainer : IDisposable
         // Matrices (embeddings, linear weights) decay; biases and LayerNorm gains do not. The optimizer re-points the
         // parameters at slices of its flat buffers.
         _optimizer = new FlatAdamW(named, options.Beta1, options.Beta2, epsilon: 1e-8, options.WeightDecay);
+        _split = BatchSplit.TryCreate(model, options, _optimizer, wholeModel: trainable is null);
     }
+
+    /// <summary>Threads each batch is split over (1: not split; see <see cref="TrainingOptions.SplitBatch"/>).</summary>
+    public int SplitThreads => _split?.Threads ?? 1;
 
     /// <summary>Optimizer steps already done (non-zero after <see cref="Restore"/>).</summary>
     public int StartStep => _startStep;
@@ -227,11 +232,17 @@ public sealed class GptTrainer : IDisposable
                 inputs = inputs.to(device);
                 targets = targets.to(device);
             }
+            if (_split is not null)
+            {
+                lossSum += _split.ForwardBackward(inputs, targets, micro);
+                continue;
+            }
             Tensor logits = _model.forward(inputs);    // (B, T, V)
             Tensor loss = Gpt.Loss(logits, targets);   // ()
             (micro == 1 ? loss : loss / micro).backward();
             lossSum += loss.item<float>();
         }
+        _optimizer.ReduceReplicaGradients();
         double gradNorm = _options.GradClip > 0 ? _optimizer.ClipGradNorm(_options.GradClip) : double.NaN;
         _optimizer.Step(learningRate);
         return (lossSum / micro, gradNorm);
@@ -239,6 +250,7 @@ public sealed class GptTrainer : IDisposable
 
     public void Dispose()
     {
+        _split?.Dispose();
         _optimizer.Dispose();
         if (_model.DropoutGenerator == _dropoutGenerator)
         {

@@ -52,6 +52,13 @@ public sealed record TrainingOptions
     /// <summary>Prepare the next batches on a background thread while the current step runs (this many ahead; 0 = inline).</summary>
     [JsonPropertyName("prefetch")] public int Prefetch { get; init; } = 2;
 
+    /// <summary>
+    /// With several <see cref="Threads"/> on CPU, cut each batch into one slice per thread and train the slices side by
+    /// side on model replicas sharing the weights, one torch thread each (default on; see <c>BatchSplit</c>). Off:
+    /// one batch whose every operation is split over the threads by libtorch.
+    /// </summary>
+    [JsonPropertyName("split_batch")] public bool SplitBatch { get; init; } = true;
+
     /// <summary>Throws for settings that cannot train (misuse; the CLI validates user input first).</summary>
     public void Validate()
     {

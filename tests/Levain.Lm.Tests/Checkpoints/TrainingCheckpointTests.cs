@@ -12,27 +12,30 @@ public sealed class TrainingCheckpointTests : IDisposable
 
     private static readonly string Text = string.Concat(Enumerable.Range(0, 60).Select(i => $"line {i}: the quick brown fox {i % 7} jumps over {i % 5} lazy dogs.\n"));
 
-    private TrainRunSpec Spec(string name, bool codeTask) => new()
+    private TrainRunSpec Spec(string name, bool codeTask, bool split = false) => new()
     {
         Width = 32, Depth = 2, Heads = 2, Context = 32, EvalItems = 0, Difficulty = "starter",
         DataFile = codeTask ? null : DataFile(),
         OutputDirectory = Path.Combine(_root, name),
         Training = new TrainingOptions
         {
-            Steps = 12, BatchSize = 4, LearningRate = 3e-3, WarmupSteps = 2, Seed = 7, Threads = 1, ProgressEvery = 1,
-            Dropout = 0.1, GradientAccumulation = 2, CheckpointEvery = 4,
+            Steps = 12, BatchSize = 4, LearningRate = 3e-3, WarmupSteps = 2, Seed = 7, Threads = split ? 2 : 1, ProgressEvery = 1,
+            Dropout = split ? 0 : 0.1, GradientAccumulation = 2, CheckpointEvery = 4, // dropout would turn the batch split off
+
         },
     };
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Resume_RunStoppedAfterStep6_EndsWithSameWeightsAsUninterruptedRun(bool codeTask)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Resume_RunStoppedAfterStep6_EndsWithSameWeightsAsUninterruptedRun(bool codeTask, bool split)
     {
-        // Dropout and accumulation are on, and batches are prefetched, so the generators and the data position all matter.
-        TrainRunResult whole = TrainingRun.Run(Spec("whole", codeTask), cancellationToken: TestContext.Current.CancellationToken);
+        // Dropout (or the batch split over two threads) and accumulation are on, and batches are prefetched, so the
+        // generators, the data position and the order in which the slices' gradients are summed all matter.
+        TrainRunResult whole = TrainingRun.Run(Spec("whole", codeTask, split), cancellationToken: TestContext.Current.CancellationToken);
 
-        TrainRunSpec stopped = Spec("stopped", codeTask);
+        TrainRunSpec stopped = Spec("stopped", codeTask, split);
         using (var cancel = new CancellationTokenSource())
         {
             var progress = new InlineProgress(p =>

@@ -120,6 +120,54 @@ public sealed class FlatAdamWTests
         Assert.Contains("'b'", error.Message);
     }
 
+    [Fact]
+    public void AttachReplica_SharesValuesKeepsGradientsApartAndReducesInOrder()
+    {
+        using var generator = new Generator(31);
+        var parameters = MakeParameters(generator, 25);
+        var replica = MakeParameters(generator, 26); // other values: replaced by views of the optimised ones
+        using var optimizer = new FlatAdamW(parameters, Beta1, Beta2, Epsilon, WeightDecay);
+        optimizer.AttachReplica(replica);
+        Assert.Equal(1, optimizer.ReplicaCount);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Assert.True(replica[i].Parameter.allclose(parameters[i].Parameter, rtol: 0, atol: 0), $"{replica[i].Name} does not view the optimised values");
+        }
+
+        // Backward through the replica alone leaves the optimised gradients at zero until they are reduced.
+        Loss(replica.Select(p => (Tensor)p.Parameter), 4).backward();
+        Assert.All(parameters, p => Assert.Equal(0f, p.Parameter.grad!.abs().sum().item<float>()));
+        Loss(parameters.Select(p => (Tensor)p.Parameter), 4).backward();
+        var single = parameters.Select(p => p.Parameter.grad!.clone()).ToList();
+        optimizer.ReduceReplicaGradients();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Assert.True(parameters[i].Parameter.grad!.allclose(single[i] * 2, rtol: 0, atol: 1e-6), $"{parameters[i].Name}: gradient is not the sum of both");
+        }
+
+        // An update reaches the replica; ZeroGrad clears both.
+        optimizer.Step(1e-2);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Assert.True(replica[i].Parameter.allclose(parameters[i].Parameter, rtol: 0, atol: 0), $"{replica[i].Name} missed the update");
+        }
+        optimizer.ZeroGrad();
+        Assert.All(replica, p => Assert.Equal(0f, p.Parameter.grad!.abs().sum().item<float>()));
+    }
+
+    [Fact]
+    public void AttachReplica_DifferentParameters_RefusedNamingTheParameter()
+    {
+        using var generator = new Generator(32);
+        var parameters = MakeParameters(generator, 27);
+        using var optimizer = new FlatAdamW(parameters, Beta1, Beta2, Epsilon, WeightDecay);
+        var wrongShape = parameters.Select((p, i) => (p.Name, Parameter: i == 2 ? new Parameter(zeros(7, 8)) : new Parameter(zeros(p.Parameter.shape)))).ToList();
+        var error = Assert.Throws<ArgumentException>(() => optimizer.AttachReplica(wrongShape));
+        Assert.Contains($"'{parameters[2].Name}'", error.Message);
+        Assert.Throws<ArgumentException>(() => optimizer.AttachReplica(parameters.Take(3).ToList()));
+        Assert.Equal(0, optimizer.ReplicaCount);
+    }
+
     private static List<(string Name, Parameter Parameter)> MakeParameters(Generator generator, int seed)
     {
         generator.manual_seed(seed);
