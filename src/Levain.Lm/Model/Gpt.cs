@@ -153,7 +153,7 @@ internal sealed class GptTransformer : nn.Module
     {
         long t = tokens.shape[1];
         using Tensor positions = arange(t, dtype: ScalarType.Int64, device: tokens.device); // (T)
-        return _tokenEmbedding.forward(tokens) + _positionEmbedding.forward(positions);  // (B, T, C) + (T, C)
+        return _tokenEmbedding.forward(tokens).add(_positionEmbedding.forward(positions), ResidualScalars.One); // (B, T, C) + (T, C)
     }
 
     public Tensor Blocks(Tensor x)
@@ -197,8 +197,8 @@ internal sealed class GptBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        x = x + _dropout.Apply(_attention.forward(_attentionNorm.forward(x))); // (B, T, C)
-        return x + _dropout.Apply(_mlp.forward(_mlpNorm.forward(x)));         // (B, T, C)
+        x = x.add(_dropout.Apply(_attention.forward(_attentionNorm.forward(x))), ResidualScalars.One); // (B, T, C)
+        return x.add(_dropout.Apply(_mlp.forward(_mlpNorm.forward(x))), ResidualScalars.One);         // (B, T, C)
     }
 }
 
@@ -259,13 +259,21 @@ internal sealed class GptMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         Tensor h = _expand.call(x);                                // (B, T, 4C); call() runs hooks (LoRA)
-        h = _isTanhGelu ? TanhGelu(h) : F.gelu(h);                 // (B, T, 4C)
+        // GPT-2's tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) is libtorch's fused gelu(approximate=tanh).
+        h = _isTanhGelu ? F.gelu(h, GELU.Approximate.tanh, inplace: false) : F.gelu(h); // (B, T, 4C)
         return _project.call(h);                                   // (B, T, C)
     }
+}
 
-    // GPT-2's approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    private static Tensor TanhGelu(Tensor x) =>
-        0.5 * x * (1.0 + (Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3))).tanh());
+/// <summary>
+/// Scalars the forward pass hands libtorch, held for the life of the process. TorchSharp's <c>a + b</c> creates a
+/// temporary alpha Scalar and passes libtorch only its handle; if a garbage collection finalizes it during the call,
+/// libtorch reads freed memory (seen as "Expected false to be true" from <c>Scalar::toFloat</c>). Training runs in a
+/// no-GC region, but evaluation, generation and serving do not.
+/// </summary>
+internal static class ResidualScalars
+{
+    public static readonly Scalar One = 1.ToScalar();
 }
 
 /// <summary>
@@ -289,6 +297,7 @@ internal sealed class ResidualDropout
         Generator generator = Generator ?? throw new InvalidOperationException("dropout needs a DropoutGenerator");
         double keep = 1.0 - Probability;
         using Tensor mask = empty_like(x).bernoulli_(keep, generator); // (same shape as x), 1 with probability keep
-        return x * mask / keep;
+        using Scalar scale = (1.0 / keep).ToScalar();
+        return x.mul(mask.mul_(scale));
     }
 }
