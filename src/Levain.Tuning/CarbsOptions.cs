@@ -100,4 +100,18 @@ public sealed record CarbsOptions
     /// points (default none: fixed). Measured on the held-out problems only; see docs/tuner.md.
     /// </summary>
     public double? LateMinParetoCostFraction { get; init; }
+
+    /// <summary>
+    /// When the dearest affordable Pareto point is cheaper than the dearest complete success observed (capped by the cost
+    /// limit), it is also projected along the cost model's gradient to that cost, and this share of the target-cost
+    /// draws (see <see cref="TargetOriginPower"/>) goes around the projection instead of a Pareto point (default 0: off).
+    /// For studies where spending more (fidelity, size, length) buys quality but the best point found so far is cheap.
+    /// </summary>
+    public double TargetProjectionShare { get; init; }
+
+    /// <summary>
+    /// Use the projected target origin (<see cref="TargetProjectionShare"/>) only when the output model predicts it at
+    /// least as good as the Pareto point it was projected from (default off).
+    /// </summary>
+    public bool TargetProjectionNeedsGain { get; init; }
 }
