@@ -56,7 +56,7 @@ public sealed class TargetProjectionTests
         var observations = CheapBestObservations();
         var space = FidelitySpace();
 
-        var projected = Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5 }, observations, 0.8).ProjectedOrigin;
+        var projected = Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5, TargetProjectionStep = 1 }, observations, 0.8).ProjectedOrigin;
 
         Assert.NotNull(projected);
         var p = space.FromBasic(projected.Value.XInBasic);
@@ -76,17 +76,31 @@ public sealed class TargetProjectionTests
         static int NearBestAtHighFidelity(SearchSpace space, BayesianProposer proposer) =>
             proposer.Candidates().Count(c => space.FromBasic(c) is var p && Math.Abs(p["x"].Number - 0.5) < 0.25 && p["s"].Number > 0.75);
 
-        var with = NearBestAtHighFidelity(space, Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5 }, observations, 0.8));
-        var without = NearBestAtHighFidelity(space, Proposer(new CarbsOptions { Seed = 1 }, observations, 0.8));
+        var with = NearBestAtHighFidelity(space, Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5, TargetProjectionStep = 1 }, observations, 0.8));
+        var without = NearBestAtHighFidelity(space, Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0 }, observations, 0.8));
 
         Assert.True(with >= 30, $"{with} of 200 candidates near x = 0.5 at s > 0.75 with the projection");
         Assert.True(without <= 2, $"{without} of 200 candidates near x = 0.5 at s > 0.75 without it");
     }
 
     [Fact]
+    public void ProjectedOrigin_HalfStep_ClimbsHalfTheLogCostToTheTarget()
+    {
+        var full = Proposer(new CarbsOptions { Seed = 1, TargetProjectionStep = 1 }, CheapBestObservations(), 0.8).ProjectedOrigin;
+        var half = Proposer(new CarbsOptions { Seed = 1 }, CheapBestObservations(), 0.8).ProjectedOrigin;
+
+        Assert.NotNull(full);
+        Assert.NotNull(half);
+        // Default step 0.5: from cost 5.2 half way in ln cost toward 5.95, i.e. about √(5.2 · 5.95) ≈ 5.56.
+        Assert.InRange(half.Value.PredictedCost, 5.45, 5.67);
+        Assert.True(full.Value.PredictedCost > half.Value.PredictedCost + 0.2);
+        Assert.Equal(full.Value.SourceKey, half.Value.SourceKey);
+    }
+
+    [Fact]
     public void ProjectedOrigin_CostLimit_StaysAffordable()
     {
-        var projected = Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5 }, CheapBestObservations(), 0.8, targetCost: 5.6).ProjectedOrigin;
+        var projected = Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5, TargetProjectionStep = 1 }, CheapBestObservations(), 0.8, targetCost: 5.6).ProjectedOrigin;
 
         Assert.NotNull(projected);
         Assert.InRange(projected.Value.PredictedCost, 5.3, 5.6);
@@ -96,12 +110,12 @@ public sealed class TargetProjectionTests
     public void ProjectedOrigin_OffAtTheStartWhenDisabledOrWhenTheBestPointIsTheDearest()
     {
         var observations = CheapBestObservations();
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1 }, observations, 0.8).ProjectedOrigin);
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5 }, observations, 0.0).ProjectedOrigin);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0 }, observations, 0.8).ProjectedOrigin);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5, TargetProjectionStep = 1 }, observations, 0.0).ProjectedOrigin);
 
         // Fidelity that buys more than x costs: the best point is the dearest, nothing to project.
         var dearBest = observations.Select(o => o with { Output = (0.1 * (o.Parameters["x"].Number - 0.5) * (o.Parameters["x"].Number - 0.5)) + (2 * (1 - o.Parameters["s"].Number)) }).ToList();
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5 }, dearBest, 0.8).ProjectedOrigin);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, TargetProjectionShare = 0.5, TargetProjectionStep = 1 }, dearBest, 0.8).ProjectedOrigin);
     }
 
     [Fact]
@@ -130,8 +144,8 @@ public sealed class TargetProjectionTests
         }
 
         var seeds = new[] { 1, 2, 3 };
-        var with = seeds.Select(seed => AnswerFidelity(new CarbsOptions { Seed = seed, TargetProjectionShare = 0.5 })).Order().ElementAt(1);
-        var without = seeds.Select(seed => AnswerFidelity(new CarbsOptions { Seed = seed })).Order().ElementAt(1);
+        var with = seeds.Select(seed => AnswerFidelity(new CarbsOptions { Seed = seed })).Order().ElementAt(1);
+        var without = seeds.Select(seed => AnswerFidelity(new CarbsOptions { Seed = seed, TargetProjectionShare = 0 })).Order().ElementAt(1);
 
         Assert.True(with > 0.9, $"median answer fidelity {with} with the projection, {without} without");
         Assert.True(with > without, $"median answer fidelity {with} with the projection, {without} without");

@@ -105,6 +105,8 @@ internal sealed partial class BayesianProposer
         {
             return null;
         }
+        // A partial step climbs toward the target cost one success at a time (the new front point is projected next).
+        target = start + (Math.Clamp(_options.TargetProjectionStep, 0.0, 1.0) * (target - start));
         var continuous = _space.ContinuousDimension;
         var gradient = new double[continuous];
         var held = new bool[continuous];
@@ -165,7 +167,7 @@ internal sealed partial class BayesianProposer
             x = next;
             current = Mean(x);
         }
-        if (!(current - start >= MinProjectionRise) || !_space.IsWithinBounds(x))
+        if (!(current - start >= 0.5 * MinProjectionRise) || !_space.IsWithinBounds(x))
         {
             return null;
         }
