@@ -6,7 +6,8 @@ namespace Levain.Tuning.Modeling;
 /// <summary>
 /// The projected target origin (<see cref="CarbsOptions.TargetProjectionShare"/>): when the dearest affordable Pareto
 /// point is cheaper than the dearest cost observed (capped by the limit), a copy of it moved along the cost model's
-/// gradient until its predicted cost reaches that cost becomes one more origin of candidates.
+/// gradient toward that cost (<see cref="CarbsOptions.TargetProjectionStep"/> of the way in ln cost) becomes one more
+/// origin of candidates.
 /// </summary>
 internal sealed partial class BayesianProposer
 {
@@ -35,7 +36,8 @@ internal sealed partial class BayesianProposer
 
     /// <summary>
     /// A target-share draw picks the projected origin with probability <see cref="CarbsOptions.TargetProjectionShare"/> ×
-    /// the spent fraction when there is one (buying quality at the target cost is a late-study concern), else a Pareto point by its target weight. Without a projected origin it draws exactly as before.
+    /// the spent fraction when there is one (buying quality at the target cost is a late-study concern), else a Pareto
+    /// point by its target weight. Without a projected origin it draws exactly as before.
     /// </summary>
     private int PickTargetOrigin(double[] targetWeights)
     {
@@ -67,11 +69,12 @@ internal sealed partial class BayesianProposer
     /// costs the study can afford and candidates drawn around front points stay cheap. This moves the dearest affordable
     /// Pareto point (the target origin) along the gradient of the cost model's mean (Newton steps in the transformed log
     /// cost, continuous coordinates; a coordinate that would leave its bounds stops at the bound) until its
-    /// predicted cost reaches the dearest cost observed among complete successes, capped by the cost limit (the upper
-    /// cost quantile must fit). The other coordinates keep the origin's values, so the candidates around it test the
-    /// origin's parameters at the target cost. Null when the option is off, when the cost does not depend on the
-    /// continuous parameters, or when the projection would not raise the transformed log cost by
-    /// <see cref="MinProjectionRise"/>.
+    /// predicted cost has climbed <see cref="CarbsOptions.TargetProjectionStep"/> of the way to the dearest cost observed
+    /// among complete successes, capped by the cost limit (the upper cost quantile must fit). Coordinates that do not
+    /// drive the cost keep the origin's values, so the candidates around it test the origin's parameters at a higher
+    /// cost. Null when the option is off, at the start of a study, when the target is less than
+    /// <see cref="MinProjectionRise"/> above the origin in transformed log cost, or when the projection rises less than
+    /// half that (the cost does not depend on the continuous parameters, or integers round the step away).
     /// </summary>
     private ObservationGroup? ProjectedTargetOrigin(GaussianProcess costModel)
     {
