@@ -100,4 +100,26 @@ public sealed record CarbsOptions
     /// points (default none: fixed). Measured on the held-out problems only; see docs/tuner.md.
     /// </summary>
     public double? LateMinParetoCostFraction { get; init; }
+
+    /// <summary>
+    /// When the dearest affordable Pareto point is cheaper than the dearest complete success observed (capped by the cost
+    /// limit), it is also projected along the cost model's gradient to that cost, and this share of the target-cost
+    /// draws (see <see cref="TargetOriginPower"/>) times the spent fraction goes around the projection instead of a Pareto
+    /// point (default 0.5; 0: off). For studies where spending more (fidelity, size, length) buys quality but the best
+    /// point found so far is cheap (docs/tuner.md).
+    /// </summary>
+    public double TargetProjectionShare { get; init; } = 0.5;
+
+    /// <summary>
+    /// Use the projected target origin (<see cref="TargetProjectionShare"/>) only when the output model predicts it at
+    /// least as good as the Pareto point it was projected from (default off).
+    /// </summary>
+    public bool TargetProjectionNeedsGain { get; init; }
+
+    /// <summary>
+    /// How far the projected target origin (<see cref="TargetProjectionShare"/>) goes, as a fraction of the rise in
+    /// transformed log cost from the Pareto point to the target (default 0.5: half way, so the front climbs toward the
+    /// target cost one success at a time; 1: all the way).
+    /// </summary>
+    public double TargetProjectionStep { get; init; } = 0.5;
 }

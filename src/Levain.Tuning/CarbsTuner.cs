@@ -197,6 +197,8 @@ public sealed partial class CarbsTuner
         Require(o.MinParetoCostFraction is >= 0 and <= 1, nameof(o.MinParetoCostFraction), "must lie in [0, 1]");
         Require(o.SuggestionTimeToLive is null || o.SuggestionTimeToLive > TimeSpan.Zero, nameof(o.SuggestionTimeToLive), "must be positive when set");
         Require(o.CategoricalMutationProbability is >= 0 and <= 1, nameof(o.CategoricalMutationProbability), "must lie in [0, 1]");
+        Require(o.TargetProjectionShare is >= 0 and <= 1, nameof(o.TargetProjectionShare), "must lie in [0, 1]");
+        Require(o.TargetProjectionStep is > 0 and <= 1, nameof(o.TargetProjectionStep), "must lie in (0, 1]");
         Require(o.CostQuantile is >= 0.5 and < 1, nameof(o.CostQuantile), "must lie in [0.5, 1)");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
         Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");

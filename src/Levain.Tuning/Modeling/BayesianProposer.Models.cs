@@ -36,6 +36,7 @@ internal sealed partial class BayesianProposer
         _rng = rng;
         _log = log;
         _front = models.Front;
+        _origins = _front;
         _modelCenter = space.CenterInBasic;
         _costTransform = models.CostTransform;
         _curve = models.Curve;
@@ -46,6 +47,11 @@ internal sealed partial class BayesianProposer
         var successModel = models.Success;
 
         AddOutstandingFantasies(outputModel, outstandingInBasic);
+        if (ProjectedTargetOrigin(costModel) is { } projected && ProjectionPromises(outputModel, projected))
+        {
+            _origins = [.. _front, projected];
+            _projectedOrigin = _front.Count;
+        }
 
         (_candidatesInBasic, _originOf) = GenerateCandidates();
         var modelInputs = _candidatesInBasic.Select(ToModelInput).ToList();
@@ -53,7 +59,7 @@ internal sealed partial class BayesianProposer
         {
             // Exact variances on demand: output bounds from the variance given a subset of the data around each
             // origin; cost bounds start at the prior variance and are tightened only if a finite limit needs them.
-            _anchors = [.. _front.Select(g => ToModelInput(g.XInBasic))];
+            _anchors = [.. _origins.Select(g => ToModelInput(g.XInBasic))];
             _modelInputs = modelInputs;
             _output = new LazyCandidatePosterior(outputModel, modelInputs, outputModel.VarianceUpperBounds(modelInputs, _originOf, _anchors));
             _cost = new LazyCandidatePosterior(costModel, modelInputs, LazyCandidatePosterior.PriorVariances(costModel, modelInputs));
@@ -125,13 +131,13 @@ internal sealed partial class BayesianProposer
         var origins = new List<int>(wanted);
         var maxDraws = 100L * wanted;
         var buffer = new double[_space.BasicDimension];
-        var radii = _front.Select(g => _radiusOf(g.Key)).ToArray();
+        var radii = _origins.Select(g => _radiusOf(g.Key)).ToArray();
         var targetWeights = TargetOriginWeights();
         var targetShare = Math.Pow(_spentFraction, Math.Max(_options.TargetOriginPower, 1e-9));
         for (long draw = 0; draw < maxDraws && candidates.Count < wanted; draw++)
         {
-            var origin = _rng.NextDouble() < targetShare ? Pick(targetWeights, _rng.NextDouble()) : _rng.NextInt(_front.Count);
-            BasicPerturbation.Perturb(_space, _front[origin].XInBasic, radii[origin], _options.CategoricalMutationProbability, _rng, buffer);
+            var origin = _rng.NextDouble() < targetShare ? PickTargetOrigin(targetWeights) : _rng.NextInt(_front.Count);
+            BasicPerturbation.Perturb(_space, _origins[origin].XInBasic, radii[origin], _options.CategoricalMutationProbability, _rng, buffer);
             if (_space.IsWithinBounds(buffer))
             {
                 candidates.Add((double[])buffer.Clone());
@@ -200,10 +206,10 @@ internal sealed partial class BayesianProposer
         var logWeights = new double[_candidatesInBasic.Count];
         for (var j = 0; j < logWeights.Length; j++)
         {
-            var radius = _radiusOf(_front[_originOf[j]].Key);
+            var radius = _radiusOf(_origins[_originOf[j]].Key);
             var c = _candidatesInBasic[j];
             var nearest = double.PositiveInfinity;
-            foreach (var g in _front)
+            foreach (var g in _origins)
             {
                 var d2 = 0.0;
                 for (var k = 0; k < c.Length; k++)

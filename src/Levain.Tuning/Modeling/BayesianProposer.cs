@@ -99,7 +99,7 @@ internal sealed partial class BayesianProposer
 
     /// <summary>Each candidate's distance (basic units) to the Pareto point it was drawn around, and whether that point is the dearest (for tests and diagnostics).</summary>
     internal IEnumerable<(double Distance, bool FromDearest)> CandidateOrigins() =>
-        _candidatesInBasic.Select((c, j) => (Math.Sqrt(c.Zip(_front[_originOf[j]].XInBasic, (a, b) => (a - b) * (a - b)).Sum()), _originOf[j] == _front.Count - 1));
+        _candidatesInBasic.Select((c, j) => (Math.Sqrt(c.Zip(_origins[_originOf[j]].XInBasic, (a, b) => (a - b) * (a - b)).Sum()), _originOf[j] == _front.Count - 1));
 
     /// <summary>The exploration bias in force: β annealed linearly to 0 as the budget is spent.</summary>
     public double EffectiveExplorationBias => _options.ExplorationBias * (1.0 - _spentFraction);
@@ -174,7 +174,7 @@ internal sealed partial class BayesianProposer
         // Conditioned at the start of the next call: the last point of a batch needs no conditioning.
         _pendingFantasy = (best, fantasy);
         _taken[best] = true;
-        return new ProposedPoint(_candidatesInBasic[best], terms, _front[_originOf[best]].Key, predictedCost);
+        return new ProposedPoint(_candidatesInBasic[best], terms, _origins[_originOf[best]].Key, predictedCost);
     }
 
     /// <summary>Candidates examined exactly per step of <see cref="BestCandidate"/>.</summary>
