@@ -86,15 +86,8 @@ public sealed class LearningCurveProblem : ICurveProblem
     }
 
     /// <summary>The run with t set to <paramref name="points"/> epochs (1 ≤ points ≤ its own t), the other parameters unchanged.</summary>
-    public IReadOnlyDictionary<string, ParamValue> ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points)
-    {
-        var t = Read(pointInParam).T;
-        ArgumentOutOfRangeException.ThrowIfLessThan(points, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(points, (int)Math.Round(t));
-        var shortened = pointInParam.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        shortened["t"] = ParamValue.FromNumber(points);
-        return shortened;
-    }
+    public IReadOnlyDictionary<string, ParamValue> ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points) =>
+        ProblemPoint.Shortened(pointInParam, Parameters[1], points);
 
     private (double W, double T, double Lr) Read(IReadOnlyDictionary<string, ParamValue> pointInParam) =>
         (ProblemPoint.Read(pointInParam, Parameters[0]), ProblemPoint.Read(pointInParam, Parameters[1]), ProblemPoint.Read(pointInParam, Parameters[2]));
