@@ -64,13 +64,16 @@ public static class TunerBenchmark
                 }
             }
             var budgets = settings.BudgetFractions.Select(f => f * budget).ToArray();
-            var summaries = problemMethods.Select(m => Summarize(m.Name, runs[m.Name], settings.BudgetFractions, budgets, problem.OptimumValue)).ToList();
+            var summaries = problemMethods.Select(m => Summarize(m.Name, runs[m.Name], settings.BudgetFractions, budgets, problem.OptimumValue) with
+            {
+                EarlyStopped = runs[m.Name].Sum(r => r.EarlyStopped),
+                Overrun = BudgetOverrun.Of(runs[m.Name], budget),
+            }).ToList();
             if (runs.TryGetValue(EarlyStoppingMethod.MethodName, out var esRuns) && runs.TryGetValue(LevainName, out var plainRuns))
             {
                 var i = summaries.FindIndex(m => m.Method == EarlyStoppingMethod.MethodName);
                 summaries[i] = summaries[i] with
                 {
-                    EarlyStopped = esRuns.Sum(r => r.EarlyStopped),
                     FractionForLevainRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue),
                     FractionForLevainHalfBudgetRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue, 0.5),
                 };

@@ -84,4 +84,36 @@ public sealed class TunerBenchmarkTests
         Assert.Equal([2.0], results.Budgets[0].Regrets);
         Assert.Equal(["seed 1: 'ask': the peer exited"], results.Errors);
     }
+
+    [Fact]
+    public void BudgetOverrun_WorstSeedAgainstItsCheapestTrial()
+    {
+        static RunResult Run(int seed, params double[] costs) =>
+            new("p", "m", seed, [.. costs.Select(c => new TraceEntry(c, 1.0, 1.0))], costs.Sum(), 0, 0, false);
+        // Budget 10: seed 0 spends 9 (under), seed 1 spends 11 with a cheapest trial of 2 (within one cheapest trial),
+        // seed 2 spends 14 with a cheapest trial of 3 (beyond it: 4 > 3).
+        var overrun = BudgetOverrun.Of([Run(0, 4, 5), Run(1, 2, 9), Run(2, 3, 11)], 10.0)!;
+        Assert.Equal([-1.0, 1.0, 4.0], overrun.Overruns);
+        Assert.Equal([4.0, 2.0, 3.0], overrun.CheapestTrialCosts);
+        Assert.Equal(4.0, overrun.MaxOverrun);
+        Assert.Equal(2, overrun.MaxOverrunSeed);
+        Assert.Equal(3.0, overrun.MaxOverrunCheapestTrialCost);
+        Assert.Equal(1, overrun.SeedsBeyondOneCheapestTrial);
+        Assert.False(overrun.IsWithinOneCheapestTrial);
+        Assert.True(BudgetOverrun.Of([Run(0, 4, 5), Run(1, 2, 9)], 10.0)!.IsWithinOneCheapestTrial);
+        Assert.Null(BudgetOverrun.Of([], 10.0));
+    }
+
+    [Fact]
+    public void Run_ReportsTheBudgetOverrunOfEveryMethod_InTheTableAndTheJson()
+    {
+        var report = RunTiny(new ScriptedMethod("levain", Height(0, 10, 10)), new ScriptedMethod("random", Height(0, -10, 20)));
+        var random = report.Problems[0].Methods.Single(m => m.Method == "random");
+        // Each random trial costs 2 and the budget is 30: it ends exactly on it.
+        Assert.Equal(0.0, random.Overrun!.MaxOverrun, 9);
+        Assert.True(random.Overrun.IsWithinOneCheapestTrial);
+        Assert.Contains("budget overrun", ConsoleReport.Render(report));
+        Assert.Contains("no study beyond its budget by more than one cheapest trial", ConsoleReport.Render(report));
+        Assert.Contains("\"maxOverrun\"", JsonSerializer.Serialize(report, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+    }
 }

@@ -138,4 +138,26 @@ public sealed class PartialObservationTests
         Assert.True(restored.Observations[1].IsPartial);
         Assert.Single(restored.GetParetoFront().Points);
     }
+
+    [Fact]
+    public void AStoppedRunObservedAsTheShorterRun_AnswersItsSuggestion_AndCountsAsAnEvaluatedPoint()
+    {
+        // The benchmark's rule when the run length is a parameter: a run suggested with t = 20 and stopped after 5 units
+        // is observed as the complete run with t = 5 (exact when the curve does not depend on the planned length).
+        var space = new Levain.Tuning.Spaces.SearchSpace(
+        [
+            Levain.Tuning.Spaces.ParameterSpec.Linear("x", 0.0, -2, 2),
+            Levain.Tuning.Spaces.ParameterSpec.Log("t", center: 5, min: 1, max: 20, isInteger: true),
+        ]);
+        var tuner = new CarbsTuner(space, new CarbsOptions { Seed = 1, NumRandomSamples = 2 });
+        tuner.Observe(new Observation(new Dictionary<string, Levain.Tuning.Spaces.ParamValue> { ["x"] = 1.0, ["t"] = 10 }, 1.0, 10.0));
+        tuner.Observe(new Observation(new Dictionary<string, Levain.Tuning.Spaces.ParamValue> { ["x"] = -1.0, ["t"] = 3 }, 1.5, 3.0));
+        var suggestion = Assert.Single(tuner.Suggest(1));
+        var shortened = new Dictionary<string, Levain.Tuning.Spaces.ParamValue>(suggestion.Parameters) { ["t"] = 2 };
+        tuner.Observe(new Observation(shortened, 0.2, 2.0, SuggestionId: suggestion.Id));
+        Assert.Empty(tuner.Outstanding);
+        // A complete observation: on the front (cheapest and best) and a candidate answer, unlike a partial one.
+        Assert.Contains(tuner.GetParetoFront().Points, p => p.Output == 0.2 && p.Cost == 2.0);
+        Assert.Equal(2.0, tuner.EstimateBest()!.Parameters["t"].Number);
+    }
 }

@@ -7,10 +7,11 @@ namespace Levain.Bench.Tuner.Methods;
 
 /// <summary>
 /// Levain's tuner with early stopping, as <c>levain tune</c> runs it with <c>early_stopping:</c>: each suggestion's
-/// learning curve is watched point by point and judged by cost-aware ASHA; a stopped run's last point is what the
-/// tuner observes (its value at the cost spent). Runs only on <see cref="ICurveProblem"/>s.
+/// learning curve is watched point by point and judged by cost-aware ASHA; a stopped run's last point (its value at
+/// the cost spent) is what the tuner observes, as the complete shorter run it amounts to
+/// (<see cref="ProblemEvaluation.ShortenedRun"/>). Runs only on <see cref="ICurveProblem"/>s.
 /// </summary>
-public sealed class EarlyStoppingMethod(LevainCarbsMethod inner, EarlyStoppingOptions options) : ISearchMethod
+public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions options) : ISearchMethod
 {
     public const string MethodName = "levain-es";
 

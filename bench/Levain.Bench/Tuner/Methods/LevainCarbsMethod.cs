@@ -66,7 +66,11 @@ public sealed class LevainCarbsMethod : ISearchMethod
         {
             var pending = _pending ?? throw new InvalidOperationException("Nothing was asked.");
             _pending = null;
-            tuner.Observe(new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
+            // A stopped run that amounts to a complete shorter run is observed as that run (docs/tuner.md, "Early
+            // stopping"); without one it is a partial observation of the parameters asked for.
+            tuner.Observe(evaluation.ShortenedRun is { } shortened
+                ? new Observation(shortened, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id)
+                : new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
         }
 
         /// <summary>The evaluated point whose predicted noise-free output is lowest (null: best observed, e.g. before two successes).</summary>

@@ -95,6 +95,10 @@ public sealed class ExponentialCurveProblem : ICurveProblem
         return curve;
     }
 
+    /// <summary>The run with t set to <paramref name="points"/> epochs (1 ≤ points ≤ its own t), the other parameters unchanged.</summary>
+    public IReadOnlyDictionary<string, ParamValue> ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points) =>
+        ProblemPoint.Shortened(pointInParam, Parameters[1], points);
+
     private (double W, double T, double Lr, double P) Read(IReadOnlyDictionary<string, ParamValue> pointInParam)
     {
         ArgumentNullException.ThrowIfNull(pointInParam);

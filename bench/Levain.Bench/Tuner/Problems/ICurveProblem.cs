@@ -10,4 +10,12 @@ public interface ICurveProblem : ICostAwareProblem
 {
     /// <summary>The curve of one run (observation noise drawn from <paramref name="noise"/>, one draw per point).</summary>
     IReadOnlyList<ProblemEvaluation> Curve(IReadOnlyDictionary<string, ParamValue> pointInParam, Random noise);
+
+    /// <summary>
+    /// The parameters of the run that ends after the first <paramref name="points"/> points of the curve of
+    /// <paramref name="pointInParam"/>: the same run with its length parameter set to that many units. The problems'
+    /// curves do not depend on the planned length (no schedule tied to it), so a run stopped there is exactly a
+    /// complete run of these parameters.
+    /// </summary>
+    IReadOnlyDictionary<string, ParamValue> ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points);
 }

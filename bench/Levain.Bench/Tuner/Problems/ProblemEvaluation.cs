@@ -1,3 +1,5 @@
+using Levain.Tuning.Spaces;
+
 namespace Levain.Bench.Tuner.Problems;
 
 /// <summary>What a method sees (<paramref name="ObservedValue"/>, <paramref name="Cost"/>) and what the regret uses
@@ -6,4 +8,10 @@ public readonly record struct ProblemEvaluation(double ObservedValue, double Noi
 {
     /// <summary>A run cut short by early stopping: the curve's point where it was stopped.</summary>
     public bool IsPartial { get; init; }
+
+    /// <summary>
+    /// For a run cut short on a curve problem: the parameters of the complete run it amounts to (its length parameter
+    /// set to the units it trained, <see cref="ICurveProblem.ShortenedRun"/>); null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, ParamValue>? ShortenedRun { get; init; }
 }

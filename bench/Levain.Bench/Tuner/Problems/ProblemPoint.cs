@@ -42,4 +42,19 @@ internal static class ProblemPoint
 
     public static Dictionary<string, ParamValue> Of(params (string Name, double ValueInParam)[] coordinates) =>
         coordinates.ToDictionary(c => c.Name, c => ParamValue.FromNumber(c.ValueInParam), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The point with its run-length parameter <paramref name="length"/> (an integer count of curve points) set to
+    /// <paramref name="points"/>, which must lie in 1 … the point's own length; the other parameters unchanged.
+    /// </summary>
+    public static Dictionary<string, ParamValue> Shortened(IReadOnlyDictionary<string, ParamValue> pointInParam, ParameterSpec length, int points)
+    {
+        ArgumentNullException.ThrowIfNull(length);
+        var planned = Read(pointInParam, length);
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(points, (int)Math.Round(planned));
+        var shortened = pointInParam.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        shortened[length.Name] = ParamValue.FromNumber(points);
+        return shortened;
+    }
 }

@@ -39,6 +39,17 @@ public static class ConsoleReport
                 text.AppendLine(Invariant($"  {method.Method}: {method.EarlyStopped} of {runs} runs stopped early; its median regret reaches plain levain's at 50 % ") +
                     Reach(method.FractionForLevainHalfBudgetRegret, 0.5) + "; plain levain's at 100 % " + Reach(method.FractionForLevainRegret, 1.0));
             }
+            var overruns = problem.Methods.Where(m => m.Overrun is not null).ToArray();
+            if (overruns.Length > 0)
+            {
+                text.AppendLine("  budget overrun (max over seeds of spent − budget, against that study's cheapest trial; levain and levain-es are told the budget left, the other methods finish the trial that crosses it):");
+                foreach (var method in overruns)
+                {
+                    var o = method.Overrun!;
+                    text.AppendLine(Invariant($"    {method.Method,-9} max {o.MaxOverrun:G4} (seed {o.MaxOverrunSeed}, cheapest trial {Format(o.MaxOverrunCheapestTrialCost)}): ") +
+                        (o.IsWithinOneCheapestTrial ? "no study beyond its budget by more than one cheapest trial" : Invariant($"{o.SeedsBeyondOneCheapestTrial} of {o.Overruns.Count} studies beyond their budget by more than one cheapest trial")));
+                }
+            }
             foreach (var method in problem.Methods.Where(m => m.Errors.Count > 0))
             {
                 text.AppendLine(Invariant($"  {method.Method}: {method.Errors.Count} problem run(s): {method.Errors[0]}"));

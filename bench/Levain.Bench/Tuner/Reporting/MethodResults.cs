@@ -21,6 +21,9 @@ public sealed record MethodResults(
     /// </summary>
     public double? FractionForLevainRegret { get; init; }
 
+    /// <summary>Spent − budget per seed and the worst seed against its cheapest trial (null when not computed).</summary>
+    public BudgetOverrun? Overrun { get; init; }
+
     /// <summary>The same against plain Levain's median regret at 50 % of the budget.</summary>
     public double? FractionForLevainHalfBudgetRegret { get; init; }
 }

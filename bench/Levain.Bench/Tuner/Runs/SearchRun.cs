@@ -39,17 +39,23 @@ public static class SearchRun
                 }
                 askTicks += Stopwatch.GetTimestamp() - askStart;
                 ProblemEvaluation evaluation;
-                if (session is ICurveJudge judge && problem is ICurveProblem curves)
+                if (problem is ICurveProblem curves)
                 {
-                    // Watched point by point; a stopped run's last point is its evaluation (value and cost so far).
+                    // Every method's run on a curve problem is its curve, whose last point is the full evaluation (noise
+                    // drawn per point): so a method that watches curves sees exactly what the others see until it stops
+                    // a run, and the comparison is paired. A stopped run's point is its evaluation (value and cost so
+                    // far), with the complete shorter run it amounts to.
                     var curve = curves.Curve(point, noise);
                     evaluation = curve[^1];
-                    for (var i = 0; i < curve.Count; i++)
+                    for (var i = 0; session is ICurveJudge judge && i < curve.Count; i++)
                     {
                         if (judge.Judge(curve[i], curve[^1].Cost))
                         {
-                            evaluation = i < curve.Count - 1 ? curve[i] with { IsPartial = true } : curve[i];
-                            if (i < curve.Count - 1) stopped++;
+                            if (i < curve.Count - 1)
+                            {
+                                evaluation = curve[i] with { IsPartial = true, ShortenedRun = curves.ShortenedRun(point, i + 1) };
+                                stopped++;
+                            }
                             break;
                         }
                     }

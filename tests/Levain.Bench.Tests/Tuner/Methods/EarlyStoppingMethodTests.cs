@@ -22,6 +22,90 @@ public sealed class EarlyStoppingMethodTests
         Assert.True(curve.Zip(curve.Skip(1)).All(p => p.Second.NoiseFreeValue < p.First.NoiseFreeValue)); // loss falls with epochs
     }
 
+    [Theory]
+    [InlineData("learning-curve")]
+    [InlineData("exp-curve")]
+    public void ShortenedRun_IsTheCompleteRunTheCurvePrefixAmountsTo(string name)
+    {
+        ICurveProblem problem = name == "learning-curve" ? new LearningCurveProblem() : new ExponentialCurveProblem();
+        var point = new Dictionary<string, ParamValue>(problem.Parameters.ToDictionary(p => p.Name, p => ParamValue.FromNumber(p.Center ?? p.Min ?? 1.0)), StringComparer.Ordinal)
+        {
+            ["t"] = ParamValue.FromNumber(20),
+        };
+        var curve = problem.Curve(point, new Random(3));
+        foreach (var units in new[] { 1, 7, 20 })
+        {
+            var shortened = problem.ShortenedRun(point, units);
+            Assert.Equal(units, shortened["t"].Number);
+            Assert.Equal(curve[units - 1].NoiseFreeValue, problem.NoiseFreeValue(shortened), 12);
+            Assert.Equal(curve[units - 1].Cost, problem.Cost(shortened), 12);
+            Assert.All(problem.Parameters.Where(p => p.Name != "t"), p => Assert.Equal(point[p.Name], shortened[p.Name]));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => problem.ShortenedRun(point, 21));
+        Assert.Throws<ArgumentOutOfRangeException>(() => problem.ShortenedRun(point, 0));
+    }
+
+    [Fact]
+    public void Execute_WatchedAndPlainRuns_SeeTheSameValuesUntilTheFirstStop()
+    {
+        // Before the fix the plain method drew one noise value per run and the watching one per epoch: the two
+        // diverged from the first evaluation on, so "levain" and "levain-es" were not paired.
+        var problem = new LearningCurveProblem();
+        var never = new EarlyStoppingMethod(new LevainCarbsMethod(), new EarlyStoppingOptions(1e9, 3.0));
+        var watched = SearchRun.Execute(problem, never, seed: 2, budget: 400, maxEvaluations: 300);
+        var plain = SearchRun.Execute(problem, new LevainCarbsMethod(), seed: 2, budget: 400, maxEvaluations: 300);
+        Assert.Equal(0, watched.EarlyStopped);
+        Assert.Equal(plain.Trace, watched.Trace);
+    }
+
+    [Fact]
+    public void Execute_StoppedRun_IsObservedAsTheCompleteShorterRun()
+    {
+        var problem = new LearningCurveProblem();
+        var recorder = new RecordingMethod();
+        var method = new EarlyStoppingMethod(recorder, new EarlyStoppingOptions(1.0, 3.0, 2));
+        var run = SearchRun.Execute(problem, method, seed: 0, budget: 300, maxEvaluations: 40);
+        Assert.True(run.EarlyStopped > 0, "no run was stopped early");
+        var stopped = recorder.Told.Where(e => e.IsPartial).ToList();
+        Assert.Equal(run.EarlyStopped, stopped.Count);
+        Assert.All(stopped, e =>
+        {
+            var shortened = Assert.IsAssignableFrom<IReadOnlyDictionary<string, ParamValue>>(e.ShortenedRun);
+            Assert.Equal(e.Cost, problem.Cost(shortened), 12);
+            Assert.Equal(e.NoiseFreeValue, problem.NoiseFreeValue(shortened), 12);
+        });
+        Assert.All(recorder.Told.Where(e => !e.IsPartial), e => Assert.Null(e.ShortenedRun));
+    }
+
+    /// <summary>Asks a fixed expensive, badly tuned run and good small ones in turn, recording what it is told.</summary>
+    private sealed class RecordingMethod : ISearchMethod
+    {
+        public List<ProblemEvaluation> Told { get; } = [];
+
+        public string Name => "recording";
+
+        public string Description => "recording";
+
+        public ISearchSession Start(ICostAwareProblem problem, int seed) => new Session(this);
+
+        private sealed class Session(RecordingMethod method) : ISearchSession
+        {
+            private int _n;
+
+            public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
+            {
+                var lr = (_n++ % 3) switch { 0 => 0.005, 1 => 0.5, _ => 1e-4 };
+                return new Dictionary<string, ParamValue> { ["w"] = 64, ["t"] = 30, ["lr"] = lr };
+            }
+
+            public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+
     [Fact]
     public void Execute_StopsSomeRunsEarly_AndTheTuneLoopGoesOn()
     {
