@@ -30,7 +30,7 @@ public static class FinetuneCommand
         var warmup = new Option<int?>("--warmup") { Description = "Warmup steps (default 10)." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "AdamW weight decay on matrices (default 0)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the example order and the adapter initialisation (default 1)." };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1)." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default 1). With 2 or more, each batch is cut into one slice per thread, trained side by side (not with dropout or LoRA; docs/training.md)." };
         var loraRank = new Option<int?>("--lora-rank") { Description = "Train LoRA adapters of this rank instead of every weight (default 0: full fine-tuning)." };
         var loraAlpha = new Option<double?>("--lora-alpha") { Description = "LoRA alpha; the update is scaled by alpha / rank (default 16)." };
         var loraTargets = new Option<string?>("--lora-targets") { Description = $"Comma-separated projections to adapt (default c_attn; known: {string.Join(", ", LoraOptions.KnownTargets)})." };

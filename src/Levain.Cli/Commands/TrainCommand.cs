@@ -26,7 +26,7 @@ public static class TrainCommand
         var tokenizer = new Option<string?>("--tokenizer") { Description = "bytes (default), cl100k_base, o200k_base, or a trained tokenizer (DIR, tokenizer.json or .tiktoken; with a manifest it must match the shards)." };
         var mix = new Option<string?>("--mix") { Description = "With a data manifest: source weights, e.g. web=0.7,code=0.3 (default: proportional to training tokens)." };
         var valWindows = new Option<int?>("--val-windows") { Description = "With a data manifest: fixed validation windows per source (default 64); reports val_loss_<source>." };
-        var threads = new Option<int?>("--threads") { Description = "Torch threads (default 1)." };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default 1). With 2 or more, each batch is cut into one slice per thread, trained side by side (not with dropout or LoRA; docs/training.md)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for weights, data order and the training stream (default 1)." };
         var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default 200)." };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default 3e-3; linear warmup, cosine decay to 10%)." };
