@@ -39,6 +39,8 @@ public sealed partial class CarbsTuner
         {
             ExpireOutstanding(lines);
             var limits = new CostLimits(Options.MaxSuggestionCost, budget.CostLeft);
+            var anytimeCaps = AnytimeCaps(budget);
+            var anytimeCap = anytimeCaps.Count > 0 ? anytimeCaps[0] : double.PositiveInfinity;
             BayesianProposer? proposer = null;
             var proposerFailed = false;
             for (var i = 0; i < count; i++)
@@ -63,7 +65,7 @@ public sealed partial class CarbsTuner
                     {
                         var outstanding = _outstanding.Select(s => Space.ToBasic(s.Parameters)).ToList();
                         proposer = BayesianProposer.TryCreate(Space, Options, _observations, outstanding, _models, _rng, lines.Add,
-                            RadiusOf, budget.Fraction, limits.Limit);
+                            RadiusOf, budget.Fraction, Math.Min(limits.Limit, anytimeCap));
                         proposerFailed = proposer is null;
                         if (proposer is not null)
                         {
@@ -74,7 +76,7 @@ public sealed partial class CarbsTuner
                     {
                         suggestion = RandomPhaseSuggestion(limits, lines);
                     }
-                    else if (proposer.Next(limits.Limit) is { } proposed)
+                    else if (proposer.Next(limits.Limit, anytimeCaps) is { } proposed)
                     {
                         suggestion = NewSuggestion(Space.FromBasic(proposed.XInBasic), SuggestionPhase.Bayesian, proposed.Terms);
                         limits.Commit(proposed.PredictedCost);
@@ -98,6 +100,57 @@ public sealed partial class CarbsTuner
         }
         Raise(lines);
         return results;
+    }
+
+    /// <summary>
+    /// The preferred cost limits of the anytime options, ascending (empty when both are off or the study has no cost
+    /// budget): with <see cref="CarbsOptions.AnytimeCheckpointRatio"/> η, the budget up to the next checkpoint fraction
+    /// φ = η^−k above the spent fraction f and up to the one after it, max(φ − f, <see cref="CarbsOptions.AnytimeCrossingFraction"/>
+    /// × φ)/(1 − f) × the cost left; with
+    /// <see cref="CarbsOptions.AnytimeCostRatio"/> ρ, ρ × the summed cost of every observation so far (failures and
+    /// early-stopped runs included: they were paid for).
+    /// </summary>
+    private List<double> AnytimeCaps(SuggestionBudget budget)
+    {
+        var caps = new List<double>();
+        if (budget.CostLeft is not { } left || !(left > 0))
+        {
+            return caps;
+        }
+        if (Options.AnytimeCostRatio is { } ratio)
+        {
+            var spent = _observations.Where(o => double.IsFinite(o.Cost) && o.Cost > 0).Sum(o => o.Cost);
+            if (spent > 0)
+            {
+                caps.Add(ratio * spent);
+            }
+        }
+        if (Options.AnytimeCheckpointRatio is { } eta && budget.SpentFraction is { } f && double.IsFinite(f) && f is >= 0 and < 1)
+        {
+            // Budget fractions in cost units: the cost left is the fraction 1 − f.
+            var crossing = Options.AnytimeCrossingFraction;
+            double CapAt(double checkpoint) => Math.Max(checkpoint - f, crossing * checkpoint) / (1.0 - f) * left;
+            var checkpoint = AnytimeCheckpoint(f, eta);
+            caps.Add(CapAt(checkpoint));
+            var after = Math.Min(checkpoint * eta, 1.0);
+            if (after > checkpoint)
+            {
+                caps.Add(CapAt(after));
+            }
+        }
+        caps.Sort();
+        return caps;
+    }
+
+    /// <summary>The smallest checkpoint fraction η^−k (k ≥ 0) above the spent fraction <paramref name="f"/> ∈ [0, 1).</summary>
+    internal static double AnytimeCheckpoint(double f, double eta)
+    {
+        var checkpoint = 1.0;
+        while (checkpoint / eta > f && checkpoint / eta > 1e-12)
+        {
+            checkpoint /= eta;
+        }
+        return checkpoint;
     }
 
     /// <summary>The trust-region radius around a Pareto point (the search radius when regions are off or new).</summary>

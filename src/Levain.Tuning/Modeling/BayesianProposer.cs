@@ -110,31 +110,29 @@ internal sealed partial class BayesianProposer
     /// <summary>
     /// Picks the next point of the batch among the candidates whose <see cref="CarbsOptions.CostQuantile"/> upper cost
     /// quantile is at most <paramref name="costLimit"/> (a hard constraint), and conditions the output model on a
-    /// fantasy there. Null when no candidate fits the limit.
+    /// fantasy there. <paramref name="preferredCostLimits"/> (ascending; the anytime caps of
+    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/> and <see cref="CarbsOptions.AnytimeCostRatio"/>) are tried first,
+    /// in order: candidates above a preferred limit are considered only when none fits under it. Null when no candidate
+    /// fits the limit.
     /// </summary>
-    public ProposedPoint? Next(double costLimit)
+    public ProposedPoint? Next(double costLimit, IReadOnlyList<double>? preferredCostLimits = null)
     {
         if (_pendingFantasy is { } pending)
         {
             _output.Condition(pending.Index, pending.Value);
             _pendingFantasy = null;
         }
-        var floorTarget = RandomCostTarget(costLimit);
+        var limits = (preferredCostLimits ?? []).Where(l => l < costLimit).Append(costLimit).ToList();
+        var limit = limits[0];
+        var floorTarget = RandomCostTarget(limit);
         var beta = EffectiveExplorationBias;
-        ResolveAffordability(costLimit);
-        var affordableIndices = new List<int>();
-        var cheapestAffordable = -1;
-        for (var j = 0; j < _candidatesInBasic.Count; j++)
+        var (affordableIndices, cheapestAffordable) = Affordable(limit);
+        for (var k = 1; k < limits.Count && affordableIndices.Count == 0; k++)
         {
-            if (_taken[j] || CostUpper(j) > costLimit)
-            {
-                continue;
-            }
-            affordableIndices.Add(j);
-            if (cheapestAffordable < 0 || _costMeans[j] < _costMeans[cheapestAffordable])
-            {
-                cheapestAffordable = j;
-            }
+            _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under the anytime cap {limit:G4}; considering candidates up to {limits[k]:G4}.");
+            limit = limits[k];
+            floorTarget = RandomCostTarget(limit);
+            (affordableIndices, cheapestAffordable) = Affordable(limit);
         }
         if (affordableIndices.Count == 0)
         {
@@ -175,6 +173,27 @@ internal sealed partial class BayesianProposer
         _pendingFantasy = (best, fantasy);
         _taken[best] = true;
         return new ProposedPoint(_candidatesInBasic[best], terms, _front[_originOf[best]].Key, predictedCost);
+    }
+
+    /// <summary>The open candidates whose upper cost quantile is at most <paramref name="limit"/>, and the cheapest of them (−1: none).</summary>
+    private (List<int> Indices, int Cheapest) Affordable(double limit)
+    {
+        ResolveAffordability(limit);
+        var indices = new List<int>();
+        var cheapest = -1;
+        for (var j = 0; j < _candidatesInBasic.Count; j++)
+        {
+            if (_taken[j] || CostUpper(j) > limit)
+            {
+                continue;
+            }
+            indices.Add(j);
+            if (cheapest < 0 || _costMeans[j] < _costMeans[cheapest])
+            {
+                cheapest = j;
+            }
+        }
+        return (indices, cheapest);
     }
 
     /// <summary>Candidates examined exactly per step of <see cref="BestCandidate"/>.</summary>
