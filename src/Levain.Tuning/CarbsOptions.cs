@@ -102,29 +102,20 @@ public sealed record CarbsOptions
     public double? LateMinParetoCostFraction { get; init; }
 
     /// <summary>
-    /// Anytime cost cap ρ (default none: off). With a cost budget, a Bayesian-phase suggestion whose upper cost quantile
-    /// exceeds ρ × the cost already observed is made only when no candidate fits under that cap: run sizes grow
-    /// geometrically (a run started after spending S finishes by (1 + ρ)·S), so at every point of the budget the study
-    /// has finished runs of a size proportional to what it has spent (the doubling schedule of anytime algorithms).
-    /// The cap stops binding once ρ·S exceeds the budget left. See docs/tuner.md.
-    /// </summary>
-    public double? AnytimeCostRatio { get; init; }
-
-    /// <summary>
-    /// Anytime checkpoints η (default none: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
+    /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
     /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: candidates whose
     /// upper cost quantile fits in the budget up to the next checkpoint are preferred, then those that fit up to the one
     /// after it, then any that fits the budget left. So at each checkpoint the study has finished a run of up to the
     /// phase's length, (1 − 1/η) × the checkpoint's budget: the doubling schedule of anytime algorithms, anchored at the
     /// known budget. See docs/tuner.md.
     /// </summary>
-    public double? AnytimeCheckpointRatio { get; init; }
+    public double? AnytimeCheckpointRatio { get; init; } = 2.0;
 
     /// <summary>
     /// With <see cref="AnytimeCheckpointRatio"/>: runs whose upper cost quantile is at most this fraction of a
-    /// checkpoint's budget may cross it (default 0: none). A small run that finishes after a checkpoint costs the
+    /// checkpoint's budget may cross it (default 0.1; 0: none). A small run that finishes after a checkpoint costs the
     /// answer there nothing (the phase's large run has finished), while forcing it under the checkpoint makes it cheaper
     /// still: on fidelity problems a low-fidelity run.
     /// </summary>
-    public double AnytimeCrossingFraction { get; init; }
+    public double AnytimeCrossingFraction { get; init; } = 0.1;
 }

@@ -103,12 +103,10 @@ public sealed partial class CarbsTuner
     }
 
     /// <summary>
-    /// The preferred cost limits of the anytime options, ascending (empty when both are off or the study has no cost
-    /// budget): with <see cref="CarbsOptions.AnytimeCheckpointRatio"/> η, the budget up to the next checkpoint fraction
-    /// φ = η^−k above the spent fraction f and up to the one after it, max(φ − f, <see cref="CarbsOptions.AnytimeCrossingFraction"/>
-    /// × φ)/(1 − f) × the cost left; with
-    /// <see cref="CarbsOptions.AnytimeCostRatio"/> ρ, ρ × the summed cost of every observation so far (failures and
-    /// early-stopped runs included: they were paid for).
+    /// The preferred cost limits of <see cref="CarbsOptions.AnytimeCheckpointRatio"/> η, ascending (empty when it is off or
+    /// the study has no cost budget or spent fraction): the budget up to the next checkpoint fraction φ = η^−k above the
+    /// spent fraction f and up to the one after it, each max(φ − f, <see cref="CarbsOptions.AnytimeCrossingFraction"/> × φ)
+    /// / (1 − f) × the cost left (the cost left is the fraction 1 − f of the budget).
     /// </summary>
     private List<double> AnytimeCaps(SuggestionBudget budget)
     {
@@ -117,17 +115,8 @@ public sealed partial class CarbsTuner
         {
             return caps;
         }
-        if (Options.AnytimeCostRatio is { } ratio)
-        {
-            var spent = _observations.Where(o => double.IsFinite(o.Cost) && o.Cost > 0).Sum(o => o.Cost);
-            if (spent > 0)
-            {
-                caps.Add(ratio * spent);
-            }
-        }
         if (Options.AnytimeCheckpointRatio is { } eta && budget.SpentFraction is { } f && double.IsFinite(f) && f is >= 0 and < 1)
         {
-            // Budget fractions in cost units: the cost left is the fraction 1 − f.
             var crossing = Options.AnytimeCrossingFraction;
             double CapAt(double checkpoint) => Math.Max(checkpoint - f, crossing * checkpoint) / (1.0 - f) * left;
             var checkpoint = AnytimeCheckpoint(f, eta);

@@ -198,7 +198,6 @@ public sealed partial class CarbsTuner
         Require(o.SuggestionTimeToLive is null || o.SuggestionTimeToLive > TimeSpan.Zero, nameof(o.SuggestionTimeToLive), "must be positive when set");
         Require(o.CategoricalMutationProbability is >= 0 and <= 1, nameof(o.CategoricalMutationProbability), "must lie in [0, 1]");
         Require(o.CostQuantile is >= 0.5 and < 1, nameof(o.CostQuantile), "must lie in [0.5, 1)");
-        Require(o.AnytimeCostRatio is null || (double.IsFinite(o.AnytimeCostRatio.Value) && o.AnytimeCostRatio > 0), nameof(o.AnytimeCostRatio), "must be positive and finite when set");
         Require(o.AnytimeCheckpointRatio is null || (double.IsFinite(o.AnytimeCheckpointRatio.Value) && o.AnytimeCheckpointRatio > 1), nameof(o.AnytimeCheckpointRatio), "must be finite and greater than 1 when set");
         Require(o.AnytimeCrossingFraction is >= 0 and <= 1, nameof(o.AnytimeCrossingFraction), "must lie in [0, 1]");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");

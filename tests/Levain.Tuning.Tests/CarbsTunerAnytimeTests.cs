@@ -47,7 +47,7 @@ public sealed class CarbsTunerAnytimeTests
         // optimum's cost 3.6, which a tuner without checkpoints goes for.
         var budget = new SuggestionBudget(CostLeft: 30, SpentFraction: 0.45);
         var cap = 30 * 0.05 / 0.55;
-        var plain = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0 }).Suggest(1, budget)[0];
+        var plain = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = null }).Suggest(1, budget)[0];
         Assert.Equal(SuggestionPhase.Bayesian, plain.Phase);
         Assert.True(plain.Terms!.CostUpperQuantile > cap, $"without checkpoints: upper cost quantile {plain.Terms.CostUpperQuantile}");
 
@@ -63,12 +63,25 @@ public sealed class CarbsTunerAnytimeTests
         // 49 % spent: 30 × 0.01 / 0.51 ≈ 0.59 to the 50 % checkpoint, less than the cheapest point (cost 1); the next
         // checkpoint (100 %) allows the whole budget left.
         var logs = new List<string>();
-        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2 }, logs);
+        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = 0 }, logs);
         var batch = tuner.Suggest(1, new SuggestionBudget(CostLeft: 30, SpentFraction: 0.49));
         Assert.Single(batch);
         Assert.Equal(SuggestionPhase.Bayesian, batch[0].Phase);
         Assert.Contains(logs, l => l.Contains("anytime cap", StringComparison.Ordinal));
-        Assert.True(batch[0].Terms!.CostUpperQuantile <= 30);
+        Assert.True(batch[0].Terms!.CostUpperQuantile is > 30 * 0.01 / 0.51 and <= 30);
+    }
+
+    [Fact]
+    public void Suggest_WithCrossingFraction_LetsASmallRunCrossTheCheckpoint()
+    {
+        // 49 % spent: only 0.59 to the 50 % checkpoint, but runs up to 0.1 × the checkpoint's budget (30 × 0.05 / 0.51 ≈ 2.94)
+        // may cross it, so the tuner neither falls back to the whole budget left nor needs to.
+        var logs = new List<string>();
+        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = 0.1 }, logs);
+        var batch = tuner.Suggest(1, new SuggestionBudget(CostLeft: 30, SpentFraction: 0.49));
+        Assert.Single(batch);
+        Assert.DoesNotContain(logs, l => l.Contains("anytime cap", StringComparison.Ordinal));
+        Assert.True(batch[0].Terms!.CostUpperQuantile <= 30 * 0.05 / 0.51 + 1e-9, $"upper cost quantile {batch[0].Terms!.CostUpperQuantile}");
     }
 
     [Fact]
@@ -82,11 +95,24 @@ public sealed class CarbsTunerAnytimeTests
     [Fact]
     public void Suggest_WithCheckpointsButNoBudget_IsThePlainTuner()
     {
-        var plain = Driven(new CarbsOptions { Seed = 8, ResampleFrequency = 0 });
+        var plain = Driven(new CarbsOptions { Seed = 8, ResampleFrequency = 0, AnytimeCheckpointRatio = null });
         var anytime = Driven(new CarbsOptions { Seed = 8, ResampleFrequency = 0, AnytimeCheckpointRatio = 2 });
         var a = plain.Suggest(1)[0];
         var b = anytime.Suggest(1)[0];
         Assert.Equal(a.Parameters.OrderBy(kv => kv.Key), b.Parameters.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public void Options_CheckpointsAreOnByDefaultAndSurviveJson()
+    {
+        Assert.Equal(2.0, new CarbsOptions().AnytimeCheckpointRatio);
+        Assert.Equal(0.1, new CarbsOptions().AnytimeCrossingFraction);
+        var tuner = Driven(new CarbsOptions { Seed = 3, ResampleFrequency = 0, AnytimeCheckpointRatio = 3, AnytimeCrossingFraction = 0.2 });
+        var restored = CarbsTuner.FromJson(tuner.ToJson());
+        Assert.Equal(3.0, restored.Options.AnytimeCheckpointRatio);
+        Assert.Equal(0.2, restored.Options.AnytimeCrossingFraction);
+        var budget = new SuggestionBudget(CostLeft: 30, SpentFraction: 0.3);
+        TunerFixtures.AssertSameSuggestion(tuner.Suggest(1, budget)[0], restored.Suggest(1, budget)[0]);
     }
 
     [Fact]

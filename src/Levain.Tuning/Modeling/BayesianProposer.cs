@@ -111,7 +111,7 @@ internal sealed partial class BayesianProposer
     /// Picks the next point of the batch among the candidates whose <see cref="CarbsOptions.CostQuantile"/> upper cost
     /// quantile is at most <paramref name="costLimit"/> (a hard constraint), and conditions the output model on a
     /// fantasy there. <paramref name="preferredCostLimits"/> (ascending; the anytime caps of
-    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/> and <see cref="CarbsOptions.AnytimeCostRatio"/>) are tried first,
+    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/>) are tried first,
     /// in order: candidates above a preferred limit are considered only when none fits under it. Null when no candidate
     /// fits the limit.
     /// </summary>
