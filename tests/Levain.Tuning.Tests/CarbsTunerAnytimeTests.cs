@@ -62,13 +62,10 @@ public sealed class CarbsTunerAnytimeTests
     {
         // 49 % spent: 30 × 0.01 / 0.51 ≈ 0.59 to the 50 % checkpoint, less than the cheapest point (cost 1); the next
         // checkpoint (100 %) allows the whole budget left.
-        var logs = new List<string>();
-        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = 0 }, logs);
-        var batch = tuner.Suggest(1, new SuggestionBudget(CostLeft: 30, SpentFraction: 0.49));
-        Assert.Single(batch);
-        Assert.Equal(SuggestionPhase.Bayesian, batch[0].Phase);
+        var (suggestion, logs) = SuggestJustBeforeHalfTheBudget(crossing: 0);
+        Assert.Equal(SuggestionPhase.Bayesian, suggestion.Phase);
         Assert.Contains(logs, l => l.Contains("anytime cap", StringComparison.Ordinal));
-        Assert.True(batch[0].Terms!.CostUpperQuantile is > 30 * 0.01 / 0.51 and <= 30);
+        Assert.True(suggestion.Terms!.CostUpperQuantile is > 30 * 0.01 / 0.51 and <= 30);
     }
 
     [Fact]
@@ -76,12 +73,18 @@ public sealed class CarbsTunerAnytimeTests
     {
         // 49 % spent: only 0.59 to the 50 % checkpoint, but runs up to 0.1 × the checkpoint's budget (30 × 0.05 / 0.51 ≈ 2.94)
         // may cross it, so the tuner neither falls back to the whole budget left nor needs to.
-        var logs = new List<string>();
-        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = 0.1 }, logs);
-        var batch = tuner.Suggest(1, new SuggestionBudget(CostLeft: 30, SpentFraction: 0.49));
-        Assert.Single(batch);
+        var (suggestion, logs) = SuggestJustBeforeHalfTheBudget(crossing: 0.1);
         Assert.DoesNotContain(logs, l => l.Contains("anytime cap", StringComparison.Ordinal));
-        Assert.True(batch[0].Terms!.CostUpperQuantile <= 30 * 0.05 / 0.51 + 1e-9, $"upper cost quantile {batch[0].Terms!.CostUpperQuantile}");
+        Assert.True(suggestion.Terms!.CostUpperQuantile <= 30 * 0.05 / 0.51 + 1e-9, $"upper cost quantile {suggestion.Terms!.CostUpperQuantile}");
+    }
+
+    /// <summary>One suggestion at 49 % of a budget whose 51 % left is 30, with checkpoints every 2x and the given crossing fraction.</summary>
+    private static (Suggestion Suggestion, List<string> Logs) SuggestJustBeforeHalfTheBudget(double crossing)
+    {
+        var logs = new List<string>();
+        var tuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = crossing }, logs);
+        var batch = tuner.Suggest(1, new SuggestionBudget(CostLeft: 30, SpentFraction: 0.49));
+        return (Assert.Single(batch), logs);
     }
 
     [Fact]
