@@ -40,7 +40,6 @@ public sealed partial class CarbsTuner
             ExpireOutstanding(lines);
             var limits = new CostLimits(Options.MaxSuggestionCost, budget.CostLeft);
             var anytimeCaps = AnytimeCaps(budget);
-            var anytimeCap = anytimeCaps.Count > 0 ? anytimeCaps[0] : double.PositiveInfinity;
             BayesianProposer? proposer = null;
             var proposerFailed = false;
             for (var i = 0; i < count; i++)
@@ -65,7 +64,7 @@ public sealed partial class CarbsTuner
                     {
                         var outstanding = _outstanding.Select(s => Space.ToBasic(s.Parameters)).ToList();
                         proposer = BayesianProposer.TryCreate(Space, Options, _observations, outstanding, _models, _rng, lines.Add,
-                            RadiusOf, budget.Fraction, Math.Min(limits.Limit, anytimeCap));
+                            RadiusOf, budget.Fraction, limits.Limit);
                         proposerFailed = proposer is null;
                         if (proposer is not null)
                         {

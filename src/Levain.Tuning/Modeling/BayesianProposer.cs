@@ -110,9 +110,9 @@ internal sealed partial class BayesianProposer
     /// <summary>
     /// Picks the next point of the batch among the candidates whose <see cref="CarbsOptions.CostQuantile"/> upper cost
     /// quantile is at most <paramref name="costLimit"/> (a hard constraint), and conditions the output model on a
-    /// fantasy there. <paramref name="preferredCostLimits"/> (ascending; the anytime caps of
-    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/>) are tried first,
-    /// in order: candidates above a preferred limit are considered only when none fits under it. Null when no candidate
+    /// fantasy there. <paramref name="preferredCostLimits"/> (the anytime caps of
+    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/>) are tried in ascending order when the pick exceeds them: the
+    /// pick is replaced by the best candidate under the first cap that any candidate fits under. Null when no candidate
     /// fits the limit.
     /// </summary>
     public ProposedPoint? Next(double costLimit, IReadOnlyList<double>? preferredCostLimits = null)
@@ -122,24 +122,34 @@ internal sealed partial class BayesianProposer
             _output.Condition(pending.Index, pending.Value);
             _pendingFantasy = null;
         }
-        var limits = (preferredCostLimits ?? []).Where(l => l < costLimit).Append(costLimit).ToList();
-        var limit = limits[0];
-        var floorTarget = RandomCostTarget(limit);
+        var floorTarget = RandomCostTarget(costLimit);
         var beta = EffectiveExplorationBias;
-        var (affordableIndices, cheapestAffordable) = Affordable(limit);
-        for (var k = 1; k < limits.Count && affordableIndices.Count == 0; k++)
-        {
-            _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under the anytime cap {limit:G4}; considering candidates up to {limits[k]:G4}.");
-            limit = limits[k];
-            floorTarget = RandomCostTarget(limit);
-            (affordableIndices, cheapestAffordable) = Affordable(limit);
-        }
+        var (affordableIndices, cheapestAffordable) = Affordable(costLimit);
         if (affordableIndices.Count == 0)
         {
             _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under {costLimit:G4} (cost cap and budget left); no suggestion.");
             return null;
         }
         var (best, bestScore, bestLogEi, bestTarget) = BestCandidate(affordableIndices, floorTarget, beta);
+        // The anytime caps only act when they bind: a pick above the first cap that some candidate fits under is replaced
+        // by the best candidate under that cap (the expected-improvement floor read off the curve up to the cap).
+        foreach (var cap in (preferredCostLimits ?? []).Where(l => l < costLimit).Order())
+        {
+            if (best >= 0 && CostUpper(best) <= cap)
+            {
+                break;
+            }
+            var (under, cheapestUnder) = Affordable(cap);
+            if (under.Count == 0)
+            {
+                _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under the anytime cap {cap:G4}.");
+                continue;
+            }
+            floorTarget = RandomCostTarget(cap);
+            (affordableIndices, cheapestAffordable) = (under, cheapestUnder);
+            (best, bestScore, bestLogEi, bestTarget) = BestCandidate(affordableIndices, floorTarget, beta);
+            break;
+        }
         if (best < 0)
         {
             best = cheapestAffordable;
