@@ -103,9 +103,9 @@ public sealed record CarbsOptions
 
     /// <summary>
     /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
-    /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: candidates whose
-    /// upper cost quantile fits in the budget up to the next checkpoint are preferred, then those that fit up to the one
-    /// after it, then any that fits the budget left. So at each checkpoint the study has finished a run of up to the
+    /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
+    /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does
+    /// (else by the best up to the checkpoint after it; else it stands). So at each checkpoint the study has finished a run of up to the
     /// phase's length, (1 − 1/η) × the checkpoint's budget: the doubling schedule of anytime algorithms, anchored at the
     /// known budget. See docs/tuner.md.
     /// </summary>

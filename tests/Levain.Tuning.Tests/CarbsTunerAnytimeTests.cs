@@ -58,6 +58,22 @@ public sealed class CarbsTunerAnytimeTests
     }
 
     [Fact]
+    public void Suggest_WithCheckpoints_KeepsAPickThatFinishesByTheNextCheckpoint()
+    {
+        // The cap acts only when it binds: with the next checkpoint just above what the plain tuner picks, the suggestion
+        // is the plain tuner's, bit for bit.
+        var plainTuner = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = null });
+        var probe = CarbsTuner.FromJson(plainTuner.ToJson()).Suggest(1, new SuggestionBudget(CostLeft: 1000, SpentFraction: 0.45))[0];
+        var cap = probe.Terms!.CostUpperQuantile + 0.05;
+        var budget = new SuggestionBudget(CostLeft: cap * 0.55 / 0.05, SpentFraction: 0.45);
+        var plain = plainTuner.Suggest(1, budget)[0];
+        var anytime = Driven(new CarbsOptions { Seed = 5, ResampleFrequency = 0, AnytimeCheckpointRatio = 2, AnytimeCrossingFraction = 0 }).Suggest(1, budget)[0];
+        Assert.True(plain.Terms!.CostUpperQuantile <= cap);
+        Assert.Equal(plain.Parameters.OrderBy(kv => kv.Key), anytime.Parameters.OrderBy(kv => kv.Key));
+        Assert.Equal(plain.Terms, anytime.Terms);
+    }
+
+    [Fact]
     public void Suggest_WithCheckpoints_FallsBackToTheCheckpointAfterWhenNothingFitsBeforeTheNext()
     {
         // 49 % spent: 30 × 0.01 / 0.51 ≈ 0.59 to the 50 % checkpoint, less than the cheapest point (cost 1); the next
