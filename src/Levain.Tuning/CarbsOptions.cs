@@ -124,4 +124,22 @@ public sealed record CarbsOptions
     /// target cost one success at a time; 1: all the way).
     /// </summary>
     public double TargetProjectionStep { get; init; } = 0.5;
+
+    /// <summary>
+    /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
+    /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
+    /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does
+    /// (else by the best up to the checkpoint after it; else it stands). So at each checkpoint the study has finished a run of up to the
+    /// phase's length, (1 − 1/η) × the checkpoint's budget: the doubling schedule of anytime algorithms, anchored at the
+    /// known budget. See docs/tuner.md.
+    /// </summary>
+    public double? AnytimeCheckpointRatio { get; init; } = 2.0;
+
+    /// <summary>
+    /// With <see cref="AnytimeCheckpointRatio"/>: runs whose upper cost quantile is at most this fraction of a
+    /// checkpoint's budget may cross it (default 0.1; 0: none). A small run that finishes after a checkpoint costs the
+    /// answer there nothing (the phase's large run has finished), while forcing it under the checkpoint makes it cheaper
+    /// still: on fidelity problems a low-fidelity run.
+    /// </summary>
+    public double AnytimeCrossingFraction { get; init; } = 0.1;
 }

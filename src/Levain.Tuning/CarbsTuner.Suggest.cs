@@ -39,6 +39,7 @@ public sealed partial class CarbsTuner
         {
             ExpireOutstanding(lines);
             var limits = new CostLimits(Options.MaxSuggestionCost, budget.CostLeft);
+            var anytimeCaps = AnytimeCaps(budget);
             BayesianProposer? proposer = null;
             var proposerFailed = false;
             for (var i = 0; i < count; i++)
@@ -74,7 +75,7 @@ public sealed partial class CarbsTuner
                     {
                         suggestion = RandomPhaseSuggestion(limits, lines);
                     }
-                    else if (proposer.Next(limits.Limit) is { } proposed)
+                    else if (proposer.Next(limits.Limit, anytimeCaps) is { } proposed)
                     {
                         suggestion = NewSuggestion(Space.FromBasic(proposed.XInBasic), SuggestionPhase.Bayesian, proposed.Terms);
                         limits.Commit(proposed.PredictedCost);
@@ -98,6 +99,46 @@ public sealed partial class CarbsTuner
         }
         Raise(lines);
         return results;
+    }
+
+    /// <summary>
+    /// The preferred cost limits of <see cref="CarbsOptions.AnytimeCheckpointRatio"/> η, ascending (empty when it is off or
+    /// the study has no cost budget or spent fraction): the budget up to the next checkpoint fraction φ = η^−k above the
+    /// spent fraction f and up to the one after it, each max(φ − f, <see cref="CarbsOptions.AnytimeCrossingFraction"/> × φ)
+    /// / (1 − f) × the cost left (the cost left is the fraction 1 − f of the budget).
+    /// </summary>
+    private List<double> AnytimeCaps(SuggestionBudget budget)
+    {
+        var caps = new List<double>();
+        if (budget.CostLeft is not { } left || !(left > 0))
+        {
+            return caps;
+        }
+        if (Options.AnytimeCheckpointRatio is { } eta && budget.SpentFraction is { } f && double.IsFinite(f) && f is >= 0 and < 1)
+        {
+            var crossing = Options.AnytimeCrossingFraction;
+            double CapAt(double checkpoint) => Math.Max(checkpoint - f, crossing * checkpoint) / (1.0 - f) * left;
+            var checkpoint = AnytimeCheckpoint(f, eta);
+            caps.Add(CapAt(checkpoint));
+            var after = Math.Min(checkpoint * eta, 1.0);
+            if (after > checkpoint)
+            {
+                caps.Add(CapAt(after));
+            }
+        }
+        caps.Sort();
+        return caps;
+    }
+
+    /// <summary>The smallest checkpoint fraction η^−k (k ≥ 0) above the spent fraction <paramref name="f"/> ∈ [0, 1).</summary>
+    internal static double AnytimeCheckpoint(double f, double eta)
+    {
+        var checkpoint = 1.0;
+        while (checkpoint / eta > f && checkpoint / eta > 1e-12)
+        {
+            checkpoint /= eta;
+        }
+        return checkpoint;
     }
 
     /// <summary>The trust-region radius around a Pareto point (the search radius when regions are off or new).</summary>

@@ -110,9 +110,12 @@ internal sealed partial class BayesianProposer
     /// <summary>
     /// Picks the next point of the batch among the candidates whose <see cref="CarbsOptions.CostQuantile"/> upper cost
     /// quantile is at most <paramref name="costLimit"/> (a hard constraint), and conditions the output model on a
-    /// fantasy there. Null when no candidate fits the limit.
+    /// fantasy there. <paramref name="preferredCostLimits"/> (the anytime caps of
+    /// <see cref="CarbsOptions.AnytimeCheckpointRatio"/>) are tried in ascending order when the pick exceeds them: the
+    /// pick is replaced by the best candidate under the first cap that any candidate fits under. Null when no candidate
+    /// fits the limit.
     /// </summary>
-    public ProposedPoint? Next(double costLimit)
+    public ProposedPoint? Next(double costLimit, IReadOnlyList<double>? preferredCostLimits = null)
     {
         if (_pendingFantasy is { } pending)
         {
@@ -121,27 +124,32 @@ internal sealed partial class BayesianProposer
         }
         var floorTarget = RandomCostTarget(costLimit);
         var beta = EffectiveExplorationBias;
-        ResolveAffordability(costLimit);
-        var affordableIndices = new List<int>();
-        var cheapestAffordable = -1;
-        for (var j = 0; j < _candidatesInBasic.Count; j++)
-        {
-            if (_taken[j] || CostUpper(j) > costLimit)
-            {
-                continue;
-            }
-            affordableIndices.Add(j);
-            if (cheapestAffordable < 0 || _costMeans[j] < _costMeans[cheapestAffordable])
-            {
-                cheapestAffordable = j;
-            }
-        }
+        var (affordableIndices, cheapestAffordable) = Affordable(costLimit);
         if (affordableIndices.Count == 0)
         {
             _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under {costLimit:G4} (cost cap and budget left); no suggestion.");
             return null;
         }
         var (best, bestScore, bestLogEi, bestTarget) = BestCandidate(affordableIndices, floorTarget, beta);
+        // The anytime caps only act when they bind: a pick above the first cap that some candidate fits under is replaced
+        // by the best candidate under that cap (the expected-improvement floor read off the curve up to the cap).
+        foreach (var cap in (preferredCostLimits ?? []).Where(l => l < costLimit).Order())
+        {
+            if (best >= 0 && CostUpper(best) <= cap)
+            {
+                break;
+            }
+            var (under, cheapestUnder) = Affordable(cap);
+            if (under.Count == 0)
+            {
+                _log($"No candidate's {_options.CostQuantile:P0} cost quantile fits under the anytime cap {cap:G4}.");
+                continue;
+            }
+            floorTarget = RandomCostTarget(cap);
+            (affordableIndices, cheapestAffordable) = (under, cheapestUnder);
+            (best, bestScore, bestLogEi, bestTarget) = BestCandidate(affordableIndices, floorTarget, beta);
+            break;
+        }
         if (best < 0)
         {
             best = cheapestAffordable;
@@ -175,6 +183,27 @@ internal sealed partial class BayesianProposer
         _pendingFantasy = (best, fantasy);
         _taken[best] = true;
         return new ProposedPoint(_candidatesInBasic[best], terms, _origins[_originOf[best]].Key, predictedCost);
+    }
+
+    /// <summary>The open candidates whose upper cost quantile is at most <paramref name="limit"/>, and the cheapest of them (−1: none).</summary>
+    private (List<int> Indices, int Cheapest) Affordable(double limit)
+    {
+        ResolveAffordability(limit);
+        var indices = new List<int>();
+        var cheapest = -1;
+        for (var j = 0; j < _candidatesInBasic.Count; j++)
+        {
+            if (_taken[j] || CostUpper(j) > limit)
+            {
+                continue;
+            }
+            indices.Add(j);
+            if (cheapest < 0 || _costMeans[j] < _costMeans[cheapest])
+            {
+                cheapest = j;
+            }
+        }
+        return (indices, cheapest);
     }
 
     /// <summary>Candidates examined exactly per step of <see cref="BestCandidate"/>.</summary>
