@@ -39,7 +39,8 @@ public static class TunerBench
             return 2;
         }
         // Without --problems only the reported problems run; held-out ones (for choosing defaults) only when named.
-        var problems = allProblems.Where(p => settings.Problems is null ? !heldOut.Contains(p.Name) : settings.Problems.Contains(p.Name)).ToArray();
+        var onlyWhenNamed = ProblemCatalog.Extra().Select(p => p.Name).Concat(heldOut).ToArray();
+        var problems = allProblems.Where(p => settings.Problems is null ? !onlyWhenNamed.Contains(p.Name) : settings.Problems.Contains(p.Name)).ToArray();
         bool Wants(string method) => settings.Methods is null || settings.Methods.Contains(method);
 
         var methods = new List<ISearchMethod>();

@@ -19,7 +19,8 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                            (noise-free), chinchilla, learning-curve (default: these five, the reported ones);
                            held-out problems, run only when named, on which the defaults are chosen:
                            mf-hartmann3, levy-fidelity (noise-free), chinchilla-epoch, exp-curve;
-                           'held-out' names all four
+                           'held-out' names all four; also run only when named: learning-curve-fixed (every
+                           run 27 epochs, w and lr searched: what early stopping saves in the pruners' setting)
           --methods LIST   subset of: levain, levain-es (early stopping, curve problems only), random, uniform, tpe
                            (default: these five) and levain-v1
                            (the published defaults without budget awareness; only when listed)

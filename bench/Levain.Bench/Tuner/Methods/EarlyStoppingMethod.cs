@@ -9,7 +9,8 @@ namespace Levain.Bench.Tuner.Methods;
 /// Levain's tuner with early stopping, as <c>levain tune</c> runs it with <c>early_stopping:</c>: each suggestion's
 /// learning curve is watched point by point and judged by cost-aware ASHA; a stopped run's last point (its value at
 /// the cost spent) is what the tuner observes, as the complete shorter run it amounts to
-/// (<see cref="ProblemEvaluation.ShortenedRun"/>). Runs only on <see cref="ICurveProblem"/>s.
+/// (<see cref="ProblemEvaluation.ShortenedRun"/>), or as a partial observation of the point asked for when the
+/// problem's run length is not a parameter (<see cref="LearningCurveFixedProblem"/>). Runs only on <see cref="ICurveProblem"/>s.
 /// </summary>
 public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions options) : ISearchMethod
 {

@@ -15,7 +15,8 @@ public interface ICurveProblem : ICostAwareProblem
     /// The parameters of the run that ends after the first <paramref name="points"/> points of the curve of
     /// <paramref name="pointInParam"/>: the same run with its length parameter set to that many units. The problems'
     /// curves do not depend on the planned length (no schedule tied to it), so a run stopped there is exactly a
-    /// complete run of these parameters.
+    /// complete run of these parameters. Null when the run length is not a parameter (every run trains the same
+    /// length): a stopped run is then observed as a partial run of <paramref name="pointInParam"/>.
     /// </summary>
-    IReadOnlyDictionary<string, ParamValue> ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points);
+    IReadOnlyDictionary<string, ParamValue>? ShortenedRun(IReadOnlyDictionary<string, ParamValue> pointInParam, int points);
 }

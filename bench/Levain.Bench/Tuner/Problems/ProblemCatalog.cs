@@ -15,6 +15,12 @@ public static class ProblemCatalog
     public static IReadOnlyList<ICostAwareProblem> HeldOut() =>
         [new MfHartmann3Problem(), new LevyFidelityProblem(), new ChinchillaEpochProblem(), new ExponentialCurveProblem()];
 
-    /// <summary>Reported, then held-out.</summary>
-    public static IReadOnlyList<ICostAwareProblem> All() => [.. Reported(), .. HeldOut()];
+    /// <summary>
+    /// Problems run only when named, neither reported nor used to choose defaults: <c>learning-curve-fixed</c> shows
+    /// what early stopping saves when every run trains the same number of epochs (docs/tuner.md, "Early stopping").
+    /// </summary>
+    public static IReadOnlyList<ICostAwareProblem> Extra() => [new LearningCurveFixedProblem()];
+
+    /// <summary>Reported, then held-out, then extra.</summary>
+    public static IReadOnlyList<ICostAwareProblem> All() => [.. Reported(), .. HeldOut(), .. Extra()];
 }

@@ -35,7 +35,7 @@ public sealed class EarlyStoppingMethodTests
         var curve = problem.Curve(point, new Random(3));
         foreach (var units in new[] { 1, 7, 20 })
         {
-            var shortened = problem.ShortenedRun(point, units);
+            var shortened = problem.ShortenedRun(point, units) ?? throw new InvalidOperationException("no shortened run");
             Assert.Equal(units, shortened["t"].Number);
             Assert.Equal(curve[units - 1].NoiseFreeValue, problem.NoiseFreeValue(shortened), 12);
             Assert.Equal(curve[units - 1].Cost, problem.Cost(shortened), 12);
