@@ -42,8 +42,6 @@ internal sealed class SliceWorkers : IDisposable
         set_num_threads(callerThreads);
     }
 
-    public int Count => _threads.Length;
-
     /// <summary>Runs <paramref name="work"/>(i) on worker i for every worker and returns the results in worker order; rethrows the first worker's exception.</summary>
     public double[] Run(Func<int, double> work)
     {
