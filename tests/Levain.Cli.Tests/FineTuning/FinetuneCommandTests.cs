@@ -26,6 +26,7 @@ public sealed class FinetuneFixture : IDisposable
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class FinetuneCommandTests(FinetuneFixture fixture) : IClassFixture<FinetuneFixture>
 {
     private string[] Args(string output, params string[] extra) => ArgsWithTemplate("dolly-compact", output, extra);

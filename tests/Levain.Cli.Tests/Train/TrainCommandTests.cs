@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Levain.Cli.Tests.Train;
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class TrainCommandTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"levain-train-{Guid.NewGuid():N}");
