@@ -87,6 +87,13 @@ public sealed record StudyDefinition
     /// </summary>
     public Levain.Tuning.EarlyStopping.EarlyStoppingOptions? EarlyStopping { get; init; }
 
+    /// <summary>
+    /// The numeric search parameter that sets a trial's run length (<c>early_stopping.length_parameter</c>). A trial
+    /// stopped at step s of a run of S steps is then observed as the complete shorter run, with this parameter scaled
+    /// by s / S; null: a stopped trial is a partial observation of the parameters it was started with.
+    /// </summary>
+    public string? EarlyStoppingLengthParameter { get; init; }
+
     /// <summary>The study file this definition was read from, if any.</summary>
     public string? SourcePath { get; init; }
 

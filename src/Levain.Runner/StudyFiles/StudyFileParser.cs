@@ -149,12 +149,15 @@ public static partial class StudyFileParser
             if (gpus.Distinct(StringComparer.Ordinal).Count() != gpus.Count) throw fields.Error(gpusNode, "gpus", "lists a GPU twice");
         }
         var warmStart = Field("warm_start") is { } warmNode ? WarmStart(fields, warmNode, path, baseDirectory, storage) : null;
-        var earlyStopping = Field("early_stopping") is { } esNode ? EarlyStopping(fields, esNode, cost, parameters) : null;
+        var earlyStoppingNode = Field("early_stopping");
+        var earlyStopping = earlyStoppingNode is null ? null : EarlyStopping(fields, earlyStoppingNode, cost, parameters);
+        var lengthParameter = earlyStoppingNode is null ? null : EarlyStoppingLength(fields, earlyStoppingNode, parameters);
 
         return new StudyDefinition
         {
             WarmStart = warmStart,
             EarlyStopping = earlyStopping,
+            EarlyStoppingLengthParameter = lengthParameter,
             Name = name,
             Command = command,
             Parameters = parameters,
@@ -234,7 +237,7 @@ public static partial class StudyFileParser
     private static Levain.Tuning.EarlyStopping.EarlyStoppingOptions EarlyStopping(YamlFields fields, YamlNode node, string cost, IReadOnlyList<ParameterSpec> parameters)
     {
         var map = fields.Mapping(node, "early_stopping");
-        fields.CheckKeys(map, "early_stopping", ["min_cost", "reduction", "min_trials"]);
+        fields.CheckKeys(map, "early_stopping", ["min_cost", "reduction", "min_trials", "length_parameter"]);
         if (parameters.Any(p => p.Name == cost))
         {
             throw fields.Error(node, "early_stopping", $"needs a cost the trials report while they run ('seconds' or a key of their levain-progress lines), but the study's cost is the parameter '{cost}'");
@@ -256,6 +259,24 @@ public static partial class StudyFileParser
             if (minTrials is < 2 or > 1000) throw fields.Error(mt, "early_stopping.min_trials", $"must be between 2 and 1000, got {minTrials}");
         }
         return new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(minCost, reduction, minTrials);
+    }
+
+    /// <summary>
+    /// <c>early_stopping.length_parameter: steps</c>: the numeric search parameter that sets a trial's run length, so a
+    /// trial stopped at step s of S is observed as the complete run with that parameter × s / S (docs/trials.md).
+    /// </summary>
+    private static string? EarlyStoppingLength(YamlFields fields, YamlNode node, IReadOnlyList<ParameterSpec> parameters)
+    {
+        var map = fields.Mapping(node, "early_stopping");
+        if (YamlFields.Get(map, "length_parameter") is not { } lengthNode) return null;
+        var name = fields.String(lengthNode, "early_stopping.length_parameter");
+        var parameter = parameters.FirstOrDefault(p => p.Name == name)
+            ?? throw fields.Error(lengthNode, "early_stopping.length_parameter", $"names no search parameter: '{name}' (parameters: {string.Join(", ", parameters.Select(p => p.Name))})");
+        if (parameter.Kind is not (ParameterKind.Linear or ParameterKind.Log))
+        {
+            throw fields.Error(lengthNode, "early_stopping.length_parameter", $"must be a linear or log parameter (a run length), but '{name}' is {parameter.Kind.ToString().ToLowerInvariant()}");
+        }
+        return name;
     }
 
     /// <summary>

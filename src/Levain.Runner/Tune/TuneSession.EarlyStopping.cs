@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Protocol;
 using Levain.Studies.Trials;
+using Levain.Studies.Tuning;
 using Levain.Tuning.EarlyStopping;
 
 namespace Levain.Runner.Tune;
@@ -88,19 +89,34 @@ public sealed partial class TuneSession
     private async Task RecordEarlyStopAsync(TrialLease lease, EarlyStop stop, LaunchResult launch)
     {
         var d = stop.Decision;
+        var rule = new JsonObject
+        {
+            ["rung"] = d.Rung,
+            ["rung_cost"] = d.RungCost,
+            ["value_at_rung"] = d.Value,
+            ["rung_size"] = d.RungSize,
+            ["kept"] = d.Kept,
+            ["progress"] = JsonNode.Parse(stop.ProgressJson),
+        };
+        string? observedAs = null;
+        if (_study.EarlyStoppingLengthParameter is { } lengthName)
+        {
+            var (shortened, whyNot) = ShortenedRun(_study.Parameters.First(p => p.Name == lengthName), lease.Parameters, stop.ProgressJson);
+            if (shortened is double value)
+            {
+                rule[StudyTuner.ShortenedRunKey] = new JsonObject { [lengthName] = value };
+                observedAs = $"; observed as the complete run with {lengthName}={value.ToString("G6", CultureInfo.InvariantCulture)}";
+            }
+            else
+            {
+                observedAs = $"; observed as a partial run ({whyNot})";
+            }
+        }
         var result = new JsonObject
         {
             [_study.Metric] = stop.Output,
             [_study.Cost] = stop.Cost,
-            ["early_stopped"] = new JsonObject
-            {
-                ["rung"] = d.Rung,
-                ["rung_cost"] = d.RungCost,
-                ["value_at_rung"] = d.Value,
-                ["rung_size"] = d.RungSize,
-                ["kept"] = d.Kept,
-                ["progress"] = JsonNode.Parse(stop.ProgressJson),
-            },
+            ["early_stopped"] = rule,
         };
         var outcome = new TrialOutcome(TrialState.Succeeded, stop.Output, stop.Cost, launch.Elapsed.TotalSeconds, result.ToJsonString(), null);
         if (!await StoreOutcomeAsync(lease, outcome).ConfigureAwait(false))
@@ -111,7 +127,45 @@ public sealed partial class TuneSession
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.TrialEarlyStopped,
             $"trial {lease.Number} stopped early at {_study.Cost} {stop.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +
-            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {d.RungCost.ToString("G4", CultureInfo.InvariantCulture)})",
+            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {d.RungCost.ToString("G4", CultureInfo.InvariantCulture)}){observedAs}",
             lease.Number);
+    }
+
+    /// <summary>
+    /// The value of the run-length parameter of the complete run a trial stopped at this progress line amounts to: the
+    /// planned value × step / steps, rounded as the parameter rounds. Null, with the reason, when the line does not say
+    /// <c>step</c> and <c>steps</c>, the trial has no numeric value for it, or the shorter run lies below its bounds.
+    /// </summary>
+    internal static (double? Value, string? WhyNot) ShortenedRun(Levain.Tuning.Spaces.ParameterSpec spec, IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters, string progressJson)
+    {
+        var lengthName = spec.Name;
+        if (!parameters.TryGetValue(lengthName, out var planned) || planned.Kind != Levain.Tuning.Spaces.ParamValueKind.Number)
+        {
+            return (null, $"the trial has no number for {lengthName}");
+        }
+        JsonObject? line;
+        try
+        {
+            line = JsonNode.Parse(progressJson) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            line = null;
+        }
+        if (line is null || Number(line, "step") is not double step || Number(line, "steps") is not double steps || !(step > 0) || !(steps >= step))
+        {
+            return (null, "its progress line does not say step and steps");
+        }
+        var value = planned.Number * step / steps;
+        if (spec.IsInteger)
+        {
+            value = Math.Round(value / spec.Rounding, MidpointRounding.ToEven) * spec.Rounding;
+        }
+        var lowest = spec.Min ?? (spec.Kind == Levain.Tuning.Spaces.ParameterKind.Log ? double.Epsilon : double.NegativeInfinity);
+        if (value < lowest || (spec.Kind == Levain.Tuning.Spaces.ParameterKind.Log && value <= 0))
+        {
+            return (null, $"{lengthName}={value.ToString("G6", CultureInfo.InvariantCulture)} is below its bounds");
+        }
+        return (value, null);
     }
 }

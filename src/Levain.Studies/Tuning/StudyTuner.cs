@@ -66,18 +66,63 @@ public sealed class StudyTuner
         return restored;
     }
 
-    /// <summary>The observation a finished trial contributes, or null for abandoned or unfinished trials.</summary>
+    /// <summary>
+    /// The member of an early-stopped trial's <c>early_stopped</c> result that names the complete shorter run it
+    /// amounts to: <c>{"steps": 300}</c> (the study's <c>early_stopping.length_parameter</c> and its shortened value).
+    /// </summary>
+    public const string ShortenedRunKey = "shortened_run";
+
+    /// <summary>
+    /// The observation a finished trial contributes, or null for abandoned or unfinished trials. An early-stopped
+    /// trial is the complete shorter run its result names (<see cref="ShortenedRunKey"/>), else a partial observation
+    /// of the parameters it was started with.
+    /// </summary>
     public static Observation? ToObservation(TrialRecord trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
         return trial.State switch
         {
+            TrialState.Succeeded when trial.Output is double y && trial.Cost is double c && trial.IsEarlyStopped =>
+                ShortenedRun(trial) is { } shortened
+                    ? new Observation(shortened, y, c, IsFailure: false, SuggestionId: trial.SuggestionId)
+                    : new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: true),
             TrialState.Succeeded when trial.Output is double y && trial.Cost is double c =>
-                new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: trial.IsEarlyStopped),
+                new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId),
             TrialState.Succeeded or TrialState.Failed =>
                 new Observation(trial.Parameters, double.NaN, FailureCost(trial), IsFailure: true, SuggestionId: trial.SuggestionId),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The parameters of the complete run an early-stopped trial amounts to: its own, with the one numeric parameter
+    /// its result's <see cref="ShortenedRunKey"/> names set to the value given there. Null when the result names none,
+    /// or names something that is not one of the trial's numeric parameters.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ParamValue>? ShortenedRun(TrialRecord trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.ResultJson is null || !trial.ResultJson.Contains(ShortenedRunKey, StringComparison.Ordinal)) return null;
+        try
+        {
+            using var result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
+            if (result.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !result.RootElement.TryGetProperty("early_stopped", out var rule) || rule.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !rule.TryGetProperty(ShortenedRunKey, out var run) || run.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return null;
+            }
+            var members = run.EnumerateObject().ToList();
+            if (members.Count != 1 || members[0].Value.ValueKind != System.Text.Json.JsonValueKind.Number) return null;
+            var (name, value) = (members[0].Name, members[0].Value.GetDouble());
+            if (!trial.Parameters.TryGetValue(name, out var planned) || planned.Kind != ParamValueKind.Number || !double.IsFinite(value)) return null;
+            var parameters = new Dictionary<string, ParamValue>(trial.Parameters, StringComparer.Ordinal) { [name] = ParamValue.FromNumber(value) };
+            return parameters;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Observes finished trials not yet seen (by finish time) and forgets outstanding points no longer pending.</summary>

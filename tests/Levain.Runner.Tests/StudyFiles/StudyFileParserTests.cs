@@ -106,6 +106,16 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("early_stopping.min_cost: must be a positive number", Refused("p3.yaml", "early_stopping: { min_cost: -1 }\n"), StringComparison.Ordinal);
         Assert.Contains("early_stopping.reduction: must be between 1.5 and 100", Refused("p4.yaml", "early_stopping: { min_cost: 1, reduction: 1 }\n"), StringComparison.Ordinal);
         Assert.Contains("min_trial", Refused("p5.yaml", "early_stopping: { min_cost: 1, min_trial: 3 }\n"), StringComparison.Ordinal);
+        Assert.Null(defaults.EarlyStoppingLengthParameter);
+        Assert.Equal("steps", StudyFileParser.Load(_dir.File("len.yaml",
+            "command: [\"python3\", \"t.py\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 }, steps: { kind: log, center: 100 } }\n"
+            + "early_stopping: { min_cost: 1, length_parameter: steps }\n")).EarlyStoppingLengthParameter);
+        Assert.Contains("p6.yaml:3: early_stopping.length_parameter: names no search parameter: 'epochs' (parameters: x, steps)",
+            Refused("p6.yaml", "early_stopping: { min_cost: 1, length_parameter: epochs }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.length_parameter: must be a linear or log parameter (a run length), but 'opt' is categorical",
+            Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File("p7.yaml",
+                "command: [\"t\", \"{opt}\"]\nparameters: { opt: { kind: categorical, choices: [a, b] } }\nearly_stopping: { min_cost: 1, length_parameter: opt }\n"))).Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,6 +93,62 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
             && e.Message.Contains("of 8 trials", StringComparison.Ordinal));
     }
 
+    // The same curve with a run length: a run of S steps stopped after step s is exactly the run of s steps.
+    private const string LengthCurve = """
+        import json, os, sys, time
+        x, steps = float(sys.argv[1]), int(sys.argv[2])
+        for step in range(1, steps + 1):
+            time.sleep(0.25)
+            print("levain-progress " + json.dumps({"step": step, "steps": steps, "loss": (x - 0.3) ** 2 + 1.0 / step, "work": step}), flush=True)
+        json.dump({"loss": (x - 0.3) ** 2 + 1.0 / steps, "work": steps}, open(os.environ["LEVAIN_RESULT"], "w"))
+        """;
+
+    [Fact]
+    public async Task WithALengthParameter_AStoppedTrialIsObservedAsTheCompleteShorterRun()
+    {
+        _dir.File("length.py", LengthCurve);
+        var study = Study(8) with
+        {
+            Name = "es-length",
+            Command = ["python3", "length.py", "{x}", "{steps}"],
+            Parameters = [ParameterSpec.Linear("x", 0.0, -2, 2), ParameterSpec.Linear("steps", 9, 1, 9, isInteger: true)],
+            EarlyStoppingLengthParameter = "steps",
+        };
+        var events = new List<TuneProgress>();
+        var summary = await TuneSession.RunAsync(study, new Sink(events), CancellationToken.None);
+        Assert.Equal(8, summary.Trials.Count);
+        var stopped = summary.Trials.Where(t => t.IsEarlyStopped).ToList();
+        Assert.NotEmpty(stopped);
+        foreach (var trial in stopped)
+        {
+            // Stopped after step s of S (its cost): the result names the run of S × s / S = s steps, and the tuner sees that run.
+            var step = trial.Cost!.Value;
+            using var result = JsonDocument.Parse(trial.ResultJson!);
+            Assert.Equal(step, result.RootElement.GetProperty("early_stopped").GetProperty("shortened_run").GetProperty("steps").GetDouble());
+            var observation = Levain.Studies.Tuning.StudyTuner.ToObservation(trial)!;
+            Assert.False(observation.IsPartial);
+            Assert.Equal(step, observation.Parameters["steps"].Number);
+            Assert.Equal(trial.Parameters["x"], observation.Parameters["x"]);
+            Assert.Equal(trial.Output!.Value, observation.Output);
+        }
+        Assert.All(stopped, t => Assert.Contains(events, e => e.Kind == TuneEventKind.TrialEarlyStopped && e.TrialNumber == t.Number
+            && e.Message.Contains($"observed as the complete run with steps={t.Cost!.Value}", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ShortenedRun_ScalesTheLengthByStepOverSteps_RoundsIntegers_AndSaysWhyNot()
+    {
+        var steps = ParameterSpec.Log("steps", 1000, 100, 10000, isInteger: true, rounding: 10);
+        var plan = new Dictionary<string, ParamValue> { ["steps"] = 3000.0 };
+        Assert.Equal((1000.0, (string?)null), TuneSession.ShortenedRun(steps, plan, """{"step": 333, "steps": 1000, "loss": 2}"""));
+        Assert.Equal((1500.0, (string?)null), TuneSession.ShortenedRun(ParameterSpec.Linear("steps", 1000, 1, 5000), plan, """{"step": 1, "steps": 2}"""));
+        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, """{"loss": 2}""").WhyNot);
+        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, """{"step": 5, "steps": 2}""").WhyNot);
+        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, "not json").WhyNot);
+        Assert.Equal("steps=30 is below its bounds", TuneSession.ShortenedRun(steps, plan, """{"step": 1, "steps": 100}""").WhyNot);
+        Assert.Equal("the trial has no number for steps", TuneSession.ShortenedRun(steps, new Dictionary<string, ParamValue> { ["steps"] = "x" }, """{"step": 1, "steps": 2}""").WhyNot);
+    }
+
     private sealed class Sink(List<TuneProgress> events) : IProgress<TuneProgress>
     {
         public void Report(TuneProgress value)

@@ -28,6 +28,32 @@ public sealed class StudyTunerTests
     };
 
     [Fact]
+    public void ToObservation_EarlyStoppedTrial_IsTheShorterCompleteRunItsResultNames_ElsePartial()
+    {
+        var planned = Trial(3, TrialState.Succeeded, 2.5);
+        TrialRecord Stopped(string rule) => planned with { ResultJson = $$"""{"loss": 2.5, "early_stopped": {{rule}}}""" };
+
+        var shortened = StudyTuner.ToObservation(Stopped("""{"rung": 1, "shortened_run": {"steps": 100}}"""))!;
+        Assert.False(shortened.IsPartial);
+        Assert.Equal(100.0, shortened.Parameters["steps"].Number);
+        Assert.Equal(planned.Parameters["lr"], shortened.Parameters["lr"]);
+        Assert.Equal((2.5, 300.0), (shortened.Output, shortened.Cost));
+
+        // Without one, or with one that names no numeric parameter of the trial, the stop is a partial observation of the plan.
+        foreach (var rule in new[] { """{"rung": 1}""", """{"shortened_run": {"epochs": 3}}""", """{"shortened_run": {"steps": "x"}}""",
+                     """{"shortened_run": {"steps": 1, "lr": 1}}""", """{"shortened_run": 5}""" })
+        {
+            var partial = StudyTuner.ToObservation(Stopped(rule))!;
+            Assert.True(partial.IsPartial, rule);
+            Assert.Equal(300.0, partial.Parameters["steps"].Number);
+        }
+        Assert.False(StudyTuner.ToObservation(planned)!.IsPartial);
+        // A result that merely mentions the key outside early_stopped is a complete run as planned.
+        var mention = StudyTuner.ToObservation(planned with { ResultJson = """{"loss": 2.5, "shortened_run": {"steps": 1}}""" })!;
+        Assert.Equal((false, 300.0), (mention.IsPartial, mention.Parameters["steps"].Number));
+    }
+
+    [Fact]
     public void Restore_NoCheckpoint_RebuildsFromFinishedTrialsOnly()
     {
         var trials = new[]
