@@ -142,6 +142,11 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         Option("trust_regions", stored.TrustRegions, edited.TrustRegions);
         Option("space_filling_initial_design", stored.SpaceFillingInitialDesign, edited.SpaceFillingInitialDesign);
         Option("resample_only_when_uncertain", stored.ResampleOnlyWhenUncertain, edited.ResampleOnlyWhenUncertain);
+        Option("radius_annealing", stored.RadiusAnnealing, edited.RadiusAnnealing);
+        Option("target_projection_share", stored.TargetProjectionShare, edited.TargetProjectionShare);
+        Option("target_projection_step", stored.TargetProjectionStep, edited.TargetProjectionStep);
+        Option("anytime_checkpoint_ratio", stored.AnytimeCheckpointRatio, edited.AnytimeCheckpointRatio);
+        Option("anytime_crossing_fraction", stored.AnytimeCrossingFraction, edited.AnytimeCrossingFraction);
         if (stored with { Seed = 0 } != edited with { Seed = 0 } && applied.Count(a => a.StartsWith("tuner.", StringComparison.Ordinal)) == 0)
         {
             applied.Add("tuner: options changed");

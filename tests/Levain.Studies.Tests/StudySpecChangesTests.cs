@@ -21,6 +21,24 @@ public sealed class StudySpecChangesTests
     public void Between_SameSpec_IsEmpty() => Assert.True(StudySpecChanges.Between(Stored, Stored with { }).IsEmpty);
 
     [Fact]
+    public void Between_TunerV2Options_AreNamed()
+    {
+        var edited = Stored with
+        {
+            Tuner = Stored.Tuner with { CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2 },
+        };
+        Assert.Equal(
+            [
+                "tuner.cost_quantile: 0.99 → 0.95",
+                "tuner.radius_annealing: 0.75 → 0.5",
+                "tuner.target_projection_share: 0.5 → 0",
+                "tuner.anytime_checkpoint_ratio: 2 → (none)",
+                "tuner.anytime_crossing_fraction: 0.1 → 0.2",
+            ],
+            StudySpecChanges.Between(Stored, edited).Applied);
+    }
+
+    [Fact]
     public void Between_WidenedBoundsNewCentersAndOptions_AreAppliedAndNamed()
     {
         var edited = Stored with

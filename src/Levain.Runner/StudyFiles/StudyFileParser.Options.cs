@@ -11,7 +11,9 @@ public static partial class StudyFileParser
     [
         "seed", "num_random_samples", "search_radius", "exploration_bias", "candidates_per_dimension", "resample_frequency",
         "max_suggestion_cost", "min_pareto_cost_fraction", "outstanding_estimator", "suggestion_ttl",
-        "categorical_mutation_probability",
+        "categorical_mutation_probability", "cost_quantile", "trust_regions", "space_filling_initial_design",
+        "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
+        "anytime_checkpoint_ratio", "anytime_crossing_fraction",
     ];
 
     private static readonly Dictionary<string, OutstandingEstimator> Estimators = new(StringComparer.Ordinal)
@@ -45,6 +47,18 @@ public static partial class StudyFileParser
                 var ok = openLeft ? x > 0 && x <= 1 : x >= 0 && x <= 1;
                 return ok ? x : throw fields.Error(value, field, $"must lie in {(openLeft ? "(0, 1]" : "[0, 1]")}, got {x}");
             }
+            double Within(double lower, bool lowerOpen, double upper, bool upperOpen)
+            {
+                var x = fields.Number(value, field);
+                var ok = (lowerOpen ? x > lower : x >= lower) && (upperOpen ? x < upper : x <= upper);
+                return ok ? x : throw fields.Error(value, field, $"must lie in {(lowerOpen ? "(" : "[")}{lower}, {upper}{(upperOpen ? ")" : "]")}, got {x}");
+            }
+            double? RatioOrOff()
+            {
+                if (value is YamlScalarNode { Value: "off" or "none" }) return null;
+                var x = fields.Number(value, field);
+                return x > 1 && double.IsFinite(x) ? x : throw fields.Error(value, field, $"must be a number greater than 1, or off, got {x}");
+            }
             options = key switch
             {
                 "seed" => options with { Seed = fields.Integer(value, field) },
@@ -57,6 +71,15 @@ public static partial class StudyFileParser
                 "min_pareto_cost_fraction" => options with { MinParetoCostFraction = Fraction(openLeft: false) },
                 "outstanding_estimator" => options with { OutstandingEstimator = fields.Enum(value, field, Estimators) },
                 "suggestion_ttl" => options with { SuggestionTimeToLive = fields.Duration(value, field) },
+                "cost_quantile" => options with { CostQuantile = Within(0.5, false, 1, true) },
+                "trust_regions" => options with { TrustRegions = fields.Boolean(value, field) },
+                "space_filling_initial_design" => options with { SpaceFillingInitialDesign = fields.Boolean(value, field) },
+                "resample_only_when_uncertain" => options with { ResampleOnlyWhenUncertain = fields.Boolean(value, field) },
+                "radius_annealing" => options with { RadiusAnnealing = Within(0, false, 0.95, false) },
+                "target_projection_share" => options with { TargetProjectionShare = Fraction(openLeft: false) },
+                "target_projection_step" => options with { TargetProjectionStep = Fraction(openLeft: true) },
+                "anytime_checkpoint_ratio" => options with { AnytimeCheckpointRatio = RatioOrOff() },
+                "anytime_crossing_fraction" => options with { AnytimeCrossingFraction = Fraction(openLeft: false) },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

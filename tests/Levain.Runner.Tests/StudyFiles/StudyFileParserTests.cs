@@ -177,6 +177,37 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Equal(Path.Combine(_dir.Path, "logs"), study.LogDirectory);
     }
 
+    [Fact]
+    public void Load_TunerV2Options_ReadsThemAndRefusesOutOfRangeValues()
+    {
+        const string Head = "command: [\"t\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 } }\n";
+        var study = StudyFileParser.Load(_dir.File("v2.yaml", Head + """
+            tuner:
+              cost_quantile: 0.95
+              trust_regions: false
+              space_filling_initial_design: false
+              resample_only_when_uncertain: false
+              radius_annealing: 0.5
+              target_projection_share: 0.25
+              target_projection_step: 1
+              anytime_checkpoint_ratio: 3
+              anytime_crossing_fraction: 0
+            """));
+        var t = study.Tuner;
+        Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
+        Assert.Equal((0.25, 1.0, (double?)3.0, 0.0), (t.TargetProjectionShare, t.TargetProjectionStep, t.AnytimeCheckpointRatio, t.AnytimeCrossingFraction));
+        Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
+        Assert.Equal(new CarbsOptions().AnytimeCheckpointRatio, StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner.AnytimeCheckpointRatio);
+
+        string Refused(string name, string line) =>
+            Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File(name, Head + "tuner:\n  " + line + "\n"))).Message;
+        Assert.Contains("q.yaml:4: tuner.cost_quantile: must lie in [0.5, 1), got 1", Refused("q.yaml", "cost_quantile: 1"), StringComparison.Ordinal);
+        Assert.Contains("tuner.radius_annealing: must lie in [0, 0.95], got 0.99", Refused("r.yaml", "radius_annealing: 0.99"), StringComparison.Ordinal);
+        Assert.Contains("tuner.target_projection_step: must lie in (0, 1], got 0", Refused("s.yaml", "target_projection_step: 0"), StringComparison.Ordinal);
+        Assert.Contains("tuner.anytime_checkpoint_ratio: must be a number greater than 1, or off, got 1", Refused("a.yaml", "anytime_checkpoint_ratio: 1"), StringComparison.Ordinal);
+        Assert.Contains("tuner.trust_regions", Refused("b.yaml", "trust_regions: maybe"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("45s", 45)]
     [InlineData("2h", 7200)]
