@@ -46,7 +46,9 @@ public static class StudyCommands
             foreach (var c in new[] { "study", "created", "succeeded", "failed", "running", "abandoned", "best" }) table.AddColumn(c);
             foreach (var s in studies)
             {
-                table.AddRow(Markup.Escape(s.Name), s.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), Count(s.Succeeded), Count(s.Failed),
+                // Early-stopped trials succeeded (their result is an observation) but did not run to their end: said apart.
+                var succeeded = s.EarlyStopped > 0 ? $"{Count(s.Succeeded)} ({s.EarlyStopped} stopped early)" : Count(s.Succeeded);
+                table.AddRow(Markup.Escape(s.Name), s.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), succeeded, Count(s.Failed),
                     Count(s.Running), Count(s.Abandoned), StudyReportRenderer.Num(s.BestOutput));
             }
             CliConsole.Create().Write(table);

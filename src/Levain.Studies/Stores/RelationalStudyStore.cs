@@ -146,7 +146,7 @@ public abstract partial class RelationalStudyStore : IStudyStore
                 var outputs = trials.Where(t => t.State == TrialState.Succeeded && t.Output is not null).Select(t => t.Output!.Value).ToList();
                 double? best = outputs.Count == 0 ? null : spec.Direction == Direction.Minimize ? outputs.Min() : outputs.Max();
                 summaries.Add(new StudySummary(name, created, Count(TrialState.Suggested), Count(TrialState.Running),
-                    Count(TrialState.Succeeded), Count(TrialState.Failed), Count(TrialState.Abandoned), best));
+                    Count(TrialState.Succeeded), Count(TrialState.Failed), Count(TrialState.Abandoned), best, trials.Count(t => t.IsEarlyStopped)));
             }
             return summaries;
         }, cancellationToken);

@@ -44,6 +44,7 @@ public sealed class DashboardData(DashboardOptions options)
                         ["suggested"] = s.Suggested,
                         ["running"] = s.Running,
                         ["succeeded"] = s.Succeeded,
+                        ["early_stopped"] = s.EarlyStopped,
                         ["failed"] = s.Failed,
                         ["abandoned"] = s.Abandoned,
                         ["best_output"] = s.BestOutput is double b && double.IsFinite(b) ? b : null,

@@ -99,11 +99,14 @@ public abstract partial class StudyStoreContract<TFixture>
         await store.EnsureStudyAsync(spec);
         var a = (await store.ClaimTrialAsync(spec.Name, Lease(), Next))!;
         var b = (await store.ClaimTrialAsync(spec.Name, Lease(), Next))!;
+        var c = (await store.ClaimTrialAsync(spec.Name, Lease(), Next))!;
         await store.ClaimTrialAsync(spec.Name, Lease(), Next);
         await store.FinishTrialAsync(a, Success(4));
         await store.FinishTrialAsync(b, Success(2));
+        await store.FinishTrialAsync(c, new TrialOutcome(TrialState.Succeeded, 7, 30, 1.5, """{"loss": 7, "early_stopped": {"rung": 0}}""", null));
         var summary = Assert.Single(await store.ListStudiesAsync(), s => s.Name == spec.Name);
-        Assert.Equal((2, 1, 0), (summary.Succeeded, summary.Running, summary.Failed));
+        Assert.Equal((3, 1, 0), (summary.Succeeded, summary.Running, summary.Failed));
+        Assert.Equal(1, summary.EarlyStopped);
         Assert.Equal(2, summary.BestOutput);
     }
 

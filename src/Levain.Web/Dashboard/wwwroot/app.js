@@ -39,7 +39,7 @@
       table(["study", "storage", "succeeded", "failed", "running", "waiting", "abandoned", "best"], list.map(s => s.error
         ? h("tr", {}, h("td", {}, s.name || "–"), h("td", {}, s.storage), h("td", { colspan: 6, class: "error" }, s.error))
         : h("tr", {}, h("td", {}, h("a", { href: `#/study/${s.source}/${encodeURIComponent(s.name)}`, class: "study-link" }, s.name)),
-          h("td", { class: "muted" }, s.storage), h("td", { class: "num" }, s.succeeded), h("td", { class: "num" }, s.failed),
+          h("td", { class: "muted" }, s.storage), h("td", { class: "num" }, s.early_stopped ? `${s.succeeded} (${s.early_stopped} stopped early)` : s.succeeded), h("td", { class: "num" }, s.failed),
           h("td", { class: "num" }, s.running), h("td", { class: "num" }, s.suggested), h("td", { class: "num" }, s.abandoned),
           h("td", { class: "num" }, num(s.best_output)))), [0, 0, 1, 1, 1, 1, 1, 1])];
   }
