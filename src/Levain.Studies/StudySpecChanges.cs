@@ -21,6 +21,20 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(edited);
         var applied = new List<string>();
+        var refused = new List<string>(ObjectiveChanges(stored, edited));
+        CompareParameters(stored.Parameters, edited.Parameters, applied, refused);
+        CompareTuner(stored.Tuner, edited.Tuner, applied, refused);
+        return new StudySpecChanges(applied, refused);
+    }
+
+    /// <summary>
+    /// The objective's changes (direction, metric, cost), each refused: results measured for another objective cannot
+    /// be observations of this one (a resume refuses them; a warm start imports nothing).
+    /// </summary>
+    public static IReadOnlyList<string> ObjectiveChanges(StudySpec stored, StudySpec edited)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(edited);
         var refused = new List<string>();
         if (stored.Direction != edited.Direction)
         {
@@ -34,9 +48,7 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         {
             refused.Add($"cost: {stored.CostSource} → {edited.CostSource} (the stored costs measured something else)");
         }
-        CompareParameters(stored.Parameters, edited.Parameters, applied, refused);
-        CompareTuner(stored.Tuner, edited.Tuner, applied, refused);
-        return new StudySpecChanges(applied, refused);
+        return refused;
     }
 
     private static void CompareParameters(IReadOnlyList<ParameterSpec> stored, IReadOnlyList<ParameterSpec> edited, List<string> applied, List<string> refused)

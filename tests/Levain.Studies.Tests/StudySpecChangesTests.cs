@@ -21,6 +21,19 @@ public sealed class StudySpecChangesTests
     public void Between_SameSpec_IsEmpty() => Assert.True(StudySpecChanges.Between(Stored, Stored with { }).IsEmpty);
 
     [Fact]
+    public void ObjectiveChanges_NameOnlyDirectionMetricAndCost()
+    {
+        // Refused edits of the space and the tuner's seed are not objective changes (a warm start may cross them).
+        var sameObjective = Stored with { Parameters = [ParameterSpec.Log("cost_scale", 1, 0.1, 10)], Tuner = Stored.Tuner with { Seed = 9 } };
+        Assert.NotEmpty(StudySpecChanges.Between(Stored, sameObjective).Refused);
+        Assert.Empty(StudySpecChanges.ObjectiveChanges(Stored, sameObjective));
+        var other = Stored with { Direction = Levain.Tuning.Direction.Maximize, Metric = "accuracy", CostSource = "flops" };
+        var changes = StudySpecChanges.ObjectiveChanges(Stored, other);
+        Assert.Equal(["direction", "metric", "cost"], changes.Select(c => c.Split(':')[0]));
+        Assert.Equal(changes, StudySpecChanges.Between(Stored, other).Refused.Take(3));
+    }
+
+    [Fact]
     public void Between_TunerV2Options_AreNamed()
     {
         var edited = Stored with

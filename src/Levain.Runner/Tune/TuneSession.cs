@@ -152,8 +152,7 @@ public sealed partial class TuneSession
             return $"warm_start: cannot read {warm.Description}: {e.Message}";
         }
         if (other is null) return $"warm_start: {warm.Description} does not exist";
-        var changes = StudySpecChanges.Between(other.Spec, _spec);
-        if (changes.Refused.FirstOrDefault(r => r.StartsWith("direction", StringComparison.Ordinal) || r.StartsWith("metric", StringComparison.Ordinal) || r.StartsWith("cost", StringComparison.Ordinal)) is { } objective)
+        if (StudySpecChanges.ObjectiveChanges(other.Spec, _spec).FirstOrDefault() is { } objective)
         {
             return $"warm_start: {warm.Description} measured another objective ({objective})";
         }
