@@ -12,10 +12,11 @@ public static class TunerBench
 {
     public const string Description = "cost-aware tuner vs centered random search vs Optuna TPE on multi-fidelity problems";
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>How <c>--json</c> is written: snake_case keys, as every Levain JSON.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
     public static int Run(string[] args)

@@ -69,8 +69,8 @@ public sealed class TunerBenchmarkTests
         Assert.Equal([null], results.Budgets[0].Regrets);
         Assert.Equal(1.0, results.Budgets[1].Median);
         Assert.Equal("inf", ConsoleReport.Format(results.Budgets[0].Median));
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(results));
-        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("Budgets")[0].GetProperty("Median").ValueKind);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(results, TunerBench.JsonOptions));
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("budgets")[0].GetProperty("median").ValueKind);
     }
 
     [Fact]
