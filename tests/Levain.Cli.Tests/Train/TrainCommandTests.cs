@@ -10,6 +10,26 @@ public sealed class TrainCommandTests : IDisposable
     public TrainCommandTests() => Directory.CreateDirectory(_directory);
 
     [Fact]
+    public async Task Train_ConstantRateAfterWarmup_StoppedAtStepSIsTheRunOfSSteps_CosineIsNot()
+    {
+        // docs/trials.md: early_stopping.length_parameter is exact for levain train with min_lr_ratio 1.
+        var config = Path.Combine(_directory, "constant.json");
+        File.WriteAllText(config, """{"min_lr_ratio": 1}""");
+        async Task<string> LossAtStep30(int steps, bool constant)
+        {
+            string[] args = ["train", "--steps", $"{steps}", "--warmup", "5", "--width", "16", "--depth", "1", "--heads", "2", "--context", "16",
+                "--batch", "4", "--eval-items", "0", "--progress-every", "10"];
+            var (exit, stdout, stderr) = await CliRunner.RunAsync(constant ? [.. args, "--config", config] : args);
+            Assert.True(exit == 0, stderr);
+            var line = Assert.Single(stdout.Split('\n'), l => l.StartsWith("levain-progress {\"step\":30,", StringComparison.Ordinal));
+            using var json = JsonDocument.Parse(line["levain-progress ".Length..]);
+            return json.RootElement.GetProperty("loss").GetRawText();
+        }
+        Assert.Equal(await LossAtStep30(30, constant: true), await LossAtStep30(60, constant: true));
+        Assert.NotEqual(await LossAtStep30(30, constant: false), await LossAtStep30(60, constant: false));
+    }
+
+    [Fact]
     public async Task Train_TinyCodeTask_WritesResultFileAndPrintsResultLine()
     {
         string resultPath = Path.Combine(_directory, "result.json");
