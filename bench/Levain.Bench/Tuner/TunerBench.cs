@@ -59,6 +59,10 @@ public static class TunerBench
             methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions, reportPrediction: settings.LevainReportsPrediction), null,
                 new Levain.Tuning.EarlyStopping.FrontDominanceOptions(MinCost: 1.0)));
         }
+        if (settings.Methods?.Contains(DominanceOracleMethod.MethodName) == true && problems.Any(p => p is ICurveProblem))
+        {
+            methods.Add(new DominanceOracleMethod(new LevainCarbsMethod(settings.LevainOptions ?? new CarbsOptions(), reportPrediction: settings.LevainReportsPrediction)));
+        }
         if (Wants(TunerBenchmark.RandomName))
         {
             methods.Add(new CenteredRandomMethod());

@@ -22,6 +22,9 @@ public static class TunerBenchmark
     /// <summary>The tuner with the published CARBS defaults and none of the v2 additions, for comparison.</summary>
     public const string LevainV1Name = "levain-v1";
 
+    /// <summary>Methods that stop runs early: compared with plain Levain at equal regret.</summary>
+    public static IReadOnlyList<string> EarlyStoppingNames { get; } = [EarlyStoppingMethod.MethodName, DominanceOracleMethod.MethodName];
+
     public static Levain.Tuning.CarbsOptions PublishedDefaults { get; } = new()
     {
         ExplorationBias = 1.0,
@@ -52,7 +55,7 @@ public static class TunerBenchmark
         {
             var budget = problem.TotalBudget * settings.BudgetScale;
             // Early stopping needs a learning curve to watch: its method runs only on curve problems.
-            var problemMethods = methods.Where(m => m is not EarlyStoppingMethod || problem is ICurveProblem).ToArray();
+            var problemMethods = methods.Where(m => m is not (EarlyStoppingMethod or DominanceOracleMethod) || problem is ICurveProblem).ToArray();
             var runs = problemMethods.ToDictionary(m => m.Name, _ => new List<RunResult>(), StringComparer.Ordinal);
             foreach (var seed in seeds)
             {
@@ -69,9 +72,10 @@ public static class TunerBenchmark
                 EarlyStopped = runs[m.Name].Sum(r => r.EarlyStopped),
                 Overrun = BudgetOverrun.Of(runs[m.Name], budget),
             }).ToList();
-            if (runs.TryGetValue(EarlyStoppingMethod.MethodName, out var esRuns) && runs.TryGetValue(LevainName, out var plainRuns))
+            foreach (var name in EarlyStoppingNames)
             {
-                var i = summaries.FindIndex(m => m.Method == EarlyStoppingMethod.MethodName);
+                if (!runs.TryGetValue(name, out var esRuns) || !runs.TryGetValue(LevainName, out var plainRuns)) continue;
+                var i = summaries.FindIndex(m => m.Method == name);
                 summaries[i] = summaries[i] with
                 {
                     FractionForLevainRegret = FractionToMatch(esRuns, plainRuns, budget, problem.OptimumValue),

@@ -32,7 +32,7 @@ public static class ConsoleReport
                 table.AddRow([.. cells]);
             }
             text.Append(table);
-            foreach (var method in problem.Methods.Where(m => m.Method == Methods.EarlyStoppingMethod.MethodName))
+            foreach (var method in problem.Methods.Where(m => TunerBenchmark.EarlyStoppingNames.Contains(m.Method)))
             {
                 var runs = method.Evaluations.Sum();
                 static string Reach(double? f, double reference) => f is double x

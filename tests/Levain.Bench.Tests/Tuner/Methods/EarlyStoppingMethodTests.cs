@@ -179,4 +179,24 @@ public sealed class EarlyStoppingMethodTests
         // At half the budget the reference has 2.0: seed 0 reaches it at 30 (of the reference's 50: 40 % saved).
         Assert.Equal(0.3, TunerBenchmark.PairedSavingOf(candidate, reference, 100, 0.0, 0.5).Fractions[0]!.Value, 9);
     }
+
+    [Fact]
+    public void DominanceOracle_StopsExactlyTheRunsWhoseFinishedValueAnEarlierRunDominates_AtTheirThirdPoint()
+    {
+        // Fixed sequence lr 0.005 (good), 0.5, 1e-4 (far off), all w 64, t 30: from the second run on, every far-off run
+        // would end dominated by the first good one; the good runs never are (equal cost, equal value: the repeat is
+        // dominated too — noise-free, the same point).
+        var problem = new LearningCurveProblem();
+        var recorder = new RecordingMethod();
+        var run = SearchRun.Execute(problem, new DominanceOracleMethod(recorder), seed: 0, budget: 300, maxEvaluations: 9);
+        Assert.Equal(9, recorder.Told.Count);
+        Assert.False(recorder.Told[0].IsPartial); // nothing completed before it
+        for (var i = 1; i < 9; i++)
+        {
+            var told = recorder.Told[i];
+            Assert.True(told.IsPartial, $"run {i} ran to its end");
+            Assert.Equal(3.0, told.Cost, 12); // the third epoch of a width-64 run: cost 3
+        }
+        Assert.Equal(8, run.EarlyStopped);
+    }
 }
