@@ -54,9 +54,15 @@ public static class TunerBench
         }
         if (Wants(EarlyStoppingMethod.MethodName) && problems.Any(p => p is ICurveProblem))
         {
-            // Rungs from the smallest meaningful run upward: width 64 for one epoch (cost 1) on the learning-curve problem.
+            // Front dominance with its defaults, judged from cost 1 (width 64 for one epoch on the learning-curve problem);
+            // chosen on exp-curve and learning-curve seeds 1000-1039 (docs/tuner.md, "Early stopping").
             var levainOptions = settings.LevainOptions ?? new CarbsOptions();
-            methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions, reportPrediction: settings.LevainReportsPrediction), new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(1.0, 3.0)));
+            methods.Add(new EarlyStoppingMethod(new LevainCarbsMethod(levainOptions, reportPrediction: settings.LevainReportsPrediction), null,
+                new Levain.Tuning.EarlyStopping.FrontDominanceOptions(MinCost: 1.0)));
+        }
+        if (settings.Methods?.Contains(DominanceOracleMethod.MethodName) == true && problems.Any(p => p is ICurveProblem))
+        {
+            methods.Add(new DominanceOracleMethod(new LevainCarbsMethod(settings.LevainOptions ?? new CarbsOptions(), reportPrediction: settings.LevainReportsPrediction)));
         }
         if (Wants(TunerBenchmark.RandomName))
         {

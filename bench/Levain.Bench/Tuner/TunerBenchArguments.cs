@@ -23,7 +23,9 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
                            run 27 epochs, w and lr searched: what early stopping saves in the pruners' setting)
           --methods LIST   subset of: levain, levain-es (early stopping, curve problems only), random, uniform, tpe
                            (default: these five) and levain-v1
-                           (the published defaults without budget awareness; only when listed)
+                           (the published defaults without budget awareness; only when listed) and
+                           levain-es-oracle (stops exactly the runs whose finished value would be dominated by a
+                           completed run, knowing the future: the bound on what early stopping can save; only when listed)
           --python PATH    interpreter with optuna for the TPE peer (default /usr/bin/python3)
           --exploration-bias B   Levain's exploration bias β ≥ 0 (default: the tuner's, 0.5, annealed)
           --levain-options JSON  Levain's CarbsOptions as JSON, e.g. '{"NumRandomSamples":8}' (for choosing defaults)
@@ -34,7 +36,7 @@ public sealed record TunerBenchArguments(TunerBenchSettings? Settings, bool IsHe
         Exit codes: 0 done (TPE reported as unavailable when Optuna is missing), 1 a run failed, 2 bad options.
         """;
 
-    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-es", "levain-v1", "random", "uniform", "tpe"];
+    public static readonly IReadOnlyList<string> KnownMethods = ["levain", "levain-es", "levain-v1", "levain-es-oracle", "random", "uniform", "tpe"];
 
     /// <summary>The name that stands for every held-out problem in <c>--problems</c>.</summary>
     public const string HeldOutAlias = "held-out";

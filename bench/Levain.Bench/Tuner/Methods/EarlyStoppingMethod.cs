@@ -6,25 +6,30 @@ using Levain.Tuning.Spaces;
 namespace Levain.Bench.Tuner.Methods;
 
 /// <summary>
-/// Levain's tuner with early stopping, as <c>levain tune</c> runs it with <c>early_stopping:</c>: each suggestion's
-/// learning curve is watched point by point and judged by cost-aware ASHA; a stopped run's last point (its value at
+/// Levain's tuner with early stopping: each suggestion's
+/// learning curve is watched point by point and judged by front dominance (<see cref="FrontDominance"/>, the
+/// benchmark's default), cost-aware ASHA (<see cref="CostAwareAsha"/>), or both (either may stop a run); a stopped run's last point (its value at
 /// the cost spent) is what the tuner observes, as the complete shorter run it amounts to
 /// (<see cref="ProblemEvaluation.ShortenedRun"/>), or as a partial observation of the point asked for when the
 /// problem's run length is not a parameter (<see cref="LearningCurveFixedProblem"/>). Runs only on <see cref="ICurveProblem"/>s.
 /// </summary>
-public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions options) : ISearchMethod
+public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions? options, FrontDominanceOptions? front = null) : ISearchMethod
 {
     public const string MethodName = "levain-es";
 
     public string Name => MethodName;
 
-    public string Description => $"{inner.Description}, early stopping by cost-aware ASHA (first rung at cost {options.MinCost}, η {options.Reduction}, {options.MinTrials} values per rung)";
+    public string Description => $"{inner.Description}, early stopping by " + string.Join(" or ", new[]
+    {
+        front is null ? null : $"front dominance (from cost {front.MinCost}, window {front.Window}x, {front.Confidence} standard errors, {front.MinPoints} points)",
+        options is null ? null : $"cost-aware ASHA (first rung at cost {options.MinCost}, η {options.Reduction}, {options.MinTrials} values per rung)",
+    }.Where(s => s is not null));
 
     public ISearchSession Start(ICostAwareProblem problem, int seed) =>
-        new Session(inner.Start(problem, seed), new CostAwareAsha(options, Direction.Minimize));
+        new Session(inner.Start(problem, seed), options is null ? null : new CostAwareAsha(options, Direction.Minimize), front is null ? null : new FrontDominance(front, Direction.Minimize));
 
     /// <summary>Wraps a Levain session and judges the curve of the point it asked for last.</summary>
-    private sealed class Session(ISearchSession inner, CostAwareAsha rule) : ISearchSession, ICurveJudge
+    private sealed class Session(ISearchSession inner, CostAwareAsha? rule, FrontDominance? front) : ISearchSession, ICurveJudge
     {
         private int _trial;
 
@@ -34,8 +39,14 @@ public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOption
             return inner.Ask(budgetLeft, spentFraction);
         }
 
-        public bool Judge(ProblemEvaluation partial, double plannedCost) =>
-            rule.Report(_trial.ToString(System.Globalization.CultureInfo.InvariantCulture), partial.Cost, partial.ObservedValue, plannedCost).Stop;
+        public bool Judge(ProblemEvaluation partial, double plannedCost)
+        {
+            var trial = _trial.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Both rules see every point (each keeps its own record of the curves); either may stop the run.
+            var byFront = front?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost).Stop ?? false;
+            var byAsha = rule?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost).Stop ?? false;
+            return byFront || byAsha;
+        }
 
         public void Tell(ProblemEvaluation evaluation) => inner.Tell(evaluation);
 

@@ -6,6 +6,8 @@ namespace Levain.Bench.Tuner.Reporting;
 /// <summary>Renders a <see cref="TunerBenchReport"/> as the console tables of <c>levain bench tuner</c>.</summary>
 public static class ConsoleReport
 {
+    private static string Percent(double? saved) => saved is double s ? Invariant($"{s * 100:F0} %") : "not reached";
+
     public static string Render(TunerBenchReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -30,7 +32,7 @@ public static class ConsoleReport
                 table.AddRow([.. cells]);
             }
             text.Append(table);
-            foreach (var method in problem.Methods.Where(m => m.Method == Methods.EarlyStoppingMethod.MethodName))
+            foreach (var method in problem.Methods.Where(m => TunerBenchmark.EarlyStoppingNames.Contains(m.Method)))
             {
                 var runs = method.Evaluations.Sum();
                 static string Reach(double? f, double reference) => f is double x
@@ -38,6 +40,11 @@ public static class ConsoleReport
                     : "nowhere within the budget";
                 text.AppendLine(Invariant($"  {method.Method}: {method.EarlyStopped} of {runs} runs stopped early; its median regret reaches plain levain's at 50 % ") +
                     Reach(method.FractionForLevainHalfBudgetRegret, 0.5) + "; plain levain's at 100 % " + Reach(method.FractionForLevainRegret, 1.0));
+                foreach (var saving in method.PairedSavings)
+                {
+                    text.AppendLine(Invariant($"  {method.Method}: cost saved at plain levain's {saving.ReferenceFraction * 100:G3} % regret, paired by seed (median over {saving.Seeds.Count} seeds [95 % bootstrap interval]): ") +
+                        (saving.MedianSaved is double m ? Invariant($"{m * 100:F0} % [{Percent(saving.SavedLow)}, {Percent(saving.SavedHigh)}]") : "not reached within the budget on most seeds"));
+                }
             }
             var overruns = problem.Methods.Where(m => m.Overrun is not null).ToArray();
             if (overruns.Length > 0)

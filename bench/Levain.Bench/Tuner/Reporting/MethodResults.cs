@@ -26,4 +26,7 @@ public sealed record MethodResults(
 
     /// <summary>The same against plain Levain's median regret at 50 % of the budget.</summary>
     public double? FractionForLevainHalfBudgetRegret { get; init; }
+
+    /// <summary>For an early-stopping method: cost saved at equal regret against plain Levain, paired by seed, at 50 % and 100 %.</summary>
+    public IReadOnlyList<PairedSaving> PairedSavings { get; init; } = [];
 }

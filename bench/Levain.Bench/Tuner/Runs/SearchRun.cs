@@ -47,6 +47,11 @@ public static class SearchRun
                     // far), with the complete shorter run it amounts to.
                     var curve = curves.Curve(point, noise);
                     evaluation = curve[^1];
+                    if (session is ICurveOracle oracle && oracle.StopIndex(curve, trace) is int cut && cut < curve.Count - 1)
+                    {
+                        evaluation = curve[cut] with { IsPartial = true, ShortenedRun = curves.ShortenedRun(point, cut + 1) };
+                        stopped++;
+                    }
                     for (var i = 0; session is ICurveJudge judge && i < curve.Count; i++)
                     {
                         if (judge.Judge(curve[i], curve[^1].Cost))

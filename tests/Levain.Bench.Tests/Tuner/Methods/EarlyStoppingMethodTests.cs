@@ -132,4 +132,71 @@ public sealed class EarlyStoppingMethodTests
         Assert.Null(TunerBenchmark.FractionToMatch([Run((100, 5.0))], reference, 100, 0.0));
         Assert.Equal(0.30, TunerBenchmark.FractionToMatch(candidate, reference, 100, 0.0, referenceFraction: 0.5)!.Value, 9); // reference: 2.0 at 50; candidate: 3.0 until 30
     }
+
+    [Fact]
+    public void FrontDominance_StopsTheBadlyTunedRunsOfAFixedSequence_AndTheirStoppedRunsAreTheShorterRuns()
+    {
+        // The recording method asks w 64, t 30 at lr 0.005 (near its optimum), 0.5 and 1e-4 (far off) in turn: once the
+        // good run has built the front, the far-off runs must be stopped and the good ones never.
+        var problem = new LearningCurveProblem();
+        var recorder = new RecordingMethod();
+        var method = new EarlyStoppingMethod(recorder, null, new FrontDominanceOptions(MinCost: 1.0));
+        var run = SearchRun.Execute(problem, method, seed: 0, budget: 300, maxEvaluations: 30);
+        Assert.True(run.EarlyStopped >= 4, $"only {run.EarlyStopped} runs stopped");
+        for (var i = 0; i < recorder.Told.Count; i++)
+        {
+            var told = recorder.Told[i];
+            if (i % 3 == 0)
+            {
+                Assert.False(told.IsPartial, $"run {i} (lr 0.005, the good one) was stopped at cost {told.Cost}");
+            }
+            else if (i >= 3)
+            {
+                Assert.True(told.IsPartial, $"run {i} (lr far off) ran to its end");
+                Assert.True(told.Cost < 30 * 64 / 64.0 / 2, $"run {i} stopped only at cost {told.Cost}");
+                Assert.Equal(told.Cost, problem.Cost(told.ShortenedRun!), 12);
+            }
+        }
+    }
+
+    [Fact]
+    public void PairedSaving_IsPerSeedFractionToReachTheSameSeedsRegret_WithABootstrapInterval()
+    {
+        static RunResult Run(int seed, params (double Cost, double Value)[] trace) =>
+            new("p", "m", seed, [.. trace.Select(t => new TraceEntry(t.Cost, t.Value, t.Value))], trace.Sum(t => t.Cost), 0, 0, false);
+        // Seed 0: the reference reaches 1.0 at 100; the candidate at 30 (fraction 0.3). Seed 1: reference 1.0 at 100,
+        // candidate at 60. Seed 2: the candidate never reaches the reference's 0.5.
+        var reference = new[] { Run(0, (50, 2.0), (50, 1.0)), Run(1, (50, 2.0), (50, 1.0)), Run(2, (100, 0.5)) };
+        var candidate = new[] { Run(0, (30, 1.0), (70, 0.9)), Run(1, (60, 1.0), (40, 3.0)), Run(2, (100, 0.6)) };
+        var saving = TunerBenchmark.PairedSavingOf(candidate, reference, 100, 0.0, 1.0);
+        Assert.Equal([0, 1, 2], saving.Seeds);
+        Assert.Equal(0.3, saving.Fractions[0]!.Value, 9);
+        Assert.Equal(0.6, saving.Fractions[1]!.Value, 9);
+        Assert.Null(saving.Fractions[2]);                       // never within the budget
+        Assert.Equal(0.4, saving.MedianSaved!.Value, 9);        // median fraction 0.6 → 40 % saved
+        Assert.True(saving.SavedLow is null || saving.SavedLow <= saving.MedianSaved);
+        Assert.Equal(0.7, saving.SavedHigh!.Value, 9);          // best resample: every seed is seed 0
+        // At half the budget the reference has 2.0: seed 0 reaches it at 30 (of the reference's 50: 40 % saved).
+        Assert.Equal(0.3, TunerBenchmark.PairedSavingOf(candidate, reference, 100, 0.0, 0.5).Fractions[0]!.Value, 9);
+    }
+
+    [Fact]
+    public void DominanceOracle_StopsExactlyTheRunsWhoseFinishedValueAnEarlierRunDominates_AtTheirThirdPoint()
+    {
+        // Fixed sequence lr 0.005 (good), 0.5, 1e-4 (far off), all w 64, t 30: from the second run on, every far-off run
+        // would end dominated by the first good one; the good runs never are (equal cost, equal value: the repeat is
+        // dominated too — noise-free, the same point).
+        var problem = new LearningCurveProblem();
+        var recorder = new RecordingMethod();
+        var run = SearchRun.Execute(problem, new DominanceOracleMethod(recorder), seed: 0, budget: 300, maxEvaluations: 9);
+        Assert.Equal(9, recorder.Told.Count);
+        Assert.False(recorder.Told[0].IsPartial); // nothing completed before it
+        for (var i = 1; i < 9; i++)
+        {
+            var told = recorder.Told[i];
+            Assert.True(told.IsPartial, $"run {i} ran to its end");
+            Assert.Equal(3.0, told.Cost, 12); // the third epoch of a width-64 run: cost 3
+        }
+        Assert.Equal(8, run.EarlyStopped);
+    }
 }
