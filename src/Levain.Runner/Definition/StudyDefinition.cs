@@ -94,6 +94,12 @@ public sealed record StudyDefinition
     /// </summary>
     public string? EarlyStoppingLengthParameter { get; init; }
 
+    /// <summary>
+    /// With <see cref="EarlyStopping"/>: the front-dominance rule's settings (<c>early_stopping.rule: front</c>, see
+    /// <see cref="Levain.Tuning.EarlyStopping.FrontDominance"/>); null: cost-aware ASHA.
+    /// </summary>
+    public Levain.Tuning.EarlyStopping.FrontDominanceOptions? EarlyStoppingFront { get; init; }
+
     /// <summary>The study file this definition was read from, if any.</summary>
     public string? SourcePath { get; init; }
 

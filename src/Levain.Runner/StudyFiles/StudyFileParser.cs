@@ -152,12 +152,14 @@ public static partial class StudyFileParser
         var earlyStoppingNode = Field("early_stopping");
         var earlyStopping = earlyStoppingNode is null ? null : EarlyStopping(fields, earlyStoppingNode, cost, parameters);
         var lengthParameter = earlyStoppingNode is null ? null : EarlyStoppingLength(fields, earlyStoppingNode, parameters);
+        var frontRule = earlyStopping is null ? null : EarlyStoppingFront(fields, earlyStoppingNode!, earlyStopping.MinCost, lengthParameter);
 
         return new StudyDefinition
         {
             WarmStart = warmStart,
             EarlyStopping = earlyStopping,
             EarlyStoppingLengthParameter = lengthParameter,
+            EarlyStoppingFront = frontRule,
             Name = name,
             Command = command,
             Parameters = parameters,
@@ -237,7 +239,7 @@ public static partial class StudyFileParser
     private static Levain.Tuning.EarlyStopping.EarlyStoppingOptions EarlyStopping(YamlFields fields, YamlNode node, string cost, IReadOnlyList<ParameterSpec> parameters)
     {
         var map = fields.Mapping(node, "early_stopping");
-        fields.CheckKeys(map, "early_stopping", ["min_cost", "reduction", "min_trials", "length_parameter"]);
+        fields.CheckKeys(map, "early_stopping", ["rule", "min_cost", "reduction", "min_trials", "length_parameter", "confidence", "window"]);
         if (parameters.Any(p => p.Name == cost))
         {
             throw fields.Error(node, "early_stopping", $"needs a cost the trials report while they run ('seconds' or a key of their levain-progress lines), but the study's cost is the parameter '{cost}'");
@@ -259,6 +261,45 @@ public static partial class StudyFileParser
             if (minTrials is < 2 or > 1000) throw fields.Error(mt, "early_stopping.min_trials", $"must be between 2 and 1000, got {minTrials}");
         }
         return new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(minCost, reduction, minTrials);
+    }
+
+    /// <summary>
+    /// <c>early_stopping.rule: front | asha</c> (default: front with a <c>length_parameter</c>, asha without; the
+    /// benchmark's measurements in docs/tuner.md chose that) and the front rule's <c>confidence</c> and <c>window</c>.
+    /// Returns the front rule's settings, or null for ASHA. Each rule's own keys are refused under the other.
+    /// </summary>
+    private static Levain.Tuning.EarlyStopping.FrontDominanceOptions? EarlyStoppingFront(YamlFields fields, YamlNode node, double minCost, string? lengthParameter)
+    {
+        var map = fields.Mapping(node, "early_stopping");
+        var front = lengthParameter is not null;
+        if (YamlFields.Get(map, "rule") is { } ruleNode)
+        {
+            front = fields.Enum(ruleNode, "early_stopping.rule", new Dictionary<string, bool>(StringComparer.Ordinal) { ["front"] = true, ["asha"] = false });
+        }
+        var own = front ? new[] { "confidence", "window" } : ["reduction", "min_trials"];
+        foreach (var key in new[] { "reduction", "min_trials", "confidence", "window" }.Except(own))
+        {
+            if (YamlFields.Get(map, key) is { } stray)
+            {
+                throw fields.Error(stray, $"early_stopping.{key}", $"belongs to rule {(front ? "asha" : "front")}, but this study's rule is {(front ? "front" : "asha")}"
+                    + (YamlFields.Get(map, "rule") is null ? (front ? " (the default with a length_parameter)" : " (the default without a length_parameter)") : ""));
+            }
+        }
+        if (!front) return null;
+        var options = new Levain.Tuning.EarlyStopping.FrontDominanceOptions(minCost);
+        if (YamlFields.Get(map, "confidence") is { } c)
+        {
+            var confidence = fields.Number(c, "early_stopping.confidence");
+            if (!(confidence >= 0 && confidence <= 10)) throw fields.Error(c, "early_stopping.confidence", $"must be between 0 and 10 standard errors, got {confidence}");
+            options = options with { Confidence = confidence };
+        }
+        if (YamlFields.Get(map, "window") is { } w)
+        {
+            var window = fields.Number(w, "early_stopping.window");
+            if (!(window >= 1.5 && window <= 100)) throw fields.Error(w, "early_stopping.window", $"must be between 1.5 and 100, got {window}");
+            options = options with { Window = window };
+        }
+        return options;
     }
 
     /// <summary>

@@ -10,17 +10,23 @@ namespace Levain.Runner.Tune;
 
 /// <summary>
 /// Early stopping: every <c>levain-progress</c> line that carries the study's metric and cost is one point of the
-/// trial's curve, judged by cost-aware ASHA (<see cref="CostAwareAsha"/>). A stopped trial's process is stopped like a
-/// cancelled one, and its last reported metric at the cost it had spent becomes a succeeded observation whose result
-/// says <c>"early_stopped"</c>, so the tuner learns from it and its cost counts against the budget.
+/// trial's curve, judged by the study's rule: front dominance (<see cref="FrontDominance"/>) or cost-aware ASHA
+/// (<see cref="CostAwareAsha"/>). A stopped trial's process is stopped like a cancelled one, and its last reported
+/// metric at the cost it had spent becomes a succeeded observation whose result says <c>"early_stopped"</c> (with the
+/// rule's reasons), so the tuner learns from it and its cost counts against the budget.
 /// </summary>
 public sealed partial class TuneSession
 {
     private readonly object _earlyStoppingGate = new();
     private CostAwareAsha? _earlyStopping;
+    private FrontDominance? _frontRule;
+    private bool _warnedNoPlannedCost;
 
-    /// <summary>The point where the rule stopped a trial: its metric and cost then, the rule's decision and the line.</summary>
-    private sealed record EarlyStop(double Output, double Cost, EarlyStoppingDecision Decision, string ProgressJson);
+    /// <summary>
+    /// The point where the rule stopped a trial: its metric and cost then, the rule's record of why (the result's
+    /// <c>early_stopped</c> object, without the line), the same in words, and the line.
+    /// </summary>
+    private sealed record EarlyStop(double Output, double Cost, JsonObject Rule, string Why, string ProgressJson);
 
     /// <summary>
     /// Builds the rule and replays every stored progress line of the study in the order they were stored, so a resumed
@@ -28,7 +34,8 @@ public sealed partial class TuneSession
     /// </summary>
     private async Task StartEarlyStoppingAsync(CancellationToken cancellationToken)
     {
-        var rule = new CostAwareAsha(_study.EarlyStopping!, _study.Direction);
+        var asha = _study.EarlyStoppingFront is null ? new CostAwareAsha(_study.EarlyStopping!, _study.Direction) : null;
+        var front = _study.EarlyStoppingFront is { } frontOptions ? new FrontDominance(frontOptions, _study.Direction) : null;
         var trials = await WithRetryAsync(() => _store.GetTrialsAsync(_study.Name, cancellationToken)).ConfigureAwait(false);
         var points = new List<(DateTimeOffset At, string Trial, double Cost, double Value, double? Planned)>();
         foreach (var trial in trials.Where(t => t.StartedAt is not null))
@@ -42,9 +49,10 @@ public sealed partial class TuneSession
         }
         foreach (var (_, trial, cost, value, planned) in points.OrderBy(p => p.At))
         {
-            rule.Report(trial, cost, value, planned);
+            asha?.Report(trial, cost, value, planned);
+            front?.Report(trial, cost, value, planned);
         }
-        lock (_earlyStoppingGate) _earlyStopping = rule;
+        lock (_earlyStoppingGate) (_earlyStopping, _frontRule) = (asha, front);
         if (points.Count > 0)
         {
             Report(TuneEventKind.TunerLog, $"early stopping: replayed {points.Count} stored progress points of {points.Select(p => p.Trial).Distinct().Count()} trials", null);
@@ -54,10 +62,29 @@ public sealed partial class TuneSession
     /// <summary>Judges one progress line of a running trial; returns the stop, or null to go on.</summary>
     private EarlyStop? JudgeProgress(string trial, string progressJson, double elapsedSeconds)
     {
-        if (_earlyStopping is null || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
-        EarlyStoppingDecision decision;
-        lock (_earlyStoppingGate) decision = _earlyStopping.Report(trial, point.Cost, point.Value, point.Planned);
-        return decision.Stop ? new EarlyStop(point.Value, point.Cost, decision, progressJson) : null;
+        if ((_earlyStopping is null && _frontRule is null) || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
+        static string G(double x, string format = "G5") => x.ToString(format, CultureInfo.InvariantCulture);
+        lock (_earlyStoppingGate)
+        {
+            if (_frontRule is not null)
+            {
+                if (point.Planned is null && !_warnedNoPlannedCost)
+                {
+                    _warnedNoPlannedCost = true;
+                    Report(TuneEventKind.TunerLog, $"early stopping (front): trial {trial}'s progress lines carry {_study.Metric} but not step and steps, so its planned cost is unknown and it cannot be stopped (its points still build the front)", null);
+                }
+                var f = _frontRule.Report(trial, point.Cost, point.Value, point.Planned);
+                if (!f.Stop) return null;
+                var rule = new JsonObject { ["rule"] = "front", ["planned_cost"] = f.PlannedCost, ["projected"] = f.Projected, ["front"] = f.Front };
+                var why = $"its curve projects (optimistically) to {_study.Metric}={G(f.Projected)} at its planned {_study.Cost} {G(f.PlannedCost, "G4")}, " +
+                    $"worse than the front's {G(f.Front)} there";
+                return new EarlyStop(point.Value, point.Cost, rule, why, progressJson);
+            }
+            var d = _earlyStopping!.Report(trial, point.Cost, point.Value, point.Planned);
+            if (!d.Stop) return null;
+            var asha = new JsonObject { ["rule"] = "asha", ["rung"] = d.Rung, ["rung_cost"] = d.RungCost, ["value_at_rung"] = d.Value, ["rung_size"] = d.RungSize, ["kept"] = d.Kept };
+            return new EarlyStop(point.Value, point.Cost, asha, $"outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {G(d.RungCost, "G4")})", progressJson);
+        }
     }
 
     /// <summary>
@@ -88,16 +115,8 @@ public sealed partial class TuneSession
 
     private async Task RecordEarlyStopAsync(TrialLease lease, EarlyStop stop, LaunchResult launch)
     {
-        var d = stop.Decision;
-        var rule = new JsonObject
-        {
-            ["rung"] = d.Rung,
-            ["rung_cost"] = d.RungCost,
-            ["value_at_rung"] = d.Value,
-            ["rung_size"] = d.RungSize,
-            ["kept"] = d.Kept,
-            ["progress"] = JsonNode.Parse(stop.ProgressJson),
-        };
+        var rule = (JsonObject)stop.Rule.DeepClone();
+        rule["progress"] = JsonNode.Parse(stop.ProgressJson);
         string? observedAs = null;
         if (_study.EarlyStoppingLengthParameter is { } lengthName)
         {
@@ -127,7 +146,7 @@ public sealed partial class TuneSession
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.TrialEarlyStopped,
             $"trial {lease.Number} stopped early at {_study.Cost} {stop.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +
-            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {d.RungCost.ToString("G4", CultureInfo.InvariantCulture)}){observedAs}",
+            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, {stop.Why}{observedAs}",
             lease.Number);
     }
 

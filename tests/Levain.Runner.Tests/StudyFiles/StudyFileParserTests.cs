@@ -107,6 +107,29 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("early_stopping.reduction: must be between 1.5 and 100", Refused("p4.yaml", "early_stopping: { min_cost: 1, reduction: 1 }\n"), StringComparison.Ordinal);
         Assert.Contains("min_trial", Refused("p5.yaml", "early_stopping: { min_cost: 1, min_trial: 3 }\n"), StringComparison.Ordinal);
         Assert.Null(defaults.EarlyStoppingLengthParameter);
+        Assert.Null(defaults.EarlyStoppingFront); // ASHA without a length parameter
+        Assert.Equal(new Levain.Tuning.EarlyStopping.FrontDominanceOptions(30), StudyFileParser.Load(_dir.File("front.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0 } }
+            early_stopping: { min_cost: 30, rule: front }
+            """)).EarlyStoppingFront);
+        var withLength = StudyFileParser.Load(_dir.File("front2.yaml", """
+            command: ["python3", "t.py", "{x}", "{steps}"]
+            parameters: { x: { kind: linear, center: 0 }, steps: { kind: log, center: 100, integer: true } }
+            early_stopping: { min_cost: 5, length_parameter: steps, confidence: 1.5, window: 4 }
+            """));
+        Assert.Equal(new Levain.Tuning.EarlyStopping.FrontDominanceOptions(5, Window: 4, Confidence: 1.5), withLength.EarlyStoppingFront); // front is the default with a length
+        Assert.Null(StudyFileParser.Load(_dir.File("asha.yaml", """
+            command: ["python3", "t.py", "{x}", "{steps}"]
+            parameters: { x: { kind: linear, center: 0 }, steps: { kind: log, center: 100 } }
+            early_stopping: { min_cost: 5, length_parameter: steps, rule: asha, min_trials: 4 }
+            """)).EarlyStoppingFront);
+        Assert.Contains("early_stopping.min_trials: belongs to rule asha, but this study's rule is front (the default with a length_parameter)",
+            Refused("p8.yaml", "early_stopping: { min_cost: 1, length_parameter: steps, min_trials: 3 }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.confidence: belongs to rule front, but this study's rule is asha (the default without a length_parameter)",
+            Refused("p9.yaml", "early_stopping: { min_cost: 1, confidence: 3 }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.rule", Refused("p10.yaml", "early_stopping: { min_cost: 1, rule: median }\n"), StringComparison.Ordinal);
+        Assert.Contains("early_stopping.confidence: must be between 0 and 10", Refused("p11.yaml", "early_stopping: { min_cost: 1, rule: front, confidence: 11 }\n"), StringComparison.Ordinal);
         Assert.Equal("steps", StudyFileParser.Load(_dir.File("len.yaml",
             "command: [\"python3\", \"t.py\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 }, steps: { kind: log, center: 100 } }\n"
             + "early_stopping: { min_cost: 1, length_parameter: steps }\n")).EarlyStoppingLengthParameter);

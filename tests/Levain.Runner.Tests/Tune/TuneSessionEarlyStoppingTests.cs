@@ -135,6 +135,58 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
             && e.Message.Contains($"observed as the complete run with steps={t.Cost!.Value}", StringComparison.Ordinal)));
     }
 
+    // A longer curve for the front rule, which needs six points in its window [c/3, c] before it judges.
+    private const string LongCurve = """
+        import json, os, sys, time
+        x = float(sys.argv[1])
+        for step in range(1, 25):
+            time.sleep(0.03)
+            print("levain-progress " + json.dumps({"step": step, "steps": 24, "loss": (x - 0.3) ** 2 + 1.0 / step, "work": step}), flush=True)
+        json.dump({"loss": (x - 0.3) ** 2 + 1.0 / 24, "work": 24}, open(os.environ["LEVAIN_RESULT"], "w"))
+        """;
+
+    [Fact]
+    public async Task FrontRule_StopsCurvesThatProjectWorseThanTheFrontAtTheirPlannedCost_AndSaysWhy()
+    {
+        _dir.File("long.py", LongCurve);
+        var study = Study(7) with
+        {
+            Name = "es-front",
+            Command = ["python3", "long.py", "{x}"],
+            EarlyStoppingFront = new FrontDominanceOptions(MinCost: 1),
+        };
+        var events = new List<TuneProgress>();
+        var summary = await TuneSession.RunAsync(study, new Sink(events), CancellationToken.None);
+        Assert.Equal(7, summary.Trials.Count);
+        var stopped = summary.Trials.Where(t => t.IsEarlyStopped).ToList();
+        var finished = summary.Trials.Except(stopped).ToList();
+        Assert.NotEmpty(stopped);
+        Assert.NotEmpty(finished);
+        var best = finished.Min(t => t.Output!.Value);
+        foreach (var trial in stopped)
+        {
+            using var result = JsonDocument.Parse(trial.ResultJson!);
+            var rule = result.RootElement.GetProperty("early_stopped");
+            Assert.Equal("front", rule.GetProperty("rule").GetString());
+            Assert.Equal(24.0, rule.GetProperty("planned_cost").GetDouble(), 9);       // cost x steps / step
+            Assert.True(rule.GetProperty("projected").GetDouble() > rule.GetProperty("front").GetDouble()); // worse, for a minimised loss
+            Assert.InRange(trial.Cost!.Value, 6, 23);                                   // stopped before its end, after six points
+            var x = trial.Parameters["x"].Number;
+            Assert.Equal(((x - 0.3) * (x - 0.3)) + (1.0 / trial.Cost.Value), trial.Output!.Value, 6);
+            Assert.True((x - 0.3) * (x - 0.3) > best - (1.0 / 24));                      // never a better point than the best finished
+            Assert.Contains(events, e => e.Kind == TuneEventKind.TrialEarlyStopped && e.TrialNumber == trial.Number
+                && e.Message.Contains("its curve projects (optimistically) to loss=", StringComparison.Ordinal));
+        }
+        Assert.All(finished, t => Assert.Equal(24.0, t.Cost!.Value));
+        Assert.DoesNotContain(events, e => e.Message.Contains("planned cost is unknown", StringComparison.Ordinal));
+
+        // Lines without step and steps cannot be judged by the front rule: said once, nothing stopped.
+        events.Clear();
+        var blind = await TuneSession.RunAsync(Study(3) with { Name = "es-blind", EarlyStoppingFront = new FrontDominanceOptions(MinCost: 1) }, new Sink(events), CancellationToken.None);
+        Assert.DoesNotContain(blind.Trials, t => t.IsEarlyStopped);
+        Assert.Single(events, e => e.Message.Contains("progress lines carry loss but not step and steps, so its planned cost is unknown", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ShortenedRun_ScalesTheLengthByStepOverSteps_RoundsIntegers_AndSaysWhyNot()
     {
