@@ -7,8 +7,13 @@ public sealed record CarbsOptions
 
     public int Seed { get; init; }
 
-    /// <summary>Successful observations needed before the Bayesian phase (default 4).</summary>
-    public int NumRandomSamples { get; init; } = 4;
+    /// <summary>
+    /// Successful observations needed before the Bayesian phase, and the size of the initial design (default null:
+    /// max(4, D + 1) for D basic dimensions, see <see cref="CarbsTuner.RandomPhaseLength"/>). Four random points in a 7-D
+    /// space leave the first models fitting a handful of points to seven lengthscales; D + 1 is the fewest that pin a
+    /// linear trend in every direction (docs/tuner.md, "Initial design size").
+    /// </summary>
+    public int? NumRandomSamples { get; init; }
 
     /// <summary>Standard deviation of search noise in basic units (default 0.3); also the initial lengthscale.</summary>
     public double SearchRadius { get; init; } = 0.3;

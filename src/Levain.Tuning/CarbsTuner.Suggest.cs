@@ -46,7 +46,7 @@ public sealed partial class CarbsTuner
             {
                 var successes = _observations.Count(o => !o.IsFailure);
                 Suggestion? suggestion;
-                if (successes < Options.NumRandomSamples || successes == 0)
+                if (successes < RandomPhaseLength || successes == 0)
                 {
                     if (successes == 0 && _observations.Count > 0 && i == 0)
                     {
@@ -203,7 +203,7 @@ public sealed partial class CarbsTuner
     private double[]? NextRandomPhasePoint()
     {
         var index = _randomPhaseCount++;
-        if (Options.SpaceFillingInitialDesign && InitialDesign.Point(Space, Options, Options.NumRandomSamples, index) is { } designed)
+        if (Options.SpaceFillingInitialDesign && InitialDesign.Point(Space, Options, RandomPhaseLength, index) is { } designed)
         {
             return designed;
         }

@@ -47,6 +47,15 @@ public sealed partial class CarbsTuner
 
     public CarbsOptions Options { get; }
 
+    /// <summary>The smallest initial design whatever the dimension (the published CARBS default).</summary>
+    public const int MinRandomPhaseLength = 4;
+
+    /// <summary>
+    /// Successes of the random phase (the initial design's size): <see cref="CarbsOptions.NumRandomSamples"/> when set,
+    /// else max(<see cref="MinRandomPhaseLength"/>, D + 1) for the space's D basic dimensions.
+    /// </summary>
+    public int RandomPhaseLength => Options.NumRandomSamples ?? Math.Max(MinRandomPhaseLength, Space.BasicDimension + 1);
+
     /// <summary>Clear log lines: degenerate data, fallbacks, expired suggestions, the pareto area after each observation.</summary>
     public event EventHandler<string>? Logged;
 
@@ -188,7 +197,7 @@ public sealed partial class CarbsTuner
                 throw new ArgumentException($"CarbsOptions.{name} {rule}.", "options");
             }
         }
-        Require(o.NumRandomSamples >= 0, nameof(o.NumRandomSamples), "must be at least 0");
+        Require(o.NumRandomSamples is null or >= 0, nameof(o.NumRandomSamples), "must be at least 0 when set");
         Require(double.IsFinite(o.SearchRadius) && o.SearchRadius > 0, nameof(o.SearchRadius), "must be positive and finite");
         Require(double.IsFinite(o.ExplorationBias), nameof(o.ExplorationBias), "must be finite");
         Require(o.CandidatesPerDimension >= 1, nameof(o.CandidatesPerDimension), "must be at least 1");

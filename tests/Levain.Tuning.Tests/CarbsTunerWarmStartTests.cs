@@ -31,7 +31,7 @@ public sealed class CarbsTunerWarmStartTests
         Assert.All(tuner.Observations, o => Assert.Null(o.SuggestionId));
         Assert.Contains(logs, l => l.StartsWith("Warm start: imported", StringComparison.Ordinal));
         // With enough imported successes the tuner starts in the Bayesian phase.
-        if (inside >= tuner.Options.NumRandomSamples)
+        if (inside >= tuner.RandomPhaseLength)
         {
             Assert.NotEqual(SuggestionPhase.Random, tuner.Suggest()[0].Phase);
         }

@@ -27,6 +27,7 @@ public static class TunerBenchmark
 
     public static Levain.Tuning.CarbsOptions PublishedDefaults { get; } = new()
     {
+        NumRandomSamples = 4,
         ExplorationBias = 1.0,
         TrustRegions = false,
         SpaceFillingInitialDesign = false,

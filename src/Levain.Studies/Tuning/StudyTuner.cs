@@ -177,7 +177,7 @@ public sealed class StudyTuner
             foreach (var made in trials.GroupBy(t => t.SuggestionId, StringComparer.Ordinal).Select(g => g.Min(t => t.CreatedAt)).Order())
             {
                 var successes = successTimes.Count(f => f <= made);
-                if (successes >= options.NumRandomSamples && successes > (replayed + 1L) * options.ResampleFrequency) replayed++;
+                if (successes >= Tuner.RandomPhaseLength && successes > (replayed + 1L) * options.ResampleFrequency) replayed++;
             }
         }
         var resamples = Math.Max(replayed, trials.Where(t => t.Phase == SuggestionPhase.Resample).Select(t => t.SuggestionId).Distinct(StringComparer.Ordinal).Count());

@@ -49,6 +49,7 @@ public static class SuggestLatencyProbe
             Direction = Direction.Minimize,
             Seed = seed,
             ResampleFrequency = 0,
+            NumRandomSamples = 4, // the Bayesian phase from the 4th observation on, so every measured call fits the models
             IncrementalModels = incrementalModels,
         });
         var random = new Random(seed);
