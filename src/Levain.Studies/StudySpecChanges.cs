@@ -140,7 +140,8 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         {
             if (!EqualityComparer<T>.Default.Equals(before, after)) applied.Add($"tuner.{key}: {Text(before)} → {Text(after)}");
         }
-        Option("num_random_samples", stored.NumRandomSamples, edited.NumRandomSamples);
+        // Unset: max(4, D + 1), D the search dimensions.
+        Option("num_random_samples", stored.NumRandomSamples?.ToString(CultureInfo.InvariantCulture) ?? "auto", edited.NumRandomSamples?.ToString(CultureInfo.InvariantCulture) ?? "auto");
         Option("search_radius", stored.SearchRadius, edited.SearchRadius);
         Option("exploration_bias", stored.ExplorationBias, edited.ExplorationBias);
         Option("candidates_per_dimension", stored.CandidatesPerDimension, edited.CandidatesPerDimension);

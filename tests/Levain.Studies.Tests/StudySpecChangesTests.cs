@@ -38,10 +38,12 @@ public sealed class StudySpecChangesTests
     {
         var edited = Stored with
         {
-            Tuner = Stored.Tuner with { CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2 },
+            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2 },
         };
+        Assert.Null(Stored.Tuner.NumRandomSamples);
         Assert.Equal(
             [
+                "tuner.num_random_samples: auto → 8",
                 "tuner.cost_quantile: 0.99 → 0.95",
                 "tuner.radius_annealing: 0.75 → 0.5",
                 "tuner.target_projection_share: 0.5 → 0",
