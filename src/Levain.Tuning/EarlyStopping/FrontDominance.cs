@@ -98,16 +98,7 @@ public sealed class FrontDominance
         {
             return FrontDecision.Continue;
         }
-        var from = cost / _options.Window;
-        var n = 0;
-        double sx = 0, sy = 0;
-        for (var i = curve.Costs.Count - 1; i >= 0 && curve.Costs[i] >= from; i--)
-        {
-            n++;
-            sx += Math.Log(curve.Costs[i]);
-            sy += curve.Values[i];
-        }
-        if (n < _options.MinPoints)
+        if (WindowCount(curve, cost) < _options.MinPoints)
         {
             return FrontDecision.Continue;
         }
@@ -115,6 +106,60 @@ public sealed class FrontDominance
         if (frontValue is not double front)
         {
             return FrontDecision.Continue;
+        }
+        if (Fit(curve, cost, planned) is not { } fit)
+        {
+            return FrontDecision.Continue;
+        }
+        var optimistic = fit.Central - (_options.Confidence * fit.StandardError);
+        if (optimistic > front)
+        {
+            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front) { CentralProjection = _sign * fit.Central };
+        }
+        return FrontDecision.Continue;
+    }
+
+    /// <summary>
+    /// The central projection of a trial's curve to <paramref name="plannedCost"/> (metric units): the same straight
+    /// line in ln(cost) through the points in [c / <see cref="FrontDominanceOptions.Window"/>, c] (c: the cost of its
+    /// last report) that the rule judges by, without the confidence margin — what a stopped trial's complete run is
+    /// estimated to have reached. A curve getting worse is projected flat at its fit at c. Null when the trial has
+    /// fewer than 3 points in its window, the window's costs are all equal, or it is unknown. Learning curves flatten
+    /// in ln(cost), so the line is somewhat optimistic still; the tuner should be told this value (at the planned
+    /// cost) for a stopped fixed-length trial rather than the loss where it was cut (docs/tuner.md, "Early stopping").
+    /// </summary>
+    public double? ProjectFinal(string trial, double plannedCost)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!double.IsFinite(plannedCost) || plannedCost <= 0 || !_curves.TryGetValue(trial, out var curve) || curve.Costs.Count == 0)
+        {
+            return null;
+        }
+        var cost = curve.Costs[^1];
+        if (WindowCount(curve, cost) < 3)
+        {
+            return null;
+        }
+        return Fit(curve, cost, Math.Max(plannedCost, cost)) is { } fit ? _sign * fit.Central : null;
+    }
+
+    private int WindowCount(Curve curve, double cost)
+    {
+        var from = cost / _options.Window;
+        var n = 0;
+        for (var i = curve.Costs.Count - 1; i >= 0 && curve.Costs[i] >= from; i--) n++;
+        return n;
+    }
+
+    /// <summary>Least squares of the (signed) value on ln(cost) over the window ending at <paramref name="cost"/>, at ln(<paramref name="planned"/>): the central projection and its standard error.</summary>
+    private (double Central, double StandardError)? Fit(Curve curve, double cost, double planned)
+    {
+        var n = WindowCount(curve, cost);
+        double sx = 0, sy = 0;
+        for (var i = curve.Costs.Count - n; i < curve.Costs.Count; i++)
+        {
+            sx += Math.Log(curve.Costs[i]);
+            sy += curve.Values[i];
         }
         double mx = sx / n, my = sy / n, sxx = 0, sxy = 0;
         for (var i = curve.Costs.Count - n; i < curve.Costs.Count; i++)
@@ -125,7 +170,7 @@ public sealed class FrontDominance
         }
         if (sxx <= 0)
         {
-            return FrontDecision.Continue;
+            return null;
         }
         var slope = sxy / sxx;
         var intercept = my - (slope * mx);
@@ -136,17 +181,11 @@ public sealed class FrontDominance
             rss += r * r;
         }
         var sigma = Math.Max(Math.Sqrt(rss / Math.Max(1, n - 2)), _options.NoiseFloor * Math.Abs(my));
-        var xp = Math.Log(planned);
         // A curve getting worse is projected flat from its fit at the current cost, not upward.
-        var xUsed = slope < 0 ? xp : Math.Log(cost);
-        var projected = intercept + (slope * xUsed);
+        var xUsed = slope < 0 ? Math.Log(planned) : Math.Log(cost);
+        var central = intercept + (slope * xUsed);
         var se = sigma * Math.Sqrt((1.0 / n) + ((xUsed - mx) * (xUsed - mx) / sxx));
-        var optimistic = projected - (_options.Confidence * se);
-        if (optimistic > front)
-        {
-            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front);
-        }
-        return FrontDecision.Continue;
+        return (central, se);
     }
 
     private double? FrontMin(double cost)
@@ -186,11 +225,19 @@ public sealed class FrontDominance
 
 /// <summary>
 /// What <see cref="FrontDominance.Report"/> decided: stop or go on; when stopping, the cost then, the planned cost, the
-/// optimistic projection of the curve to the planned cost and the front's value at the planned cost it lost to.
+/// optimistic projection of the curve to the planned cost (the judged value) and the front's value at the planned cost
+/// it lost to, and <see cref="CentralProjection"/>.
 /// </summary>
 public sealed record FrontDecision(bool Stop, double Cost, double PlannedCost, double Projected, double Front)
 {
     public static FrontDecision Continue { get; } = new(false, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary>
+    /// When stopping: the central projection of the curve to <see cref="PlannedCost"/> (the judged line without its
+    /// margin, <see cref="FrontDominance.ProjectFinal"/>) — the value to observe for a stopped run that has no
+    /// complete shorter run (<see cref="StoppedRunObservation"/>). NaN when going on.
+    /// </summary>
+    public double CentralProjection { get; init; } = double.NaN;
 }
 
 /// <summary>
