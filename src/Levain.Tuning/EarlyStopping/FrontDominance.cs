@@ -114,19 +114,21 @@ public sealed class FrontDominance
         var optimistic = fit.Central - (_options.Confidence * fit.StandardError);
         if (optimistic > front)
         {
-            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front) { CentralProjection = _sign * fit.Central };
+            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front) { ProjectedFinal = _sign * fit.Final };
         }
         return FrontDecision.Continue;
     }
 
     /// <summary>
-    /// The central projection of a trial's curve to <paramref name="plannedCost"/> (metric units): the same straight
-    /// line in ln(cost) through the points in [c / <see cref="FrontDominanceOptions.Window"/>, c] (c: the cost of its
-    /// last report) that the rule judges by, without the confidence margin — what a stopped trial's complete run is
-    /// estimated to have reached. A curve getting worse is projected flat at its fit at c. Null when the trial has
-    /// fewer than 3 points in its window, the window's costs are all equal, or it is unknown. Learning curves flatten
-    /// in ln(cost), so the line is somewhat optimistic still; the tuner should be told this value (at the planned
-    /// cost) for a stopped fixed-length trial rather than the loss where it was cut (docs/tuner.md, "Early stopping").
+    /// The estimate of the value a trial's complete run would have reached at <paramref name="plannedCost"/> (metric
+    /// units): the midpoint of two bounds from the straight line in ln(cost) through the points in
+    /// [c / <see cref="FrontDominanceOptions.Window"/>, c] (c: the cost of its last report) that the rule judges by —
+    /// the line at ln(planned cost), without the confidence margin (a learning curve flattens in ln(cost), so the line
+    /// ends beyond it: an optimistic bound), and the line at ln c (the curve is still improving, so its end is better:
+    /// a pessimistic bound). A curve getting worse is held at its fit at c. Null when the trial has fewer than 3 points
+    /// in its window, the window's costs are all equal, or it is unknown. For a stopped run without a complete
+    /// shorter run the tuner is told this value at the planned cost (<see cref="StoppedRunObservation"/>), not the
+    /// value where it was cut (docs/tuner.md, "Early stopping").
     /// </summary>
     public double? ProjectFinal(string trial, double plannedCost)
     {
@@ -140,7 +142,7 @@ public sealed class FrontDominance
         {
             return null;
         }
-        return Fit(curve, cost, Math.Max(plannedCost, cost)) is { } fit ? _sign * fit.Central : null;
+        return Fit(curve, cost, Math.Max(plannedCost, cost)) is { } fit ? _sign * fit.Final : null;
     }
 
     private int WindowCount(Curve curve, double cost)
@@ -151,8 +153,12 @@ public sealed class FrontDominance
         return n;
     }
 
-    /// <summary>Least squares of the (signed) value on ln(cost) over the window ending at <paramref name="cost"/>, at ln(<paramref name="planned"/>): the central projection and its standard error.</summary>
-    private (double Central, double StandardError)? Fit(Curve curve, double cost, double planned)
+    /// <summary>
+    /// Least squares of the (signed) value on ln(cost) over the window ending at <paramref name="cost"/>: the line at
+    /// ln(<paramref name="planned"/>) with its standard error, and the estimated final value (midpoint of the line at
+    /// ln planned and at ln cost).
+    /// </summary>
+    private (double Central, double StandardError, double Final)? Fit(Curve curve, double cost, double planned)
     {
         var n = WindowCount(curve, cost);
         double sx = 0, sy = 0;
@@ -185,7 +191,8 @@ public sealed class FrontDominance
         var xUsed = slope < 0 ? Math.Log(planned) : Math.Log(cost);
         var central = intercept + (slope * xUsed);
         var se = sigma * Math.Sqrt((1.0 / n) + ((xUsed - mx) * (xUsed - mx) / sxx));
-        return (central, se);
+        var now = intercept + (slope * Math.Log(cost));
+        return (central, se, 0.5 * (central + now));
     }
 
     private double? FrontMin(double cost)
@@ -226,18 +233,19 @@ public sealed class FrontDominance
 /// <summary>
 /// What <see cref="FrontDominance.Report"/> decided: stop or go on; when stopping, the cost then, the planned cost, the
 /// optimistic projection of the curve to the planned cost (the judged value) and the front's value at the planned cost
-/// it lost to, and <see cref="CentralProjection"/>.
+/// it lost to, and <see cref="ProjectedFinal"/>.
 /// </summary>
 public sealed record FrontDecision(bool Stop, double Cost, double PlannedCost, double Projected, double Front)
 {
     public static FrontDecision Continue { get; } = new(false, double.NaN, double.NaN, double.NaN, double.NaN);
 
     /// <summary>
-    /// When stopping: the central projection of the curve to <see cref="PlannedCost"/> (the judged line without its
-    /// margin, <see cref="FrontDominance.ProjectFinal"/>) — the value to observe for a stopped run that has no
-    /// complete shorter run (<see cref="StoppedRunObservation"/>). NaN when going on.
+    /// When stopping: the estimate of the value the complete run would have reached at <see cref="PlannedCost"/>
+    /// (<see cref="FrontDominance.ProjectFinal"/>: the midpoint of the judged line at the planned cost, without its
+    /// margin, and at the cost spent) — the value to observe for a stopped run that has no complete shorter run
+    /// (<see cref="StoppedRunObservation"/>). NaN when going on.
     /// </summary>
-    public double CentralProjection { get; init; } = double.NaN;
+    public double ProjectedFinal { get; init; } = double.NaN;
 }
 
 /// <summary>

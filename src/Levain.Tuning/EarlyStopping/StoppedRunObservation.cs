@@ -4,8 +4,8 @@ namespace Levain.Tuning.EarlyStopping;
 
 /// <summary>
 /// What the tuner observes for a run stopped early that has no complete shorter run (its length is not a parameter,
-/// or its schedule depends on its length): the parameters asked for, with the value the stopping rule projects for the
-/// run's planned end (<see cref="FrontDecision.CentralProjection"/>, <see cref="FrontDominance.ProjectFinal"/>) at the
+/// or its schedule depends on its length): the parameters asked for, with the value the stopping rule estimates for the
+/// run's planned end (<see cref="FrontDecision.ProjectedFinal"/>, <see cref="FrontDominance.ProjectFinal"/>) at the
 /// run's planned cost. It stays a partial observation: the output model learns the projected value, while the cost
 /// model, the Pareto front and the study's answer see only runs that finished. The study's budget is charged by the
 /// caller with the cost actually spent, never with the planned cost.

@@ -46,22 +46,23 @@ public sealed class FrontDominanceTests
     }
 
     [Fact]
-    public void AStoppedCurve_CarriesItsCentralProjection_WhichLiesBetweenTheJudgedValueAndTheCutOffValue()
+    public void AStoppedCurve_CarriesItsProjectedFinalValue_BetweenTheJudgedValueAndTheCutOffValue_NearerTheEnd()
     {
         var rule = new FrontDominance(new FrontDominanceOptions(MinCost: 2), Direction.Minimize);
         Assert.Null(Feed(rule, "good", Curve(0.4, 30), 30));
         var bad = Curve(1.2, 30).ToList();
         var stop = Feed(rule, "bad", bad, 30)!;
         var cutOff = bad.Single(p => p.Cost == stop.Cost).Value;
-        // The central projection to cost 30 is the judged line without its margin: worse than the optimistic value
-        // judged, better than the loss where the curve was cut, and — a power law flattens in ln(cost), the line does
-        // not — still below the curve's true end (optimistic).
-        Assert.True(stop.CentralProjection > stop.Projected, $"central {stop.CentralProjection} vs judged {stop.Projected}");
-        Assert.True(stop.CentralProjection < cutOff, $"central {stop.CentralProjection} vs cut-off {cutOff}");
-        Assert.True(stop.CentralProjection < bad[^1].Value, $"central {stop.CentralProjection} vs the end {bad[^1].Value}");
-        Assert.True(stop.CentralProjection > rule.FrontAt(30)!.Value, "a stopped curve's central projection beat the front it lost to");
-        Assert.Equal(stop.CentralProjection, rule.ProjectFinal("bad", 30)!.Value, 12);
-        Assert.True(double.IsNaN(FrontDecision.Continue.CentralProjection));
+        var end = bad[^1].Value;
+        // The estimate of the complete run's value: worse than the optimistic value judged, better than the loss where
+        // the curve was cut, still worse than the front it lost to, and nearer the curve's true end than the cut-off
+        // value the tuner used to be told.
+        Assert.True(stop.ProjectedFinal > stop.Projected, $"estimate {stop.ProjectedFinal} vs judged {stop.Projected}");
+        Assert.True(stop.ProjectedFinal < cutOff, $"estimate {stop.ProjectedFinal} vs cut-off {cutOff}");
+        Assert.True(stop.ProjectedFinal > rule.FrontAt(30)!.Value, "a stopped curve's estimate beat the front it lost to");
+        Assert.True(Math.Abs(stop.ProjectedFinal - end) < 0.5 * Math.Abs(cutOff - end), $"estimate {stop.ProjectedFinal}, end {end}, cut-off {cutOff}");
+        Assert.Equal(stop.ProjectedFinal, rule.ProjectFinal("bad", 30)!.Value, 12);
+        Assert.True(double.IsNaN(FrontDecision.Continue.ProjectedFinal));
     }
 
     [Fact]
@@ -69,9 +70,10 @@ public sealed class FrontDominanceTests
     {
         var rule = new FrontDominance(new FrontDominanceOptions(MinCost: 1, Window: 3), Direction.Minimize);
         Assert.Null(rule.ProjectFinal("unknown", 50));
-        // v = 2 − 0.3 ln c exactly: the projection to 50 is 2 − 0.3 ln 50, whatever the window holds.
+        // v = 2 − 0.3 ln c exactly: the line reaches 2 − 0.3 ln 50 at cost 50 (the optimistic bound) and is at
+        // 2 − 0.3 ln 12 now (the pessimistic one); the estimate is their midpoint.
         for (var c = 1; c <= 12; c++) rule.Report("line", c, 2 - (0.3 * Math.Log(c)));
-        Assert.Equal(2 - (0.3 * Math.Log(50)), rule.ProjectFinal("line", 50)!.Value, 9);
+        Assert.Equal(2 - (0.15 * (Math.Log(50) + Math.Log(12))), rule.ProjectFinal("line", 50)!.Value, 9);
         // A curve getting worse is held flat at its fit at its last cost, not projected upward.
         for (var c = 1; c <= 12; c++) rule.Report("worse", c, 1 + (0.1 * Math.Log(c)));
         Assert.Equal(1 + (0.1 * Math.Log(12)), rule.ProjectFinal("worse", 50)!.Value, 9);
@@ -83,7 +85,7 @@ public sealed class FrontDominanceTests
         // Maximising: the same line, in the metric's own sign.
         var max = new FrontDominance(new FrontDominanceOptions(MinCost: 1), Direction.Maximize);
         for (var c = 1; c <= 12; c++) max.Report("line", c, -2 + (0.3 * Math.Log(c)));
-        Assert.Equal(-2 + (0.3 * Math.Log(50)), max.ProjectFinal("line", 50)!.Value, 9);
+        Assert.Equal(-2 + (0.15 * (Math.Log(50) + Math.Log(12))), max.ProjectFinal("line", 50)!.Value, 9);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Levain.Bench.Tuner.Methods;
 /// the cost spent) is what the tuner observes, as the complete shorter run it amounts to
 /// (<see cref="ProblemEvaluation.ShortenedRun"/>); when the problem's run length is not a parameter
 /// (<see cref="LearningCurveFixedProblem"/>) there is none, and the tuner is told a partial observation of the point
-/// asked for with front dominance's central projection of the curve to its planned end, at the planned cost
+/// asked for with front dominance's estimate of the run's value at its planned end, at the planned cost
 /// (<see cref="StoppedRunObservation"/>; the budget is still charged the cost spent). Runs only on <see cref="ICurveProblem"/>s.
 /// </summary>
 public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions? options, FrontDominanceOptions? front = null) : ISearchMethod
@@ -35,7 +35,7 @@ public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOption
     {
         private int _trial;
         private double _planned = double.NaN;
-        private double _central = double.NaN;
+        private double _projected = double.NaN;
 
         public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
         {
@@ -51,21 +51,21 @@ public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOption
             var byFront = decision?.Stop ?? false;
             var byAsha = rule?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost).Stop ?? false;
             _planned = plannedCost;
-            _central = byFront ? decision!.CentralProjection : double.NaN;
+            _projected = byFront ? decision!.ProjectedFinal : double.NaN;
             if (byAsha && !byFront && front is not null)
             {
-                _central = front.ProjectFinal(trial, plannedCost) ?? double.NaN;
+                _projected = front.ProjectFinal(trial, plannedCost) ?? double.NaN;
             }
             return byFront || byAsha;
         }
 
         /// <summary>
-        /// A stopped run without a complete shorter run is told with the rule's central projection to its planned cost
-        /// (<see cref="FrontDecision.CentralProjection"/>) when the rule made one.
+        /// A stopped run without a complete shorter run is told with the rule's estimate of its value at its planned
+        /// cost (<see cref="FrontDecision.ProjectedFinal"/>) when the rule made one.
         /// </summary>
         public void Tell(ProblemEvaluation evaluation) => inner.Tell(
-            evaluation is { IsPartial: true, ShortenedRun: null } && double.IsFinite(_central)
-                ? evaluation with { ProjectedFinal = _central, PlannedCost = _planned }
+            evaluation is { IsPartial: true, ShortenedRun: null } && double.IsFinite(_projected)
+                ? evaluation with { ProjectedFinal = _projected, PlannedCost = _planned }
                 : evaluation);
 
         public IReadOnlyDictionary<string, ParamValue>? Answer() => inner.Answer();

@@ -77,10 +77,17 @@ public sealed class EarlyStoppingMethodTests
         Assert.All(recorder.Told.Where(e => !e.IsPartial), e => Assert.Null(e.ShortenedRun));
     }
 
-    /// <summary>Asks a fixed expensive, badly tuned run and good small ones in turn, recording what it is told.</summary>
-    private sealed class RecordingMethod : ISearchMethod
+    /// <summary>
+    /// Asks width 64 at lr 0.005 (good), 0.5 and 1e-4 (far off) in turn, 30 epochs (none with
+    /// <paramref name="fixedLength"/>: the fixed-length problem's 27), recording what it asks and is told.
+    /// </summary>
+    private sealed class RecordingMethod(bool fixedLength = false) : ISearchMethod
     {
         public List<ProblemEvaluation> Told { get; } = [];
+
+        public List<IReadOnlyDictionary<string, ParamValue>> Asked { get; } = [];
+
+        public bool FixedLength => fixedLength;
 
         public string Name => "recording";
 
@@ -95,7 +102,13 @@ public sealed class EarlyStoppingMethodTests
             public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
             {
                 var lr = (_n++ % 3) switch { 0 => 0.005, 1 => 0.5, _ => 1e-4 };
-                return new Dictionary<string, ParamValue> { ["w"] = 64, ["t"] = 30, ["lr"] = lr };
+                var point = new Dictionary<string, ParamValue> { ["w"] = 64, ["lr"] = lr };
+                if (!method.FixedLength)
+                {
+                    point["t"] = 30;
+                }
+                method.Asked.Add(point);
+                return point;
             }
 
             public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
@@ -163,10 +176,10 @@ public sealed class EarlyStoppingMethodTests
     public void FixedLength_AStoppedRunIsToldItsProjectedEnd_AtThePlannedCost_WhileTheBudgetIsChargedTheCostSpent()
     {
         // learning-curve-fixed has no complete shorter run: a stopped run used to be told the loss where it was cut.
-        // Now it carries the rule's central projection to its planned end and that planned cost; SearchRun charges
+        // Now it carries the rule's estimate of its value at its planned end and that planned cost; SearchRun charges
         // the budget with the cost actually spent.
         var problem = new LearningCurveFixedProblem();
-        var recorder = new FixedRecordingMethod();
+        var recorder = new RecordingMethod(fixedLength: true);
         var method = new EarlyStoppingMethod(recorder, null, new FrontDominanceOptions(MinCost: 1.0));
         var run = SearchRun.Execute(problem, method, seed: 0, budget: 300, maxEvaluations: 30);
         Assert.True(run.EarlyStopped >= 4, $"only {run.EarlyStopped} runs stopped");
@@ -187,39 +200,6 @@ public sealed class EarlyStoppingMethodTests
         Assert.All(recorder.Told.Where(e => !e.IsPartial), e => Assert.Null(e.ProjectedFinal));
         Assert.Equal(recorder.Told.Sum(e => e.Cost), run.SpentCost, 9);
         Assert.True(run.SpentCost < recorder.Told.Count * 27.0 - 20, "the budget was charged planned costs");
-    }
-
-    /// <summary><see cref="RecordingMethod"/> on the fixed-length problem: width 64, lr 0.005 (good), 0.5 and 1e-4 in turn.</summary>
-    private sealed class FixedRecordingMethod : ISearchMethod
-    {
-        public List<ProblemEvaluation> Told { get; } = [];
-
-        public List<IReadOnlyDictionary<string, ParamValue>> Asked { get; } = [];
-
-        public string Name => "recording-fixed";
-
-        public string Description => "recording-fixed";
-
-        public ISearchSession Start(ICostAwareProblem problem, int seed) => new Session(this);
-
-        private sealed class Session(FixedRecordingMethod method) : ISearchSession
-        {
-            private int _n;
-
-            public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
-            {
-                var lr = (_n++ % 3) switch { 0 => 0.005, 1 => 0.5, _ => 1e-4 };
-                var point = new Dictionary<string, ParamValue> { ["w"] = 64, ["lr"] = lr };
-                method.Asked.Add(point);
-                return point;
-            }
-
-            public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
-
-            public void Dispose()
-            {
-            }
-        }
     }
 
     [Fact]
