@@ -98,16 +98,7 @@ public sealed class FrontDominance
         {
             return FrontDecision.Continue;
         }
-        var from = cost / _options.Window;
-        var n = 0;
-        double sx = 0, sy = 0;
-        for (var i = curve.Costs.Count - 1; i >= 0 && curve.Costs[i] >= from; i--)
-        {
-            n++;
-            sx += Math.Log(curve.Costs[i]);
-            sy += curve.Values[i];
-        }
-        if (n < _options.MinPoints)
+        if (WindowCount(curve, cost) < _options.MinPoints)
         {
             return FrontDecision.Continue;
         }
@@ -115,6 +106,66 @@ public sealed class FrontDominance
         if (frontValue is not double front)
         {
             return FrontDecision.Continue;
+        }
+        if (Fit(curve, cost, planned) is not { } fit)
+        {
+            return FrontDecision.Continue;
+        }
+        var optimistic = fit.Central - (_options.Confidence * fit.StandardError);
+        if (optimistic > front)
+        {
+            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front) { ProjectedFinal = _sign * fit.Final };
+        }
+        return FrontDecision.Continue;
+    }
+
+    /// <summary>
+    /// The estimate of the value a trial's complete run would have reached at <paramref name="plannedCost"/> (metric
+    /// units): the midpoint of two bounds from the straight line in ln(cost) through the points in
+    /// [c / <see cref="FrontDominanceOptions.Window"/>, c] (c: the cost of its last report) that the rule judges by —
+    /// the line at ln(planned cost), without the confidence margin (a learning curve flattens in ln(cost), so the line
+    /// ends beyond it: an optimistic bound), and the line at ln c (the curve is still improving, so its end is better:
+    /// a pessimistic bound). A curve getting worse is held at its fit at c. Null when the trial has fewer than 3 points
+    /// in its window, the window's costs are all equal, or it is unknown. For a stopped run without a complete
+    /// shorter run the tuner is told this value at the planned cost (<see cref="StoppedRunObservation"/>), not the
+    /// value where it was cut (docs/tuner.md, "Early stopping").
+    /// </summary>
+    public double? ProjectFinal(string trial, double plannedCost)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (!double.IsFinite(plannedCost) || plannedCost <= 0 || !_curves.TryGetValue(trial, out var curve) || curve.Costs.Count == 0)
+        {
+            return null;
+        }
+        var cost = curve.Costs[^1];
+        if (WindowCount(curve, cost) < 3)
+        {
+            return null;
+        }
+        return Fit(curve, cost, Math.Max(plannedCost, cost)) is { } fit ? _sign * fit.Final : null;
+    }
+
+    private int WindowCount(Curve curve, double cost)
+    {
+        var from = cost / _options.Window;
+        var n = 0;
+        for (var i = curve.Costs.Count - 1; i >= 0 && curve.Costs[i] >= from; i--) n++;
+        return n;
+    }
+
+    /// <summary>
+    /// Least squares of the (signed) value on ln(cost) over the window ending at <paramref name="cost"/>: the line at
+    /// ln(<paramref name="planned"/>) with its standard error, and the estimated final value (midpoint of the line at
+    /// ln planned and at ln cost).
+    /// </summary>
+    private (double Central, double StandardError, double Final)? Fit(Curve curve, double cost, double planned)
+    {
+        var n = WindowCount(curve, cost);
+        double sx = 0, sy = 0;
+        for (var i = curve.Costs.Count - n; i < curve.Costs.Count; i++)
+        {
+            sx += Math.Log(curve.Costs[i]);
+            sy += curve.Values[i];
         }
         double mx = sx / n, my = sy / n, sxx = 0, sxy = 0;
         for (var i = curve.Costs.Count - n; i < curve.Costs.Count; i++)
@@ -125,7 +176,7 @@ public sealed class FrontDominance
         }
         if (sxx <= 0)
         {
-            return FrontDecision.Continue;
+            return null;
         }
         var slope = sxy / sxx;
         var intercept = my - (slope * mx);
@@ -136,17 +187,12 @@ public sealed class FrontDominance
             rss += r * r;
         }
         var sigma = Math.Max(Math.Sqrt(rss / Math.Max(1, n - 2)), _options.NoiseFloor * Math.Abs(my));
-        var xp = Math.Log(planned);
         // A curve getting worse is projected flat from its fit at the current cost, not upward.
-        var xUsed = slope < 0 ? xp : Math.Log(cost);
-        var projected = intercept + (slope * xUsed);
+        var xUsed = slope < 0 ? Math.Log(planned) : Math.Log(cost);
+        var central = intercept + (slope * xUsed);
         var se = sigma * Math.Sqrt((1.0 / n) + ((xUsed - mx) * (xUsed - mx) / sxx));
-        var optimistic = projected - (_options.Confidence * se);
-        if (optimistic > front)
-        {
-            return new FrontDecision(true, cost, planned, _sign * optimistic, _sign * front);
-        }
-        return FrontDecision.Continue;
+        var now = intercept + (slope * Math.Log(cost));
+        return (central, se, 0.5 * (central + now));
     }
 
     private double? FrontMin(double cost)
@@ -186,11 +232,20 @@ public sealed class FrontDominance
 
 /// <summary>
 /// What <see cref="FrontDominance.Report"/> decided: stop or go on; when stopping, the cost then, the planned cost, the
-/// optimistic projection of the curve to the planned cost and the front's value at the planned cost it lost to.
+/// optimistic projection of the curve to the planned cost (the judged value) and the front's value at the planned cost
+/// it lost to, and <see cref="ProjectedFinal"/>.
 /// </summary>
 public sealed record FrontDecision(bool Stop, double Cost, double PlannedCost, double Projected, double Front)
 {
     public static FrontDecision Continue { get; } = new(false, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary>
+    /// When stopping: the estimate of the value the complete run would have reached at <see cref="PlannedCost"/>
+    /// (<see cref="FrontDominance.ProjectFinal"/>: the midpoint of the judged line at the planned cost, without its
+    /// margin, and at the cost spent) — the value to observe for a stopped run that has no complete shorter run
+    /// (<see cref="StoppedRunObservation"/>). NaN when going on.
+    /// </summary>
+    public double ProjectedFinal { get; init; } = double.NaN;
 }
 
 /// <summary>

@@ -46,6 +46,64 @@ public sealed class FrontDominanceTests
     }
 
     [Fact]
+    public void AStoppedCurve_CarriesItsProjectedFinalValue_BetweenTheJudgedValueAndTheCutOffValue_NearerTheEnd()
+    {
+        var rule = new FrontDominance(new FrontDominanceOptions(MinCost: 2), Direction.Minimize);
+        Assert.Null(Feed(rule, "good", Curve(0.4, 30), 30));
+        var bad = Curve(1.2, 30).ToList();
+        var stop = Feed(rule, "bad", bad, 30)!;
+        var cutOff = bad.Single(p => p.Cost == stop.Cost).Value;
+        var end = bad[^1].Value;
+        // The estimate of the complete run's value: worse than the optimistic value judged, better than the loss where
+        // the curve was cut, still worse than the front it lost to, and nearer the curve's true end than the cut-off
+        // value the tuner used to be told.
+        Assert.True(stop.ProjectedFinal > stop.Projected, $"estimate {stop.ProjectedFinal} vs judged {stop.Projected}");
+        Assert.True(stop.ProjectedFinal < cutOff, $"estimate {stop.ProjectedFinal} vs cut-off {cutOff}");
+        Assert.True(stop.ProjectedFinal > rule.FrontAt(30)!.Value, "a stopped curve's estimate beat the front it lost to");
+        Assert.True(Math.Abs(stop.ProjectedFinal - end) < 0.5 * Math.Abs(cutOff - end), $"estimate {stop.ProjectedFinal}, end {end}, cut-off {cutOff}");
+        Assert.Equal(stop.ProjectedFinal, rule.ProjectFinal("bad", 30)!.Value, 12);
+        Assert.True(double.IsNaN(FrontDecision.Continue.ProjectedFinal));
+    }
+
+    [Fact]
+    public void ProjectFinal_IsTheLineInLogCostThroughTheWindow_AndNullWithoutEnoughPoints()
+    {
+        var rule = new FrontDominance(new FrontDominanceOptions(MinCost: 1, Window: 3), Direction.Minimize);
+        Assert.Null(rule.ProjectFinal("unknown", 50));
+        // v = 2 − 0.3 ln c exactly: the line reaches 2 − 0.3 ln 50 at cost 50 (the optimistic bound) and is at
+        // 2 − 0.3 ln 12 now (the pessimistic one); the estimate is their midpoint.
+        for (var c = 1; c <= 12; c++) rule.Report("line", c, 2 - (0.3 * Math.Log(c)));
+        Assert.Equal(2 - (0.15 * (Math.Log(50) + Math.Log(12))), rule.ProjectFinal("line", 50)!.Value, 9);
+        // A curve getting worse is held flat at its fit at its last cost, not projected upward.
+        for (var c = 1; c <= 12; c++) rule.Report("worse", c, 1 + (0.1 * Math.Log(c)));
+        Assert.Equal(1 + (0.1 * Math.Log(12)), rule.ProjectFinal("worse", 50)!.Value, 9);
+        // Two points in the window [c/3, c] are not a line to project.
+        rule.Report("short", 10, 1.0);
+        rule.Report("short", 20, 0.9);
+        Assert.Null(rule.ProjectFinal("short", 50));
+        Assert.Null(rule.ProjectFinal("line", double.NaN));
+        // Maximising: the same line, in the metric's own sign.
+        var max = new FrontDominance(new FrontDominanceOptions(MinCost: 1), Direction.Maximize);
+        for (var c = 1; c <= 12; c++) max.Report("line", c, -2 + (0.3 * Math.Log(c)));
+        Assert.Equal(-2 + (0.15 * (Math.Log(50) + Math.Log(12))), max.ProjectFinal("line", 50)!.Value, 9);
+    }
+
+    [Fact]
+    public void StoppedRunObservation_IsPartial_AtThePlannedCost_WithTheProjectedValue()
+    {
+        var parameters = new Dictionary<string, Levain.Tuning.Spaces.ParamValue> { ["lr"] = Levain.Tuning.Spaces.ParamValue.FromNumber(0.3) };
+        var observation = StoppedRunObservation.Create(parameters, 0.71, 108, "s-7");
+        Assert.True(observation.IsPartial);
+        Assert.False(observation.IsCompleteSuccess);
+        Assert.Equal(0.71, observation.Output);
+        Assert.Equal(108, observation.Cost);
+        Assert.Equal("s-7", observation.SuggestionId);
+        Assert.Same(parameters, observation.Parameters);
+        Assert.Throws<ArgumentOutOfRangeException>(() => StoppedRunObservation.Create(parameters, double.NaN, 108, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => StoppedRunObservation.Create(parameters, 0.7, 0, null));
+    }
+
+    [Fact]
     public void NearEqualNoisyCurves_AreNotStopped()
     {
         // Twenty runs of the same configuration, noise sd 0.02 per point: no curve is worse than the front beyond the

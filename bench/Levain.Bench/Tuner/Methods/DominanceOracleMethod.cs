@@ -10,7 +10,8 @@ namespace Levain.Bench.Tuner.Methods;
 /// would be dominated (worse or equal at no more cost, noise-free) by a run the study already completed — every run
 /// a perfect "dominated at equal cost by the front" rule would stop, as early as such a rule could sensibly judge.
 /// What it saves at equal regret bounds what any such rule can save with this tuner. Stopped runs are observed as
-/// <see cref="EarlyStoppingMethod"/>'s are. Runs only on <see cref="ICurveProblem"/>s, only when named.
+/// <see cref="EarlyStoppingMethod"/>'s are, except that without a complete shorter run the projection it is told is
+/// exact: the run's own final (noisy) value (SearchRun). Runs only on <see cref="ICurveProblem"/>s, only when named.
 /// </summary>
 public sealed class DominanceOracleMethod(ISearchMethod inner) : ISearchMethod
 {

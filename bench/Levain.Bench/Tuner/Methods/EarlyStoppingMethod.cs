@@ -8,10 +8,12 @@ namespace Levain.Bench.Tuner.Methods;
 /// <summary>
 /// Levain's tuner with early stopping: each suggestion's
 /// learning curve is watched point by point and judged by front dominance (<see cref="FrontDominance"/>, the
-/// benchmark's default), cost-aware ASHA (<see cref="CostAwareAsha"/>), or both (either may stop a run); a stopped run's last point (its value at
+/// benchmark's default), cost-aware ASHA (<see cref="CostAwareAsha"/>), or both (either may stop a run). A stopped run's last point (its value at
 /// the cost spent) is what the tuner observes, as the complete shorter run it amounts to
-/// (<see cref="ProblemEvaluation.ShortenedRun"/>), or as a partial observation of the point asked for when the
-/// problem's run length is not a parameter (<see cref="LearningCurveFixedProblem"/>). Runs only on <see cref="ICurveProblem"/>s.
+/// (<see cref="ProblemEvaluation.ShortenedRun"/>); when the problem's run length is not a parameter
+/// (<see cref="LearningCurveFixedProblem"/>) there is none, and the tuner is told a partial observation of the point
+/// asked for with front dominance's estimate of the run's value at its planned end, at the planned cost
+/// (<see cref="StoppedRunObservation"/>; the budget is still charged the cost spent). Runs only on <see cref="ICurveProblem"/>s.
 /// </summary>
 public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOptions? options, FrontDominanceOptions? front = null) : ISearchMethod
 {
@@ -32,6 +34,8 @@ public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOption
     private sealed class Session(ISearchSession inner, CostAwareAsha? rule, FrontDominance? front) : ISearchSession, ICurveJudge
     {
         private int _trial;
+        private double _planned = double.NaN;
+        private double _projected = double.NaN;
 
         public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
         {
@@ -43,12 +47,26 @@ public sealed class EarlyStoppingMethod(ISearchMethod inner, EarlyStoppingOption
         {
             var trial = _trial.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // Both rules see every point (each keeps its own record of the curves); either may stop the run.
-            var byFront = front?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost).Stop ?? false;
+            var decision = front?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost);
+            var byFront = decision?.Stop ?? false;
             var byAsha = rule?.Report(trial, partial.Cost, partial.ObservedValue, plannedCost).Stop ?? false;
+            _planned = plannedCost;
+            _projected = byFront ? decision!.ProjectedFinal : double.NaN;
+            if (byAsha && !byFront && front is not null)
+            {
+                _projected = front.ProjectFinal(trial, plannedCost) ?? double.NaN;
+            }
             return byFront || byAsha;
         }
 
-        public void Tell(ProblemEvaluation evaluation) => inner.Tell(evaluation);
+        /// <summary>
+        /// A stopped run without a complete shorter run is told with the rule's estimate of its value at its planned
+        /// cost (<see cref="FrontDecision.ProjectedFinal"/>) when the rule made one.
+        /// </summary>
+        public void Tell(ProblemEvaluation evaluation) => inner.Tell(
+            evaluation is { IsPartial: true, ShortenedRun: null } && double.IsFinite(_projected)
+                ? evaluation with { ProjectedFinal = _projected, PlannedCost = _planned }
+                : evaluation);
 
         public IReadOnlyDictionary<string, ParamValue>? Answer() => inner.Answer();
 

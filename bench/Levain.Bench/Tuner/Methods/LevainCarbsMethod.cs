@@ -1,5 +1,6 @@
 using Levain.Bench.Tuner.Problems;
 using Levain.Tuning;
+using Levain.Tuning.EarlyStopping;
 using Levain.Tuning.Spaces;
 
 namespace Levain.Bench.Tuner.Methods;
@@ -68,9 +69,13 @@ public sealed class LevainCarbsMethod : ISearchMethod
             _pending = null;
             // A stopped run that amounts to a complete shorter run is observed as that run (docs/tuner.md, "Early
             // stopping"); without one it is a partial observation of the parameters asked for.
+            // A stopped run without one, whose end the stopping rule projected, is observed with that projection at its
+            // planned cost (StoppedRunObservation); the budget is charged the cost spent (SearchRun).
             tuner.Observe(evaluation.ShortenedRun is { } shortened
                 ? new Observation(shortened, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id)
-                : new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
+                : evaluation is { IsPartial: true, ProjectedFinal: double projected, PlannedCost: double planned }
+                    ? StoppedRunObservation.Create(pending.Parameters, projected, planned, pending.Id)
+                    : new Observation(pending.Parameters, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id, IsPartial: evaluation.IsPartial));
         }
 
         /// <summary>The evaluated point whose predicted noise-free output is lowest (null: best observed, e.g. before two successes).</summary>

@@ -50,6 +50,11 @@ public static class SearchRun
                     if (session is ICurveOracle oracle && oracle.StopIndex(curve, trace) is int cut && cut < curve.Count - 1)
                     {
                         evaluation = curve[cut] with { IsPartial = true, ShortenedRun = curves.ShortenedRun(point, cut + 1) };
+                        if (evaluation.ShortenedRun is null)
+                        {
+                            // Without a complete shorter run the oracle's projection is exact: the run's own final value.
+                            evaluation = evaluation with { ProjectedFinal = curve[^1].ObservedValue, PlannedCost = curve[^1].Cost };
+                        }
                         stopped++;
                     }
                     for (var i = 0; session is ICurveJudge judge && i < curve.Count; i++)

@@ -77,10 +77,17 @@ public sealed class EarlyStoppingMethodTests
         Assert.All(recorder.Told.Where(e => !e.IsPartial), e => Assert.Null(e.ShortenedRun));
     }
 
-    /// <summary>Asks a fixed expensive, badly tuned run and good small ones in turn, recording what it is told.</summary>
-    private sealed class RecordingMethod : ISearchMethod
+    /// <summary>
+    /// Asks width 64 at lr 0.005 (good), 0.5 and 1e-4 (far off) in turn, 30 epochs (none with
+    /// <paramref name="fixedLength"/>: the fixed-length problem's 27), recording what it asks and is told.
+    /// </summary>
+    private sealed class RecordingMethod(bool fixedLength = false) : ISearchMethod
     {
         public List<ProblemEvaluation> Told { get; } = [];
+
+        public List<IReadOnlyDictionary<string, ParamValue>> Asked { get; } = [];
+
+        public bool FixedLength => fixedLength;
 
         public string Name => "recording";
 
@@ -95,7 +102,13 @@ public sealed class EarlyStoppingMethodTests
             public IReadOnlyDictionary<string, ParamValue>? Ask(double budgetLeft, double spentFraction)
             {
                 var lr = (_n++ % 3) switch { 0 => 0.005, 1 => 0.5, _ => 1e-4 };
-                return new Dictionary<string, ParamValue> { ["w"] = 64, ["t"] = 30, ["lr"] = lr };
+                var point = new Dictionary<string, ParamValue> { ["w"] = 64, ["lr"] = lr };
+                if (!method.FixedLength)
+                {
+                    point["t"] = 30;
+                }
+                method.Asked.Add(point);
+                return point;
             }
 
             public void Tell(ProblemEvaluation evaluation) => method.Told.Add(evaluation);
@@ -157,6 +170,36 @@ public sealed class EarlyStoppingMethodTests
                 Assert.Equal(told.Cost, problem.Cost(told.ShortenedRun!), 12);
             }
         }
+    }
+
+    [Fact]
+    public void FixedLength_AStoppedRunIsToldItsProjectedEnd_AtThePlannedCost_WhileTheBudgetIsChargedTheCostSpent()
+    {
+        // learning-curve-fixed has no complete shorter run: a stopped run used to be told the loss where it was cut.
+        // Now it carries the rule's estimate of its value at its planned end and that planned cost; SearchRun charges
+        // the budget with the cost actually spent.
+        var problem = new LearningCurveFixedProblem();
+        var recorder = new RecordingMethod(fixedLength: true);
+        var method = new EarlyStoppingMethod(recorder, null, new FrontDominanceOptions(MinCost: 1.0));
+        var run = SearchRun.Execute(problem, method, seed: 0, budget: 300, maxEvaluations: 30);
+        Assert.True(run.EarlyStopped >= 4, $"only {run.EarlyStopped} runs stopped");
+        var stopped = recorder.Told.Where(e => e.IsPartial).ToList();
+        Assert.Equal(run.EarlyStopped, stopped.Count);
+        var front = recorder.Told.Where(e => !e.IsPartial).Min(e => e.NoiseFreeValue);
+        foreach (var (e, asked) in recorder.Told.Zip(recorder.Asked).Where(p => p.First.IsPartial))
+        {
+            Assert.Null(e.ShortenedRun);
+            Assert.Equal(27.0, e.PlannedCost!.Value, 12); // width 64 for 27 epochs
+            Assert.True(e.Cost < 27, $"stopped at cost {e.Cost}");
+            var projected = e.ProjectedFinal!.Value;
+            // A falling curve's projection is below its cut-off value (a rising one is held flat: within the noise);
+            // a far-off learning rate's run still projects clearly worse than the good run's end.
+            Assert.True(projected < e.ObservedValue + 0.05, $"projection {projected} above the cut-off value {e.ObservedValue}");
+            Assert.True(projected > front + 0.05, $"projection {projected} of lr {asked["lr"].Number} is not worse than the good run's {front}");
+        }
+        Assert.All(recorder.Told.Where(e => !e.IsPartial), e => Assert.Null(e.ProjectedFinal));
+        Assert.Equal(recorder.Told.Sum(e => e.Cost), run.SpentCost, 9);
+        Assert.True(run.SpentCost < recorder.Told.Count * 27.0 - 20, "the budget was charged planned costs");
     }
 
     [Fact]
