@@ -76,6 +76,8 @@ public sealed partial class TuneSession
                 var f = _frontRule.Report(trial, point.Cost, point.Value, point.Planned);
                 if (!f.Stop) return null;
                 var rule = new JsonObject { ["rule"] = "front", ["planned_cost"] = f.PlannedCost, ["projected"] = f.Projected, ["front"] = f.Front };
+                // Without a complete shorter run, the tuner is told this estimate of the run's end (StudyTuner.ToObservation).
+                if (double.IsFinite(f.ProjectedFinal)) rule[StudyTuner.ProjectedFinalKey] = f.ProjectedFinal;
                 var why = $"its curve projects (optimistically) to {_study.Metric}={G(f.Projected)} at its planned {_study.Cost} {G(f.PlannedCost, "G4")}, " +
                     $"worse than the front's {G(f.Front)} there";
                 return new EarlyStop(point.Value, point.Cost, rule, why, progressJson);

@@ -73,9 +73,17 @@ public sealed class StudyTuner
     public const string ShortenedRunKey = "shortened_run";
 
     /// <summary>
+    /// The member of an early-stopped trial's <c>early_stopped</c> result that estimates the metric at the run's planned
+    /// end (front dominance's projection), with <c>planned_cost</c> beside it.
+    /// </summary>
+    public const string ProjectedFinalKey = "projected_final";
+
+    /// <summary>
     /// The observation a finished trial contributes, or null for abandoned or unfinished trials. An early-stopped
-    /// trial is the complete shorter run its result names (<see cref="ShortenedRunKey"/>), else a partial observation
-    /// of the parameters it was started with.
+    /// trial is the complete shorter run its result names (<see cref="ShortenedRunKey"/>); else, when its result
+    /// estimates the run's end (<see cref="ProjectedFinalKey"/>), a partial observation of that value at the planned
+    /// cost (<see cref="Levain.Tuning.EarlyStopping.StoppedRunObservation"/>); else a partial observation of the value
+    /// and cost where it was cut.
     /// </summary>
     public static Observation? ToObservation(TrialRecord trial)
     {
@@ -85,7 +93,9 @@ public sealed class StudyTuner
             TrialState.Succeeded when trial.Output is double y && trial.Cost is double c && trial.IsEarlyStopped =>
                 ShortenedRun(trial) is { } shortened
                     ? new Observation(shortened, y, c, IsFailure: false, SuggestionId: trial.SuggestionId)
-                    : new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: true),
+                    : ProjectedEnd(trial) is { } end
+                        ? Levain.Tuning.EarlyStopping.StoppedRunObservation.Create(trial.Parameters, end.Value, end.PlannedCost, trial.SuggestionId)
+                        : new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: true),
             TrialState.Succeeded when trial.Output is double y && trial.Cost is double c =>
                 new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId),
             TrialState.Succeeded or TrialState.Failed =>
@@ -118,6 +128,33 @@ public sealed class StudyTuner
             if (!trial.Parameters.TryGetValue(name, out var planned) || planned.Kind != ParamValueKind.Number || !double.IsFinite(value)) return null;
             var parameters = new Dictionary<string, ParamValue>(trial.Parameters, StringComparer.Ordinal) { [name] = ParamValue.FromNumber(value) };
             return parameters;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The estimated end of an early-stopped run without a complete shorter run: its result's
+    /// <see cref="ProjectedFinalKey"/> and <c>planned_cost</c> (both finite, the cost positive), else null.
+    /// </summary>
+    public static (double Value, double PlannedCost)? ProjectedEnd(TrialRecord trial)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.ResultJson is null || !trial.ResultJson.Contains(ProjectedFinalKey, StringComparison.Ordinal)) return null;
+        try
+        {
+            using var result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
+            if (result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && result.RootElement.TryGetProperty("early_stopped", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.Object
+                && rule.TryGetProperty(ProjectedFinalKey, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number
+                && rule.TryGetProperty("planned_cost", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.Number
+                && double.IsFinite(v.GetDouble()) && p.GetDouble() is var planned && double.IsFinite(planned) && planned > 0)
+            {
+                return (v.GetDouble(), planned);
+            }
+            return null;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -170,6 +170,10 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
             Assert.Equal("front", rule.GetProperty("rule").GetString());
             Assert.Equal(24.0, rule.GetProperty("planned_cost").GetDouble(), 9);       // cost x steps / step
             Assert.True(rule.GetProperty("projected").GetDouble() > rule.GetProperty("front").GetDouble()); // worse, for a minimised loss
+            // No length parameter: the tuner is told the projected end of the run at its planned cost (partial).
+            var projectedFinal = rule.GetProperty("projected_final").GetDouble();
+            var observation = Levain.Studies.Tuning.StudyTuner.ToObservation(trial)!;
+            Assert.Equal((true, projectedFinal, 24.0), (observation.IsPartial, observation.Output, observation.Cost));
             Assert.InRange(trial.Cost!.Value, 6, 23);                                   // stopped before its end, after six points
             var x = trial.Parameters["x"].Number;
             Assert.Equal(((x - 0.3) * (x - 0.3)) + (1.0 / trial.Cost.Value), trial.Output!.Value, 6);

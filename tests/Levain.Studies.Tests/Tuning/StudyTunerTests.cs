@@ -48,6 +48,16 @@ public sealed class StudyTunerTests
             Assert.Equal(300.0, partial.Parameters["steps"].Number);
         }
         Assert.False(StudyTuner.ToObservation(planned)!.IsPartial);
+
+        // Front dominance's estimate of the run's end: a partial observation of that value at the planned cost.
+        var projected = StudyTuner.ToObservation(Stopped("""{"rule": "front", "planned_cost": 900, "projected_final": 1.75}"""))!;
+        Assert.Equal((true, 1.75, 900.0, 300.0), (projected.IsPartial, projected.Output, projected.Cost, projected.Parameters["steps"].Number));
+        // A shorter complete run wins over the estimate; a broken estimate falls back to the cut-off value.
+        Assert.False(StudyTuner.ToObservation(Stopped("""{"planned_cost": 900, "projected_final": 1.75, "shortened_run": {"steps": 100}}"""))!.IsPartial);
+        foreach (var rule in new[] { """{"planned_cost": 0, "projected_final": 1.75}""", """{"projected_final": 1.75}""", """{"planned_cost": 900, "projected_final": "x"}""" })
+        {
+            Assert.Equal((true, 2.5, 300.0), (StudyTuner.ToObservation(Stopped(rule))!.IsPartial, StudyTuner.ToObservation(Stopped(rule))!.Output, StudyTuner.ToObservation(Stopped(rule))!.Cost));
+        }
         // A result that merely mentions the key outside early_stopped is a complete run as planned.
         var mention = StudyTuner.ToObservation(planned with { ResultJson = """{"loss": 2.5, "shortened_run": {"steps": 1}}""" })!;
         Assert.Equal((false, 300.0), (mention.IsPartial, mention.Parameters["steps"].Number));
