@@ -55,22 +55,10 @@ public sealed class CostDependentNoiseTests
         double[] theta = [Math.Log(0.6), Math.Log(0.9), Math.Log(1.4), Math.Log(0.07), Math.Log(0.5), -1.7, Math.Log(0.02)];
         var (x, y) = Data(9, 30, t => 0.3 * (1 - t) + 0.05);
         var centred = y.Select(v => v - y.Average()).ToArray();
+        GaussianProcessFitTests.AssertGradient(Family, theta, x, centred, withPrior);
         var gradient = new double[theta.Length];
-        double Value(double[] t, double[] g) => withPrior
-            ? GaussianProcess.NegativeLogPosterior(Family, t, x, centred, g)
-            : GaussianProcess.LogMarginalLikelihood(Family, t, x, centred, g);
-        Value(theta, gradient);
-        const double h = 1e-5;
-        for (var k = 0; k < theta.Length; k++)
-        {
-            var plus = (double[])theta.Clone();
-            var minus = (double[])theta.Clone();
-            plus[k] += h;
-            minus[k] -= h;
-            var numeric = (Value(plus, []) - Value(minus, [])) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradient[k]) <= 1e-5 * Math.Max(1, Math.Abs(numeric)), $"θ[{k}]: analytic {gradient[k]} vs numeric {numeric}");
-        }
-        Assert.NotEqual(0.0, gradient[Family.NoiseSlopeIndex]);
+        GaussianProcess.LogMarginalLikelihood(Family, theta, x, centred, gradient);
+        Assert.True(Math.Abs(gradient[Family.NoiseSlopeIndex]) > 1e-3, $"∂/∂θ_t = {gradient[Family.NoiseSlopeIndex]}"); // the slope term is exercised
     }
 
     [Fact]
