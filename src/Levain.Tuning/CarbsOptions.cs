@@ -62,6 +62,15 @@ public sealed record CarbsOptions
     /// </summary>
     public bool IncrementalModels { get; init; } = true;
 
+    /// <summary>
+    /// The output model's observation noise depends on the observation's cost: σ²_n(t) = exp(θ_n + θ_t·(t − 1)) with t
+    /// the observation's ln cost scaled to [0, 1] over the successes, θ_t fitted with the other hyperparameters (prior
+    /// centred on 0, homoscedastic). Cheap, noisy runs (short or small trainings) are then discounted. Off by default:
+    /// it lowers mf-hartmann6's regret but costs on noise-free fidelity problems (docs/tuner.md, "Cost-dependent output
+    /// noise").
+    /// </summary>
+    public bool CostDependentNoise { get; init; }
+
     /// <summary>A Latin-hypercube initial design (space filling, around the center) instead of independent draws (default on).</summary>
     public bool SpaceFillingInitialDesign { get; init; } = true;
 

@@ -90,12 +90,11 @@ internal sealed class CovarianceFactor
             return true;
         }
         var columns = new PointColumns(inputs, inputs[0].Length);
-        var diagonalExtra = Kernel.NoiseVariance + Jitter;
         for (var i = n; i < inputs.Count; i++)
         {
             var row = new double[i + 1];
             Kernel.CovarianceRow(inputs[i], columns, 0, row);
-            row[i] += diagonalExtra;
+            row[i] += Kernel.NoiseVarianceAt(inputs[i]) + Jitter;
             _rows.Add(row);
             if (!Cholesky.TryFactorizeRow(CollectionsMarshal.AsSpan(_rows), i))
             {

@@ -46,7 +46,6 @@ internal sealed partial class GaussianProcess
         Cholesky.SolveUpper(rows, alpha);
         var inverse = Cholesky.InverseFromFactor(rows);
         gradient.Clear();
-        var noiseWeight = 0.0;
         var columns = new PointColumns(inputs, n > 0 ? inputs[0].Length : 0);
         var weights = new double[n];
         for (var i = 0; i < n; i++)
@@ -60,9 +59,8 @@ internal sealed partial class GaussianProcess
             kernel.AccumulateGradientRow(xi, columns, weights.AsSpan(0, i), gradient);
             var wii = (alpha[i] * alpha[i]) - inverseRow[i];
             kernel.AccumulateGradient(xi, xi, 0.5 * wii, gradient);
-            noiseWeight += 0.5 * wii;
+            kernel.AccumulateNoiseGradient(xi, 0.5 * wii, gradient);
         }
-        gradient[family.ParameterCount - 1] += noiseWeight * (kernel.NoiseVariance - Notation.NoiseFloor);
         return lml;
     }
 

@@ -138,7 +138,7 @@ internal sealed partial class GaussianProcess
         var selfCovariance = new double[n];
         for (var i = 0; i < n; i++)
         {
-            selfCovariance[i] = Kernel.Covariance(_inputs[i], _inputs[i]) + Kernel.NoiseVariance + Jitter;
+            selfCovariance[i] = Kernel.Covariance(_inputs[i], _inputs[i]) + Kernel.NoiseVarianceAt(_inputs[i]) + Jitter;
         }
         var training = n > 0 ? new PointColumns(_inputs, _inputs[0].Length) : null;
         Parallel.For(0, anchors.Count, g =>

@@ -78,11 +78,21 @@ internal sealed partial class GaussianProcess
         return new GaussianProcess(factor.Kernel, (double[])factor.Parameters.Clone(), [.. factor.Inputs], [.. rows], [.. z], ybar, factor.Jitter);
     }
 
-    /// <summary>Adds one observation (x, y) in O(n²) by extending L with one row.</summary>
+    /// <summary>
+    /// Adds one observation (x, y) in O(n²) by extending L with one row. A row shorter than the training rows (a
+    /// candidate without the noise covariate t of a cost-dependent noise, e.g. a fantasy) gets the reference t = 1.
+    /// </summary>
     public void Append(double[] x, double y)
     {
         ArgumentNullException.ThrowIfNull(x);
         var n = Count;
+        if (n > 0 && x.Length < _inputs[0].Length)
+        {
+            var padded = new double[_inputs[0].Length];
+            Array.Fill(padded, 1.0);
+            x.CopyTo(padded, 0);
+            x = padded;
+        }
         var row = new double[n + 1];
         for (var i = 0; i < n; i++)
         {
@@ -90,7 +100,7 @@ internal sealed partial class GaussianProcess
         }
         var lowerRows = _lower.ToArray();
         Cholesky.SolveLower(lowerRows, row.AsSpan(0, n));
-        var pivot = Kernel.Covariance(x, x) + Kernel.NoiseVariance + Jitter - DenseKernels.Dot(row.AsSpan(0, n), row.AsSpan(0, n));
+        var pivot = Kernel.Covariance(x, x) + Kernel.NoiseVarianceAt(x) + Jitter - DenseKernels.Dot(row.AsSpan(0, n), row.AsSpan(0, n));
         row[n] = Math.Sqrt(Math.Max(pivot, Jitter));
         var zNew = (y - Mean - DenseKernels.Dot(row.AsSpan(0, n), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_z))) / row[n];
         _inputs.Add(x);
@@ -99,7 +109,7 @@ internal sealed partial class GaussianProcess
         _alpha = ComputeAlpha();
     }
 
-    /// <summary>K (lower triangle, jagged rows) with σ²_n + ε on the diagonal; rows filled in parallel.</summary>
+    /// <summary>K (lower triangle, jagged rows) with σ²_n(x_i) + ε on the diagonal; rows filled in parallel.</summary>
     internal static double[][] BuildCovariance(IKernel kernel, IReadOnlyList<double[]> inputs, double jitter)
     {
         var n = inputs.Count;
@@ -109,12 +119,11 @@ internal sealed partial class GaussianProcess
             return rows;
         }
         var columns = new PointColumns(inputs, inputs[0].Length);
-        var diagonalExtra = kernel.NoiseVariance + jitter;
         void FillRow(int i)
         {
             var row = new double[i + 1];
             kernel.CovarianceRow(inputs[i], columns, 0, row);
-            row[i] += diagonalExtra;
+            row[i] += kernel.NoiseVarianceAt(inputs[i]) + jitter;
             rows[i] = row;
         }
         if (n >= 512)

@@ -3,8 +3,18 @@ namespace Levain.Tuning.GaussianProcesses;
 /// <summary>A covariance function with fixed hyperparameters θ (exponentials precomputed once).</summary>
 internal interface IKernel
 {
-    /// <summary>σ²_n.</summary>
+    /// <summary>σ²_n (with a cost-dependent noise: the noise at the reference t = 1, the most expensive observation).</summary>
     double NoiseVariance { get; }
+
+    /// <summary>
+    /// σ²_n of the observation at row <paramref name="x"/>: <see cref="NoiseVariance"/> unless the kernel reads a noise
+    /// covariate from a column past the kernel's own (a row without it — a candidate, a fantasy — gets NoiseVariance).
+    /// </summary>
+    double NoiseVarianceAt(ReadOnlySpan<double> x) => NoiseVariance;
+
+    /// <summary>Adds weight · ∂σ²_n(x)/∂θ into <paramref name="gradient"/> (the noise part of the likelihood gradient).</summary>
+    void AccumulateNoiseGradient(ReadOnlySpan<double> x, double weight, Span<double> gradient) =>
+        gradient[^1] += weight * (NoiseVariance - Notation.NoiseFloor);
 
     /// <summary>k(a, b) without noise.</summary>
     double Covariance(ReadOnlySpan<double> a, ReadOnlySpan<double> b);

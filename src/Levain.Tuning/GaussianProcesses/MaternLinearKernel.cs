@@ -16,6 +16,10 @@ internal sealed class MaternLinearKernel : IKernel
     private readonly double[] _categoricalWeights;
     private readonly double _amplitude;
     private readonly double _linearVariance;
+    private readonly int _noiseColumn = -1;
+    private readonly int _noiseSlopeIndex = -1;
+    private readonly double _logNoise;
+    private readonly double _noiseSlope;
 
     public MaternLinearKernel(MaternLinearKernelFamily family, ReadOnlySpan<double> theta)
     {
@@ -37,9 +41,31 @@ internal sealed class MaternLinearKernel : IKernel
         _amplitude = Math.Exp(theta[_amplitudeIndex]);
         _linearVariance = Math.Exp(theta[_linearIndex]);
         NoiseVariance = Math.Exp(theta[family.NoiseIndex]) + Notation.NoiseFloor;
+        if (family.CostDependentNoise)
+        {
+            _noiseColumn = family.NoiseColumn;
+            _noiseSlopeIndex = family.NoiseSlopeIndex;
+            _logNoise = theta[family.NoiseIndex];
+            _noiseSlope = theta[family.NoiseSlopeIndex];
+        }
     }
 
     public double NoiseVariance { get; }
+
+    /// <summary>σ²_n(t) = exp(θ_n + θ_t·(t − 1)) + σ²_floor for a row carrying t; <see cref="NoiseVariance"/> otherwise.</summary>
+    public double NoiseVarianceAt(ReadOnlySpan<double> x) =>
+        _noiseColumn >= 0 && x.Length > _noiseColumn ? Math.Exp(_logNoise + (_noiseSlope * (x[_noiseColumn] - 1.0))) + Notation.NoiseFloor : NoiseVariance;
+
+    /// <summary>∂σ²_n(t)/∂θ_n = σ²_n(t) − σ²_floor; ∂σ²_n(t)/∂θ_t = (σ²_n(t) − σ²_floor)·(t − 1).</summary>
+    public void AccumulateNoiseGradient(ReadOnlySpan<double> x, double weight, Span<double> gradient)
+    {
+        var excess = NoiseVarianceAt(x) - Notation.NoiseFloor;
+        gradient[^1] += weight * excess;
+        if (_noiseColumn >= 0 && x.Length > _noiseColumn)
+        {
+            gradient[_noiseSlopeIndex] += weight * excess * (x[_noiseColumn] - 1.0);
+        }
+    }
 
     /// <summary>Scaled squared distance over continuous dims, their dot product, and the weighted categorical mismatch.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -6,6 +6,10 @@ namespace Levain.Tuning.GaussianProcesses;
 /// θ = [ln ℓ_0 … ln ℓ_{dc−1}, ln σ²_m, ln σ²_lin, ln w_0 … ln w_{dk−1}, ln σ²_n].
 /// Weak priors (inputs in basic units, targets standardised): ln ℓ ~ N(ln 1, 1.5²), ln σ²_m ~ N(0, 1.5²),
 /// ln σ²_lin ~ N(ln 0.01, 2²), ln w ~ N(ln 1, 1.5²), ln σ²_n ~ N(ln 0.01, 2²).
+/// With a cost-dependent noise, input rows carry one more column t ∈ [0, 1] (the observation's ln cost scaled over the
+/// data; the kernel ignores it) and σ²_n(t) = exp(θ_n + θ_t·(t − 1)) + σ²_floor, so θ_n is the noise of the most expensive
+/// observation and θ_t (just before θ_n, prior N(0, 2²): homoscedastic is the default belief) how much it grows
+/// (θ_t &lt; 0) toward the cheapest. Rows without the column (candidates, fantasies) get σ²_n(1).
 /// </summary>
 internal sealed class MaternLinearKernelFamily : IKernelFamily
 {
@@ -14,10 +18,12 @@ internal sealed class MaternLinearKernelFamily : IKernelFamily
     private static readonly LogNormalPrior LinearPrior = new(Math.Log(0.01), 2.0);
     private static readonly LogNormalPrior CategoricalPrior = new(0.0, 1.5);
     private static readonly LogNormalPrior NoisePrior = new(Math.Log(0.01), 2.0);
+    private static readonly LogNormalPrior NoiseSlopePrior = new(0.0, 2.0);
     private readonly double _initialLengthscale;
 
-    public MaternLinearKernelFamily(int continuousDimension, int categoricalDimension, double initialLengthscale)
+    public MaternLinearKernelFamily(int continuousDimension, int categoricalDimension, double initialLengthscale, bool costDependentNoise = false)
     {
+        CostDependentNoise = costDependentNoise;
         ArgumentOutOfRangeException.ThrowIfNegative(continuousDimension);
         ArgumentOutOfRangeException.ThrowIfNegative(categoricalDimension);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(initialLengthscale, 0.0);
@@ -30,9 +36,18 @@ internal sealed class MaternLinearKernelFamily : IKernelFamily
 
     public int CategoricalDimension { get; }
 
-    public int InputDimension => ContinuousDimension + CategoricalDimension;
+    /// <summary>Rows carry a noise covariate t in column <see cref="NoiseColumn"/> and θ has the slope θ_t.</summary>
+    public bool CostDependentNoise { get; }
 
-    public int ParameterCount => ContinuousDimension + CategoricalDimension + 3;
+    public int InputDimension => ContinuousDimension + CategoricalDimension + (CostDependentNoise ? 1 : 0);
+
+    public int ParameterCount => ContinuousDimension + CategoricalDimension + (CostDependentNoise ? 4 : 3);
+
+    /// <summary>The column of t (after the kernel's own columns).</summary>
+    internal int NoiseColumn => ContinuousDimension + CategoricalDimension;
+
+    /// <summary>θ_t's index (only with <see cref="CostDependentNoise"/>).</summary>
+    internal int NoiseSlopeIndex => ParameterCount - 2;
 
     internal int AmplitudeIndex => ContinuousDimension;
 
@@ -56,7 +71,7 @@ internal sealed class MaternLinearKernelFamily : IKernelFamily
             theta[CategoricalStart + c] = 0.0;
         }
         theta[NoiseIndex] = Math.Log(0.01);
-        return theta;
+        return theta; // θ_t starts at 0 (homoscedastic)
     }
 
     public double LogPrior(ReadOnlySpan<double> theta, Span<double> gradient)
@@ -73,6 +88,10 @@ internal sealed class MaternLinearKernelFamily : IKernelFamily
             total += CategoricalPrior.Evaluate(theta[CategoricalStart + c], ref gradient[CategoricalStart + c]);
         }
         total += NoisePrior.Evaluate(theta[NoiseIndex], ref gradient[NoiseIndex]);
+        if (CostDependentNoise)
+        {
+            total += NoiseSlopePrior.Evaluate(theta[NoiseSlopeIndex], ref gradient[NoiseSlopeIndex]);
+        }
         return total;
     }
 

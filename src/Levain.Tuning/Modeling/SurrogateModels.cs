@@ -52,9 +52,11 @@ internal sealed record SurrogateModels(
         }
         var successInputs = successes.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
+        var outputFamily = options.CostDependentNoise ? new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius, costDependentNoise: true) : family;
+        var outputInputs = options.CostDependentNoise ? WithNoiseCovariate(successInputs, successes) : successInputs;
         var jobs = new List<ModelFitJob>
         {
-            NewJob("output", family, successInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], store, options.Seed),
+            NewJob("output", outputFamily, outputInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], store, options.Seed),
             NewJob("cost", family, complete.Count == successes.Count ? successInputs : [.. complete.Select(o => toModelInput(space.ToBasic(o.Parameters)))],
                 [.. complete.Select(o => costTransform.Transform(o.Cost))], store, options.Seed),
         };
@@ -81,6 +83,27 @@ internal sealed record SurrogateModels(
             store.Commit(job);
         }
         return new SurrogateModels(front, costTransform, jobs[0].Model!, jobs[1].Model!, hasFailures ? jobs[2].Model : null, jobs[^1].Model!, frontCosts.Min(), frontCosts.Max());
+    }
+
+    /// <summary>
+    /// Each row with one more column t = (ln c − min ln c)/(max ln c − min ln c) over these observations' costs (floored
+    /// at a tiny positive cost), the noise covariate of a cost-dependent noise; t = 1 for all when the costs are equal.
+    /// Rows are new arrays, so a new extreme cost changes every t and the cached factor is rebuilt, never reused stale.
+    /// </summary>
+    internal static List<double[]> WithNoiseCovariate(List<double[]> inputs, List<Observation> observations)
+    {
+        var logCosts = observations.Select(o => Math.Log(Math.Max(o.Cost, 1e-300))).ToArray();
+        var low = logCosts.Length > 0 ? logCosts.Min() : 0.0;
+        var span = logCosts.Length > 0 ? logCosts.Max() - low : 0.0;
+        var rows = new List<double[]>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var row = new double[inputs[i].Length + 1];
+            inputs[i].CopyTo(row, 0);
+            row[^1] = span > 1e-12 ? (logCosts[i] - low) / span : 1.0;
+            rows.Add(row);
+        }
+        return rows;
     }
 
     private static ModelFitJob NewJob(string name, IKernelFamily family, List<double[]> inputs, List<double> targets, ModelStore store, int seed) =>

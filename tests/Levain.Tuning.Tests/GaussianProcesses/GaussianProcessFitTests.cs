@@ -89,7 +89,7 @@ public sealed class GaussianProcessFitTests
         Assert.True(irrelevant > 3 * relevant, $"ℓ(relevant) = {relevant:G3}, ℓ(irrelevant) = {irrelevant:G3}");
     }
 
-    private static void AssertGradient(IKernelFamily family, double[] theta, IReadOnlyList<double[]> x, double[] centred, bool withPrior)
+    internal static void AssertGradient(IKernelFamily family, double[] theta, IReadOnlyList<double[]> x, double[] centred, bool withPrior)
     {
         var gradient = new double[theta.Length];
         double Value(double[] t, double[] g) => withPrior

@@ -16,7 +16,7 @@ internal static class NaiveGaussianProcess
         {
             for (var j = 0; j < n; j++)
             {
-                k[i, j] = kernel.Covariance(x[i], x[j]) + (i == j ? kernel.NoiseVariance + jitter : 0.0);
+                k[i, j] = kernel.Covariance(x[i], x[j]) + (i == j ? kernel.NoiseVarianceAt(x[i]) + jitter : 0.0);
             }
         }
         var inverse = Invert(k);

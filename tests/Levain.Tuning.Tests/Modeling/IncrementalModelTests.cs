@@ -22,9 +22,9 @@ public sealed class IncrementalModelTests
     public void IsDue_FollowsTheDocumentedRule(int count, int? fittedAt, bool due) =>
         Assert.Equal(due, RefitSchedule.IsDue(count, fittedAt));
 
-    private static CarbsTuner Preloaded(int observations, bool incremental, int seed = 4)
+    private static CarbsTuner Preloaded(int observations, bool incremental, int seed = 4, bool costDependentNoise = false)
     {
-        var tuner = new CarbsTuner(TunerFixtures.QuadraticSpace(), new CarbsOptions { Seed = seed, ResampleFrequency = 0, IncrementalModels = incremental });
+        var tuner = new CarbsTuner(TunerFixtures.QuadraticSpace(), new CarbsOptions { Seed = seed, ResampleFrequency = 0, IncrementalModels = incremental, CostDependentNoise = costDependentNoise });
         var rng = new Random(seed);
         for (var i = 0; i < observations; i++)
         {
@@ -77,11 +77,12 @@ public sealed class IncrementalModelTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void FromJson_AfterIncrementalSuggestions_RestoredTunerMakesTheSameSuggestions(bool withObservations)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void FromJson_AfterIncrementalSuggestions_RestoredTunerMakesTheSameSuggestions(bool withObservations, bool costDependentNoise)
     {
-        var live = Preloaded(131, incremental: true);
+        var live = Preloaded(131, incremental: true, costDependentNoise: costDependentNoise);
         TunerFixtures.Drive(live, TunerFixtures.Quadratic, 4); // n = 131 … 134: θ fitted at 131, factor extended since
         live.Suggest(2); // outstanding: fantasies in the next fits, never in the cached factors
         Assert.True(live.Models.FactorOf("output")!.AppendedRows > 0);
