@@ -13,7 +13,7 @@ public static partial class StudyFileParser
         "max_suggestion_cost", "min_pareto_cost_fraction", "outstanding_estimator", "suggestion_ttl",
         "categorical_mutation_probability", "cost_quantile", "trust_regions", "space_filling_initial_design",
         "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
-        "anytime_checkpoint_ratio", "anytime_crossing_fraction",
+        "anytime_checkpoint_ratio", "anytime_crossing_fraction", "cost_dependent_noise",
     ];
 
     private static readonly Dictionary<string, OutstandingEstimator> Estimators = new(StringComparer.Ordinal)
@@ -80,6 +80,7 @@ public static partial class StudyFileParser
                 "target_projection_step" => options with { TargetProjectionStep = Fraction(openLeft: true) },
                 "anytime_checkpoint_ratio" => options with { AnytimeCheckpointRatio = RatioOrOff() },
                 "anytime_crossing_fraction" => options with { AnytimeCrossingFraction = Fraction(openLeft: false) },
+                "cost_dependent_noise" => options with { CostDependentNoise = fields.Boolean(value, field) },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

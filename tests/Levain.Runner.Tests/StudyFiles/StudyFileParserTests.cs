@@ -215,10 +215,12 @@ public sealed class StudyFileParserTests : IDisposable
               target_projection_step: 1
               anytime_checkpoint_ratio: 3
               anytime_crossing_fraction: 0
+              cost_dependent_noise: true
             """));
         var t = study.Tuner;
         Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
         Assert.Equal((0.25, 1.0, (double?)3.0, 0.0), (t.TargetProjectionShare, t.TargetProjectionStep, t.AnytimeCheckpointRatio, t.AnytimeCrossingFraction));
+        Assert.True(t.CostDependentNoise);
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
         Assert.Equal(new CarbsOptions().AnytimeCheckpointRatio, StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner.AnytimeCheckpointRatio);
 
