@@ -161,11 +161,11 @@ internal static class TuneConsole
     {
         var s = summary.Status;
         console.MarkupLine($"[bold]{Markup.Escape(summary.Message)}[/]: {s.Succeeded} succeeded, {s.Failed} failed, {s.Abandoned} abandoned, {study.Cost} spent {Num(s.CostSpent)}.");
-        var best = summary.Trials.FirstOrDefault(t => t.Number == s.BestTrial);
-        if (best is not null)
+        if (summary.BestRun() is var (best, runParameters, note))
         {
-            var parameters = string.Join(" ", best.Parameters.Select(p => $"{p.Key}={p.Value}"));
-            console.MarkupLine($"best {Markup.Escape(study.Metric)} {Num(best.Output ?? double.NaN)} at {Markup.Escape(study.Cost)} {Num(best.Cost ?? double.NaN)} (trial {best.Number}): {Markup.Escape(parameters)}");
+            var parameters = string.Join(" ", runParameters.Select(p => $"{p.Key}={p.Value}"));
+            var stopped = note.Length > 0 ? $", {note}" : "";
+            console.MarkupLine($"best {Markup.Escape(study.Metric)} {Num(best.Output ?? double.NaN)} at {Markup.Escape(study.Cost)} {Num(best.Cost ?? double.NaN)} (trial {best.Number}{Markup.Escape(stopped)}): {Markup.Escape(parameters)}");
         }
         var file = study.SourcePath ?? study.Storage;
         console.MarkupLine($"report: [bold]levain study show {Markup.Escape(file)}[/] · plots: [bold]levain study plot {Markup.Escape(file)}[/] · logs: {Markup.Escape(study.LogDirectory)}");

@@ -131,6 +131,14 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
             Assert.Equal(trial.Parameters["x"], observation.Parameters["x"]);
             Assert.Equal(trial.Output!.Value, observation.Output);
         }
+        // The summary's best run is the run that reached the metric: a stopped best trial shows its shorter run.
+        var bestStopped = stopped.MinBy(t => t.Output!.Value)!;
+        var asBest = summary with { Status = summary.Status with { BestTrial = bestStopped.Number, BestOutput = bestStopped.Output } };
+        var (bestTrial, bestParameters, note) = asBest.BestRun()!.Value;
+        Assert.Equal((bestStopped.Number, bestStopped.Cost!.Value, "stopped early: its complete shorter run"), (bestTrial.Number, bestParameters["steps"].Number, note));
+        var finishedBest = summary.Trials.Except(stopped).First();
+        var asFinished = summary with { Status = summary.Status with { BestTrial = finishedBest.Number } };
+        Assert.Equal((finishedBest.Parameters["steps"], ""), (asFinished.BestRun()!.Value.Parameters["steps"], asFinished.BestRun()!.Value.Note));
         Assert.All(stopped, t => Assert.Contains(events, e => e.Kind == TuneEventKind.TrialEarlyStopped && e.TrialNumber == t.Number
             && e.Message.Contains($"observed as the complete run with steps={t.Cost!.Value}", StringComparison.Ordinal)));
     }
