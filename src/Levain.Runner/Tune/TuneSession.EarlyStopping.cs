@@ -63,30 +63,41 @@ public sealed partial class TuneSession
     private EarlyStop? JudgeProgress(string trial, string progressJson, double elapsedSeconds)
     {
         if ((_earlyStopping is null && _frontRule is null) || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
-        static string G(double x, string format = "G5") => x.ToString(format, CultureInfo.InvariantCulture);
+        bool warn;
+        EarlyStop? stop;
         lock (_earlyStoppingGate)
         {
-            if (_frontRule is not null)
-            {
-                if (point.Planned is null && !_warnedNoPlannedCost)
-                {
-                    _warnedNoPlannedCost = true;
-                    Report(TuneEventKind.TunerLog, $"early stopping (front): trial {trial}'s progress lines carry {_study.Metric} but not step and steps, so its planned cost is unknown and it cannot be stopped (its points still build the front)", null);
-                }
-                var f = _frontRule.Report(trial, point.Cost, point.Value, point.Planned);
-                if (!f.Stop) return null;
-                var rule = new JsonObject { ["rule"] = "front", ["planned_cost"] = f.PlannedCost, ["projected"] = f.Projected, ["front"] = f.Front };
-                // Without a complete shorter run, the tuner is told this estimate of the run's end (StudyTuner.ToObservation).
-                if (double.IsFinite(f.ProjectedFinal)) rule[StudyTuner.ProjectedFinalKey] = f.ProjectedFinal;
-                var why = $"its curve projects (optimistically) to {_study.Metric}={G(f.Projected)} at its planned {_study.Cost} {G(f.PlannedCost, "G4")}, " +
-                    $"worse than the front's {G(f.Front)} there";
-                return new EarlyStop(point.Value, point.Cost, rule, why, progressJson);
-            }
-            var d = _earlyStopping!.Report(trial, point.Cost, point.Value, point.Planned);
-            if (!d.Stop) return null;
-            var asha = new JsonObject { ["rule"] = "asha", ["rung"] = d.Rung, ["rung_cost"] = d.RungCost, ["value_at_rung"] = d.Value, ["rung_size"] = d.RungSize, ["kept"] = d.Kept };
-            return new EarlyStop(point.Value, point.Cost, asha, $"outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {G(d.RungCost, "G4")})", progressJson);
+            warn = _frontRule is not null && point.Planned is null && !_warnedNoPlannedCost;
+            _warnedNoPlannedCost |= warn;
+            stop = _frontRule is not null ? JudgeFront(_frontRule, trial, point, progressJson) : JudgeAsha(_earlyStopping!, trial, point, progressJson);
         }
+        if (warn)
+        {
+            Report(TuneEventKind.TunerLog, $"early stopping (front): trial {trial}'s progress lines carry {_study.Metric} but not step and steps, so its planned cost is unknown and it cannot be stopped (its points still build the front)", null);
+        }
+        return stop;
+    }
+
+    private static string G(double x, string format = "G5") => x.ToString(format, CultureInfo.InvariantCulture);
+
+    private EarlyStop? JudgeFront(FrontDominance rule, string trial, (double Cost, double Value, double? Planned) point, string progressJson)
+    {
+        var f = rule.Report(trial, point.Cost, point.Value, point.Planned);
+        if (!f.Stop) return null;
+        var record = new JsonObject { ["rule"] = "front", ["planned_cost"] = f.PlannedCost, ["projected"] = f.Projected, ["front"] = f.Front };
+        // Without a complete shorter run, the tuner is told this estimate of the run's end (StudyTuner.ToObservation).
+        if (double.IsFinite(f.ProjectedFinal)) record[StudyTuner.ProjectedFinalKey] = f.ProjectedFinal;
+        var why = $"its curve projects (optimistically) to {_study.Metric}={G(f.Projected)} at its planned {_study.Cost} {G(f.PlannedCost, "G4")}, " +
+            $"worse than the front's {G(f.Front)} there";
+        return new EarlyStop(point.Value, point.Cost, record, why, progressJson);
+    }
+
+    private EarlyStop? JudgeAsha(CostAwareAsha rule, string trial, (double Cost, double Value, double? Planned) point, string progressJson)
+    {
+        var d = rule.Report(trial, point.Cost, point.Value, point.Planned);
+        if (!d.Stop) return null;
+        var record = new JsonObject { ["rule"] = "asha", ["rung"] = d.Rung, ["rung_cost"] = d.RungCost, ["value_at_rung"] = d.Value, ["rung_size"] = d.RungSize, ["kept"] = d.Kept };
+        return new EarlyStop(point.Value, point.Cost, record, $"outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {G(d.RungCost, "G4")})", progressJson);
     }
 
     /// <summary>
