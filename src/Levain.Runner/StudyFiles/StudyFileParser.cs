@@ -149,10 +149,7 @@ public static partial class StudyFileParser
             if (gpus.Distinct(StringComparer.Ordinal).Count() != gpus.Count) throw fields.Error(gpusNode, "gpus", "lists a GPU twice");
         }
         var warmStart = Field("warm_start") is { } warmNode ? WarmStart(fields, warmNode, path, baseDirectory, storage) : null;
-        var earlyStoppingNode = Field("early_stopping");
-        var earlyStopping = earlyStoppingNode is null ? null : EarlyStopping(fields, earlyStoppingNode, cost, parameters);
-        var lengthParameter = earlyStoppingNode is null ? null : EarlyStoppingLength(fields, earlyStoppingNode, parameters);
-        var frontRule = earlyStopping is null ? null : EarlyStoppingFront(fields, earlyStoppingNode!, earlyStopping.MinCost, lengthParameter);
+        var (earlyStopping, lengthParameter, frontRule) = Field("early_stopping") is { } esNode ? EarlyStopping(fields, esNode, cost, parameters) : default;
 
         return new StudyDefinition
         {
@@ -233,10 +230,13 @@ public static partial class StudyFileParser
     }
 
     /// <summary>
-    /// <c>early_stopping: { min_cost: C, reduction: 3, min_trials: 3 }</c>: the trials' progress lines must carry the
-    /// metric and the cost as they go, so the cost must be <c>seconds</c> or a result key, not a parameter.
+    /// <c>early_stopping: { min_cost: C, reduction: 3, min_trials: 3, length_parameter: steps, rule: front }</c>: the
+    /// trials' progress lines must carry the metric and the cost as they go, so the cost must be <c>seconds</c> or a
+    /// result key, not a parameter. Returns the block's settings (ASHA's, whose <c>min_cost</c> both rules use), its
+    /// length parameter, and the front rule's settings when that is the rule.
     /// </summary>
-    private static Levain.Tuning.EarlyStopping.EarlyStoppingOptions EarlyStopping(YamlFields fields, YamlNode node, string cost, IReadOnlyList<ParameterSpec> parameters)
+    private static (Levain.Tuning.EarlyStopping.EarlyStoppingOptions? Asha, string? Length, Levain.Tuning.EarlyStopping.FrontDominanceOptions? Front) EarlyStopping(
+        YamlFields fields, YamlNode node, string cost, IReadOnlyList<ParameterSpec> parameters)
     {
         var map = fields.Mapping(node, "early_stopping");
         fields.CheckKeys(map, "early_stopping", ["rule", "min_cost", "reduction", "min_trials", "length_parameter", "confidence", "window"]);
@@ -260,7 +260,8 @@ public static partial class StudyFileParser
             minTrials = fields.Integer(mt, "early_stopping.min_trials");
             if (minTrials is < 2 or > 1000) throw fields.Error(mt, "early_stopping.min_trials", $"must be between 2 and 1000, got {minTrials}");
         }
-        return new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(minCost, reduction, minTrials);
+        var length = EarlyStoppingLength(fields, map, parameters);
+        return (new Levain.Tuning.EarlyStopping.EarlyStoppingOptions(minCost, reduction, minTrials), length, EarlyStoppingFront(fields, map, minCost, length));
     }
 
     /// <summary>
@@ -268,9 +269,8 @@ public static partial class StudyFileParser
     /// benchmark's measurements in docs/tuner.md chose that) and the front rule's <c>confidence</c> and <c>window</c>.
     /// Returns the front rule's settings, or null for ASHA. Each rule's own keys are refused under the other.
     /// </summary>
-    private static Levain.Tuning.EarlyStopping.FrontDominanceOptions? EarlyStoppingFront(YamlFields fields, YamlNode node, double minCost, string? lengthParameter)
+    private static Levain.Tuning.EarlyStopping.FrontDominanceOptions? EarlyStoppingFront(YamlFields fields, YamlMappingNode map, double minCost, string? lengthParameter)
     {
-        var map = fields.Mapping(node, "early_stopping");
         var front = lengthParameter is not null;
         if (YamlFields.Get(map, "rule") is { } ruleNode)
         {
@@ -306,9 +306,8 @@ public static partial class StudyFileParser
     /// <c>early_stopping.length_parameter: steps</c>: the numeric search parameter that sets a trial's run length, so a
     /// trial stopped at step s of S is observed as the complete run with that parameter × s / S (docs/trials.md).
     /// </summary>
-    private static string? EarlyStoppingLength(YamlFields fields, YamlNode node, IReadOnlyList<ParameterSpec> parameters)
+    private static string? EarlyStoppingLength(YamlFields fields, YamlMappingNode map, IReadOnlyList<ParameterSpec> parameters)
     {
-        var map = fields.Mapping(node, "early_stopping");
         if (YamlFields.Get(map, "length_parameter") is not { } lengthNode) return null;
         var name = fields.String(lengthNode, "early_stopping.length_parameter");
         var parameter = parameters.FirstOrDefault(p => p.Name == name)

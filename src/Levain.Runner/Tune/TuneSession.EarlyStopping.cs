@@ -26,7 +26,19 @@ public sealed partial class TuneSession
     /// The point where the rule stopped a trial: its metric and cost then, the rule's record of why (the result's
     /// <c>early_stopped</c> object, without the line), the same in words, and the line.
     /// </summary>
-    private sealed record EarlyStop(double Output, double Cost, JsonObject Rule, string Why, string ProgressJson);
+    private sealed record EarlyStop(CurvePoint Point, JsonObject Rule, string Why);
+
+    /// <summary>
+    /// One progress line as a point of a curve: the study's cost and metric, the line's <c>step</c> and <c>steps</c>
+    /// (null unless it says both, 0 &lt; step ≤ steps) and the parsed line. From them: the share of the run done and
+    /// the planned total cost, cost × steps / step.
+    /// </summary>
+    private sealed record CurvePoint(double Cost, double Value, (double Step, double Steps)? Progress, JsonObject Line)
+    {
+        public double? Done => Progress is var (step, steps) ? step / steps : null;
+
+        public double? Planned => Progress is var (step, steps) ? Cost * steps / step : null;
+    }
 
     /// <summary>
     /// Builds the rule and replays every stored progress line of the study in the order they were stored, so a resumed
@@ -44,7 +56,7 @@ public sealed partial class TuneSession
             foreach (var record in progress)
             {
                 var seconds = (record.At - trial.StartedAt!.Value).TotalSeconds;
-                if (CurvePoint(record.Json, seconds) is { } point) points.Add((record.At, trial.TrialId, point.Cost, point.Value, point.Planned));
+                if (ReadCurvePoint(record.Json, seconds) is { } point) points.Add((record.At, trial.TrialId, point.Cost, point.Value, point.Planned));
             }
         }
         foreach (var (_, trial, cost, value, planned) in points.OrderBy(p => p.At))
@@ -62,14 +74,14 @@ public sealed partial class TuneSession
     /// <summary>Judges one progress line of a running trial; returns the stop, or null to go on.</summary>
     private EarlyStop? JudgeProgress(string trial, string progressJson, double elapsedSeconds)
     {
-        if ((_earlyStopping is null && _frontRule is null) || CurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
+        if ((_earlyStopping is null && _frontRule is null) || ReadCurvePoint(progressJson, elapsedSeconds) is not { } point) return null;
         bool warn;
         EarlyStop? stop;
         lock (_earlyStoppingGate)
         {
             warn = _frontRule is not null && point.Planned is null && !_warnedNoPlannedCost;
             _warnedNoPlannedCost |= warn;
-            stop = _frontRule is not null ? JudgeFront(_frontRule, trial, point, progressJson) : JudgeAsha(_earlyStopping!, trial, point, progressJson);
+            stop = _frontRule is not null ? JudgeFront(_frontRule, trial, point) : JudgeAsha(_earlyStopping!, trial, point);
         }
         if (warn)
         {
@@ -80,7 +92,7 @@ public sealed partial class TuneSession
 
     private static string G(double x, string format = "G5") => x.ToString(format, CultureInfo.InvariantCulture);
 
-    private EarlyStop? JudgeFront(FrontDominance rule, string trial, (double Cost, double Value, double? Planned) point, string progressJson)
+    private EarlyStop? JudgeFront(FrontDominance rule, string trial, CurvePoint point)
     {
         var f = rule.Report(trial, point.Cost, point.Value, point.Planned);
         if (!f.Stop) return null;
@@ -89,15 +101,15 @@ public sealed partial class TuneSession
         if (double.IsFinite(f.ProjectedFinal)) record[StudyTuner.ProjectedFinalKey] = f.ProjectedFinal;
         var why = $"its curve projects (optimistically) to {_study.Metric}={G(f.Projected)} at its planned {_study.Cost} {G(f.PlannedCost, "G4")}, " +
             $"worse than the front's {G(f.Front)} there";
-        return new EarlyStop(point.Value, point.Cost, record, why, progressJson);
+        return new EarlyStop(point, record, why);
     }
 
-    private EarlyStop? JudgeAsha(CostAwareAsha rule, string trial, (double Cost, double Value, double? Planned) point, string progressJson)
+    private EarlyStop? JudgeAsha(CostAwareAsha rule, string trial, CurvePoint point)
     {
         var d = rule.Report(trial, point.Cost, point.Value, point.Planned);
         if (!d.Stop) return null;
         var record = new JsonObject { ["rule"] = "asha", ["rung"] = d.Rung, ["rung_cost"] = d.RungCost, ["value_at_rung"] = d.Value, ["rung_size"] = d.RungSize, ["kept"] = d.Kept };
-        return new EarlyStop(point.Value, point.Cost, record, $"outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {G(d.RungCost, "G4")})", progressJson);
+        return new EarlyStop(point, record, $"outside the best {d.Kept} of {d.RungSize} at rung {d.Rung} ({_study.Cost} {G(d.RungCost, "G4")})");
     }
 
     /// <summary>
@@ -106,7 +118,7 @@ public sealed partial class TuneSession
     /// Null when the line lacks the metric (not every line carries an evaluation) or is not a JSON object. The planned
     /// total cost is cost × steps / step when the line says <c>step</c> and <c>steps</c> (as <c>levain train</c>'s do).
     /// </summary>
-    private (double Cost, double Value, double? Planned)? CurvePoint(string progressJson, double elapsedSeconds)
+    private CurvePoint? ReadCurvePoint(string progressJson, double elapsedSeconds)
     {
         try
         {
@@ -114,8 +126,8 @@ public sealed partial class TuneSession
             if (Number(line, _study.Metric) is not double value) return null;
             double? cost = _study.Cost == TrialResultInterpreter.SecondsCost ? Number(line, "seconds") ?? elapsedSeconds : Number(line, _study.Cost);
             if (cost is not double c || !double.IsFinite(c) || c < 0 || !double.IsFinite(value)) return null;
-            double? planned = Number(line, "step") is double step && step > 0 && Number(line, "steps") is double steps && steps >= step ? c * steps / step : null;
-            return (c, value, planned);
+            (double, double)? progress = Number(line, "step") is double step && step > 0 && Number(line, "steps") is double steps && steps >= step ? (step, steps) : null;
+            return new CurvePoint(c, value, progress, line);
         }
         catch (JsonException)
         {
@@ -129,11 +141,11 @@ public sealed partial class TuneSession
     private async Task RecordEarlyStopAsync(TrialLease lease, EarlyStop stop, LaunchResult launch)
     {
         var rule = (JsonObject)stop.Rule.DeepClone();
-        rule["progress"] = JsonNode.Parse(stop.ProgressJson);
+        rule["progress"] = stop.Point.Line.DeepClone();
         string? observedAs = null;
         if (_study.EarlyStoppingLengthParameter is { } lengthName)
         {
-            var (shortened, whyNot) = ShortenedRun(_study.Parameters.First(p => p.Name == lengthName), lease.Parameters, stop.ProgressJson);
+            var (shortened, whyNot) = ShortenedRun(_study.Parameters.First(p => p.Name == lengthName), lease.Parameters, stop.Point.Done);
             if (shortened is double value)
             {
                 rule[StudyTuner.ShortenedRunKey] = new JsonObject { [lengthName] = value };
@@ -146,11 +158,11 @@ public sealed partial class TuneSession
         }
         var result = new JsonObject
         {
-            [_study.Metric] = stop.Output,
-            [_study.Cost] = stop.Cost,
+            [_study.Metric] = stop.Point.Value,
+            [_study.Cost] = stop.Point.Cost,
             ["early_stopped"] = rule,
         };
-        var outcome = new TrialOutcome(TrialState.Succeeded, stop.Output, stop.Cost, launch.Elapsed.TotalSeconds, result.ToJsonString(), null);
+        var outcome = new TrialOutcome(TrialState.Succeeded, stop.Point.Value, stop.Point.Cost, launch.Elapsed.TotalSeconds, result.ToJsonString(), null);
         if (!await StoreOutcomeAsync(lease, outcome).ConfigureAwait(false))
         {
             Report(TuneEventKind.LeaseLost, $"trial {lease.Number}: lease lost before the result was stored; discarded", lease.Number);
@@ -158,37 +170,29 @@ public sealed partial class TuneSession
         }
         await RefreshStatusAsync().ConfigureAwait(false);
         Report(TuneEventKind.TrialEarlyStopped,
-            $"trial {lease.Number} stopped early at {_study.Cost} {stop.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +
-            $"{_study.Metric}={stop.Output.ToString("G5", CultureInfo.InvariantCulture)}, {stop.Why}{observedAs}",
+            $"trial {lease.Number} stopped early at {_study.Cost} {stop.Point.Cost.ToString("G5", CultureInfo.InvariantCulture)}: " +
+            $"{_study.Metric}={stop.Point.Value.ToString("G5", CultureInfo.InvariantCulture)}, {stop.Why}{observedAs}",
             lease.Number);
     }
 
     /// <summary>
-    /// The value of the run-length parameter of the complete run a trial stopped at this progress line amounts to: the
-    /// planned value × step / steps, rounded as the parameter rounds. Null, with the reason, when the line does not say
-    /// <c>step</c> and <c>steps</c>, the trial has no numeric value for it, or the shorter run lies below its bounds.
+    /// The value of the run-length parameter of the complete run a trial stopped with <paramref name="done"/> (step /
+    /// steps of its progress line) amounts to: the planned value × done, rounded as the parameter rounds. Null, with the
+    /// reason, when the line did not say <c>step</c> and <c>steps</c>, the trial has no numeric value for it, or the
+    /// shorter run lies below its bounds.
     /// </summary>
-    internal static (double? Value, string? WhyNot) ShortenedRun(Levain.Tuning.Spaces.ParameterSpec spec, IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters, string progressJson)
+    internal static (double? Value, string? WhyNot) ShortenedRun(Levain.Tuning.Spaces.ParameterSpec spec, IReadOnlyDictionary<string, Levain.Tuning.Spaces.ParamValue> parameters, double? done)
     {
         var lengthName = spec.Name;
         if (!parameters.TryGetValue(lengthName, out var planned) || planned.Kind != Levain.Tuning.Spaces.ParamValueKind.Number)
         {
             return (null, $"the trial has no number for {lengthName}");
         }
-        JsonObject? line;
-        try
-        {
-            line = JsonNode.Parse(progressJson) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            line = null;
-        }
-        if (line is null || Number(line, "step") is not double step || Number(line, "steps") is not double steps || !(step > 0) || !(steps >= step))
+        if (done is not double fraction)
         {
             return (null, "its progress line does not say step and steps");
         }
-        var value = planned.Number * step / steps;
+        var value = planned.Number * fraction;
         if (spec.IsInteger)
         {
             value = Math.Round(value / spec.Rounding, MidpointRounding.ToEven) * spec.Rounding;

@@ -90,18 +90,25 @@ public sealed class StudyTuner
         ArgumentNullException.ThrowIfNull(trial);
         return trial.State switch
         {
-            TrialState.Succeeded when trial.Output is double y && trial.Cost is double c && trial.IsEarlyStopped =>
-                ShortenedRun(trial) is { } shortened
-                    ? new Observation(shortened, y, c, IsFailure: false, SuggestionId: trial.SuggestionId)
-                    : ProjectedEnd(trial) is { } end
-                        ? Levain.Tuning.EarlyStopping.StoppedRunObservation.Create(trial.Parameters, end.Value, end.PlannedCost, trial.SuggestionId)
-                        : new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: true),
-            TrialState.Succeeded when trial.Output is double y && trial.Cost is double c =>
-                new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId),
+            TrialState.Succeeded when trial.Output is double y && trial.Cost is double c => Success(trial, y, c),
             TrialState.Succeeded or TrialState.Failed =>
                 new Observation(trial.Parameters, double.NaN, FailureCost(trial), IsFailure: true, SuggestionId: trial.SuggestionId),
             _ => null,
         };
+    }
+
+    /// <summary>A succeeded trial's observation; its result is parsed once, and only when it mentions an early stop.</summary>
+    private static Observation Success(TrialRecord trial, double y, double c)
+    {
+        using var rule = EarlyStopRecord(trial);
+        if (rule is null) return new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId);
+        var stop = rule.RootElement.GetProperty("early_stopped");
+        if (ShortenedRun(trial, stop) is { } shortened) return new Observation(shortened, y, c, IsFailure: false, SuggestionId: trial.SuggestionId);
+        if (ProjectedEnd(stop) is { } end)
+        {
+            return Levain.Tuning.EarlyStopping.StoppedRunObservation.Create(trial.Parameters, end.Value, end.PlannedCost, trial.SuggestionId);
+        }
+        return new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId, IsPartial: true);
     }
 
     /// <summary>
@@ -112,55 +119,54 @@ public sealed class StudyTuner
     public static IReadOnlyDictionary<string, ParamValue>? ShortenedRun(TrialRecord trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        if (trial.ResultJson is null || !trial.ResultJson.Contains(ShortenedRunKey, StringComparison.Ordinal)) return null;
-        try
-        {
-            using var result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
-            if (result.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
-                || !result.RootElement.TryGetProperty("early_stopped", out var rule) || rule.ValueKind != System.Text.Json.JsonValueKind.Object
-                || !rule.TryGetProperty(ShortenedRunKey, out var run) || run.ValueKind != System.Text.Json.JsonValueKind.Object)
-            {
-                return null;
-            }
-            var members = run.EnumerateObject().ToList();
-            if (members.Count != 1 || members[0].Value.ValueKind != System.Text.Json.JsonValueKind.Number) return null;
-            var (name, value) = (members[0].Name, members[0].Value.GetDouble());
-            if (!trial.Parameters.TryGetValue(name, out var planned) || planned.Kind != ParamValueKind.Number || !double.IsFinite(value)) return null;
-            var parameters = new Dictionary<string, ParamValue>(trial.Parameters, StringComparer.Ordinal) { [name] = ParamValue.FromNumber(value) };
-            return parameters;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
+        using var rule = EarlyStopRecord(trial);
+        return rule is null ? null : ShortenedRun(trial, rule.RootElement.GetProperty("early_stopped"));
     }
 
     /// <summary>
-    /// The estimated end of an early-stopped run without a complete shorter run: its result's
-    /// <see cref="ProjectedFinalKey"/> and <c>planned_cost</c> (both finite, the cost positive), else null.
+    /// The parsed result of a succeeded trial whose result object has an <c>early_stopped</c> object (the caller
+    /// disposes it), else null. The text is parsed only when it mentions <c>early_stopped</c>.
     /// </summary>
-    public static (double Value, double PlannedCost)? ProjectedEnd(TrialRecord trial)
+    private static System.Text.Json.JsonDocument? EarlyStopRecord(TrialRecord trial)
     {
-        ArgumentNullException.ThrowIfNull(trial);
-        if (trial.ResultJson is null || !trial.ResultJson.Contains(ProjectedFinalKey, StringComparison.Ordinal)) return null;
+        if (trial.State != TrialState.Succeeded || trial.ResultJson is null || !trial.ResultJson.Contains("\"early_stopped\"", StringComparison.Ordinal)) return null;
+        System.Text.Json.JsonDocument? result = null;
         try
         {
-            using var result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
+            result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
             if (result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && result.RootElement.TryGetProperty("early_stopped", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.Object
-                && rule.TryGetProperty(ProjectedFinalKey, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number
-                && rule.TryGetProperty("planned_cost", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.Number
-                && double.IsFinite(v.GetDouble()) && p.GetDouble() is var planned && double.IsFinite(planned) && planned > 0)
+                && result.RootElement.TryGetProperty("early_stopped", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.Object)
             {
-                return (v.GetDouble(), planned);
+                return result;
             }
-            return null;
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
         }
+        result?.Dispose();
+        return null;
     }
+
+    private static Dictionary<string, ParamValue>? ShortenedRun(TrialRecord trial, System.Text.Json.JsonElement stop)
+    {
+        if (!stop.TryGetProperty(ShortenedRunKey, out var run) || run.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        var members = run.EnumerateObject().ToList();
+        if (members.Count != 1 || members[0].Value.ValueKind != System.Text.Json.JsonValueKind.Number) return null;
+        var (name, value) = (members[0].Name, members[0].Value.GetDouble());
+        if (!trial.Parameters.TryGetValue(name, out var planned) || planned.Kind != ParamValueKind.Number || !double.IsFinite(value)) return null;
+        return new Dictionary<string, ParamValue>(trial.Parameters, StringComparer.Ordinal) { [name] = ParamValue.FromNumber(value) };
+    }
+
+    /// <summary>
+    /// The estimated end of an early-stopped run without a complete shorter run: its record's
+    /// <see cref="ProjectedFinalKey"/> and <c>planned_cost</c> (both finite, the cost positive), else null.
+    /// </summary>
+    private static (double Value, double PlannedCost)? ProjectedEnd(System.Text.Json.JsonElement stop) =>
+        stop.TryGetProperty(ProjectedFinalKey, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number
+        && stop.TryGetProperty("planned_cost", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.Number
+        && v.GetDouble() is var value && double.IsFinite(value) && p.GetDouble() is var planned && double.IsFinite(planned) && planned > 0
+            ? (value, planned)
+            : null;
 
     /// <summary>Observes finished trials not yet seen (by finish time) and forgets outstanding points no longer pending.</summary>
     public void Reconcile(IReadOnlyList<TrialRecord> trials)

@@ -204,13 +204,11 @@ public sealed class TuneSessionEarlyStoppingTests : IDisposable
     {
         var steps = ParameterSpec.Log("steps", 1000, 100, 10000, isInteger: true, rounding: 10);
         var plan = new Dictionary<string, ParamValue> { ["steps"] = 3000.0 };
-        Assert.Equal((1000.0, (string?)null), TuneSession.ShortenedRun(steps, plan, """{"step": 333, "steps": 1000, "loss": 2}"""));
-        Assert.Equal((1500.0, (string?)null), TuneSession.ShortenedRun(ParameterSpec.Linear("steps", 1000, 1, 5000), plan, """{"step": 1, "steps": 2}"""));
-        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, """{"loss": 2}""").WhyNot);
-        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, """{"step": 5, "steps": 2}""").WhyNot);
-        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, "not json").WhyNot);
-        Assert.Equal("steps=30 is below its bounds", TuneSession.ShortenedRun(steps, plan, """{"step": 1, "steps": 100}""").WhyNot);
-        Assert.Equal("the trial has no number for steps", TuneSession.ShortenedRun(steps, new Dictionary<string, ParamValue> { ["steps"] = "x" }, """{"step": 1, "steps": 2}""").WhyNot);
+        Assert.Equal((1000.0, (string?)null), TuneSession.ShortenedRun(steps, plan, 333.0 / 1000));
+        Assert.Equal((1500.0, (string?)null), TuneSession.ShortenedRun(ParameterSpec.Linear("steps", 1000, 1, 5000), plan, 0.5));
+        Assert.Equal("its progress line does not say step and steps", TuneSession.ShortenedRun(steps, plan, null).WhyNot);
+        Assert.Equal("steps=30 is below its bounds", TuneSession.ShortenedRun(steps, plan, 0.01).WhyNot);
+        Assert.Equal("the trial has no number for steps", TuneSession.ShortenedRun(steps, new Dictionary<string, ParamValue> { ["steps"] = "x" }, 0.5).WhyNot);
     }
 
     private sealed class Sink(List<TuneProgress> events) : IProgress<TuneProgress>
