@@ -68,9 +68,10 @@ public sealed class LevainCarbsMethod : ISearchMethod
             var pending = _pending ?? throw new InvalidOperationException("Nothing was asked.");
             _pending = null;
             // A stopped run that amounts to a complete shorter run is observed as that run (docs/tuner.md, "Early
-            // stopping"); without one it is a partial observation of the parameters asked for.
-            // A stopped run without one, whose end the stopping rule projected, is observed with that projection at its
-            // planned cost (StoppedRunObservation); the budget is charged the cost spent (SearchRun).
+            // stopping"). Without one, it is a partial observation of the parameters asked for: at the rule's projection
+            // of its end and its planned cost when the rule made one (StoppedRunObservation), else where it was cut.
+            // Either way the budget is charged the cost spent (SearchRun). StudyTuner.ToObservation does the same for
+            // levain tune.
             tuner.Observe(evaluation.ShortenedRun is { } shortened
                 ? new Observation(shortened, evaluation.ObservedValue, evaluation.Cost, SuggestionId: pending.Id)
                 : evaluation is { IsPartial: true, ProjectedFinal: double projected, PlannedCost: double planned }
