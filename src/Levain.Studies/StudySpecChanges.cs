@@ -160,12 +160,14 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         Option("target_projection_step", stored.TargetProjectionStep, edited.TargetProjectionStep);
         Option("anytime_checkpoint_ratio", stored.AnytimeCheckpointRatio, edited.AnytimeCheckpointRatio);
         Option("anytime_crossing_fraction", stored.AnytimeCrossingFraction, edited.AnytimeCrossingFraction);
-        Option("cost_dependent_noise", stored.CostDependentNoise, edited.CostDependentNoise);
+        Option("cost_dependent_noise", AutoOr(stored.CostDependentNoise), AutoOr(edited.CostDependentNoise));
         if (stored with { Seed = 0 } != edited with { Seed = 0 } && applied.Count(a => a.StartsWith("tuner.", StringComparison.Ordinal)) == 0)
         {
             applied.Add("tuner: options changed");
         }
     }
+
+    private static string AutoOr(bool? value) => value is { } forced ? (forced ? "true" : "false") : "auto";
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

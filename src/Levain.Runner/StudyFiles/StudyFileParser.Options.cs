@@ -1,5 +1,6 @@
 using Levain.Runner.Definition;
 using Levain.Tuning;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Levain.Runner.StudyFiles;
@@ -53,6 +54,11 @@ public static partial class StudyFileParser
                 var ok = (lowerOpen ? x > lower : x >= lower) && (upperOpen ? x < upper : x <= upper);
                 return ok ? x : throw fields.Error(value, field, $"must lie in {(lowerOpen ? "(" : "[")}{lower}, {upper}{(upperOpen ? ")" : "]")}, got {x}");
             }
+            bool? AutoOrBoolean() =>
+                value is YamlScalarNode { Style: ScalarStyle.Plain, Value: "auto" } ? null
+                : value is YamlScalarNode { Style: ScalarStyle.Plain, Value: "true" or "True" or "TRUE" } ? true
+                : value is YamlScalarNode { Style: ScalarStyle.Plain, Value: "false" or "False" or "FALSE" } ? false
+                : throw fields.Error(value, field, $"expected auto, true or false, got {YamlFields.Describe(value)}");
             double? RatioOrOff()
             {
                 if (value is YamlScalarNode { Value: "off" or "none" }) return null;
@@ -80,7 +86,7 @@ public static partial class StudyFileParser
                 "target_projection_step" => options with { TargetProjectionStep = Fraction(openLeft: true) },
                 "anytime_checkpoint_ratio" => options with { AnytimeCheckpointRatio = RatioOrOff() },
                 "anytime_crossing_fraction" => options with { AnytimeCrossingFraction = Fraction(openLeft: false) },
-                "cost_dependent_noise" => options with { CostDependentNoise = fields.Boolean(value, field) },
+                "cost_dependent_noise" => options with { CostDependentNoise = AutoOrBoolean() },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

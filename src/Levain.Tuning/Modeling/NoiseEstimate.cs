@@ -36,4 +36,25 @@ internal sealed record NoiseEstimate(double? StdDev, int ReplicatedGroups, strin
         }
         return new NoiseEstimate(null, 0, "none");
     }
+
+    /// <summary>
+    /// True when some assignment was run at least twice with outputs that differ beyond rounding (relative 10⁻⁹): the
+    /// objective is noisy. The evidence of <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode; a pure
+    /// function of the observations, so a restored tuner decides alike.
+    /// </summary>
+    public static bool ReplicatesDisagree(SearchSpace space, IReadOnlyList<Observation> successes)
+    {
+        var seen = new Dictionary<string, (double Min, double Max)>(StringComparer.Ordinal);
+        foreach (var o in successes)
+        {
+            var key = ObservationGroup.KeyOf(space, o.Parameters);
+            var range = seen.TryGetValue(key, out var r) ? (Math.Min(r.Min, o.Output), Math.Max(r.Max, o.Output)) : (o.Output, o.Output);
+            if (range.Item2 - range.Item1 > 1e-9 * Math.Max(Math.Abs(range.Item1), Math.Abs(range.Item2)))
+            {
+                return true;
+            }
+            seen[key] = range;
+        }
+        return false;
+    }
 }

@@ -52,8 +52,9 @@ internal sealed record SurrogateModels(
         }
         var successInputs = successes.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
-        var outputFamily = options.CostDependentNoise ? new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius, costDependentNoise: true) : family;
-        var outputInputs = options.CostDependentNoise ? WithNoiseCovariate(successInputs, successes) : successInputs;
+        var costDependentNoise = options.CostDependentNoise ?? NoiseEstimate.ReplicatesDisagree(space, complete);
+        var outputFamily = costDependentNoise ? new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius, costDependentNoise: true) : family;
+        var outputInputs = costDependentNoise ? WithNoiseCovariate(successInputs, successes) : successInputs;
         var jobs = new List<ModelFitJob>
         {
             NewJob("output", outputFamily, outputInputs, [.. successes.Select(o => outputTransform.Transform(o.Output))], store, options.Seed),
