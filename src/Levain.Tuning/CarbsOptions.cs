@@ -66,10 +66,11 @@ public sealed record CarbsOptions
     /// The output model's observation noise depends on the observation's cost: σ²_n(t) = exp(θ_n + θ_t·(t − 1)) with t
     /// the observation's ln cost scaled to [0, 1] over the successes, θ_t fitted with the other hyperparameters (prior
     /// centred on 0, homoscedastic). Cheap, noisy runs (short or small trainings) are then discounted. Null (the
-    /// default, "auto"): decided from the evidence at each suggestion — on once two runs of one identical assignment
-    /// returned different outputs (the outputs are noisy), off while every replicated assignment returned identical
-    /// outputs or none is replicated (a noise-free objective, whose gap between cheap and dear runs is model misfit, not
-    /// noise). True or false forces it (docs/tuner.md, "Cost-dependent output noise").
+    /// default, "auto"): decided from the evidence at each suggestion — on while the replicated assignments (resamples)
+    /// show material noise, their pooled within-replicate variance at least 2 % of the outputs' variance; off while the
+    /// replicates agree, their noise is immaterial, or none exists (then the gap between cheap and dear runs is mostly
+    /// model misfit, which a cost-dependent noise would mistake for noise). True or false forces it (docs/tuner.md,
+    /// "Cost-dependent output noise").
     /// </summary>
     public bool? CostDependentNoise { get; init; }
 

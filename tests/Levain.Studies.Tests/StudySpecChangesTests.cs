@@ -38,9 +38,10 @@ public sealed class StudySpecChangesTests
     {
         var edited = Stored with
         {
-            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2 },
+            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2, CostDependentNoise = false },
         };
         Assert.Null(Stored.Tuner.NumRandomSamples);
+        Assert.Null(Stored.Tuner.CostDependentNoise);
         Assert.Equal(
             [
                 "tuner.num_random_samples: auto → 8",
@@ -49,8 +50,11 @@ public sealed class StudySpecChangesTests
                 "tuner.target_projection_share: 0.5 → 0",
                 "tuner.anytime_checkpoint_ratio: 2 → (none)",
                 "tuner.anytime_crossing_fraction: 0.1 → 0.2",
+                "tuner.cost_dependent_noise: auto → false",
             ],
             StudySpecChanges.Between(Stored, edited).Applied);
+        Assert.Equal(["tuner.cost_dependent_noise: false → true"],
+            StudySpecChanges.Between(Stored with { Tuner = Stored.Tuner with { CostDependentNoise = false } }, Stored with { Tuner = Stored.Tuner with { CostDependentNoise = true } }).Applied);
     }
 
     [Fact]

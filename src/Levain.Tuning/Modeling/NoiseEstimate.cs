@@ -38,23 +38,44 @@ internal sealed record NoiseEstimate(double? StdDev, int ReplicatedGroups, strin
     }
 
     /// <summary>
-    /// True when some assignment was run at least twice with outputs that differ beyond rounding (relative 10⁻⁹): the
-    /// objective is noisy. The evidence of <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode; a pure
-    /// function of the observations, so a restored tuner decides alike.
+    /// The least share of the outputs' variance that the replicates' noise must reach for
+    /// <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode to model it (noise standard deviation ≥ 14 % of
+    /// the outputs'); chosen on development seeds (docs/tuner.md, "Cost-dependent output noise").
     /// </summary>
-    public static bool ReplicatesDisagree(SearchSpace space, IReadOnlyList<Observation> successes)
+    public const double MaterialNoiseShare = 0.02;
+
+    /// <summary>
+    /// The pooled within-group variance of the replicated assignments (groups of ≥ 2 successes at identical inputs) as
+    /// a share of the sample variance of all these outputs; 0 without replicates, when the replicates agree, or when
+    /// the outputs do not vary. A pure function of the observations, so a restored tuner decides alike.
+    /// </summary>
+    public static double ReplicateNoiseShare(SearchSpace space, IReadOnlyList<Observation> successes)
     {
-        var seen = new Dictionary<string, (double Min, double Max)>(StringComparer.Ordinal);
-        foreach (var o in successes)
+        if (successes.Count < 3)
         {
-            var key = ObservationGroup.KeyOf(space, o.Parameters);
-            var range = seen.TryGetValue(key, out var r) ? (Math.Min(r.Min, o.Output), Math.Max(r.Max, o.Output)) : (o.Output, o.Output);
-            if (range.Item2 - range.Item1 > 1e-9 * Math.Max(Math.Abs(range.Item1), Math.Abs(range.Item2)))
-            {
-                return true;
-            }
-            seen[key] = range;
+            return 0.0;
         }
-        return false;
+        double sumSquares = 0;
+        var degrees = 0;
+        foreach (var group in successes.GroupBy(o => ObservationGroup.KeyOf(space, o.Parameters), StringComparer.Ordinal))
+        {
+            var count = group.Count();
+            if (count >= 2)
+            {
+                var mean = group.Average(o => o.Output);
+                sumSquares += group.Sum(o => (o.Output - mean) * (o.Output - mean));
+                degrees += count - 1;
+            }
+        }
+        var overall = successes.Average(o => o.Output);
+        var variance = successes.Sum(o => (o.Output - overall) * (o.Output - overall)) / (successes.Count - 1);
+        return degrees > 0 && variance > 0 && double.IsFinite(variance) ? sumSquares / degrees / variance : 0.0;
     }
+
+    /// <summary>
+    /// True when the replicates show material noise: <see cref="ReplicateNoiseShare"/> ≥ <see cref="MaterialNoiseShare"/>.
+    /// The evidence of <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode.
+    /// </summary>
+    public static bool ShowsMaterialNoise(SearchSpace space, IReadOnlyList<Observation> successes) =>
+        ReplicateNoiseShare(space, successes) >= MaterialNoiseShare;
 }

@@ -52,7 +52,7 @@ internal sealed record SurrogateModels(
         }
         var successInputs = successes.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
-        var costDependentNoise = options.CostDependentNoise ?? NoiseEstimate.ReplicatesDisagree(space, complete);
+        var costDependentNoise = options.CostDependentNoise ?? NoiseEstimate.ShowsMaterialNoise(space, complete);
         var outputFamily = costDependentNoise ? new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius, costDependentNoise: true) : family;
         var outputInputs = costDependentNoise ? WithNoiseCovariate(successInputs, successes) : successInputs;
         var jobs = new List<ModelFitJob>

@@ -221,6 +221,9 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
         Assert.Equal((0.25, 1.0, (double?)3.0, 0.0), (t.TargetProjectionShare, t.TargetProjectionStep, t.AnytimeCheckpointRatio, t.AnytimeCrossingFraction));
         Assert.True(t.CostDependentNoise);
+        Assert.Null(StudyFileParser.Load(_dir.File("auto.yaml", Head + "tuner: { cost_dependent_noise: auto }\n")).Tuner.CostDependentNoise);
+        Assert.False(StudyFileParser.Load(_dir.File("cdn.yaml", Head + "tuner: { cost_dependent_noise: false }\n")).Tuner.CostDependentNoise);
+        Assert.Null(StudyFileParser.Load(_dir.File("dflt-cdn.yaml", Head)).Tuner.CostDependentNoise); // auto by default
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
         Assert.Equal(new CarbsOptions().AnytimeCheckpointRatio, StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner.AnytimeCheckpointRatio);
 
@@ -231,6 +234,7 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("tuner.target_projection_step: must lie in (0, 1], got 0", Refused("s.yaml", "target_projection_step: 0"), StringComparison.Ordinal);
         Assert.Contains("tuner.anytime_checkpoint_ratio: must be a number greater than 1, or off, got 1", Refused("a.yaml", "anytime_checkpoint_ratio: 1"), StringComparison.Ordinal);
         Assert.Contains("tuner.trust_regions", Refused("b.yaml", "trust_regions: maybe"), StringComparison.Ordinal);
+        Assert.Contains("n.yaml:4: tuner.cost_dependent_noise: expected auto, true or false, got", Refused("n.yaml", "cost_dependent_noise: sometimes"), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -5,7 +5,8 @@ namespace Levain.Tuning.Tests.Modeling;
 
 /// <summary>
 /// <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode (null, the default): the output model's noise follows
-/// the cost once replicated assignments disagree, and stays one level while they agree or none is replicated.
+/// the cost once replicated assignments disagree materially (pooled replicate variance ≥ 2 % of the outputs'), and
+/// stays one level while they agree, barely differ or none is replicated.
 /// </summary>
 public sealed class AutoCostDependentNoiseTests
 {
@@ -52,11 +53,12 @@ public sealed class AutoCostDependentNoiseTests
     }
 
     [Theory]
-    [InlineData(3)] // replicated, identical outputs: noise-free
-    [InlineData(1)] // nothing replicated: no evidence
-    public void Suggest_NoiseFreeOrUnreplicated_KeepsOneNoiseLevel(int replicates)
+    [InlineData(0.0, 3)] // replicated, identical outputs: noise-free
+    [InlineData(1.0, 1)] // nothing replicated: no evidence
+    [InlineData(0.05, 3)] // replicated, noise immaterial against the outputs' spread
+    public void Suggest_NoiseFreeImmaterialOrUnreplicated_KeepsOneNoiseLevel(double noiseAtCheapest, int replicates)
     {
-        var tuner = Tuner(noiseAtCheapest: replicates == 1 ? 1.0 : 0.0, replicates: replicates);
+        var tuner = Tuner(noiseAtCheapest, replicates);
         tuner.Suggest();
         Assert.Equal(Homoscedastic, tuner.Models.Hyperparameters["output"].Length);
     }
@@ -72,15 +74,19 @@ public sealed class AutoCostDependentNoiseTests
     }
 
     [Fact]
-    public void ReplicatesDisagree_ComparesOutputsOfIdenticalAssignmentsOnly()
+    public void ReplicateNoiseShare_IsThePooledReplicateVarianceOverTheOutputsVariance()
     {
         var space = TunerFixtures.QuadraticSpace();
         Observation At(double x, double output) => new(Point(x, 0.5), output, 1.0);
-        Assert.False(NoiseEstimate.ReplicatesDisagree(space, [At(0.1, 1.0), At(0.2, 2.0), At(0.3, 3.0)])); // none replicated
-        Assert.False(NoiseEstimate.ReplicatesDisagree(space, [At(0.1, 1.0), At(0.2, 2.0), At(0.1, 1.0)]));
-        Assert.False(NoiseEstimate.ReplicatesDisagree(space, [At(0.1, 1e6), At(0.1, 1e6 + 1e-6)])); // rounding
-        Assert.True(NoiseEstimate.ReplicatesDisagree(space, [At(0.1, 1.0), At(0.2, 2.0), At(0.1, 1.001)]));
-        Assert.True(NoiseEstimate.ReplicatesDisagree(space, [At(0.1, 0.0), At(0.1, 1e-12)])); // near zero: absolute
+        Assert.Equal(0.0, NoiseEstimate.ReplicateNoiseShare(space, [At(0.1, 1.0), At(0.2, 2.0), At(0.3, 3.0)])); // none replicated
+        Assert.Equal(0.0, NoiseEstimate.ReplicateNoiseShare(space, [At(0.1, 1.0), At(0.2, 2.0), At(0.1, 1.0)])); // identical
+        Assert.Equal(0.0, NoiseEstimate.ReplicateNoiseShare(space, [At(0.1, 1.0), At(0.1, 1.0), At(0.1, 1.0)])); // no spread at all
+        // Groups {0, 2} and {4, 4, 7}: pooled (2 + 6)/3; all five outputs 0, 2, 4, 4, 7: variance 6.8.
+        var share = NoiseEstimate.ReplicateNoiseShare(space, [At(0.1, 0.0), At(0.2, 4.0), At(0.1, 2.0), At(0.2, 4.0), At(0.2, 7.0)]);
+        Assert.Equal(8.0 / 3.0 / 6.8, share, 12);
+        Assert.True(NoiseEstimate.ShowsMaterialNoise(space, [At(0.1, 0.0), At(0.2, 4.0), At(0.1, 2.0)]));
+        // A replicate pair 0.01 apart among outputs spread over 0 … 10: immaterial.
+        Assert.False(NoiseEstimate.ShowsMaterialNoise(space, [At(0.1, 5.0), At(0.1, 5.01), At(0.2, 0.0), At(0.3, 10.0), At(0.4, 2.0)]));
     }
 
     [Fact]
@@ -90,7 +96,7 @@ public sealed class AutoCostDependentNoiseTests
         TunerFixtures.Drive(live, TunerFixtures.Quadratic, 2);
         Assert.Equal(Homoscedastic, live.Models.Hyperparameters["output"].Length);
         var first = live.Observations[0];
-        live.Observe(first with { Output = first.Output + 0.3, SuggestionId = null }); // a replicate disagrees
+        live.Observe(first with { Output = first.Output + 4.0, SuggestionId = null }); // a replicate disagrees
         TunerFixtures.Drive(live, TunerFixtures.Quadratic, 2);
         Assert.Equal(CostDependent, live.Models.Hyperparameters["output"].Length);
         var restored = CarbsTuner.FromJson(live.ToJson());
