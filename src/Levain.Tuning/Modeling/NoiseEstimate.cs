@@ -14,27 +14,43 @@ internal sealed record NoiseEstimate(double? StdDev, int ReplicatedGroups, strin
 {
     public static NoiseEstimate Of(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyDictionary<string, double[]> hyperparameters)
     {
-        var byKey = successes.GroupBy(o => ObservationGroup.KeyOf(space, o.Parameters), StringComparer.Ordinal).Where(g => g.Count() >= 2).ToList();
-        if (byKey.Count > 0)
+        var (variance, groups) = PooledReplicateVariance(space, successes);
+        if (groups > 0)
         {
-            double sumSquares = 0;
-            var degrees = 0;
-            foreach (var group in byKey)
-            {
-                var mean = group.Average(o => o.Output);
-                sumSquares += group.Sum(o => (o.Output - mean) * (o.Output - mean));
-                degrees += group.Count() - 1;
-            }
-            return new NoiseEstimate(Math.Sqrt(sumSquares / degrees), byKey.Count, $"pooled over {byKey.Count} replicated point(s)");
+            return new NoiseEstimate(Math.Sqrt(variance), groups, $"pooled over {groups} replicated point(s)");
         }
         if (successes.Count >= 2 && hyperparameters.TryGetValue("output", out var theta) && theta.Length > 0)
         {
-            var mean = successes.Average(o => o.Output);
-            var spread = Math.Sqrt(successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1));
             var noiseInTransformed = Math.Sqrt(Math.Exp(theta[^1]) + Notation.NoiseFloor);
-            return new NoiseEstimate(noiseInTransformed * spread, 0, "output model's fitted noise");
+            return new NoiseEstimate(noiseInTransformed * Math.Sqrt(SampleVariance(successes)), 0, "output model's fitted noise");
         }
         return new NoiseEstimate(null, 0, "none");
+    }
+
+    /// <summary>The pooled within-group variance of the groups of ≥ 2 successes at identical inputs, and their count (0: none).</summary>
+    private static (double Variance, int Groups) PooledReplicateVariance(SearchSpace space, IReadOnlyList<Observation> successes)
+    {
+        double sumSquares = 0;
+        var degrees = 0;
+        var groups = 0;
+        foreach (var group in successes.GroupBy(o => ObservationGroup.KeyOf(space, o.Parameters), StringComparer.Ordinal))
+        {
+            var count = group.Count();
+            if (count >= 2)
+            {
+                var mean = group.Average(o => o.Output);
+                sumSquares += group.Sum(o => (o.Output - mean) * (o.Output - mean));
+                degrees += count - 1;
+                groups++;
+            }
+        }
+        return (groups > 0 ? sumSquares / degrees : 0.0, groups);
+    }
+
+    private static double SampleVariance(IReadOnlyList<Observation> successes)
+    {
+        var mean = successes.Average(o => o.Output);
+        return successes.Sum(o => (o.Output - mean) * (o.Output - mean)) / (successes.Count - 1);
     }
 
     /// <summary>
@@ -55,21 +71,9 @@ internal sealed record NoiseEstimate(double? StdDev, int ReplicatedGroups, strin
         {
             return 0.0;
         }
-        double sumSquares = 0;
-        var degrees = 0;
-        foreach (var group in successes.GroupBy(o => ObservationGroup.KeyOf(space, o.Parameters), StringComparer.Ordinal))
-        {
-            var count = group.Count();
-            if (count >= 2)
-            {
-                var mean = group.Average(o => o.Output);
-                sumSquares += group.Sum(o => (o.Output - mean) * (o.Output - mean));
-                degrees += count - 1;
-            }
-        }
-        var overall = successes.Average(o => o.Output);
-        var variance = successes.Sum(o => (o.Output - overall) * (o.Output - overall)) / (successes.Count - 1);
-        return degrees > 0 && variance > 0 && double.IsFinite(variance) ? sumSquares / degrees / variance : 0.0;
+        var (replicates, groups) = PooledReplicateVariance(space, successes);
+        var variance = SampleVariance(successes);
+        return groups > 0 && variance > 0 && double.IsFinite(variance) ? replicates / variance : 0.0;
     }
 
     /// <summary>
