@@ -233,6 +233,26 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("tuner.trust_regions", Refused("b.yaml", "trust_regions: maybe"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_AnswerRefinementOptions_ReadsThemAndRefusesOutOfRangeValues()
+    {
+        const string Head = "command: [\"t\", \"{x}\"]\nparameters: { x: { kind: linear, center: 0 } }\n";
+        var study = StudyFileParser.Load(_dir.File("refine.yaml", Head + """
+            tuner:
+              answer_refinement_share: 0.75
+              answer_refinement_radius: 0.1
+            """));
+        Assert.Equal((0.75, 0.1), (study.Tuner.AnswerRefinementShare, study.Tuner.AnswerRefinementRadius));
+        var defaults = StudyFileParser.Load(_dir.File("plain.yaml", Head)).Tuner;
+        Assert.Equal((new CarbsOptions().AnswerRefinementShare, new CarbsOptions().AnswerRefinementRadius), (defaults.AnswerRefinementShare, defaults.AnswerRefinementRadius));
+
+        string Refused(string name, string line) =>
+            Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File(name, Head + "tuner:\n  " + line + "\n"))).Message;
+        Assert.Contains("sh.yaml:4: tuner.answer_refinement_share: must lie in [0, 1], got 1.5", Refused("sh.yaml", "answer_refinement_share: 1.5"), StringComparison.Ordinal);
+        Assert.Contains("ra.yaml:4: tuner.answer_refinement_radius:", Refused("ra.yaml", "answer_refinement_radius: 0"), StringComparison.Ordinal);
+        Assert.Contains("tx.yaml:4: tuner.answer_refinement_share:", Refused("tx.yaml", "answer_refinement_share: lots"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("45s", 45)]
     [InlineData("2h", 7200)]
