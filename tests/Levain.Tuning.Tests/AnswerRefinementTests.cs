@@ -72,6 +72,17 @@ public sealed class AnswerRefinementTests
 
     private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (p, q) => (p - q) * (p - q)).Sum());
 
+    [Theory]
+    [InlineData(0.4, 0.0)]
+    [InlineData(0.5, 0.0)]
+    [InlineData(0.75, 0.5)]
+    [InlineData(1.0, 1.0)]
+    public void RefinementProbability_RampsFromHalfTheBudgetToTheShare(double spentFraction, double expected)
+    {
+        Assert.Equal(expected, BayesianProposer.RefinementProbability(1.0, spentFraction), 12);
+        Assert.Equal(0.5 * expected, BayesianProposer.RefinementProbability(0.5, spentFraction), 12);
+    }
+
     [Fact]
     public void Proposer_RefinementOn_DrawsCandidatesCloseAroundTheBestDearPoint()
     {
@@ -91,9 +102,14 @@ public sealed class AnswerRefinementTests
     [Fact]
     public void Proposer_RefinementOffOrAtTheStartOrWithTooFewDearRuns_HasNoIncumbent()
     {
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1 }, spentFraction: 0.6).RefinementIncumbent);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.6).RefinementIncumbent);
+        Assert.Empty(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.6).RefinementCandidates());
+        // Refinement begins once half the budget is spent: before that nothing is fitted or drawn for it.
         Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0).RefinementIncumbent);
-        Assert.Empty(Proposer(new CarbsOptions { Seed = 1 }, spentFraction: 0.6).RefinementCandidates());
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0.5).RefinementIncumbent);
+        Assert.Equal(
+            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.45).Candidates(),
+            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0.45).Candidates());
 
         // Four dear runs in a 3-D space are fewer than D + 2 = 5: no local model, no refinement.
         var fewDear = Observations().Where(o => o.Cost < 0.5).Concat(Observations().Where(o => o.Cost > 0.5).Take(4)).ToList();
@@ -141,7 +157,7 @@ public sealed class AnswerRefinementTests
     {
         var space = FidelitySpace();
         var on = new CarbsTuner(space, new CarbsOptions { Seed = 1, AnswerRefinementShare = 0.5 });
-        var off = new CarbsTuner(space, new CarbsOptions { Seed = 1 });
+        var off = new CarbsTuner(space, new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 });
         // Cheap runs crowd around the best dear point, their one-sided noise making it look poor to the global model.
         var random = new Random(8);
         var crowd = Enumerable.Range(0, 15).Select(_ =>
@@ -201,6 +217,27 @@ public sealed class AnswerRefinementTests
             TunerFixtures.AssertSameSuggestion(expected[i], actual[i]);
         }
         Assert.Equal(tuner.ToJson(), restored.ToJson());
+    }
+
+    [Fact]
+    public void DearOutputModel_ManyRunsOfOneCost_FitsTheFirstMaxFitPointsOnly()
+    {
+        var space = FidelitySpace();
+        var random = new Random(6);
+        var observations = Enumerable.Range(0, BayesianProposer.MaxFitPoints + 44).Select(i =>
+        {
+            double x = random.NextDouble(), y = random.NextDouble();
+            return new Observation(Point(x, y, 0.5), NoiseFree(x, y, 0.5), i < 10 ? 0.9 : 1.0);
+        }).ToList();
+        var center = space.CenterInBasic;
+
+        var model = DearOutputModel.TryFit(space, new CarbsOptions(), observations, x => BayesianProposer.CenterContinuous(space, center, x));
+
+        Assert.NotNull(model);
+        Assert.Equal(BayesianProposer.MaxFitPoints, model.Model.Count);
+        // The dearest runs (cost 1) first come first; the ten cheaper ones and the last 34 are left out.
+        Assert.Equal(observations.Skip(10).Take(BayesianProposer.MaxFitPoints).Select(o => ObservationGroup.KeyOf(space, o.Parameters)), model.Groups.Select(g => g.Key));
+        Assert.Equal(1.0, model.CheapestCost);
     }
 
     [Theory]

@@ -39,7 +39,8 @@ internal sealed class DearOutputModel
 
     /// <summary>
     /// Fits the model when there are at least D + 2 dear observations (D basic dimensions) among the complete,
-    /// finite successes; null otherwise or when the GP cannot be factorised.
+    /// finite successes (of more than <see cref="BayesianProposer.MaxFitPoints"/>, the dearest that many); null
+    /// otherwise or when the GP cannot be factorised.
     /// </summary>
     public static DearOutputModel? TryFit(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, Func<double[], double[]> toModelInput)
     {
@@ -50,6 +51,13 @@ internal sealed class DearOutputModel
         }
         var floor = CostFraction * complete.Max(o => o.Cost);
         var dear = complete.Where(o => o.Cost >= floor).ToList();
+        if (dear.Count > BayesianProposer.MaxFitPoints)
+        {
+            // The dearest MaxFitPoints (the earlier among equal costs), in observation order: a study whose runs all
+            // cost alike keeps the fit's cost bounded.
+            var kept = Enumerable.Range(0, dear.Count).OrderByDescending(i => dear[i].Cost).ThenBy(i => i).Take(BayesianProposer.MaxFitPoints).Order();
+            dear = [.. kept.Select(i => dear[i])];
+        }
         if (dear.Count < space.BasicDimension + 2)
         {
             return null;
