@@ -5,11 +5,12 @@ using Levain.Tuning.Spaces;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// Answer refinement (<see cref="CarbsOptions.AnswerRefinementShare"/>): late in a study some picks take small steps
-/// from the incumbent — the evaluated point with the best predicted output — scored by expected improvement over the
-/// incumbent's prediction. Without it the dear runs of the last half of a budget land ~0.2 (unit-box units) from the
-/// answer on mf-hartmann6: candidates around every Pareto point, scored against the Pareto curve with an exploration
-/// bias, favour uncertain far points over a sure small gain at the answer.
+/// Answer refinement (<see cref="CarbsOptions.AnswerRefinementShare"/>): in the second half of a budget some picks take
+/// small steps from the incumbent — the dear evaluated point that the dear observations' own model
+/// (<see cref="DearOutputModel"/>) predicts best — scored by that model's expected improvement over the incumbent.
+/// Without it the dear runs of the last half of a budget land ~0.2 (unit-box units) from the answer on mf-hartmann6:
+/// candidates around every Pareto point, scored against the Pareto curve with an exploration bias, favour uncertain far
+/// points over a sure small gain at the answer (docs/tuner.md, "Answer refinement").
 /// </summary>
 internal sealed partial class BayesianProposer
 {
@@ -22,7 +23,7 @@ internal sealed partial class BayesianProposer
     /// <summary>Index of the first refinement candidate: ordinary picks choose among the candidates before it.</summary>
     private readonly int _refinementStart = int.MaxValue;
 
-    /// <summary>The local model (dear observations only, standardised outputs, larger is better), or null.</summary>
+    /// <summary>The dear model's GP (standardised outputs, larger is better), or null when refinement is not active.</summary>
     private GaussianProcess? _local;
 
     /// <summary>The local model's mean at the incumbent: the refinement EI target.</summary>
