@@ -143,6 +143,23 @@ public sealed record CarbsOptions
     public double TargetProjectionStep { get; init; } = 0.5;
 
     /// <summary>
+    /// Late-study refinement of the answer at the dear end. A separate output model is fitted on the dear observations
+    /// only (complete successes costing at least half the dearest one, when there are at least D + 2). Once half the
+    /// budget is spent, with probability this × (2f − 1) at spent fraction f a Bayesian-phase pick is made among
+    /// candidates drawn close around the incumbent — the dear point that model predicts best — scored by expected
+    /// improvement over it (no exploration bias, no Pareto-curve floor), so late dear runs take small steps from the
+    /// answer instead of exploring; and when the study's answer (<see cref="CarbsTuner.EstimateBest"/>) is a dear
+    /// point, it is the incumbent. Default 1 (0: off); chosen on development seeds (docs/tuner.md, "Answer refinement").
+    /// </summary>
+    public double AnswerRefinementShare { get; init; } = 1.0;
+
+    /// <summary>
+    /// Standard deviation (basic units) of the refinement candidates around the incumbent (default 0.15), annealed
+    /// like every radius by <see cref="RadiusAnnealing"/>.
+    /// </summary>
+    public double AnswerRefinementRadius { get; init; } = 0.15;
+
+    /// <summary>
     /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
     /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
     /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does

@@ -50,9 +50,9 @@ public sealed partial class CarbsTuner
             }
             var sign = Options.Direction == Direction.Minimize ? 1.0 : -1.0;
             var groups = ParetoGroups.Group(Space, successes).Select(g => g with { XInBasic = Space.ToBasic(g.Parameters) }).ToList();
-            return Estimate(successes, groups)
+            return RefinedAnswer(Estimate(successes, groups)
                 .Where(e => e.PredictedOutput is not null)
-                .MinBy(e => sign * e.PredictedOutput!.Value);
+                .MinBy(e => sign * e.PredictedOutput!.Value), successes);
         }
     }
 

@@ -208,6 +208,8 @@ public sealed partial class CarbsTuner
         Require(o.CategoricalMutationProbability is >= 0 and <= 1, nameof(o.CategoricalMutationProbability), "must lie in [0, 1]");
         Require(o.TargetProjectionShare is >= 0 and <= 1, nameof(o.TargetProjectionShare), "must lie in [0, 1]");
         Require(o.TargetProjectionStep is > 0 and <= 1, nameof(o.TargetProjectionStep), "must lie in (0, 1]");
+        Require(o.AnswerRefinementShare is >= 0 and <= 1, nameof(o.AnswerRefinementShare), "must lie in [0, 1]");
+        Require(double.IsFinite(o.AnswerRefinementRadius) && o.AnswerRefinementRadius > 0, nameof(o.AnswerRefinementRadius), "must be positive and finite");
         Require(o.CostQuantile is >= 0.5 and < 1, nameof(o.CostQuantile), "must lie in [0.5, 1)");
         Require(o.AnytimeCheckpointRatio is null || (double.IsFinite(o.AnytimeCheckpointRatio.Value) && o.AnytimeCheckpointRatio > 1), nameof(o.AnytimeCheckpointRatio), "must be finite and greater than 1 when set");
         Require(o.AnytimeCrossingFraction is >= 0 and <= 1, nameof(o.AnytimeCrossingFraction), "must lie in [0, 1]");

@@ -58,6 +58,18 @@ public sealed class StudySpecChangesTests
     }
 
     [Fact]
+    public void Between_AnswerRefinementOptions_AreNamed()
+    {
+        var edited = Stored with { Tuner = Stored.Tuner with { AnswerRefinementShare = 0.25, AnswerRefinementRadius = 0.3 } };
+        Assert.Equal(
+            [
+                $"tuner.answer_refinement_share: {Stored.Tuner.AnswerRefinementShare.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} → 0.25",
+                $"tuner.answer_refinement_radius: {Stored.Tuner.AnswerRefinementRadius.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} → 0.3",
+            ],
+            StudySpecChanges.Between(Stored, edited).Applied);
+    }
+
+    [Fact]
     public void Between_WidenedBoundsNewCentersAndOptions_AreAppliedAndNamed()
     {
         var edited = Stored with

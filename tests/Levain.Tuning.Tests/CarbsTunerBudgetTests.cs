@@ -61,7 +61,8 @@ public sealed class CarbsTunerBudgetTests
     [Fact]
     public void Suggest_ExplorationBias_AnnealsWithTheSpentFraction()
     {
-        var (tuner, _) = Driven(10, new CarbsOptions { Seed = 2, ResampleFrequency = 0, ExplorationBias = 0.8 });
+        // Ordinary picks (a refinement pick, late in the budget, has no exploration bias).
+        var (tuner, _) = Driven(10, new CarbsOptions { Seed = 2, ResampleFrequency = 0, ExplorationBias = 0.8, AnswerRefinementShare = 0 });
         var early = tuner.Suggest(1, new SuggestionBudget(SpentFraction: 0.0))[0];
         var late = tuner.Suggest(1, new SuggestionBudget(SpentFraction: 0.75))[0];
         Assert.Equal(0.8, early.Terms!.ExplorationBias, 12);

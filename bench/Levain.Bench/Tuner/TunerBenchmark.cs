@@ -32,6 +32,7 @@ public static class TunerBenchmark
         TrustRegions = false,
         SpaceFillingInitialDesign = false,
         ResampleOnlyWhenUncertain = false,
+        AnswerRefinementShare = 0,
     };
 
     /// <param name="measureLatency">Suggest latency probe: (observations, warm calls) → measurement; null skips it.</param>

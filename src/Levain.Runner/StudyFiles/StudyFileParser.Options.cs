@@ -15,6 +15,7 @@ public static partial class StudyFileParser
         "categorical_mutation_probability", "cost_quantile", "trust_regions", "space_filling_initial_design",
         "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
         "anytime_checkpoint_ratio", "anytime_crossing_fraction", "cost_dependent_noise",
+        "answer_refinement_share", "answer_refinement_radius",
     ];
 
     private static readonly Dictionary<string, OutstandingEstimator> Estimators = new(StringComparer.Ordinal)
@@ -87,6 +88,8 @@ public static partial class StudyFileParser
                 "anytime_checkpoint_ratio" => options with { AnytimeCheckpointRatio = RatioOrOff() },
                 "anytime_crossing_fraction" => options with { AnytimeCrossingFraction = Fraction(openLeft: false) },
                 "cost_dependent_noise" => options with { CostDependentNoise = AutoOrBoolean() },
+                "answer_refinement_share" => options with { AnswerRefinementShare = Fraction(openLeft: false) },
+                "answer_refinement_radius" => options with { AnswerRefinementRadius = Positive() },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

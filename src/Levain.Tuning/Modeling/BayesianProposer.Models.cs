@@ -24,7 +24,8 @@ internal sealed partial class BayesianProposer
         Action<string> log,
         Func<string, double> radiusOf,
         double spentFraction,
-        double targetCost)
+        double targetCost,
+        DearOutputModel? dear)
     {
         _spentFraction = Math.Clamp(spentFraction, 0.0, 1.0);
         // Annealed like β: as the budget is spent every origin's radius shrinks by the factor 1 − RadiusAnnealing·f.
@@ -53,7 +54,16 @@ internal sealed partial class BayesianProposer
             _projectedOrigin = _front.Count;
         }
 
-        (_candidatesInBasic, _originOf) = GenerateCandidates();
+        if (Incumbent(dear) is { } incumbent)
+        {
+            _refinementOrigin = _origins.Count;
+            _origins = [.. _origins, incumbent.Group];
+            (_incumbentMean, _local) = (incumbent.Mean, incumbent.Model);
+        }
+
+        var ordinary = GenerateCandidates();
+        _refinementStart = _refinementOrigin < 0 ? int.MaxValue : ordinary.Candidates.Count;
+        (_candidatesInBasic, _originOf) = WithRefinementCandidates(ordinary);
         var modelInputs = _candidatesInBasic.Select(ToModelInput).ToList();
         if (options.IncrementalModels)
         {
@@ -209,7 +219,7 @@ internal sealed partial class BayesianProposer
             var radius = _radiusOf(_origins[_originOf[j]].Key);
             var c = _candidatesInBasic[j];
             var nearest = double.PositiveInfinity;
-            foreach (var g in _origins)
+            foreach (var g in _origins.Where((_, i) => i != _refinementOrigin))
             {
                 var d2 = 0.0;
                 for (var k = 0; k < c.Length; k++)

@@ -73,7 +73,8 @@ internal sealed partial class BayesianProposer
         var center = space.CenterInBasic;
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
         var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, store, log);
-        return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost);
+        return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost,
+            DearForRefinement(space, options, successes, spentFraction, ToModelInput));
     }
 
     /// <summary>
@@ -122,6 +123,10 @@ internal sealed partial class BayesianProposer
             _output.Condition(pending.Index, pending.Value);
             _pendingFantasy = null;
         }
+        if (TryRefine(costLimit, preferredCostLimits) is { } refined)
+        {
+            return refined;
+        }
         var floorTarget = RandomCostTarget(costLimit);
         var beta = EffectiveExplorationBias;
         var (affordableIndices, cheapestAffordable) = Affordable(costLimit);
@@ -158,8 +163,15 @@ internal sealed partial class BayesianProposer
             bestScore = double.NegativeInfinity;
             _log("No affordable candidate has a positive acquisition (all below the target); suggesting the cheapest predicted affordable candidate.");
         }
-        var mean = _output.Means[best];
-        var stdDev = Math.Sqrt(_output.Variance(best));
+        return Take(best, bestTarget, bestLogEi, bestScore, beta, costLimit);
+    }
+
+    /// <summary>Takes candidate <paramref name="best"/> as the pick: its acquisition terms, and a fantasy there conditioned at the next call.</summary>
+    private ProposedPoint Take(int best, double bestTarget, double bestLogEi, double bestScore, double beta, double costLimit,
+        (double Mean, double StdDev)? prediction = null)
+    {
+        var (outputMean, outputStdDev) = (_output.Means[best], Math.Sqrt(_output.Variance(best)));
+        var (mean, stdDev) = prediction ?? (outputMean, outputStdDev);
         var predictedCost = _costTransform.Inverse(_costMeans[best]);
         var costStdDev = CostStdDev(best, _cost.Variance(best));
         var withinLimit = double.IsPositiveInfinity(costLimit) ? 1.0
@@ -178,7 +190,7 @@ internal sealed partial class BayesianProposer
             CostUpperQuantile = CostUpper(best),
             ExplorationBias = beta,
         };
-        var fantasy = _options.OutstandingEstimator == OutstandingEstimator.Thompson ? mean + (stdDev * _rng.NextNormal()) : mean;
+        var fantasy = _options.OutstandingEstimator == OutstandingEstimator.Thompson ? outputMean + (outputStdDev * _rng.NextNormal()) : outputMean;
         // Conditioned at the start of the next call: the last point of a batch needs no conditioning.
         _pendingFantasy = (best, fantasy);
         _taken[best] = true;
@@ -191,7 +203,7 @@ internal sealed partial class BayesianProposer
         ResolveAffordability(limit);
         var indices = new List<int>();
         var cheapest = -1;
-        for (var j = 0; j < _candidatesInBasic.Count; j++)
+        for (var j = 0; j < Math.Min(_candidatesInBasic.Count, _refinementStart); j++)
         {
             if (_taken[j] || CostUpper(j) > limit)
             {

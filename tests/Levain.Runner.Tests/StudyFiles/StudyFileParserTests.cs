@@ -216,6 +216,8 @@ public sealed class StudyFileParserTests : IDisposable
               anytime_checkpoint_ratio: 3
               anytime_crossing_fraction: 0
               cost_dependent_noise: true
+              answer_refinement_share: 0.75
+              answer_refinement_radius: 0.1
             """));
         var t = study.Tuner;
         Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
@@ -224,8 +226,10 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Null(StudyFileParser.Load(_dir.File("auto.yaml", Head + "tuner: { cost_dependent_noise: auto }\n")).Tuner.CostDependentNoise);
         Assert.False(StudyFileParser.Load(_dir.File("cdn.yaml", Head + "tuner: { cost_dependent_noise: false }\n")).Tuner.CostDependentNoise);
         Assert.Null(StudyFileParser.Load(_dir.File("dflt-cdn.yaml", Head)).Tuner.CostDependentNoise); // auto by default
+        Assert.Equal((0.75, 0.1), (t.AnswerRefinementShare, t.AnswerRefinementRadius));
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
-        Assert.Equal(new CarbsOptions().AnytimeCheckpointRatio, StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner.AnytimeCheckpointRatio);
+        var defaults = StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner;
+        Assert.Equal((new CarbsOptions().AnytimeCheckpointRatio, new CarbsOptions().AnswerRefinementShare), (defaults.AnytimeCheckpointRatio, defaults.AnswerRefinementShare));
 
         string Refused(string name, string line) =>
             Assert.Throws<StudyFileException>(() => StudyFileParser.Load(_dir.File(name, Head + "tuner:\n  " + line + "\n"))).Message;
@@ -235,6 +239,8 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("tuner.anytime_checkpoint_ratio: must be a number greater than 1, or off, got 1", Refused("a.yaml", "anytime_checkpoint_ratio: 1"), StringComparison.Ordinal);
         Assert.Contains("tuner.trust_regions", Refused("b.yaml", "trust_regions: maybe"), StringComparison.Ordinal);
         Assert.Contains("n.yaml:4: tuner.cost_dependent_noise: expected auto, true or false, got", Refused("n.yaml", "cost_dependent_noise: sometimes"), StringComparison.Ordinal);
+        Assert.Contains("sh.yaml:4: tuner.answer_refinement_share: must lie in [0, 1], got 1.5", Refused("sh.yaml", "answer_refinement_share: 1.5"), StringComparison.Ordinal);
+        Assert.Contains("ra.yaml:4: tuner.answer_refinement_radius: must be greater than 0, got 0", Refused("ra.yaml", "answer_refinement_radius: 0"), StringComparison.Ordinal);
     }
 
     [Theory]
