@@ -161,6 +161,8 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         Option("anytime_checkpoint_ratio", stored.AnytimeCheckpointRatio, edited.AnytimeCheckpointRatio);
         Option("anytime_crossing_fraction", stored.AnytimeCrossingFraction, edited.AnytimeCrossingFraction);
         Option("cost_dependent_noise", stored.CostDependentNoise, edited.CostDependentNoise);
+        Option("global_candidate_share", stored.GlobalCandidateShare, edited.GlobalCandidateShare);
+        Option("global_candidate_annealing", stored.GlobalCandidateAnnealing, edited.GlobalCandidateAnnealing);
         if (stored with { Seed = 0 } != edited with { Seed = 0 } && applied.Count(a => a.StartsWith("tuner.", StringComparison.Ordinal)) == 0)
         {
             applied.Add("tuner: options changed");

@@ -38,7 +38,8 @@ public sealed class StudySpecChangesTests
     {
         var edited = Stored with
         {
-            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2 },
+            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2,
+                GlobalCandidateShare = 0.3, GlobalCandidateAnnealing = 1 },
         };
         Assert.Null(Stored.Tuner.NumRandomSamples);
         Assert.Equal(
@@ -49,6 +50,8 @@ public sealed class StudySpecChangesTests
                 "tuner.target_projection_share: 0.5 → 0",
                 "tuner.anytime_checkpoint_ratio: 2 → (none)",
                 "tuner.anytime_crossing_fraction: 0.1 → 0.2",
+                "tuner.global_candidate_share: 0 → 0.3",
+                "tuner.global_candidate_annealing: 0 → 1",
             ],
             StudySpecChanges.Between(Stored, edited).Applied);
     }

@@ -14,6 +14,7 @@ public static partial class StudyFileParser
         "categorical_mutation_probability", "cost_quantile", "trust_regions", "space_filling_initial_design",
         "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
         "anytime_checkpoint_ratio", "anytime_crossing_fraction", "cost_dependent_noise",
+        "global_candidate_share", "global_candidate_annealing",
     ];
 
     private static readonly Dictionary<string, OutstandingEstimator> Estimators = new(StringComparer.Ordinal)
@@ -81,6 +82,8 @@ public static partial class StudyFileParser
                 "anytime_checkpoint_ratio" => options with { AnytimeCheckpointRatio = RatioOrOff() },
                 "anytime_crossing_fraction" => options with { AnytimeCrossingFraction = Fraction(openLeft: false) },
                 "cost_dependent_noise" => options with { CostDependentNoise = fields.Boolean(value, field) },
+                "global_candidate_share" => options with { GlobalCandidateShare = Within(0, false, 1, true) },
+                "global_candidate_annealing" => options with { GlobalCandidateAnnealing = Fraction(openLeft: false) },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

@@ -216,11 +216,14 @@ public sealed class StudyFileParserTests : IDisposable
               anytime_checkpoint_ratio: 3
               anytime_crossing_fraction: 0
               cost_dependent_noise: true
+              global_candidate_share: 0.3
+              global_candidate_annealing: 1
             """));
         var t = study.Tuner;
         Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
         Assert.Equal((0.25, 1.0, (double?)3.0, 0.0), (t.TargetProjectionShare, t.TargetProjectionStep, t.AnytimeCheckpointRatio, t.AnytimeCrossingFraction));
         Assert.True(t.CostDependentNoise);
+        Assert.Equal((0.3, 1.0), (t.GlobalCandidateShare, t.GlobalCandidateAnnealing));
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
         Assert.Equal(new CarbsOptions().AnytimeCheckpointRatio, StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner.AnytimeCheckpointRatio);
 
@@ -231,6 +234,8 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("tuner.target_projection_step: must lie in (0, 1], got 0", Refused("s.yaml", "target_projection_step: 0"), StringComparison.Ordinal);
         Assert.Contains("tuner.anytime_checkpoint_ratio: must be a number greater than 1, or off, got 1", Refused("a.yaml", "anytime_checkpoint_ratio: 1"), StringComparison.Ordinal);
         Assert.Contains("tuner.trust_regions", Refused("b.yaml", "trust_regions: maybe"), StringComparison.Ordinal);
+        Assert.Contains("tuner.global_candidate_share: must lie in [0, 1), got 1", Refused("g.yaml", "global_candidate_share: 1"), StringComparison.Ordinal);
+        Assert.Contains("tuner.global_candidate_annealing: must lie in [0, 1], got -0.5", Refused("h.yaml", "global_candidate_annealing: -0.5"), StringComparison.Ordinal);
     }
 
     [Theory]
