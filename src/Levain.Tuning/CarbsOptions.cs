@@ -145,12 +145,13 @@ public sealed record CarbsOptions
     /// The prior term then follows the proposal: the local density is multiplied by ((1 − g) + g·U/N) with U the uniform
     /// density over the box and N the Gaussian density around the nearest Pareto point, so a far candidate is penalised
     /// at most down to the uniform floor instead of without limit. Lets a study that settled in a wrong basin jump to
-    /// another; see docs/tuner.md, "Global candidates".
+    /// another; in [0, 1). Measured within the seeds' noise on mf-hartmann6, hence off: see docs/tuner.md, "Global candidates".
     /// </summary>
     public double GlobalCandidateShare { get; init; }
 
     /// <summary>
-    /// The global share is g × (1 − this × SpentFraction) (default 0: constant; 1: annealed to 0 as the budget is spent).
+    /// The global share is g × (1 − this × SpentFraction), this in [0, 1] (default 0: constant; 1: annealed to 0 as the
+    /// budget is spent).
     /// </summary>
     public double GlobalCandidateAnnealing { get; init; }
 

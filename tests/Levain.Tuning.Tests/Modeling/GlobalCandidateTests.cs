@@ -82,6 +82,18 @@ public sealed class GlobalCandidateTests
         Assert.Equal((int)Math.Round(0.2 * half.CandidateCount), Enumerable.Range(0, half.CandidateCount).Count(half.IsGlobal));
     }
 
+    [Theory]
+    [InlineData(1.0, 0.0, "CarbsOptions.GlobalCandidateShare must lie in [0, 1)")]
+    [InlineData(-0.1, 0.0, "CarbsOptions.GlobalCandidateShare must lie in [0, 1)")]
+    [InlineData(double.NaN, 0.0, "CarbsOptions.GlobalCandidateShare must lie in [0, 1)")]
+    [InlineData(0.2, 1.5, "CarbsOptions.GlobalCandidateAnnealing must lie in [0, 1]")]
+    public void Options_OutOfRange_AreRefused(double share, double annealing, string message)
+    {
+        var options = new CarbsOptions { GlobalCandidateShare = share, GlobalCandidateAnnealing = annealing };
+        var error = Assert.Throws<ArgumentException>(() => new CarbsTuner(TunerFixtures.QuadraticSpace(), options));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Candidates_ZeroShare_AreTheLocalCandidatesExactly()
     {
