@@ -160,6 +160,22 @@ public sealed record CarbsOptions
     public double AnswerRefinementRadius { get; init; } = 0.15;
 
     /// <summary>
+    /// Share g of the Bayesian phase's candidates drawn from the whole search box (a Latin hypercube in basic units within
+    /// the bounds, categories uniform) instead of around a Pareto point, scored by the same acquisition (default 0: off).
+    /// The prior term then follows the proposal: the local density is multiplied by ((1 − g) + g·U/N) with U the uniform
+    /// density over the box and N the Gaussian density around the nearest Pareto point, so a far candidate is penalised
+    /// at most down to the uniform floor instead of without limit. Lets a study that settled in a wrong basin jump to
+    /// another; in [0, 1). Measured within the seeds' noise on mf-hartmann6, hence off: see docs/tuner.md, "Global candidates".
+    /// </summary>
+    public double GlobalCandidateShare { get; init; }
+
+    /// <summary>
+    /// The global share is g × (1 − this × SpentFraction), this in [0, 1] (default 0: constant; 1: annealed to 0 as the
+    /// budget is spent).
+    /// </summary>
+    public double GlobalCandidateAnnealing { get; init; }
+
+    /// <summary>
     /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
     /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
     /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does

@@ -79,9 +79,9 @@ public sealed partial class CarbsTuner
                     {
                         suggestion = NewSuggestion(Space.FromBasic(proposed.XInBasic), SuggestionPhase.Bayesian, proposed.Terms);
                         limits.Commit(proposed.PredictedCost);
-                        if (Options.TrustRegions)
+                        if (Options.TrustRegions && proposed.OriginKey is { } originKey)
                         {
-                            _suggestionOrigins[suggestion.Id] = proposed.OriginKey;
+                            _suggestionOrigins[suggestion.Id] = originKey;
                         }
                     }
                     else

@@ -213,6 +213,8 @@ public sealed partial class CarbsTuner
         Require(o.CostQuantile is >= 0.5 and < 1, nameof(o.CostQuantile), "must lie in [0.5, 1)");
         Require(o.AnytimeCheckpointRatio is null || (double.IsFinite(o.AnytimeCheckpointRatio.Value) && o.AnytimeCheckpointRatio > 1), nameof(o.AnytimeCheckpointRatio), "must be finite and greater than 1 when set");
         Require(o.AnytimeCrossingFraction is >= 0 and <= 1, nameof(o.AnytimeCrossingFraction), "must lie in [0, 1]");
+        Require(o.GlobalCandidateShare is >= 0 and < 1, nameof(o.GlobalCandidateShare), "must lie in [0, 1)");
+        Require(o.GlobalCandidateAnnealing is >= 0 and <= 1, nameof(o.GlobalCandidateAnnealing), "must lie in [0, 1]");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
         Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");
     }

@@ -38,7 +38,8 @@ public sealed class StudySpecChangesTests
     {
         var edited = Stored with
         {
-            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2, CostDependentNoise = false },
+            Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2, CostDependentNoise = false,
+                GlobalCandidateShare = 0.3, GlobalCandidateAnnealing = 1 },
         };
         Assert.Null(Stored.Tuner.NumRandomSamples);
         Assert.Null(Stored.Tuner.CostDependentNoise);
@@ -51,6 +52,8 @@ public sealed class StudySpecChangesTests
                 "tuner.anytime_checkpoint_ratio: 2 → (none)",
                 "tuner.anytime_crossing_fraction: 0.1 → 0.2",
                 "tuner.cost_dependent_noise: auto → false",
+                "tuner.global_candidate_share: 0 → 0.3",
+                "tuner.global_candidate_annealing: 0 → 1",
             ],
             StudySpecChanges.Between(Stored, edited).Applied);
         Assert.Equal(["tuner.cost_dependent_noise: false → true"],

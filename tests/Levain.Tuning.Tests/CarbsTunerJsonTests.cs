@@ -6,12 +6,16 @@ namespace Levain.Tuning.Tests;
 public sealed class CarbsTunerJsonTests
 {
     [Theory]
-    [InlineData(OutstandingEstimator.Thompson)]
-    [InlineData(OutstandingEstimator.Mean)]
-    public void FromJson_RestoredTuner_MakesIdenticalNextSuggestions(OutstandingEstimator estimator)
+    [InlineData(OutstandingEstimator.Thompson, 0.0)]
+    [InlineData(OutstandingEstimator.Mean, 0.0)]
+    [InlineData(OutstandingEstimator.Thompson, 0.5)] // global candidates: their draws replay from the restored stream
+    public void FromJson_RestoredTuner_MakesIdenticalNextSuggestions(OutstandingEstimator estimator, double globalCandidateShare)
     {
         var clock = new ManualTimeProvider(TunerFixtures.Epoch);
-        var options = new CarbsOptions { Seed = 9, OutstandingEstimator = estimator, MaxSuggestionCost = 80, SuggestionTimeToLive = TimeSpan.FromHours(1) };
+        var options = new CarbsOptions
+        {
+            Seed = 9, OutstandingEstimator = estimator, MaxSuggestionCost = 80, SuggestionTimeToLive = TimeSpan.FromHours(1), GlobalCandidateShare = globalCandidateShare,
+        };
         var tuner = new CarbsTuner(TunerFixtures.MixedSpace(), options, clock);
         TunerFixtures.Drive(tuner, TunerFixtures.Mixed, 10);
         var failing = tuner.Suggest()[0];
@@ -20,6 +24,7 @@ public sealed class CarbsTunerJsonTests
         var json = tuner.ToJson();
         var restored = CarbsTuner.FromJson(json, clock);
         Assert.Equal(json, restored.ToJson());
+        Assert.Equal(globalCandidateShare, restored.Options.GlobalCandidateShare);
         var expected = tuner.Suggest(3);
         var actual = restored.Suggest(3);
         Assert.Contains(expected, s => s.Phase == SuggestionPhase.Bayesian);

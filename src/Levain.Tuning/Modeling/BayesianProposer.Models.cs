@@ -132,12 +132,16 @@ internal sealed partial class BayesianProposer
     /// rejected (up to 100 draws per wanted candidate). Origins are uniform early; as the budget is spent (fraction f)
     /// a share f of the draws picks origins by closeness in ln cost to the target cost (the dearest affordable Pareto
     /// point), so late effort goes where the answer is. Falls back to the Pareto points themselves if nothing lands
-    /// inside the bounds. Returns the candidates and the index of each one's origin.
+    /// inside the bounds. With <see cref="CarbsOptions.GlobalCandidateShare"/> that share of the pool is drawn from the
+    /// whole box after the local ones (<see cref="AddGlobalCandidates"/>). Returns the candidates and the index of each
+    /// one's origin.
     /// </summary>
     private (List<double[]> Candidates, int[] Origins) GenerateCandidates()
     {
-        var wanted = Math.Max(1, _options.CandidatesPerDimension * _space.BasicDimension);
-        var candidates = new List<double[]>(wanted);
+        var total = Math.Max(1, _options.CandidatesPerDimension * _space.BasicDimension);
+        var globalWanted = (int)Math.Round(GlobalShare * total);
+        var wanted = total - globalWanted;
+        var candidates = new List<double[]>(total);
         var origins = new List<int>(wanted);
         var maxDraws = 100L * wanted;
         var buffer = new double[_space.BasicDimension];
@@ -158,11 +162,14 @@ internal sealed partial class BayesianProposer
         {
             _log($"Only {candidates.Count} of {wanted} candidates fell inside the bounds after {maxDraws} draws.");
         }
+        _localCount = candidates.Count;
+        AddGlobalCandidates(globalWanted, candidates, origins);
         if (candidates.Count == 0)
         {
             _log("No candidate fell inside the bounds; scoring the Pareto points themselves.");
             candidates.AddRange(_front.Select(g => (double[])g.XInBasic.Clone()));
             origins.AddRange(Enumerable.Range(0, _front.Count));
+            _localCount = candidates.Count;
         }
         return (candidates, [.. origins]);
     }
@@ -209,11 +216,48 @@ internal sealed partial class BayesianProposer
         return cumulative.Length - 1;
     }
 
-    /// <summary>ln of the normal density of each candidate's distance to the nearest Pareto point, σ = its origin's radius.</summary>
+    /// <summary>
+    /// ln of the normal density of each candidate's distance to the nearest Pareto point, σ = its origin's radius. With
+    /// global candidates (a share g of the pool) it is multiplied by the ratio of the mixture proposal to the local one,
+    /// (1 − g) + g·U/N(x), N the D-dimensional normal density around the nearest Pareto point and U the uniform density
+    /// over the global box: near a Pareto point nothing changes, far from every one the penalty stops at the uniform floor.
+    /// </summary>
     private double[] PriorLogWeights()
+    {
+        var logWeights = LocalPriorLogWeights(out var nearestSquared);
+        var share = _candidatesInBasic.Count > 0 ? (double)(_candidatesInBasic.Count - _localCount) / _candidatesInBasic.Count : 0.0;
+        if (!(share > 0))
+        {
+            return logWeights;
+        }
+        var logLocalShare = Math.Log(1.0 - share);
+        var logGlobalShare = Math.Log(share);
+        var dimension = _space.BasicDimension;
+        for (var j = 0; j < logWeights.Length; j++)
+        {
+            var radius = _radiusOf(_origins[_originOf[j]].Key);
+            var logNormal = (-0.5 * nearestSquared[j] / (radius * radius)) - (dimension * (Math.Log(radius) + (0.5 * Notation.LogTwoPi)));
+            logWeights[j] += LogAddExp(logLocalShare, logGlobalShare + _globalLogDensity - logNormal);
+        }
+        return logWeights;
+    }
+
+    private static double LogAddExp(double a, double b)
+    {
+        if (double.IsNegativeInfinity(a))
+        {
+            return b;
+        }
+        var high = Math.Max(a, b);
+        return high + Math.Log(Math.Exp(a - high) + Math.Exp(b - high));
+    }
+
+    /// <summary>The prior of the local proposal alone, and each candidate's squared distance to the nearest Pareto point.</summary>
+    private double[] LocalPriorLogWeights(out double[] nearestSquared)
     {
         var continuous = _space.ContinuousDimension;
         var logWeights = new double[_candidatesInBasic.Count];
+        nearestSquared = new double[logWeights.Length];
         for (var j = 0; j < logWeights.Length; j++)
         {
             var radius = _radiusOf(_origins[_originOf[j]].Key);
@@ -229,6 +273,7 @@ internal sealed partial class BayesianProposer
                 }
                 nearest = Math.Min(nearest, d2);
             }
+            nearestSquared[j] = nearest;
             logWeights[j] = (-0.5 * nearest / (radius * radius)) - Math.Log(radius) - (0.5 * Notation.LogTwoPi);
         }
         return logWeights;

@@ -194,7 +194,7 @@ internal sealed partial class BayesianProposer
         // Conditioned at the start of the next call: the last point of a batch needs no conditioning.
         _pendingFantasy = (best, fantasy);
         _taken[best] = true;
-        return new ProposedPoint(_candidatesInBasic[best], terms, _origins[_originOf[best]].Key, predictedCost);
+        return new ProposedPoint(_candidatesInBasic[best], terms, IsGlobal(best) ? null : _origins[_originOf[best]].Key, predictedCost);
     }
 
     /// <summary>The open candidates whose upper cost quantile is at most <paramref name="limit"/>, and the cheapest of them (−1: none).</summary>

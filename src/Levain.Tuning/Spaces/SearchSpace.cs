@@ -103,6 +103,40 @@ public sealed partial class SearchSpace
     /// <summary>The basic-space transform of a linear/log/logit parameter, or null for other kinds.</summary>
     internal NumericTransform? NumericTransformOf(string name) => _numeric[IndexOf(name)];
 
+    /// <summary>
+    /// The box of the global candidates (<see cref="CarbsOptions.GlobalCandidateShare"/>): per continuous basic
+    /// coordinate, the parameter's basic bounds where finite (integers widened as in the rejection test), the center ±
+    /// <paramref name="unboundedHalfWidth"/> on an unbounded side; simplex coordinates ± min(half width, the simplex limit).
+    /// </summary>
+    internal (double Low, double High)[] ContinuousBoxInBasic(double unboundedHalfWidth)
+    {
+        var box = new (double Low, double High)[ContinuousDimension];
+        for (var p = 0; p < _parameters.Length; p++)
+        {
+            var offset = _offsets[p];
+            switch (_parameters[p].Kind)
+            {
+                case ParameterKind.Categorical:
+                case ParameterKind.Boolean:
+                    break;
+                case ParameterKind.Simplex:
+                    var limit = Math.Min(unboundedHalfWidth, SimplexCoordinateLimit);
+                    for (var i = 0; i < _parameters[p].Choices.Count; i++)
+                    {
+                        box[offset + i] = (-limit, limit);
+                    }
+                    break;
+                default:
+                    var numeric = _numeric[p]!;
+                    var center = CenterInBasic[offset];
+                    box[offset] = (double.IsFinite(numeric.MinInBasic) ? numeric.MinInBasic : center - unboundedHalfWidth,
+                        double.IsFinite(numeric.MaxInBasic) ? numeric.MaxInBasic : center + unboundedHalfWidth);
+                    break;
+            }
+        }
+        return box;
+    }
+
     /// <summary>Whether the space has a parameter with this name.</summary>
     public bool Contains(string name) => _indexByName.ContainsKey(name);
 

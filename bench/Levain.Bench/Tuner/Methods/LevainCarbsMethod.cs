@@ -33,9 +33,13 @@ public sealed class LevainCarbsMethod : ISearchMethod
         $"Levain CarbsTuner (search radius {_options.SearchRadius}, exploration bias {_options.ExplorationBias}, " +
         $"{(_options.NumRandomSamples is { } samples ? samples.ToString(System.Globalization.CultureInfo.InvariantCulture) : "max(4, D + 1)")} random samples{(_options.SpaceFillingInitialDesign ? " (Latin hypercube)" : "")}, " +
         $"resample every {_options.ResampleFrequency}{(_options.ResampleOnlyWhenUncertain ? " when the Pareto order is uncertain" : "")}, " +
-        $"{(_options.TrustRegions ? "trust regions, " : "")}{(_budgetAware ? "budget-aware with annealing" : "no budget")}{(_budgetAware && _options.AnytimeCheckpointRatio is { } eta ? $", anytime checkpoints every {eta}x of the budget" : "")}" +
+        $"{(_options.TrustRegions ? "trust regions, " : "")}{GlobalCandidates}{(_budgetAware ? "budget-aware with annealing" : "no budget")}{(_budgetAware && _options.AnytimeCheckpointRatio is { } eta ? $", anytime checkpoints every {eta}x of the budget" : "")}" +
         $"{(_budgetAware && _options.AnswerRefinementShare > 0 ? $", answer refinement from half the budget (share {_options.AnswerRefinementShare})" : "")}, {_options.OutstandingEstimator} fantasies, " +
         $"answer: {(_reportPrediction ? "the evaluated point with the best predicted output" : "the best observed point")})";
+
+    private string GlobalCandidates => _options.GlobalCandidateShare > 0
+        ? FormattableString.Invariant($"{_options.GlobalCandidateShare:P0} global candidates{(_options.GlobalCandidateAnnealing > 0 ? $" (annealed {_options.GlobalCandidateAnnealing})" : "")}, ")
+        : "";
 
     public ISearchSession Start(ICostAwareProblem problem, int seed)
     {
