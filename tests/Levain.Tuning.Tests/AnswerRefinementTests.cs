@@ -119,14 +119,20 @@ public sealed class AnswerRefinementTests
         Assert.Null(proposer.RefinementIncumbent);
     }
 
-    [Fact]
-    public void Next_FullShareAtTheEnd_StepsFromTheIncumbentAtTheDearCost()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.3)] // with global candidates in the pool, which come before the refinement candidates
+    public void Next_FullShareAtTheEnd_StepsFromTheIncumbentAtTheDearCost(double globalShare)
     {
         var space = FidelitySpace();
         for (var seed = 1; seed <= 3; seed++)
         {
-            var proposer = Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 1.0, seed: seed);
+            var proposer = Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, GlobalCandidateShare = globalShare }, spentFraction: 1.0, seed: seed);
             var incumbent = proposer.RefinementIncumbent!.Value;
+            var refinementCount = proposer.RefinementCandidates().Count();
+            Assert.True(refinementCount > 0);
+            Assert.DoesNotContain(Enumerable.Range(proposer.CandidateCount - refinementCount, refinementCount), proposer.IsGlobal);
+            Assert.Equal(globalShare > 0, Enumerable.Range(0, proposer.CandidateCount).Any(proposer.IsGlobal));
 
             var pick = proposer.Next(double.PositiveInfinity);
 

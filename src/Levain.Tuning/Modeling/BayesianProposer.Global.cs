@@ -12,7 +12,10 @@ internal sealed partial class BayesianProposer
     /// <summary>Redraws of a global candidate that canonicalisation moved out of the bounds.</summary>
     private const int GlobalRedraws = 20;
 
-    /// <summary>Candidates [0, _localCount) are drawn around origins; the rest are global.</summary>
+    /// <summary>
+    /// Candidates [0, _localCount) are drawn around origins, [_localCount, <see cref="OrdinaryCount"/>) are global, and
+    /// the answer refinement's candidates, if any, follow them.
+    /// </summary>
     private int _localCount;
 
     /// <summary>ln of the uniform density over the global box (continuous widths and category counts).</summary>
@@ -23,7 +26,10 @@ internal sealed partial class BayesianProposer
         Math.Clamp(_options.GlobalCandidateShare * (1.0 - (Math.Clamp(_options.GlobalCandidateAnnealing, 0.0, 1.0) * _spentFraction)), 0.0, 1.0);
 
     /// <summary>Whether candidate <paramref name="j"/> was drawn from the whole box (for tests and diagnostics).</summary>
-    internal bool IsGlobal(int j) => j >= _localCount;
+    internal bool IsGlobal(int j) => j >= _localCount && j < OrdinaryCount;
+
+    /// <summary>The local and global candidates, before the refinement candidates.</summary>
+    private int OrdinaryCount => Math.Min(_candidatesInBasic.Count, _refinementStart);
 
     /// <summary>
     /// Appends <paramref name="wanted"/> global candidates: a Latin hypercube over the box of

@@ -225,7 +225,7 @@ internal sealed partial class BayesianProposer
     private double[] PriorLogWeights()
     {
         var logWeights = LocalPriorLogWeights(out var nearestSquared);
-        var share = _candidatesInBasic.Count > 0 ? (double)(_candidatesInBasic.Count - _localCount) / _candidatesInBasic.Count : 0.0;
+        var share = OrdinaryCount > 0 ? (double)(OrdinaryCount - _localCount) / OrdinaryCount : 0.0;
         if (!(share > 0))
         {
             return logWeights;
@@ -233,7 +233,7 @@ internal sealed partial class BayesianProposer
         var logLocalShare = Math.Log(1.0 - share);
         var logGlobalShare = Math.Log(share);
         var dimension = _space.BasicDimension;
-        for (var j = 0; j < logWeights.Length; j++)
+        for (var j = 0; j < OrdinaryCount; j++) // the refinement candidates are scored without the prior
         {
             var radius = _radiusOf(_origins[_originOf[j]].Key);
             var logNormal = (-0.5 * nearestSquared[j] / (radius * radius)) - (dimension * (Math.Log(radius) + (0.5 * Notation.LogTwoPi)));
