@@ -9,7 +9,8 @@ public sealed partial class CarbsTuner
     /// When answer refinement is on and the answer of the global estimate is a dear point (<see cref="DearOutputModel"/>),
     /// the dear point the dear observations' own model predicts best, with that model's prediction and 90 % interval:
     /// refinement steps differ from the incumbent by less than the global model can tell apart under the noise of the
-    /// cheap runs. Otherwise <paramref name="global"/> unchanged.
+    /// cheap runs. Otherwise <paramref name="global"/> unchanged. The dear model keeps the θ the last suggestion fitted
+    /// (read, never written here), so asking for the answer is cheap and leaves the tuner's state alone.
     /// </summary>
     private FrontEstimate? RefinedAnswer(FrontEstimate? global, List<Observation> successes)
     {
@@ -19,7 +20,7 @@ public sealed partial class CarbsTuner
         }
         var center = Space.CenterInBasic;
         double[] ToModelInput(double[] x) => BayesianProposer.CenterContinuous(Space, center, x);
-        if (DearOutputModel.TryFit(Space, Options, successes, ToModelInput) is not { } dear || global.Cost < dear.CheapestCost
+        if (DearOutputModel.TryFit(Space, Options, successes, ToModelInput, _models) is not { } dear || global.Cost < dear.CheapestCost
             || dear.Best(ToModelInput) is not { } best)
         {
             return global;

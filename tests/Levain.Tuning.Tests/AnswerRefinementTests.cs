@@ -210,6 +210,11 @@ public sealed class AnswerRefinementTests
             refined += suggestion.Phase == SuggestionPhase.Bayesian && suggestion.Terms is { ExplorationBias: 0 } ? 1 : 0;
         }
         var json = tuner.ToJson();
+        // The dear model's θ is kept in the state (warm start, refit schedule); asking for the answer reads it and
+        // changes nothing.
+        Assert.Contains($"\"{DearOutputModel.StoreName}\"", json, StringComparison.Ordinal);
+        Assert.NotNull(tuner.EstimateBest());
+        Assert.Equal(json, tuner.ToJson());
         var restored = CarbsTuner.FromJson(json, clock);
         var budget = new SuggestionBudget(Budget - spent, spent / Budget);
 

@@ -50,8 +50,9 @@ internal sealed partial class BayesianProposer
         share * Math.Clamp((spentFraction - RefinementStart) / (1.0 - RefinementStart), 0.0, 1.0);
 
     /// <summary>The dear observations' model (<see cref="DearOutputModel"/>) once refinement picks can happen (<see cref="RefinementProbability"/> &gt; 0); else null, and nothing is drawn.</summary>
-    private static DearOutputModel? DearForRefinement(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, double spentFraction, Func<double[], double[]> toModelInput) =>
-        RefinementProbability(options.AnswerRefinementShare, spentFraction) > 0 ? DearOutputModel.TryFit(space, options, successes, toModelInput) : null;
+    private static DearOutputModel? DearForRefinement(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, double spentFraction,
+        Func<double[], double[]> toModelInput, ModelStore store) =>
+        RefinementProbability(options.AnswerRefinementShare, spentFraction) > 0 ? DearOutputModel.TryFit(space, options, successes, toModelInput, store, update: true) : null;
 
     /// <summary>The incumbent: the dear evaluated point with the largest mean of the dear model, that mean and the model; null without one.</summary>
     private (ObservationGroup Group, double Mean, GaussianProcess Model)? Incumbent(DearOutputModel? dear)

@@ -74,7 +74,7 @@ internal sealed partial class BayesianProposer
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
         var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, store, log);
         return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost,
-            DearForRefinement(space, options, successes, spentFraction, ToModelInput));
+            DearForRefinement(space, options, successes, spentFraction, ToModelInput, store));
     }
 
     /// <summary>

@@ -37,12 +37,20 @@ internal sealed class DearOutputModel
     /// <summary>The cost of the cheapest dear observation.</summary>
     public double CheapestCost { get; }
 
+    /// <summary>The model's name in the tuner's <see cref="ModelStore"/> (its θ and fit count are saved in the tuner state).</summary>
+    public const string StoreName = "dear-output";
+
     /// <summary>
     /// Fits the model when there are at least D + 2 dear observations (D basic dimensions) among the complete,
     /// finite successes (of more than <see cref="BayesianProposer.MaxFitPoints"/>, the dearest that many); null
-    /// otherwise or when the GP cannot be factorised.
+    /// otherwise or when the GP cannot be factorised. With a <paramref name="store"/> holding a θ of this model, θ is
+    /// warm-started from it and refitted only when <see cref="RefitSchedule"/> says so for the count of complete
+    /// successes (the dear set itself is capped, so its size would stop growing), otherwise kept — K is factorised
+    /// afresh either way, the dear set not being append-only; <paramref name="update"/> records a refitted θ in the
+    /// store (a suggestion does; the answer only reads the store, so asking for it never changes the tuner's state).
     /// </summary>
-    public static DearOutputModel? TryFit(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, Func<double[], double[]> toModelInput)
+    public static DearOutputModel? TryFit(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, Func<double[], double[]> toModelInput,
+        ModelStore? store = null, bool update = false)
     {
         var complete = successes.Where(o => !o.IsFailure && !o.IsPartial && double.IsFinite(o.Output)).ToList();
         if (complete.Count == 0)
@@ -66,12 +74,25 @@ internal sealed class DearOutputModel
         var (mean, scale) = OutputScale.Of(dear);
         var inputs = dear.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
-        var job = new ModelFitJob("dear-output", family, inputs, [.. dear.Select(o => sign * (o.Output - mean) / scale)],
-            [.. Enumerable.Range(0, dear.Count)], null, BayesianProposer.ColdIterations);
+        double[]? warm = null;
+        var refit = true;
+        if (store is not null && store.Hyperparameters.TryGetValue(StoreName, out var previous) && previous.Length == family.ParameterCount)
+        {
+            warm = previous;
+            int? fittedAt = store.FitCounts.TryGetValue(StoreName, out var count) ? count : null;
+            refit = update && (!store.Incremental || RefitSchedule.IsDue(complete.Count, fittedAt));
+        }
+        var job = new ModelFitJob(StoreName, family, inputs, [.. dear.Select(o => sign * (o.Output - mean) / scale)],
+            [.. Enumerable.Range(0, dear.Count)], warm, warm is null ? BayesianProposer.ColdIterations : BayesianProposer.WarmIterations, refit);
         job.Run();
         if (job.Model is not { } model)
         {
             return null;
+        }
+        if (update && store is not null && job.Refitted)
+        {
+            store.Hyperparameters[StoreName] = job.Parameters;
+            store.FitCounts[StoreName] = complete.Count;
         }
         var groups = ParetoGroups.Group(space, dear).Select(g => g with { XInBasic = space.ToBasic(g.Parameters) }).ToList();
         return new DearOutputModel(model, groups, mean, scale, sign, dear.Min(o => o.Cost));
