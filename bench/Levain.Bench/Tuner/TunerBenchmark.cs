@@ -96,7 +96,7 @@ public static class TunerBenchmark
                 var point = measureLatency(n, settings.LatencyWarmCalls);
                 latency.Add(point);
                 progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                    $"latency  {point.Dimensions}-D, {n,5} observations: median {point.MedianSeconds * 1000:F1} ms (first call {point.ColdSeconds * 1000:F1} ms){(point.FullRefit is { } full ? $", full refit {full.MedianSeconds * 1000:F1} ms" : "")}  [{wall.Elapsed:mm\\:ss}]"));
+                    $"latency  {point.Dimensions}-D, {n,5} observations: median {point.MedianSeconds * 1000:F1} ms (first call {point.ColdSeconds * 1000:F1} ms){(point.FullRefit is { } full ? $", full refit {full.MedianSeconds * 1000:F1} ms" : "")}{(point.SecondHalf is { } late ? $", second half {late.MedianSeconds * 1000:F1} ms" : "")}  [{wall.Elapsed:mm\\:ss}]"));
             }
         }
 

@@ -12,6 +12,12 @@ public sealed record LatencyPoint(int Dimensions, int Observations, double ColdS
     /// <summary>The full-refit measurement in the same run (null when it was not measured).</summary>
     public LatencyPoint? FullRefit { get; init; }
 
+    /// <summary>
+    /// The default tuner with the same history told that three quarters of its budget are spent (answer refinement's
+    /// dear model and candidates on top of the usual work), in the same run (null when it was not measured).
+    /// </summary>
+    public LatencyPoint? SecondHalf { get; init; }
+
     /// <summary>Full-refit median over incremental median (null without a full-refit measurement).</summary>
     public double? SpeedUp => FullRefit is { } full && MedianSeconds > 0 ? full.MedianSeconds / MedianSeconds : null;
 }

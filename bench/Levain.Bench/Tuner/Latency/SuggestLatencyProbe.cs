@@ -9,7 +9,8 @@ namespace Levain.Bench.Tuner.Latency;
 /// (a shifted quadratic with ripples; cost grows exponentially along two directions), as a tuning loop sees it.
 /// Resampling is disabled so that every timed call is a Bayesian-phase suggestion (model fit, candidates,
 /// acquisition); with a preloaded history the default tuner would otherwise answer with cheap resamples. Each
-/// measurement times the default tuner (incremental factorisation) and the full-refit one side by side.
+/// measurement times the default tuner (incremental factorisation), the full-refit one and the default tuner in the
+/// second half of a budget (answer refinement active) side by side.
 /// </summary>
 public static class SuggestLatencyProbe
 {
@@ -25,20 +26,31 @@ public static class SuggestLatencyProbe
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmCalls);
         var incremental = Prepare(observations, seed, incrementalModels: true);
         var full = Prepare(observations, seed, incrementalModels: false);
-        var coldFull = TimeSuggest(full.Tuner, full.Random);
-        var cold = TimeSuggest(incremental.Tuner, incremental.Random);
+        var late = Prepare(observations, seed, incrementalModels: true);
+        var coldFull = TimeSuggest(full.Tuner, full.Random, SuggestionBudget.None);
+        var cold = TimeSuggest(incremental.Tuner, incremental.Random, SuggestionBudget.None);
+        var coldLate = TimeSuggest(late.Tuner, late.Random, SecondHalf);
         var warm = new double[warmCalls];
         var warmFull = new double[warmCalls];
+        var warmLate = new double[warmCalls];
         for (var k = 0; k < warmCalls; k++)
         {
-            warmFull[k] = TimeSuggest(full.Tuner, full.Random);
-            warm[k] = TimeSuggest(incremental.Tuner, incremental.Random);
+            warmFull[k] = TimeSuggest(full.Tuner, full.Random, SuggestionBudget.None);
+            warm[k] = TimeSuggest(incremental.Tuner, incremental.Random, SuggestionBudget.None);
+            warmLate[k] = TimeSuggest(late.Tuner, late.Random, SecondHalf);
         }
         return new LatencyPoint(Dimensions, observations, cold, Median(warm), warm)
         {
             FullRefit = new LatencyPoint(Dimensions, observations, coldFull, Median(warmFull), warmFull),
+            SecondHalf = new LatencyPoint(Dimensions, observations, coldLate, Median(warmLate), warmLate),
         };
     }
+
+    /// <summary>
+    /// A study three quarters through its budget (no cost limit): the default tuner then also fits the dear runs'
+    /// model and scores the answer refinement's candidates (<see cref="CarbsOptions.AnswerRefinementShare"/>).
+    /// </summary>
+    private static readonly SuggestionBudget SecondHalf = new(CostLeft: null, SpentFraction: 0.75);
 
     private static (CarbsTuner Tuner, Random Random) Prepare(int observations, int seed, bool incrementalModels)
     {
@@ -74,13 +86,13 @@ public static class SuggestLatencyProbe
     }
 
     /// <summary>Times one Suggest (after a full garbage collection), then observes the suggested point so the next call sees one more observation.</summary>
-    private static double TimeSuggest(CarbsTuner tuner, Random random)
+    private static double TimeSuggest(CarbsTuner tuner, Random random, SuggestionBudget budget)
     {
         // The two tuners alternate in one process: collect first, so neither's garbage is collected on the other's clock.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var start = Stopwatch.GetTimestamp();
-        var suggestion = tuner.Suggest(1)[0];
+        var suggestion = tuner.Suggest(1, budget)[0];
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (suggestion.Phase != SuggestionPhase.Bayesian)
         {

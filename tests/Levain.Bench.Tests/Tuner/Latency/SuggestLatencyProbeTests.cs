@@ -14,5 +14,9 @@ public sealed class SuggestLatencyProbeTests
         Assert.Equal(3, point.WarmSeconds.Count);
         Assert.All(point.WarmSeconds, s => Assert.InRange(s, 1e-7, 30.0));
         Assert.Equal(point.WarmSeconds.Order().ElementAt(1), point.MedianSeconds);
+        // The full refit and the second half of a budget are timed in the same run, as many calls each.
+        Assert.Equal(3, point.FullRefit!.WarmSeconds.Count);
+        Assert.Equal(3, point.SecondHalf!.WarmSeconds.Count);
+        Assert.All(point.SecondHalf.WarmSeconds, s => Assert.InRange(s, 1e-7, 30.0));
     }
 }
