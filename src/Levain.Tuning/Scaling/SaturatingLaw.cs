@@ -8,10 +8,19 @@ namespace Levain.Tuning.Scaling;
 /// </summary>
 public sealed record SaturatingLaw(double Floor, double Amplitude, double Exponent, double Sign, double ResidualStdDev, int PointCount)
 {
-    private const double MinExponent = 0.01;
+    /// <summary>The smallest exponent α the fit considers.</summary>
+    public const double MinExponent = 0.01;
+
     private const double MaxExponent = 3.0;
 
     public double Predict(double cost) => Floor + (Sign * Amplitude * Math.Pow(cost, -Exponent));
+
+    /// <summary>
+    /// False when the fitted α sits at <see cref="MinExponent"/>: the points show no bend toward a floor, so the floor is
+    /// not identified and the law extrapolates a nearly straight line in ln cost (a loss can then be predicted below any
+    /// natural bound).
+    /// </summary>
+    public bool ShowsSaturation => Exponent > 1.05 * MinExponent;
 
     /// <summary>Null with fewer than three points or non-positive costs.</summary>
     public static SaturatingLaw? Fit(IReadOnlyList<double> costs, IReadOnlyList<double> outputs, bool isMaximizing)

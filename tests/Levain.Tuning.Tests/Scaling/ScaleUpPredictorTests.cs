@@ -105,6 +105,28 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(Math.Round(layersPrediction.Lower), layersPrediction.Lower);
         Assert.True(prediction.Metric.Predicted > 2.0 - 0.01, $"floor respected: {prediction.Metric.Predicted}");
         Assert.InRange(prediction.Metric.Law.Exponent, 0.3, 0.7);
+        Assert.True(prediction.Metric.Law.ShowsSaturation);
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("no saturation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_FrontWithoutSaturation_WarnsThatTheFloorIsNotIdentified()
+    {
+        // Like the demo's study of 2026-12-07: the loss falls steeply and straight in ln cost over a 3x cost range, so
+        // the law's floor cannot be told, and 10x beyond the loss is predicted below 0.
+        var space = new SearchSpace([ParameterSpec.Log("width", center: 32, min: 8, max: 256, isInteger: true)]);
+        var observations = new List<Observation>();
+        foreach (var width in new[] { 16, 20, 24, 28, 32, 40, 48 })
+        {
+            var cost = width * 1e10;
+            observations.Add(new Observation(new Dictionary<string, ParamValue> { ["width"] = width }, 2.6 - (1.4 * Math.Log(cost / 1.6e11)), cost));
+        }
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 40, useSurrogate: false);
+
+        Assert.NotNull(prediction);
+        Assert.False(prediction.Metric.Law.ShowsSaturation);
+        Assert.True(prediction.Metric.Predicted < 0, $"predicted {prediction.Metric.Predicted}");
+        Assert.Contains(prediction.Warnings, w => w.Contains("shows no saturation", StringComparison.Ordinal) && w.Contains("floor is not identified", StringComparison.Ordinal));
     }
 
     /// <summary>
