@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Reports;
 using Levain.Studies.Trials;
+using Levain.Tuning.Scaling;
 using Spectre.Console;
 
 namespace Levain.Cli.Rendering;
@@ -82,6 +83,17 @@ public static class StudyReportRenderer
                 front.PointCount.ToString(CultureInfo.InvariantCulture), Num(front.PredictedOutput), Markup.Escape(Interval(front.Lower, front.Upper)));
         }
         console.Write(laws);
+        if (report.ScaleUp is { Metric: { } metric } scale)
+        {
+            // The metric's own law saturates toward a floor; the straight line in the table is kept for comparison.
+            var law = metric.Law;
+            console.MarkupLine(Markup.Escape($"{spec.Metric} along the front, saturating law {Num(law.Floor)} {(law.Sign > 0 ? "+" : "−")} {Num(law.Amplitude)}·C^−{Num(law.Exponent)} " +
+                $"(the metric's law; the table's row is a straight line in ln cost): {Num(metric.Predicted)} at cost {Num(scale.TargetCost)}, 90% interval {Interval(metric.Lower, metric.Upper)}"));
+            if (!law.ShowsSaturation)
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape($"warning: the front shows no saturation (fitted exponent at its lower limit {SaturatingLaw.MinExponent:G}): the floor is not identified and either extrapolation can pass the metric's natural bound.")}[/]");
+            }
+        }
     }
 
     /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>
