@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Reports;
 using Levain.Studies.Trials;
-using Levain.Tuning.Scaling;
 using Spectre.Console;
 
 namespace Levain.Cli.Rendering;
@@ -89,9 +88,9 @@ public static class StudyReportRenderer
             var law = metric.Law;
             console.MarkupLine(Markup.Escape($"{spec.Metric} along the front, saturating law {Num(law.Floor)} {(law.Sign > 0 ? "+" : "−")} {Num(law.Amplitude)}·C^−{Num(law.Exponent)} " +
                 $"(the metric's law; the table's row is a straight line in ln cost): {Num(metric.Predicted)} at cost {Num(scale.TargetCost)}, 90% interval {Interval(metric.Lower, metric.Upper)}"));
-            if (!law.ShowsSaturation)
+            if (law.NoSaturationWarning is { } noSaturation)
             {
-                console.MarkupLine($"[yellow]{Markup.Escape($"warning: the front shows no saturation (fitted exponent at its lower limit {SaturatingLaw.MinExponent:G}): the floor is not identified and either extrapolation can pass the metric's natural bound.")}[/]");
+                console.MarkupLine($"[yellow]warning: {Markup.Escape(noSaturation)}[/]");
             }
         }
     }

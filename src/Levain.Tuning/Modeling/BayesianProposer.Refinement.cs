@@ -67,8 +67,8 @@ internal sealed partial class BayesianProposer
 
     /// <summary>
     /// Appends <see cref="RefinementCandidatesPerDimension"/> × D candidates drawn around the incumbent with
-    /// <see cref="CarbsOptions.AnswerRefinementRadius"/> × the radius annealing (out-of-bounds draws rejected, up to 100
-    /// per wanted candidate). Unchanged when there is no incumbent.
+    /// <see cref="CarbsOptions.AnswerRefinementRadius"/> × the radius annealing (<see cref="BasicPerturbation.SampleWithinBounds"/>,
+    /// up to 100 draws per candidate; drawing stops at the first candidate that finds no point inside). Unchanged when there is no incumbent.
     /// </summary>
     private (List<double[]> Candidates, int[] Origins) WithRefinementCandidates((List<double[]> Candidates, int[] Origins) ordinary)
     {
@@ -81,18 +81,15 @@ internal sealed partial class BayesianProposer
         var wanted = RefinementCandidatesPerDimension * _space.BasicDimension;
         var candidates = new List<double[]>(ordinary.Candidates);
         var origins = new List<int>(ordinary.Origins);
-        var buffer = new double[_space.BasicDimension];
         var incumbent = _origins[_refinementOrigin].XInBasic;
-        var added = 0;
-        for (long draw = 0; draw < 100L * wanted && added < wanted; draw++)
+        for (var added = 0; added < wanted; added++)
         {
-            BasicPerturbation.Perturb(_space, incumbent, radius, _options.CategoricalMutationProbability, _rng, buffer);
-            if (_space.IsWithinBounds(buffer))
+            if (BasicPerturbation.SampleWithinBounds(_space, incumbent, radius, _options.CategoricalMutationProbability, _rng, maxAttempts: 100) is not { } x)
             {
-                candidates.Add((double[])buffer.Clone());
-                origins.Add(_refinementOrigin);
-                added++;
+                break;
             }
+            candidates.Add(x);
+            origins.Add(_refinementOrigin);
         }
         return (candidates, [.. origins]);
     }

@@ -22,6 +22,10 @@ public sealed record SaturatingLaw(double Floor, double Amplitude, double Expone
     /// </summary>
     public bool ShowsSaturation => Exponent > 1.05 * MinExponent;
 
+    /// <summary>What to tell the user when the law does not <see cref="ShowsSaturation"/> (null when it does): one text for every report.</summary>
+    public string? NoSaturationWarning => ShowsSaturation ? null
+        : $"The metric shows no saturation along the front (fitted exponent at its lower limit {MinExponent:G}): its floor is not identified, so an extrapolation follows a nearly straight line in ln cost and can pass the metric's natural bound (a loss below 0); widen the study's cost range before betting a run on it.";
+
     /// <summary>Null with fewer than three points or non-positive costs.</summary>
     public static SaturatingLaw? Fit(IReadOnlyList<double> costs, IReadOnlyList<double> outputs, bool isMaximizing)
     {

@@ -113,9 +113,9 @@ public static class ScaleUpPredictor
         var predicted = fit.Value.Law.Predict(target);
         var (lower, upper) = Around(metricDraws, predicted, tail);
         var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
-        if (!fit.Value.Law.ShowsSaturation)
+        if (fit.Value.Law.NoSaturationWarning is { } noSaturation)
         {
-            warnings.Add($"The metric shows no saturation along the front (fitted exponent at its lower limit {SaturatingLaw.MinExponent:G}): its floor is not identified, so the predicted {predicted:G4} at the target extrapolates a nearly straight line in ln cost and can pass the metric's natural bound (a loss below 0); widen the study's cost range before betting a run on it.");
+            warnings.Add(noSaturation);
         }
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
