@@ -49,22 +49,38 @@ public sealed record TrialRecord
 
     public bool IsFinished => State is TrialState.Succeeded or TrialState.Failed or TrialState.Abandoned;
 
-    /// <summary>Stopped early by the study's early-stopping rule: its result object has an <c>early_stopped</c> member.</summary>
+    /// <summary>Stopped early by the study's early-stopping rule: its result object has an <c>early_stopped</c> object.</summary>
     public bool IsEarlyStopped
     {
         get
         {
-            if (State != TrialState.Succeeded || ResultJson is null || !ResultJson.Contains("\"early_stopped\"", StringComparison.Ordinal)) return false;
-            try
+            using var record = ParseEarlyStop();
+            return record is not null;
+        }
+    }
+
+    /// <summary>
+    /// The parsed result of a succeeded trial whose result object has an <c>early_stopped</c> object (the caller
+    /// disposes it), else null. The text is parsed only when it mentions <c>early_stopped</c>.
+    /// </summary>
+    internal System.Text.Json.JsonDocument? ParseEarlyStop()
+    {
+        if (State != TrialState.Succeeded || ResultJson is null || !ResultJson.Contains("\"early_stopped\"", StringComparison.Ordinal)) return null;
+        System.Text.Json.JsonDocument? result = null;
+        try
+        {
+            result = System.Text.Json.JsonDocument.Parse(ResultJson);
+            if (result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && result.RootElement.TryGetProperty("early_stopped", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.Object)
             {
-                using var result = System.Text.Json.JsonDocument.Parse(ResultJson);
-                return result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && result.RootElement.TryGetProperty("early_stopped", out _);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return false;
+                return result;
             }
         }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        result?.Dispose();
+        return null;
     }
 
     /// <summary>Copied from another study by a warm start: an observation, but not run here (outside budgets and status).</summary>

@@ -100,7 +100,7 @@ public sealed class StudyTuner
     /// <summary>A succeeded trial's observation; its result is parsed once, and only when it mentions an early stop.</summary>
     private static Observation Success(TrialRecord trial, double y, double c)
     {
-        using var rule = EarlyStopRecord(trial);
+        using var rule = trial.ParseEarlyStop();
         if (rule is null) return new Observation(trial.Parameters, y, c, IsFailure: false, SuggestionId: trial.SuggestionId);
         var stop = rule.RootElement.GetProperty("early_stopped");
         if (ShortenedRun(trial, stop) is { } shortened) return new Observation(shortened, y, c, IsFailure: false, SuggestionId: trial.SuggestionId);
@@ -119,32 +119,8 @@ public sealed class StudyTuner
     public static IReadOnlyDictionary<string, ParamValue>? ShortenedRun(TrialRecord trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        using var rule = EarlyStopRecord(trial);
+        using var rule = trial.ParseEarlyStop();
         return rule is null ? null : ShortenedRun(trial, rule.RootElement.GetProperty("early_stopped"));
-    }
-
-    /// <summary>
-    /// The parsed result of a succeeded trial whose result object has an <c>early_stopped</c> object (the caller
-    /// disposes it), else null. The text is parsed only when it mentions <c>early_stopped</c>.
-    /// </summary>
-    private static System.Text.Json.JsonDocument? EarlyStopRecord(TrialRecord trial)
-    {
-        if (trial.State != TrialState.Succeeded || trial.ResultJson is null || !trial.ResultJson.Contains("\"early_stopped\"", StringComparison.Ordinal)) return null;
-        System.Text.Json.JsonDocument? result = null;
-        try
-        {
-            result = System.Text.Json.JsonDocument.Parse(trial.ResultJson);
-            if (result.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && result.RootElement.TryGetProperty("early_stopped", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.Object)
-            {
-                return result;
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-        result?.Dispose();
-        return null;
     }
 
     private static Dictionary<string, ParamValue>? ShortenedRun(TrialRecord trial, System.Text.Json.JsonElement stop)
