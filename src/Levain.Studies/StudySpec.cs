@@ -26,6 +26,13 @@ public sealed record StudySpec
 
     public string CostSource { get; init; } = "seconds";
 
+    /// <summary>
+    /// The metric's natural bound (study file <c>metric_bound</c>; null: none): the floor a minimised metric cannot fall
+    /// below (0 for a loss or an NLL), the ceiling a maximised one cannot rise above (1 for an accuracy). The metric's
+    /// saturating scaling law is held to it. Not part of the objective: it can be edited on resume.
+    /// </summary>
+    public double? MetricBound { get; init; }
+
     public required IReadOnlyList<ParameterSpec> Parameters { get; init; }
 
     public CarbsOptions Tuner { get; init; } = new();

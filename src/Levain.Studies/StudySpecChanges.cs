@@ -7,8 +7,8 @@ namespace Levain.Studies;
 /// <summary>
 /// What changed between the spec a study was stored with and the spec a resumed run brings, field by field, named as
 /// in the study file (<c>direction</c>, <c>parameters.lr.min</c>, <c>tuner.search_radius</c>). Edits that keep every
-/// stored observation valid are <see cref="Applied"/>: tuner options (except the seed), search centers, and bounds
-/// that widen. Everything else is <see cref="Refused"/>: the objective (direction, metric, cost), parameters added,
+/// stored observation valid are <see cref="Applied"/>: tuner options (except the seed), the metric's natural bound
+/// (<c>metric_bound</c>, used only by the scaling laws), search centers, and bounds that widen. Everything else is <see cref="Refused"/>: the objective (direction, metric, cost), parameters added,
 /// removed or reordered, a kind, scale, base, integer flag, rounding or choice list, a bound that narrows, the seed.
 /// </summary>
 public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyList<string> Refused)
@@ -22,6 +22,10 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(edited);
         var applied = new List<string>();
         var refused = new List<string>(ObjectiveChanges(stored, edited));
+        if (stored.MetricBound != edited.MetricBound)
+        {
+            applied.Add($"metric_bound: {Bound(stored.MetricBound)} → {Bound(edited.MetricBound)}");
+        }
         CompareParameters(stored.Parameters, edited.Parameters, applied, refused);
         CompareTuner(stored.Tuner, edited.Tuner, applied, refused);
         return new StudySpecChanges(applied, refused);
@@ -174,6 +178,8 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
     private static string AutoOr(bool? value) => value is { } forced ? (forced ? "true" : "false") : "auto";
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    private static string Bound(double? bound) => bound is { } b ? Text(b) : "(none)";
 
     private static string Text<T>(T value) => value switch
     {

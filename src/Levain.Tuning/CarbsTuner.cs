@@ -143,8 +143,12 @@ public sealed partial class CarbsTuner
         }
     }
 
-    /// <summary>Scaling laws along the Pareto front (docs/tuner.md C), extrapolated to <paramref name="targetCost"/> if given.</summary>
-    public ScalingLawReport FitScalingLaws(double? targetCost = null) => ScalingLawFitter.Fit(Space, GetParetoFront(), targetCost);
+    /// <summary>
+    /// Scaling laws along the Pareto front (docs/tuner.md C), extrapolated to <paramref name="targetCost"/> if given; the
+    /// metric's saturating law is held to <paramref name="metricBound"/> (the metric's natural bound) when given.
+    /// </summary>
+    public ScalingLawReport FitScalingLaws(double? targetCost = null, double? metricBound = null) =>
+        ScalingLawFitter.Fit(Space, GetParetoFront(), targetCost, Options.Direction, metricBound);
 
     /// <summary>Trust regions by Pareto-point key (read-only copy, for reports and tests).</summary>
     public IReadOnlyDictionary<string, TrustRegion> TrustRegions

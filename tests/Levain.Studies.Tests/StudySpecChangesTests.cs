@@ -34,6 +34,16 @@ public sealed class StudySpecChangesTests
     }
 
     [Fact]
+    public void Between_MetricBound_IsAnAppliedEditNotAnObjectiveChange()
+    {
+        var changes = StudySpecChanges.Between(Stored, Stored with { MetricBound = 0 });
+        Assert.Equal(["metric_bound: (none) → 0"], changes.Applied);
+        Assert.Empty(changes.Refused);
+        Assert.Equal(["metric_bound: 0 → (none)"], StudySpecChanges.Between(Stored with { MetricBound = 0 }, Stored).Applied);
+        Assert.True(Stored.HasSameObjective(Stored with { MetricBound = 1 }));
+    }
+
+    [Fact]
     public void Between_TunerV2Options_AreNamed()
     {
         var edited = Stored with

@@ -42,7 +42,7 @@ internal static class ScaleUpCommand
         var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
         var space = new SearchSpace(record.Spec.Parameters);
         var prediction = ScaleUpPredictor.Predict(space, observations, record.Spec.Direction, factor, record.Spec.Tuner.MinParetoCostFraction, bootstrap,
-            searchRadius: record.Spec.Tuner.SearchRadius);
+            searchRadius: record.Spec.Tuner.SearchRadius, metricBound: record.Spec.MetricBound);
         if (prediction is null)
         {
             return CliConsole.Fail($"study '{studyName}': scale-up needs at least 3 Pareto points with positive cost", ExitCodes.Failure);
@@ -105,7 +105,7 @@ internal static class ScaleUpCommand
         console.MarkupLine(Markup.Escape(Text(
             $"Scale-up of '{studyName}': {prediction.Factor:G4}x the dearest Pareto point (cost {prediction.BaseCost:G4}) = cost {prediction.TargetCost:G4}")));
         console.MarkupLine(Markup.Escape(Text(
-            $"{metric}: {prediction.Metric.Predicted:G5}  90% interval [{prediction.Metric.Lower:G5}, {prediction.Metric.Upper:G5}]  (front law {law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}, {prediction.BootstrapSamples} bootstrap fits)")));
+            $"{metric}: {prediction.Metric.Predicted:G5}  90% interval [{prediction.Metric.Lower:G5}, {prediction.Metric.Upper:G5}]  (front law {law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}{(law.FloorAtBound ? ", floor held at metric_bound" : "")}, {prediction.BootstrapSamples} bootstrap fits)")));
         var table = new Table();
         foreach (var c in new[] { "parameter", "recommended", "90% interval", "method", "surrogate", "front line" }) table.AddColumn(c);
         foreach (var p in prediction.Parameters)

@@ -45,6 +45,7 @@ internal static class DemoStudy
             WorkingDirectory = directory,
             Direction = Direction.Minimize,
             Metric = "nll_correct",
+            MetricBound = 0.0,
             Cost = "flops",
             Tuner = new CarbsOptions { Seed = 0, MaxSuggestionCost = plan.MaxTrialFlops, NumRandomSamples = 4 },
             Budget = new StudyBudget(plan.Trials, null, plan.Wall),

@@ -69,30 +69,38 @@ public static class StudyReportRenderer
             console.MarkupLine($"[grey]{Markup.Escape(report.LawsUnavailableReason ?? "no scaling laws")}[/]");
             return;
         }
-        var laws = new Table { Title = new TableTitle($"Scaling laws along the front (basic value = a + b·ln cost), extrapolated to cost {Num(report.TargetCost)} with 90% intervals") };
+        var laws = new Table { Title = new TableTitle($"Parameter laws along the front (basic value = a + b·ln cost), extrapolated to cost {Num(report.TargetCost)} with 90% intervals") };
         foreach (var c in new[] { "parameter", "b (slope)", "a", "residual sd", "points", "at target", "interval" }) laws.AddColumn(c);
         foreach (var law in report.Laws.Parameters)
         {
             laws.AddRow(Markup.Escape(law.Name), Num(law.Slope), Num(law.Intercept), Num(law.ResidualStdDev), law.PointCount.ToString(CultureInfo.InvariantCulture),
                 Num(law.PredictedValueInParam), Markup.Escape(Interval(law.LowerInParam, law.UpperInParam)));
         }
+        console.Write(laws);
         if (report.Laws.Front is { } front)
         {
-            laws.AddRow($"[bold]{Markup.Escape(spec.Metric)} (front)[/]", Num(front.Slope), Num(front.Intercept), Num(front.ResidualStdDev),
-                front.PointCount.ToString(CultureInfo.InvariantCulture), Num(front.PredictedOutput), Markup.Escape(Interval(front.Lower, front.Upper)));
-        }
-        console.Write(laws);
-        if (report.ScaleUp is { Metric: { } metric } scale)
-        {
-            // The metric's own law saturates toward a floor; the straight line in the table is kept for comparison.
-            var law = metric.Law;
-            console.MarkupLine(Markup.Escape($"{spec.Metric} along the front, saturating law {Num(law.Floor)} {(law.Sign > 0 ? "+" : "−")} {Num(law.Amplitude)}·C^−{Num(law.Exponent)} " +
-                $"(the metric's law; the table's row is a straight line in ln cost): {Num(metric.Predicted)} at cost {Num(scale.TargetCost)}, 90% interval {Interval(metric.Lower, metric.Upper)}"));
-            if (law.NoSaturationWarning is { } noSaturation)
+            console.MarkupLine(Markup.Escape(MetricLawLine(spec.Metric, front, report.TargetCost)));
+            var warnings = new List<string?> { front.Saturating?.NoSaturationWarning, Levain.Tuning.Scaling.SaturatingLaw.PastBoundWarning(report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Levain.Tuning.Direction.Maximize) };
+            foreach (var warning in warnings.OfType<string>())
             {
-                console.MarkupLine($"[yellow]warning: {Markup.Escape(noSaturation)}[/]");
+                console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
             }
         }
+    }
+
+    /// <summary>
+    /// The metric's law along the front in one line: the saturating law E ± A·C^−α (with its bound when the floor is held
+    /// there), or with two points the straight line, and the prediction at the target with its 90 % interval.
+    /// </summary>
+    internal static string MetricLawLine(string metric, Levain.Tuning.Scaling.FrontLaw front, double? targetCost)
+    {
+        ArgumentNullException.ThrowIfNull(front);
+        var law = front.Saturating is { } s
+            ? $"saturating law {Num(s.Floor)} {(s.Sign > 0 ? "+" : "−")} {Num(s.Amplitude)}·C^−{Num(s.Exponent)}" +
+              (s.FloorAtBound ? $" (floor held at metric_bound {Num(s.Bound)})" : s.Bound is { } b ? $" (metric_bound {Num(b)})" : "")
+            : $"straight line {Num(front.Intercept)} + {Num(front.Slope)}·ln C (only {front.PointCount} Pareto points; a saturating law needs 3)";
+        var at = front.PredictedOutput is double y ? $": {Num(y)} at cost {Num(targetCost)}, 90% interval {Interval(front.Lower, front.Upper)}" : "";
+        return $"{metric} along the front, {law}{at}";
     }
 
     /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>

@@ -27,6 +27,9 @@ public sealed record StudyDefinition
     /// <summary>Key of the trial result that is optimised.</summary>
     public string Metric { get; init; } = "loss";
 
+    /// <summary>The metric's natural bound (<c>metric_bound</c>; see <see cref="Levain.Studies.StudySpec.MetricBound"/>), or null.</summary>
+    public double? MetricBound { get; init; }
+
     /// <summary>A parameter name, "seconds" (wall time of the trial), or a key of the trial result.</summary>
     public string Cost { get; init; } = "seconds";
 
@@ -108,6 +111,7 @@ public sealed record StudyDefinition
         Name = Name,
         Direction = Direction,
         Metric = Metric,
+        MetricBound = MetricBound,
         CostSource = Cost,
         Parameters = Parameters,
         Tuner = Tuner,

@@ -37,7 +37,7 @@ public static class ScalingLawCurves
         for (var i = 0; i < samples; i++)
         {
             var cost = Math.Exp(lo + (hi - lo) * i / (samples - 1));
-            var fit = ScalingLawFitter.Fit(space, report.Front, cost);
+            var fit = ScalingLawFitter.Fit(space, report.Front, cost, report.Study.Spec.Direction, report.Study.Spec.MetricBound);
             foreach (var law in fit.Parameters)
             {
                 if (law.PredictedValueInParam is double v && byParameter.TryGetValue(law.Name, out var points))

@@ -49,7 +49,7 @@ public static class StudyReportBuilder
             target = targetCost ?? DefaultTargetMultiple * front.Points.Max(p => p.Cost);
             try
             {
-                laws = tuner.FitScalingLaws(target);
+                laws = tuner.FitScalingLaws(target, study.Spec.MetricBound);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
@@ -61,6 +61,22 @@ public static class StudyReportBuilder
         var succeeded = trials.Where(x => x.State == TrialState.Succeeded && x.Output is not null && x.Cost is not null).ToList();
         var best = succeeded.Count == 0 ? null : minimize ? succeeded.MinBy(x => x.Output) : succeeded.MaxBy(x => x.Output);
         var scaleUp = target is double t2 && front.Points.Count >= 3 ? ScaleUp(study, trials, t2 / front.Points.Max(p => p.Cost)) : null;
+        if (laws is { Front: { } frontLaw } && scaleUp?.Metric is { } metric)
+        {
+            // One prediction of the metric per report: the scale-up's, whose interval is a bootstrap over trials (it
+            // includes which points were selected onto the front), instead of the front fit's own interval.
+            laws = laws with
+            {
+                Front = frontLaw with
+                {
+                    Saturating = metric.Law,
+                    ResidualStdDev = metric.Law.ResidualStdDev,
+                    PredictedOutput = metric.Predicted,
+                    Lower = metric.Lower,
+                    Upper = metric.Upper,
+                },
+            };
+        }
         return new StudyReport(study, trials, front, BestAtCost(succeeded, minimize), laws, why, target, BestSoFar(trials, minimize), best) { ScaleUp = scaleUp };
     }
 
@@ -76,7 +92,7 @@ public static class StudyReportBuilder
         if (ScaleUpCache.TryGetValue(key, out var cached)) return cached;
         var observations = trials.Select(StudyTuner.ToObservation).OfType<Observation>().ToList();
         var prediction = ScaleUpPredictor.Predict(new SearchSpace(study.Spec.Parameters), observations, study.Spec.Direction, factor,
-            study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius);
+            study.Spec.Tuner.MinParetoCostFraction, ReportBootstrapSamples, searchRadius: study.Spec.Tuner.SearchRadius, metricBound: study.Spec.MetricBound);
         if (ScaleUpCache.Count >= 16) ScaleUpCache.Clear();
         ScaleUpCache[key] = prediction;
         return prediction;

@@ -27,6 +27,7 @@ public static class StudyReportJson
             ["study"] = report.Study.Name,
             ["direction"] = spec.Direction.ToString().ToLowerInvariant(),
             ["metric"] = spec.Metric,
+            ["metric_bound"] = spec.MetricBound,
             ["cost"] = spec.CostSource,
             ["parameter_names"] = new JsonArray(spec.Parameters.Select(p => (JsonNode)p.Name).ToArray()),
             ["log_parameters"] = new JsonArray(spec.Parameters.Where(p => p.Kind == ParameterKind.Log).Select(p => (JsonNode)p.Name).ToArray()),

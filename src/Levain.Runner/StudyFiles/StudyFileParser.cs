@@ -22,7 +22,7 @@ public static partial class StudyFileParser
 {
     private static readonly string[] TopLevelFields =
     [
-        "name", "command", "workdir", "direction", "metric", "cost", "parameters", "tuner", "budget", "workers",
+        "name", "command", "workdir", "direction", "metric", "metric_bound", "cost", "parameters", "tuner", "budget", "workers",
         "launcher", "storage", "logs", "timeout", "lease", "on_lost_trial", "max_attempts", "env",
         "gpus_per_trial", "gpus", "warm_start", "early_stopping",
     ];
@@ -105,6 +105,7 @@ public static partial class StudyFileParser
         {
             throw fields.Error(metricNode, "metric", $"'{metric}' is a parameter; the metric must be a key of the trial's result");
         }
+        double? metricBound = Field("metric_bound") is { } mb ? fields.Number(mb, "metric_bound") : null;
         var tuner = Field("tuner") is { } t ? TunerOptions(fields, t) : new CarbsOptions();
         var budget = Field("budget") is { } b ? Budget(fields, b) : StudyBudget.Default;
         var workers = 1;
@@ -163,6 +164,7 @@ public static partial class StudyFileParser
             WorkingDirectory = workdir,
             Direction = direction,
             Metric = metric,
+            MetricBound = metricBound,
             Cost = cost,
             Tuner = tuner,
             Budget = budget,

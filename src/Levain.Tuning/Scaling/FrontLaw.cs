@@ -1,8 +1,11 @@
 namespace Levain.Tuning.Scaling;
 
 /// <summary>
-/// The Pareto front itself: output = Intercept + Slope · ln(cost) in raw output units, with the predicted output at a
-/// target cost and its 90 % prediction interval (null with fewer than three points).
+/// The metric along the Pareto front. With three or more points it is <see cref="Saturating"/> (E + s·A·C^−α, see
+/// <see cref="SaturatingLaw"/>), and <see cref="ResidualStdDev"/>, <see cref="PredictedOutput"/> and the 90 % interval
+/// (<see cref="Lower"/>, <see cref="Upper"/>; null with fewer than four points) are that law's; with two points it is the
+/// straight line Intercept + Slope · ln(cost) (no interval). <see cref="Slope"/> and <see cref="Intercept"/> are always
+/// the straight line's, kept for comparison: a line in ln cost has no floor and extrapolates a loss below any bound.
 /// </summary>
 public sealed record FrontLaw(
     double Slope,
@@ -12,4 +15,11 @@ public sealed record FrontLaw(
     double? TargetCost,
     double? PredictedOutput,
     double? Lower,
-    double? Upper);
+    double? Upper)
+{
+    /// <summary>The saturating law the prediction uses (null with fewer than three points: the line's).</summary>
+    public SaturatingLaw? Saturating { get; init; }
+
+    /// <summary>"saturating" or "line": which law <see cref="PredictedOutput"/> comes from.</summary>
+    public string Form => Saturating is null ? "line" : "saturating";
+}

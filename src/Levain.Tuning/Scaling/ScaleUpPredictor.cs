@@ -33,7 +33,7 @@ public static class ScaleUpPredictor
     /// <summary>Costs each band is sampled at (plus the dearest Pareto point and the target).</summary>
     public const int BandPoints = 40;
 
-    public static ScaleUpPrediction? Predict(SearchSpace space, IReadOnlyList<Observation> observations, Direction direction, double factor, double minParetoCostFraction = 0.2, int bootstrapSamples = DefaultBootstrapSamples, int seed = 0, bool useSurrogate = true, double searchRadius = 0.3)
+    public static ScaleUpPrediction? Predict(SearchSpace space, IReadOnlyList<Observation> observations, Direction direction, double factor, double minParetoCostFraction = 0.2, int bootstrapSamples = DefaultBootstrapSamples, int seed = 0, bool useSurrogate = true, double searchRadius = 0.3, double? metricBound = null)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(observations);
@@ -45,7 +45,7 @@ public static class ScaleUpPredictor
         var successes = observations.Where(o => o.IsCompleteSuccess && o.Cost > 0 && double.IsFinite(o.Cost) && double.IsFinite(o.Output)).ToList();
         var front = ParetoGroups.Front(space, successes, direction, minParetoCostFraction);
         var maximize = direction == Direction.Maximize;
-        var fit = FitAll(space, front, maximize);
+        var fit = FitAll(space, front, maximize, metricBound);
         if (fit is null)
         {
             return null;
@@ -72,11 +72,11 @@ public static class ScaleUpPredictor
             {
                 sample.Add(successes[rng.NextInt(successes.Count)]);
             }
-            var replicate = FitAll(space, ParetoGroups.Front(space, sample, direction, minParetoCostFraction), maximize);
+            var replicate = FitAll(space, ParetoGroups.Front(space, sample, direction, minParetoCostFraction), maximize, metricBound);
             if (replicate is not null)
             {
                 var z = rng.NextNormal();
-                metricDraws.Add(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * z));
+                metricDraws.Add(replicate.Value.Law.Clip(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * z)));
                 metricReplicates.Add((replicate.Value.Law, z));
                 for (var k = 0; k < numeric.Count; k++)
                 {
@@ -117,6 +117,10 @@ public static class ScaleUpPredictor
         {
             warnings.Add(noSaturation);
         }
+        if (SaturatingLaw.PastBoundWarning(front.Select(g => g.Output), metricBound, maximize) is { } pastBound)
+        {
+            warnings.Add(pastBound);
+        }
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
         var bandLow = Math.Log(front[0].Cost);
@@ -127,7 +131,7 @@ public static class ScaleUpPredictor
             new(null, [.. bandCosts.Select(c =>
             {
                 var center = fit.Value.Law.Predict(c);
-                var draws = metricReplicates.Select(r => r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z)).ToList();
+                var draws = metricReplicates.Select(r => r.Law.Clip(r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z))).ToList();
                 var (lo, hi) = Around(draws, center, tail);
                 return new LawBandPoint(c, center, lo, hi, c > baseCost * (1 + 1e-9));
             })]),
@@ -207,13 +211,13 @@ public static class ScaleUpPredictor
     private static (double Low, double High) Around(List<double> draws, double center, double tail) =>
         draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
 
-    private static (SaturatingLaw Law, Dictionary<string, LinearFit> Lines)? FitAll(SearchSpace space, List<ObservationGroup> front, bool maximize)
+    private static (SaturatingLaw Law, Dictionary<string, LinearFit> Lines)? FitAll(SearchSpace space, List<ObservationGroup> front, bool maximize, double? metricBound)
     {
         if (front.Count < 3)
         {
             return null;
         }
-        var law = SaturatingLaw.Fit([.. front.Select(g => g.Cost)], [.. front.Select(g => g.Output)], maximize);
+        var law = SaturatingLaw.Fit([.. front.Select(g => g.Cost)], [.. front.Select(g => g.Output)], maximize, metricBound);
         if (law is null)
         {
             return null;

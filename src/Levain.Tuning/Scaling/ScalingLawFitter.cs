@@ -5,15 +5,16 @@ namespace Levain.Tuning.Scaling;
 
 /// <summary>
 /// docs/tuner.md part C: each numeric parameter's basic-space value along the Pareto front as a linear function of ln(cost)
-/// (a power law for log parameters), and the front's output as a linear function of ln(cost), each with a 90 %
-/// prediction interval from the residuals, extrapolated to an optional target cost. Points with non-positive cost are
-/// skipped (ln is undefined there).
+/// (a power law for log parameters) with a 90 % prediction interval from the residuals, and the front's output as a
+/// <see cref="SaturatingLaw"/> (three or more points, held to the metric's natural bound when one is given; a straight
+/// line in ln cost with two), extrapolated to an optional target cost. Points with non-positive cost are skipped (ln is
+/// undefined there).
 /// </summary>
 public static class ScalingLawFitter
 {
     public const double IntervalConfidence = 0.90;
 
-    public static ScalingLawReport Fit(SearchSpace space, ParetoFront front, double? targetCost = null)
+    public static ScalingLawReport Fit(SearchSpace space, ParetoFront front, double? targetCost = null, Direction direction = Direction.Minimize, double? metricBound = null)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(front);
@@ -60,6 +61,19 @@ public static class ScalingLawFitter
             }
         }
         var frontLaw = new FrontLaw(frontFit.Slope, frontFit.Intercept, frontFit.ResidualStdDev, frontFit.Count, targetCost, frontPredicted, frontLower, frontUpper);
+        var costs = points.Select(p => p.Cost).ToArray();
+        if (SaturatingLaw.Fit(costs, [.. points.Select(p => p.Output)], direction == Direction.Maximize, metricBound) is { } saturating)
+        {
+            var interval = targetCost is { } tc ? saturating.PredictionInterval(costs, tc, IntervalConfidence) : null;
+            frontLaw = frontLaw with
+            {
+                Saturating = saturating,
+                ResidualStdDev = saturating.ResidualStdDev,
+                PredictedOutput = targetCost is { } tp ? saturating.Predict(tp) : null,
+                Lower = interval?.Lower,
+                Upper = interval?.Upper,
+            };
+        }
         return new ScalingLawReport(laws, frontLaw);
     }
 }

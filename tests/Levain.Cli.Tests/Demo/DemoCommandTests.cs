@@ -61,6 +61,16 @@ public sealed class DemoCommandTests
             Assert.True(study.GetProperty("succeeded").GetInt32() >= 1, show.Stdout);
             Assert.Equal(root.GetProperty("trials").GetProperty("succeeded").GetInt32(), study.GetProperty("succeeded").GetInt32());
             show.Dispose();
+            // The demo's metric is an NLL: its study stores metric_bound 0, so its report never predicts a loss below 0.
+            using var shown = LevainProcess.Start(Path.GetTempPath(), "study", "show", "sqlite:" + Path.Combine(dir, "demo.db"), "--json");
+            Assert.Equal(0, await shown.WaitAsync(TimeSpan.FromMinutes(1)));
+            using var shownReport = JsonDocument.Parse(shown.Stdout);
+            Assert.Equal(0.0, shownReport.RootElement.GetProperty("metric_bound").GetDouble());
+            if (shownReport.RootElement.GetProperty("scaling_laws") is { ValueKind: JsonValueKind.Object } laws
+                && laws.GetProperty("front") is { ValueKind: JsonValueKind.Object } frontLaw && frontLaw.GetProperty("lower") is { ValueKind: JsonValueKind.Number } lower)
+            {
+                Assert.True(lower.GetDouble() >= 0, shown.Stdout);
+            }
 
             // The task file the demo writes names exactly the final evaluation's items: the full harness scoring the
             // best checkpoint on it (Evals' generator and prompt path, " " + choice + "\n") reproduces the demo's numbers.

@@ -97,8 +97,10 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
         var table = await CliRunner.RunAsync("study", "show", study);
         Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
-        // The metric's own saturating law is printed beside the straight-line table (a law with a floor: no warning).
+        // The metric's law is the saturating one, printed under the parameters' table (a law with a floor: no warning),
+        // and the table has no straight-line row for the metric.
         Assert.Contains("along the front, saturating law", table.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("(front)", table.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("shows no saturation", table.StdOut, StringComparison.Ordinal);
 
         // A second launch is a new trial (scale-up-2); when its program fails the command says so and exits 1, and the

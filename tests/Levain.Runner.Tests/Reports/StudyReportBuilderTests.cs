@@ -49,6 +49,34 @@ public sealed class StudyReportBuilderTests
     }
 
     [Fact]
+    public void Build_MetricRow_IsTheSaturatingLawOfTheScaleUpHeldToTheMetricBound()
+    {
+        // A loss falling straight in ln cost over the front (no bend): the report's metric law is the saturating one, with
+        // the scale-up's prediction and bootstrap interval, and with metric_bound 0 it never predicts a loss below 0.
+        var trials = new List<TrialRecord>();
+        var n = 0;
+        foreach (var steps in new[] { 100.0, 150, 200, 250, 300 })
+        {
+            trials.Add(Trial(++n, steps, 0.1 * Math.Pow(steps, -0.5), 1.2 - (0.9 * Math.Log(steps / 100))));
+        }
+        var free = StudyReportBuilder.Build(new StudyRecord("r", Spec, DateTimeOffset.UnixEpoch, null), trials);
+        var line = free.Laws!.Front!;
+        Assert.Equal("saturating", line.Form);
+        Assert.Equal(free.ScaleUp!.Metric.Predicted, line.PredictedOutput);
+        Assert.Equal(free.ScaleUp.Metric.Lower, line.Lower);
+        Assert.True(line.PredictedOutput < 0, $"unbounded {line.PredictedOutput}");
+
+        var bounded = StudyReportBuilder.Build(new StudyRecord("r", Spec with { MetricBound = 0 }, DateTimeOffset.UnixEpoch, null), trials);
+        var held = bounded.Laws!.Front!;
+        Assert.True(held.Saturating!.FloorAtBound);
+        Assert.True(held.PredictedOutput > 0 && held.Lower >= 0, $"{held.PredictedOutput} [{held.Lower}, {held.Upper}]");
+        var json = StudyReportJson.ToJson(bounded);
+        Assert.Equal(0.0, json["metric_bound"]!.GetValue<double>());
+        Assert.Equal("saturating", json["scaling_laws"]!["front"]!["form"]!.GetValue<string>());
+        Assert.Equal(0.0, json["scaling_laws"]!["front"]!["saturating"]!["floor"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void BestAtCost_OneTwoFiveLevels_BestUnderEachLevel()
     {
         var trials = new[] { Trial(1, 120, 1e-3, 5), Trial(2, 180, 1e-3, 4), Trial(3, 900, 1e-3, 4.5), Trial(4, 1500, 1e-3, 3) };

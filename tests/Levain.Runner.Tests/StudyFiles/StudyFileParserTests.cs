@@ -50,6 +50,26 @@ public sealed class StudyFileParserTests : IDisposable
     }
 
     [Fact]
+    public void Load_MetricBound_IsStoredInTheSpecAndOptional()
+    {
+        var bounded = StudyFileParser.Load(_dir.File("bounded.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            metric: nll
+            metric_bound: 0
+            parameters: { x: { kind: linear, center: 0, min: -1, max: 1 } }
+            """));
+        Assert.Equal(0.0, bounded.MetricBound);
+        Assert.Equal(0.0, bounded.ToSpec().MetricBound);
+        Assert.Equal(0.0, Levain.Studies.StudySpec.FromJson(bounded.ToSpec().ToJson()).MetricBound);
+        var free = StudyFileParser.Load(_dir.File("free.yaml", """
+            command: ["python3", "t.py", "{x}"]
+            parameters: { x: { kind: linear, center: 0, min: -1, max: 1 } }
+            """));
+        Assert.Null(free.ToSpec().MetricBound);
+        Assert.DoesNotContain("MetricBound", free.ToSpec().ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_WarmStart_FromAStudyFileOrAStorageAndName()
     {
         _dir.File("small.yaml", """

@@ -127,6 +127,18 @@ public sealed class ScaleUpPredictorTests
         Assert.False(prediction.Metric.Law.ShowsSaturation);
         Assert.True(prediction.Metric.Predicted < 0, $"predicted {prediction.Metric.Predicted}");
         Assert.Contains(prediction.Warnings, w => w.Contains("shows no saturation", StringComparison.Ordinal) && w.Contains("floor is not identified", StringComparison.Ordinal));
+
+        // With the loss's natural bound 0 (metric_bound) the floor is held there: the prediction, the interval and every
+        // point of the band stay at or above 0, and the no-saturation warning gives way (the floor is given, not fitted).
+        var held = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 40, useSurrogate: false, metricBound: 0.0)!;
+        Assert.True(held.Metric.Law.FloorAtBound);
+        Assert.True(held.Metric.Predicted > 0 && held.Metric.Lower >= 0, $"predicted {held.Metric.Predicted} [{held.Metric.Lower}, {held.Metric.Upper}]");
+        Assert.All(held.Bands.Single(b => b.Parameter is null).Points, p => Assert.True(p.Lower >= 0, $"band at {p.Cost}: {p.Lower}"));
+        Assert.DoesNotContain(held.Warnings, w => w.Contains("shows no saturation", StringComparison.Ordinal));
+        Assert.DoesNotContain(held.Warnings, w => w.Contains("past metric_bound", StringComparison.Ordinal));
+        // A bound the front already passes is named in a warning (the bound in the study file is wrong).
+        var wrong = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20, useSurrogate: false, metricBound: 2.0)!;
+        Assert.Contains(wrong.Warnings, w => w.Contains("lie past metric_bound 2", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -33,8 +33,63 @@ public sealed class ScalingLawFitterTests
         Assert.Equal(2 + (3 * Math.Log(1e5)), layersLaw.PredictedValueInParam!.Value, 0.2);
         Assert.Equal(7, layersLaw.PointCount);
         var front = Assert.IsType<FrontLaw>(report.Front);
-        Assert.Equal(-0.3, front.Slope, 1e-9);
-        Assert.Equal(4 - (0.3 * Math.Log(1e5)), front.PredictedOutput!.Value, 1e-9);
+        Assert.Equal(-0.3, front.Slope, 1e-9); // the straight line, kept for comparison
+        // The metric's law is the saturating one; on a loss falling as a straight line in ln cost it shows no saturation.
+        Assert.Equal("saturating", front.Form);
+        Assert.False(front.Saturating!.ShowsSaturation);
+        Assert.Equal(front.Saturating.Predict(1e5), front.PredictedOutput!.Value, 12);
+    }
+
+    [Fact]
+    public void Fit_FrontOnAKnownSaturatingLaw_PredictsWithTheLawNotTheLine()
+    {
+        // loss = 1.7 + 40·C^−0.3 along the front, noise sd 0.005, costs 1 … 3e3; the truth at 1e5 is 1.7 + 40·1e5^−0.3.
+        var space = new SearchSpace([ParameterSpec.Log("n", 10, 1, 1e6)]);
+        var rng = new Random(3);
+        var points = new[] { 1.0, 3, 10, 30, 100, 300, 1000, 3000 }.Select(c => new ParetoPoint(
+            new Dictionary<string, ParamValue> { ["n"] = c }, c, 1.7 + (40 * Math.Pow(c, -0.3)) + (0.005 * (rng.NextDouble() - 0.5) * 3.46), 1)).ToList();
+        var front = ScalingLawFitter.Fit(space, new ParetoFront(points), 1e5).Front!;
+        var truth = 1.7 + (40 * Math.Pow(1e5, -0.3));
+        Assert.Equal("saturating", front.Form);
+        Assert.True(front.Saturating!.ShowsSaturation);
+        Assert.Equal(truth, front.PredictedOutput!.Value, 0.02 * truth);
+        Assert.InRange(truth, front.Lower!.Value, front.Upper!.Value);
+        // The straight line through the same points overshoots below the truth by far more than 3 %.
+        var line = front.Intercept + (front.Slope * Math.Log(1e5));
+        Assert.True(line < 0.8 * truth, $"line {line} vs truth {truth}");
+    }
+
+    [Theory]
+    [InlineData(Direction.Minimize)]
+    [InlineData(Direction.Maximize)]
+    public void Fit_MetricBound_HoldsTheFloorAndTheIntervalOnTheMetricsSide(Direction direction)
+    {
+        // Like the demo: six front points over a 3x cost range, a loss falling as a straight line in ln cost (no bend),
+        // or an accuracy rising the same way. Without a bound the law extrapolates past 0 (or past 1) at 1e4x.
+        var sign = direction == Direction.Minimize ? 1.0 : -1.0;
+        var bound = direction == Direction.Minimize ? 0.0 : 1.0;
+        var space = new SearchSpace([ParameterSpec.Log("n", 10, 1, 1e6)]);
+        var rng = new Random(4);
+        var points = Enumerable.Range(0, 6).Select(i =>
+        {
+            var c = Math.Pow(3, i / 5.0);
+            var y = bound + (sign * (0.6 - (0.25 * Math.Log(c)) + (0.01 * (rng.NextDouble() - 0.5))));
+            return new ParetoPoint(new Dictionary<string, ParamValue> { ["n"] = c }, c, y, 1);
+        }).ToList();
+        bool Past(double y) => sign * (y - bound) < 0;
+        var free = ScalingLawFitter.Fit(space, new ParetoFront(points), 1e4, direction).Front!;
+        Assert.True(Past(free.PredictedOutput!.Value), $"unbounded prediction {free.PredictedOutput}");
+        Assert.NotNull(free.Saturating!.NoSaturationWarning);
+        Assert.Contains("metric_bound", free.Saturating.NoSaturationWarning, StringComparison.Ordinal);
+
+        var held = ScalingLawFitter.Fit(space, new ParetoFront(points), 1e4, direction, bound).Front!;
+        Assert.True(held.Saturating!.FloorAtBound);
+        Assert.Equal(bound, held.Saturating.Floor);
+        Assert.Null(held.Saturating.NoSaturationWarning);
+        Assert.False(Past(held.PredictedOutput!.Value), $"bounded prediction {held.PredictedOutput}");
+        Assert.False(Past(held.Lower!.Value) || Past(held.Upper!.Value), $"interval [{held.Lower}, {held.Upper}]");
+        // Within the observed range the bounded law still follows the points.
+        Assert.All(points, p => Assert.Equal(p.Output, held.Saturating.Predict(p.Cost), 0.05));
     }
 
     [Fact]

@@ -116,7 +116,10 @@
       const rows = r.scaling_laws.parameters.map(l => h("tr", {}, h("td", {}, l.name), h("td", { class: "num" }, num(l.slope)), h("td", { class: "num" }, num(l.intercept)),
         h("td", { class: "num" }, l.point_count), h("td", { class: "num" }, num(l.predicted_value_in_param)), h("td", { class: "num" }, l.lower_in_param === null ? "–" : `[${fmt(l.lower_in_param)}, ${fmt(l.upper_in_param)}]`)));
       const f = r.scaling_laws.front;
-      if (f) rows.push(h("tr", {}, h("td", {}, h("strong", {}, `${r.metric} (front)`)), h("td", { class: "num" }, num(f.slope)), h("td", { class: "num" }, num(f.intercept)),
+      // The metric's law is saturating with 3+ Pareto points (E ± A·C^−α), else a straight line in ln cost.
+      const sat = f && f.saturating;
+      if (f) rows.push(h("tr", {}, h("td", {}, h("strong", {}, sat ? `${r.metric} (front: ${fmt(sat.floor)} ${sat.sign > 0 ? "+" : "−"} ${fmt(sat.amplitude)}·C^−${fmt(sat.exponent)})` : `${r.metric} (front, line)`)),
+        h("td", { class: "num" }, sat ? "–" : num(f.slope)), h("td", { class: "num" }, sat ? "–" : num(f.intercept)),
         h("td", { class: "num" }, f.point_count), h("td", { class: "num" }, num(f.predicted_output)), h("td", { class: "num" }, f.lower === null ? "–" : `[${fmt(f.lower)}, ${fmt(f.upper)}]`)));
       out.push(h("h3", {}, `Scale-up prediction at cost ${num(r.target_cost)} (basic value = a + b·ln cost)`),
         table(["parameter", "b (slope)", "a", "points", "at target", "90% interval"], rows, [0, 1, 1, 1, 1, 1]));
