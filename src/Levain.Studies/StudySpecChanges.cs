@@ -167,6 +167,8 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         Option("cost_dependent_noise", AutoOr(stored.CostDependentNoise), AutoOr(edited.CostDependentNoise));
         Option("answer_refinement_share", stored.AnswerRefinementShare, edited.AnswerRefinementShare);
         Option("answer_refinement_radius", stored.AnswerRefinementRadius, edited.AnswerRefinementRadius);
+        Option("answer_refinement_start", stored.AnswerRefinementStart, edited.AnswerRefinementStart);
+        Option("dear_cost_fraction", stored.DearCostFraction, edited.DearCostFraction);
         Option("global_candidate_share", stored.GlobalCandidateShare, edited.GlobalCandidateShare);
         Option("global_candidate_annealing", stored.GlobalCandidateAnnealing, edited.GlobalCandidateAnnealing);
         if (stored with { Seed = 0 } != edited with { Seed = 0 } && applied.Count(a => a.StartsWith("tuner.", StringComparison.Ordinal)) == 0)

@@ -144,8 +144,9 @@ public sealed record CarbsOptions
 
     /// <summary>
     /// Late-study refinement of the answer at the dear end. A separate output model is fitted on the dear observations
-    /// only (complete successes costing at least half the dearest one, when there are at least D + 2). Once half the
-    /// budget is spent, with probability this × (2f − 1) at spent fraction f a Bayesian-phase pick is made among
+    /// only (complete successes costing at least <see cref="DearCostFraction"/> of the dearest one, when there are at least
+    /// D + 2). Once <see cref="AnswerRefinementStart"/> of the budget is spent, with probability this × (f − start) / (1 − start)
+    /// at spent fraction f a Bayesian-phase pick is made among
     /// candidates drawn close around the incumbent — the dear point that model predicts best — scored by expected
     /// improvement over it (no exploration bias, no Pareto-curve floor), so late dear runs take small steps from the
     /// answer instead of exploring; and when the study's answer (<see cref="CarbsTuner.EstimateBest"/>) is a dear
@@ -158,6 +159,19 @@ public sealed record CarbsOptions
     /// like every radius by <see cref="RadiusAnnealing"/>.
     /// </summary>
     public double AnswerRefinementRadius { get; init; } = 0.15;
+
+    /// <summary>
+    /// The spent fraction at which answer refinement picks begin (default 0.25; 0.5 before): with probability
+    /// <see cref="AnswerRefinementShare"/> × (f − this) / (1 − this) at spent fraction f; in [0, 1). Chosen with
+    /// <see cref="DearCostFraction"/> on development seeds (docs/tuner.md, "mf-hartmann6 at 25 % and 50 %").
+    /// </summary>
+    public double AnswerRefinementStart { get; init; } = 0.25;
+
+    /// <summary>
+    /// Complete successes costing at least this fraction of the dearest one are dear: the data of answer refinement's
+    /// model (default 0.25; 0.5 before; in (0, 1]). A lower fraction gives that model its D + 2 runs earlier.
+    /// </summary>
+    public double DearCostFraction { get; init; } = 0.25;
 
     /// <summary>
     /// Share g of the Bayesian phase's candidates drawn from the whole search box (a Latin hypercube in basic units within
@@ -192,4 +206,14 @@ public sealed record CarbsOptions
     /// still: on fidelity problems a low-fidelity run.
     /// </summary>
     public double AnytimeCrossingFraction { get; init; } = 0.1;
+
+    /// <summary>
+    /// Checkpoint confirmation window κ (default 0: off). With <see cref="AnytimeCheckpointRatio"/>, once the budget left
+    /// before the next checkpoint below the end is at most κ × the dearest complete success's cost, one Bayesian pick
+    /// runs an evaluated point's parameters at the dear end: every evaluated point is moved along the cost model's
+    /// gradient to the dearest cost observed (or as dear as finishes before the checkpoint, at least half of it), and the
+    /// move the output model predicts best is run if it beats the prediction of every dear point evaluated. So the
+    /// answer at the checkpoint can be a dear run where the cheap runs point (docs/tuner.md, "Checkpoint confirmation").
+    /// </summary>
+    public double CheckpointConfirmationWindow { get; init; }
 }

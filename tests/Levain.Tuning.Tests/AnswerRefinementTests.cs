@@ -79,8 +79,8 @@ public sealed class AnswerRefinementTests
     [InlineData(1.0, 1.0)]
     public void RefinementProbability_RampsFromHalfTheBudgetToTheShare(double spentFraction, double expected)
     {
-        Assert.Equal(expected, BayesianProposer.RefinementProbability(1.0, spentFraction), 12);
-        Assert.Equal(0.5 * expected, BayesianProposer.RefinementProbability(0.5, spentFraction), 12);
+        Assert.Equal(expected, BayesianProposer.RefinementProbability(1.0, 0.5, spentFraction), 12);
+        Assert.Equal(0.5 * expected, BayesianProposer.RefinementProbability(0.5, 0.5, spentFraction), 12);
     }
 
     [Fact]
@@ -102,21 +102,46 @@ public sealed class AnswerRefinementTests
     [Fact]
     public void Proposer_RefinementOffOrAtTheStartOrWithTooFewDearRuns_HasNoIncumbent()
     {
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.6).RefinementIncumbent);
-        Assert.Empty(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.6).RefinementCandidates());
-        // Refinement begins once half the budget is spent: before that nothing is fitted or drawn for it.
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0).RefinementIncumbent);
-        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0.5).RefinementIncumbent);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0, AnswerRefinementStart = 0.5 }, spentFraction: 0.6).RefinementIncumbent);
+        Assert.Empty(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0, AnswerRefinementStart = 0.5 }, spentFraction: 0.6).RefinementCandidates());
+        // Refinement begins at AnswerRefinementStart (here half the budget): before that nothing is fitted or drawn for it.
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, AnswerRefinementStart = 0.5, DearCostFraction = 0.5 }, spentFraction: 0).RefinementIncumbent);
+        Assert.Null(Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, AnswerRefinementStart = 0.5, DearCostFraction = 0.5 }, spentFraction: 0.5).RefinementIncumbent);
         Assert.Equal(
-            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0 }, spentFraction: 0.45).Candidates(),
-            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, spentFraction: 0.45).Candidates());
+            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 0, AnswerRefinementStart = 0.5 }, spentFraction: 0.45).Candidates(),
+            Proposer(new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, AnswerRefinementStart = 0.5, DearCostFraction = 0.5 }, spentFraction: 0.45).Candidates());
 
         // Four dear runs in a 3-D space are fewer than D + 2 = 5: no local model, no refinement.
         var fewDear = Observations().Where(o => o.Cost < 0.5).Concat(Observations().Where(o => o.Cost > 0.5).Take(4)).ToList();
-        var proposer = BayesianProposer.TryCreate(FidelitySpace(), new CarbsOptions { Seed = 1, AnswerRefinementShare = 1 }, fewDear, [], new Dictionary<string, double[]>(),
+        var proposer = BayesianProposer.TryCreate(FidelitySpace(), new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, AnswerRefinementStart = 0.5, DearCostFraction = 0.5 }, fewDear, [], new Dictionary<string, double[]>(),
             new Xoshiro256StarStar(5), _ => { }, spentFraction: 0.6);
         Assert.NotNull(proposer);
         Assert.Null(proposer.RefinementIncumbent);
+    }
+
+    [Fact]
+    public void Proposer_EarlierRefinementStart_RefinesFromThere()
+    {
+        var options = new CarbsOptions { Seed = 1, AnswerRefinementShare = 1, AnswerRefinementStart = 0.25 };
+
+        Assert.Null(Proposer(options, spentFraction: 0.25).RefinementIncumbent);
+        Assert.NotNull(Proposer(options, spentFraction: 0.3).RefinementIncumbent);
+        Assert.Equal(0.5, BayesianProposer.RefinementProbability(1.0, 0.25, 0.625), 12);
+        Assert.Equal(0.0, BayesianProposer.RefinementProbability(1.0, 0.25, 0.2), 12);
+    }
+
+    [Fact]
+    public void DearModel_LowerDearCostFraction_TakesCheaperRunsIn()
+    {
+        var space = FidelitySpace();
+        double[] Input(double[] x) => x;
+        var half = DearOutputModel.TryFit(space, new CarbsOptions { DearCostFraction = 0.5 }, Observations(), Input);
+        var wide = DearOutputModel.TryFit(space, new CarbsOptions { DearCostFraction = 0.05 }, Observations(), Input);
+
+        Assert.NotNull(half);
+        Assert.NotNull(wide);
+        Assert.True(wide.Groups.Count > half.Groups.Count, $"{wide.Groups.Count} dear groups at 0.05 against {half.Groups.Count} at 0.5");
+        Assert.True(wide.CheapestCost < half.CheapestCost);
     }
 
     [Theory]
@@ -256,9 +281,16 @@ public sealed class AnswerRefinementTests
     [InlineData(1.5, 0.15)]
     [InlineData(0.5, 0)]
     [InlineData(0.5, double.NaN)]
-    public void Constructor_RefinementOptionsOutOfRange_Throw(double share, double radius)
+    [InlineData(0.5, 0.15, 1.0, 0.25)]
+    [InlineData(0.5, 0.15, -0.1, 0.25)]
+    [InlineData(0.5, 0.15, 0.25, 0.0)]
+    [InlineData(0.5, 0.15, 0.25, 1.5)]
+    public void Constructor_RefinementOptionsOutOfRange_Throw(double share, double radius, double start = 0.25, double dearFraction = 0.25)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new CarbsTuner(FidelitySpace(), new CarbsOptions { AnswerRefinementShare = share, AnswerRefinementRadius = radius }));
-        Assert.Contains("AnswerRefinement", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<ArgumentException>(() => new CarbsTuner(FidelitySpace(), new CarbsOptions
+        {
+            AnswerRefinementShare = share, AnswerRefinementRadius = radius, AnswerRefinementStart = start, DearCostFraction = dearFraction,
+        }));
+        Assert.True(ex.Message.Contains("AnswerRefinement", StringComparison.Ordinal) || ex.Message.Contains("DearCostFraction", StringComparison.Ordinal), ex.Message);
     }
 }

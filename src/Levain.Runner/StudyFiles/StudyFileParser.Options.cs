@@ -15,7 +15,7 @@ public static partial class StudyFileParser
         "categorical_mutation_probability", "cost_quantile", "trust_regions", "space_filling_initial_design",
         "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
         "anytime_checkpoint_ratio", "anytime_crossing_fraction", "cost_dependent_noise",
-        "answer_refinement_share", "answer_refinement_radius",
+        "answer_refinement_share", "answer_refinement_radius", "answer_refinement_start", "dear_cost_fraction",
         "global_candidate_share", "global_candidate_annealing",
     ];
 
@@ -91,6 +91,8 @@ public static partial class StudyFileParser
                 "cost_dependent_noise" => options with { CostDependentNoise = AutoOrBoolean() },
                 "answer_refinement_share" => options with { AnswerRefinementShare = Fraction(openLeft: false) },
                 "answer_refinement_radius" => options with { AnswerRefinementRadius = Positive() },
+                "answer_refinement_start" => options with { AnswerRefinementStart = Within(0, false, 1, true) },
+                "dear_cost_fraction" => options with { DearCostFraction = Fraction(openLeft: true) },
                 "global_candidate_share" => options with { GlobalCandidateShare = Within(0, false, 1, true) },
                 "global_candidate_annealing" => options with { GlobalCandidateAnnealing = Fraction(openLeft: false) },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },

@@ -39,20 +39,17 @@ internal sealed partial class BayesianProposer
     /// <summary>The refinement candidates in basic units (for tests and diagnostics).</summary>
     internal IEnumerable<double[]> RefinementCandidates() => _candidatesInBasic.Skip(Math.Min(_refinementStart, _candidatesInBasic.Count));
 
-    /// <summary>Refinement picks begin once this fraction of the budget is spent.</summary>
-    internal const double RefinementStart = 0.5;
-
     /// <summary>
-    /// The probability that a pick refines: the share × (f − <see cref="RefinementStart"/>) / (1 − <see cref="RefinementStart"/>)
-    /// for the spent fraction f, 0 before the start, so the share is reached at the end of the budget.
+    /// The probability that a pick refines: the share × (f − start) / (1 − start) for the spent fraction f, with start
+    /// <see cref="CarbsOptions.AnswerRefinementStart"/>; 0 before the start, so the share is reached at the end of the budget.
     /// </summary>
-    internal static double RefinementProbability(double share, double spentFraction) =>
-        share * Math.Clamp((spentFraction - RefinementStart) / (1.0 - RefinementStart), 0.0, 1.0);
+    internal static double RefinementProbability(double share, double start, double spentFraction) =>
+        share * Math.Clamp((spentFraction - start) / (1.0 - start), 0.0, 1.0);
 
     /// <summary>The dear observations' model (<see cref="DearOutputModel"/>) once refinement picks can happen (<see cref="RefinementProbability"/> &gt; 0); else null, and nothing is drawn.</summary>
     private static DearOutputModel? DearForRefinement(SearchSpace space, CarbsOptions options, IEnumerable<Observation> successes, double spentFraction,
         Func<double[], double[]> toModelInput, ModelStore store) =>
-        RefinementProbability(options.AnswerRefinementShare, spentFraction) > 0 ? DearOutputModel.TryFit(space, options, successes, toModelInput, store, update: true) : null;
+        RefinementProbability(options.AnswerRefinementShare, options.AnswerRefinementStart, spentFraction) > 0 ? DearOutputModel.TryFit(space, options, successes, toModelInput, store, update: true) : null;
 
     /// <summary>The incumbent: the dear evaluated point with the largest mean of the dear model, that mean and the model; null without one.</summary>
     private (ObservationGroup Group, double Mean, GaussianProcess Model)? Incumbent(DearOutputModel? dear)
@@ -106,7 +103,7 @@ internal sealed partial class BayesianProposer
     private ProposedPoint? TryRefine(double costLimit, IReadOnlyList<double>? preferredCostLimits)
     {
         if (_local is not { } local || _refinementStart >= _candidatesInBasic.Count
-            || !(_rng.NextDouble() < RefinementProbability(_options.AnswerRefinementShare, _spentFraction)))
+            || !(_rng.NextDouble() < RefinementProbability(_options.AnswerRefinementShare, _options.AnswerRefinementStart, _spentFraction)))
         {
             return null;
         }

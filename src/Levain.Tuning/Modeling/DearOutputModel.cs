@@ -7,15 +7,12 @@ namespace Levain.Tuning.Modeling;
 /// <summary>
 /// The output model of answer refinement (<see cref="CarbsOptions.AnswerRefinementShare"/>): a GP (the output model's
 /// linear + Matérn kernel family, hyperparameters by marginal likelihood from the default start) fitted only on the
-/// dear observations — complete successes costing at least <see cref="CostFraction"/> of the dearest one — with their
+/// dear observations — complete successes costing at least <see cref="CarbsOptions.DearCostFraction"/> of the dearest one — with their
 /// outputs standardised and signed so larger is better. On a fidelity problem the dear runs are the least noisy, and
 /// this model does not share one noise level with the cheap, noisy runs that blur the global models at the dear end.
 /// </summary>
 internal sealed class DearOutputModel
 {
-    /// <summary>Observations costing at least this fraction of the dearest complete success are dear.</summary>
-    public const double CostFraction = 0.5;
-
     private readonly double _mean;
     private readonly double _scale;
     private readonly double _sign;
@@ -57,7 +54,7 @@ internal sealed class DearOutputModel
         {
             return null;
         }
-        var floor = CostFraction * complete.Max(o => o.Cost);
+        var floor = options.DearCostFraction * complete.Max(o => o.Cost);
         var dear = complete.Where(o => o.Cost >= floor).ToList();
         if (dear.Count > BayesianProposer.MaxFitPoints)
         {

@@ -238,6 +238,8 @@ public sealed class StudyFileParserTests : IDisposable
               cost_dependent_noise: true
               answer_refinement_share: 0.75
               answer_refinement_radius: 0.1
+              answer_refinement_start: 0.5
+              dear_cost_fraction: 0.4
               global_candidate_share: 0.3
               global_candidate_annealing: 1
             """));
@@ -248,7 +250,7 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Null(StudyFileParser.Load(_dir.File("auto.yaml", Head + "tuner: { cost_dependent_noise: auto }\n")).Tuner.CostDependentNoise);
         Assert.False(StudyFileParser.Load(_dir.File("cdn.yaml", Head + "tuner: { cost_dependent_noise: false }\n")).Tuner.CostDependentNoise);
         Assert.Null(StudyFileParser.Load(_dir.File("dflt-cdn.yaml", Head)).Tuner.CostDependentNoise); // auto by default
-        Assert.Equal((0.75, 0.1), (t.AnswerRefinementShare, t.AnswerRefinementRadius));
+        Assert.Equal((0.75, 0.1, 0.5, 0.4), (t.AnswerRefinementShare, t.AnswerRefinementRadius, t.AnswerRefinementStart, t.DearCostFraction));
         Assert.Equal((0.3, 1.0), (t.GlobalCandidateShare, t.GlobalCandidateAnnealing));
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
         var defaults = StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner;
@@ -265,6 +267,8 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("sh.yaml:4: tuner.answer_refinement_share: must lie in [0, 1], got 1.5", Refused("sh.yaml", "answer_refinement_share: 1.5"), StringComparison.Ordinal);
         Assert.Contains("ra.yaml:4: tuner.answer_refinement_radius: must be greater than 0, got 0", Refused("ra.yaml", "answer_refinement_radius: 0"), StringComparison.Ordinal);
         Assert.Contains("tuner.global_candidate_share: must lie in [0, 1), got 1", Refused("g.yaml", "global_candidate_share: 1"), StringComparison.Ordinal);
+        Assert.Contains("tuner.answer_refinement_start: must lie in [0, 1), got 1", Refused("st.yaml", "answer_refinement_start: 1"), StringComparison.Ordinal);
+        Assert.Contains("tuner.dear_cost_fraction: must lie in (0, 1], got 0", Refused("d.yaml", "dear_cost_fraction: 0"), StringComparison.Ordinal);
         Assert.Contains("tuner.global_candidate_annealing: must lie in [0, 1], got -0.5", Refused("h.yaml", "global_candidate_annealing: -0.5"), StringComparison.Ordinal);
     }
 

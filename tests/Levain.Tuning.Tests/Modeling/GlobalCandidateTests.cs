@@ -72,7 +72,7 @@ public sealed class GlobalCandidateTests
     {
         var space = TunerFixtures.QuadraticSpace();
         var observations = QuadraticObservations(16, 3);
-        var options = new CarbsOptions { Seed = 3, GlobalCandidateShare = 0.4, GlobalCandidateAnnealing = 1 };
+        var options = new CarbsOptions { Seed = 3, GlobalCandidateShare = 0.4, GlobalCandidateAnnealing = 1, AnswerRefinementStart = 0.5 };
         var early = Proposer(space, options, observations, 0.0);
         var half = Proposer(space, options, observations, 0.5);
         var late = Proposer(space, options, observations, 1.0);
