@@ -8,8 +8,9 @@ namespace Levain.Studies;
 /// What changed between the spec a study was stored with and the spec a resumed run brings, field by field, named as
 /// in the study file (<c>direction</c>, <c>parameters.lr.min</c>, <c>tuner.search_radius</c>). Edits that keep every
 /// stored observation valid are <see cref="Applied"/>: tuner options (except the seed), the metric's natural bound
-/// (<c>metric_bound</c>, used only by the scaling laws), search centers, and bounds that widen. Everything else is <see cref="Refused"/>: the objective (direction, metric, cost), parameters added,
-/// removed or reordered, a kind, scale, base, integer flag, rounding or choice list, a bound that narrows, the seed.
+/// (<c>metric_bound</c>, used only by the scaling laws), search centers, and bounds that widen. Everything else is
+/// <see cref="Refused"/>: the objective (direction, metric, cost), parameters added, removed or reordered, a kind, scale,
+/// base, integer flag, rounding or choice list, a bound that narrows, the seed.
 /// </summary>
 public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyList<string> Refused)
 {
