@@ -206,14 +206,4 @@ public sealed record CarbsOptions
     /// still: on fidelity problems a low-fidelity run.
     /// </summary>
     public double AnytimeCrossingFraction { get; init; } = 0.1;
-
-    /// <summary>
-    /// Checkpoint confirmation window κ (default 0: off). With <see cref="AnytimeCheckpointRatio"/>, once the budget left
-    /// before the next checkpoint below the end is at most κ × the dearest complete success's cost, one Bayesian pick
-    /// runs an evaluated point's parameters at the dear end: every evaluated point is moved along the cost model's
-    /// gradient to the dearest cost observed (or as dear as finishes before the checkpoint, at least half of it), and the
-    /// move the output model predicts best is run if it beats the prediction of every dear point evaluated. So the
-    /// answer at the checkpoint can be a dear run where the cheap runs point (docs/tuner.md, "Checkpoint confirmation").
-    /// </summary>
-    public double CheckpointConfirmationWindow { get; init; }
 }

@@ -75,7 +75,7 @@ public sealed partial class CarbsTuner
                     {
                         suggestion = RandomPhaseSuggestion(limits, lines);
                     }
-                    else if (proposer.Next(limits.Limit, anytimeCaps, ConfirmationLimit(budget)) is { } proposed)
+                    else if (proposer.Next(limits.Limit, anytimeCaps) is { } proposed)
                     {
                         suggestion = NewSuggestion(Space.FromBasic(proposed.XInBasic), SuggestionPhase.Bayesian, proposed.Terms);
                         limits.Commit(proposed.PredictedCost);
@@ -128,21 +128,6 @@ public sealed partial class CarbsTuner
         }
         caps.Sort();
         return caps;
-    }
-
-    /// <summary>
-    /// With <see cref="CarbsOptions.CheckpointConfirmationWindow"/>: the budget left before the next anytime checkpoint
-    /// when that checkpoint is below the end of the budget, (φ − f) / (1 − f) × the cost left; else null.
-    /// </summary>
-    private double? ConfirmationLimit(SuggestionBudget budget)
-    {
-        if (!(Options.CheckpointConfirmationWindow > 0) || Options.AnytimeCheckpointRatio is not { } eta || budget.CostLeft is not { } left || !(left > 0)
-            || budget.SpentFraction is not { } f || !double.IsFinite(f) || f is < 0 or >= 1)
-        {
-            return null;
-        }
-        var checkpoint = AnytimeCheckpoint(f, eta);
-        return checkpoint < 1.0 ? (checkpoint - f) / (1.0 - f) * left : null;
     }
 
     /// <summary>The smallest checkpoint fraction η^−k (k ≥ 0) above the spent fraction <paramref name="f"/> ∈ [0, 1).</summary>

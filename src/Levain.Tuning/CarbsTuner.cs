@@ -221,7 +221,6 @@ public sealed partial class CarbsTuner
         Require(o.GlobalCandidateAnnealing is >= 0 and <= 1, nameof(o.GlobalCandidateAnnealing), "must lie in [0, 1]");
         Require(o.AnswerRefinementStart is >= 0 and < 1, nameof(o.AnswerRefinementStart), "must lie in [0, 1)");
         Require(o.DearCostFraction is > 0 and <= 1, nameof(o.DearCostFraction), "must lie in (0, 1]");
-        Require(o.CheckpointConfirmationWindow >= 0 && double.IsFinite(o.CheckpointConfirmationWindow), nameof(o.CheckpointConfirmationWindow), "must be finite and not negative");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
         Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");
     }

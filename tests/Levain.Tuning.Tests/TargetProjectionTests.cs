@@ -12,7 +12,7 @@ namespace Levain.Tuning.Tests;
 public sealed class TargetProjectionTests
 {
     /// <summary>x ∈ [−2, 2], fidelity s ∈ [0, 1]; cost 5 + s (only s); the best points are cheap by construction.</summary>
-    internal static SearchSpace FidelitySpace() => new(
+    private static SearchSpace FidelitySpace() => new(
     [
         ParameterSpec.Linear("x", 0, -2, 2),
         ParameterSpec.Linear("s", 0.5, 0, 1, scale: 0.5),

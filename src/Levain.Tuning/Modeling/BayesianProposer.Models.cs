@@ -25,10 +25,8 @@ internal sealed partial class BayesianProposer
         Func<string, double> radiusOf,
         double spentFraction,
         double targetCost,
-        DearOutputModel? dear,
-        IReadOnlyList<ObservationGroup>? confirmationSources)
+        DearOutputModel? dear)
     {
-        _confirmationSources = confirmationSources;
         _spentFraction = Math.Clamp(spentFraction, 0.0, 1.0);
         // Annealed like β: as the budget is spent every origin's radius shrinks by the factor 1 − RadiusAnnealing·f.
         var shrink = 1.0 - (Math.Clamp(options.RadiusAnnealing, 0.0, 0.95) * _spentFraction);
@@ -50,10 +48,6 @@ internal sealed partial class BayesianProposer
         var successModel = models.Success;
 
         AddOutstandingFantasies(outputModel, outstandingInBasic);
-        if (confirmationSources is not null)
-        {
-            (_outputModel, _successModel) = (outputModel, successModel);
-        }
         if (ProjectedTargetOrigin(costModel) is { } projected && ProjectionPromises(outputModel, projected))
         {
             _origins = [.. _front, projected];

@@ -101,32 +101,15 @@ internal sealed partial class BayesianProposer
         {
             target = Math.Min(target, _costTransform.Transform(limit) - (costQuantileZ * predictiveSpread));
         }
-        var start = costModel.PredictMeans([ToModelInput(source.XInBasic)])[0];
+        double Mean(double[] x) => costModel.PredictMeans([ToModelInput(x)])[0];
+        var x = (double[])source.XInBasic.Clone();
+        var start = Mean(x);
         if (!(target - start >= MinProjectionRise))
         {
             return null;
         }
         // A partial step climbs toward the target cost one success at a time (the new front point is projected next).
         target = start + (Math.Clamp(_options.TargetProjectionStep, 0.0, 1.0) * (target - start));
-        if (ClimbCost(costModel, source.XInBasic, target) is not { } climbed)
-        {
-            return null;
-        }
-        var (x, current) = climbed;
-        return source with { XInBasic = x, Parameters = _space.FromBasic(x), Cost = _costTransform.Inverse(current) };
-    }
-
-    /// <summary>
-    /// Moves <paramref name="from"/> along the gradient of the cost model's mean (Newton steps in the transformed log cost,
-    /// continuous coordinates; a coordinate that would leave its bounds stops at the bound and is held) until its predicted
-    /// transformed cost reaches <paramref name="target"/>. The point and its predicted transformed cost, or null when it
-    /// rises less than half of <see cref="MinProjectionRise"/> or leaves the bounds.
-    /// </summary>
-    private (double[] XInBasic, double TransformedCost)? ClimbCost(GaussianProcess costModel, double[] from, double target)
-    {
-        double Mean(double[] x) => costModel.PredictMeans([ToModelInput(x)])[0];
-        var x = (double[])from.Clone();
-        var start = Mean(x);
         var continuous = _space.ContinuousDimension;
         var gradient = new double[continuous];
         var held = new bool[continuous];
@@ -191,6 +174,6 @@ internal sealed partial class BayesianProposer
         {
             return null;
         }
-        return (x, current);
+        return source with { XInBasic = x, Parameters = _space.FromBasic(x), Cost = _costTransform.Inverse(current) };
     }
 }

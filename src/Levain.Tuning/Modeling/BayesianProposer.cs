@@ -74,7 +74,7 @@ internal sealed partial class BayesianProposer
         double[] ToModelInput(double[] xInBasic) => CenterContinuous(space, center, xInBasic);
         var models = SurrogateModels.TryFit(space, options, observations, successes, front, ToModelInput, store, log);
         return models is null ? null : new BayesianProposer(space, options, models, outstandingInBasic, rng, log, radiusOf ?? (_ => options.SearchRadius), spentFraction, targetCost,
-            DearForRefinement(space, options, successes, spentFraction, ToModelInput, store), ConfirmationSources(space, options, successes));
+            DearForRefinement(space, options, successes, spentFraction, ToModelInput, store));
     }
 
     /// <summary>
@@ -116,16 +116,12 @@ internal sealed partial class BayesianProposer
     /// pick is replaced by the best candidate under the first cap that any candidate fits under. Null when no candidate
     /// fits the limit.
     /// </summary>
-    public ProposedPoint? Next(double costLimit, IReadOnlyList<double>? preferredCostLimits = null, double? checkpointLimit = null)
+    public ProposedPoint? Next(double costLimit, IReadOnlyList<double>? preferredCostLimits = null)
     {
         if (_pendingFantasy is { } pending)
         {
             _output.Condition(pending.Index, pending.Value);
             _pendingFantasy = null;
-        }
-        if (TryConfirm(checkpointLimit is { } beforeCheckpoint ? Math.Min(beforeCheckpoint, costLimit) : null) is { } confirmation)
-        {
-            return confirmation;
         }
         if (TryRefine(costLimit, preferredCostLimits) is { } refined)
         {
