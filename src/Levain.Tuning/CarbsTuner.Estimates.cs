@@ -49,7 +49,7 @@ public sealed partial class CarbsTuner
                 return null;
             }
             var sign = Options.Direction == Direction.Minimize ? 1.0 : -1.0;
-            var groups = ParetoGroups.Group(Space, successes).Select(g => g with { XInBasic = Space.ToBasic(g.Parameters) }).ToList();
+            var groups = ParetoGroups.Group(Space, successes);
             return RefinedAnswer(Estimate(successes, groups)
                 .Where(e => e.PredictedOutput is not null)
                 .MinBy(e => sign * e.PredictedOutput!.Value), successes);

@@ -107,16 +107,20 @@ internal sealed partial class BayesianProposer
         {
             return null;
         }
-        var limit = costLimit;
+        double? chosenCap = null;
         foreach (var cap in (preferredCostLimits ?? []).Where(l => l < costLimit).Order())
         {
-            if (Affordable(cap).Indices.Count > 0)
+            if (Affordable(cap).Indices.Count > 0) // resolves the candidates' affordability under the cap
             {
-                limit = cap;
+                chosenCap = cap;
                 break;
             }
         }
-        ResolveAffordability(limit);
+        var limit = chosenCap ?? costLimit;
+        if (chosenCap is null)
+        {
+            ResolveAffordability(limit);
+        }
         var open = Enumerable.Range(_refinementStart, _candidatesInBasic.Count - _refinementStart)
             .Where(j => !_taken[j] && _costMeans[j] >= _localCostFloor && CostUpper(j) <= limit).ToList();
         if (open.Count == 0)

@@ -91,7 +91,7 @@ internal sealed class DearOutputModel
             store.Hyperparameters[StoreName] = job.Parameters;
             store.FitCounts[StoreName] = complete.Count;
         }
-        var groups = ParetoGroups.Group(space, dear).Select(g => g with { XInBasic = space.ToBasic(g.Parameters) }).ToList();
+        var groups = ParetoGroups.Group(space, dear);
         return new DearOutputModel(model, groups, mean, scale, sign, dear.Min(o => o.Cost));
     }
 

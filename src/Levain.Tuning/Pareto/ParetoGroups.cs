@@ -5,7 +5,7 @@ namespace Levain.Tuning.Pareto;
 /// <summary>docs/tuner.md A4 end to end: group successes with identical inputs, then select the Pareto set.</summary>
 internal static class ParetoGroups
 {
-    /// <summary>Groups of the successful observations, in first-seen order (basic vectors not yet filled in).</summary>
+    /// <summary>Groups of the successful observations, in first-seen order, with their basic vectors.</summary>
     public static List<ObservationGroup> Group(SearchSpace space, IEnumerable<Observation> successes)
     {
         var byKey = new Dictionary<string, (IReadOnlyDictionary<string, ParamValue> Parameters, double CostSum, double OutputSum, int Count, int Order)>(StringComparer.Ordinal);
@@ -17,7 +17,7 @@ internal static class ParetoGroups
                 : (o.Parameters, o.Cost, o.Output, 1, byKey.Count);
         }
         return [.. byKey.OrderBy(kv => kv.Value.Order).Select(kv => new ObservationGroup(
-            kv.Key, kv.Value.Parameters, [], kv.Value.CostSum / kv.Value.Count, kv.Value.OutputSum / kv.Value.Count, kv.Value.Count))];
+            kv.Key, kv.Value.Parameters, space.ToBasic(kv.Value.Parameters), kv.Value.CostSum / kv.Value.Count, kv.Value.OutputSum / kv.Value.Count, kv.Value.Count))];
     }
 
     /// <summary>The Pareto groups in ascending cost (empty without successes).</summary>
@@ -30,6 +30,6 @@ internal static class ParetoGroups
         }
         var threshold = ParetoSet.Quantile([.. successes.Select(o => o.Cost)], minParetoCostFraction);
         var selected = ParetoSet.Select([.. groups.Select(g => g.Cost)], [.. groups.Select(g => g.Output)], threshold, direction == Direction.Maximize);
-        return [.. selected.Select(i => groups[i] with { XInBasic = space.ToBasic(groups[i].Parameters) })];
+        return [.. selected.Select(i => groups[i])];
     }
 }
