@@ -34,8 +34,8 @@ public static class ProfileLoader
         ["ib_ports"] = (p, n, r) => p with { IbPorts = r.Int(n) },
         ["ib_rate_gbps"] = (p, n, r) => p with { IbRateGbps = r.Num(n) },
         ["ib_counter_threshold"] = (p, n, r) => p with { IbCounterThreshold = r.Int(n) },
-        ["disk_warn_percent"] = (p, n, r) => p with { DiskWarnPercent = r.Int(n) },
-        ["disk_critical_percent"] = (p, n, r) => p with { DiskCriticalPercent = r.Int(n) },
+        ["disk_warn_percent"] = (p, n, r) => p with { DiskWarnPercent = r.IntIn(n, 1, 100) },
+        ["disk_critical_percent"] = (p, n, r) => p with { DiskCriticalPercent = r.IntIn(n, 1, 100) },
         ["disk_mounts"] = (p, n, r) => p with { DiskMounts = r.List(n) },
         ["allow_swap"] = (p, n, r) => p with { AllowSwap = r.Bool(n) },
         ["services"] = (p, n, r) => p with { Services = r.List(n) },
@@ -87,9 +87,11 @@ public static class ProfileLoader
         }
         var reader = new Reader(file);
         var profile = HealthProfile.Default;
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in root.Children)
         {
             var key = reader.Str(keyNode);
+            lines[key] = (int)keyNode.Start.Line;
             if (!Setters.TryGetValue(key, out var set))
             {
                 throw new InputException(file, (int)keyNode.Start.Line, key, $"unknown key (known: {string.Join(", ", Setters.Keys)})");
@@ -99,7 +101,9 @@ public static class ProfileLoader
         }
         if (profile.DiskWarnPercent > profile.DiskCriticalPercent)
         {
-            throw new InputException(file, 0, "disk_warn_percent", "must not exceed disk_critical_percent");
+            var field = lines.ContainsKey("disk_warn_percent") ? "disk_warn_percent" : "disk_critical_percent";
+            throw new InputException(file, lines.GetValueOrDefault(field), field,
+                $"disk_warn_percent ({profile.DiskWarnPercent}) must not exceed disk_critical_percent ({profile.DiskCriticalPercent})");
         }
         return profile;
     }

@@ -20,11 +20,14 @@ public sealed class HealthFleetCommandTests
         {
             var hosts = Path.Combine(dir, "hosts.txt");
             await File.WriteAllTextAsync(hosts, "# loopback fleet\n127.0.0.2\n127.0.0.3\n127.0.0.40\n", TestContext.Current.CancellationToken);
+            // The disk thresholds are pinned at 100 % so the verdict does not depend on how full the test machine's disk is.
+            var profile = Path.Combine(dir, "profile.yaml");
+            await File.WriteAllTextAsync(profile, "name: loopback\ndisk_warn_percent: 100\ndisk_critical_percent: 100\n", TestContext.Current.CancellationToken);
             var prom = Path.Combine(dir, "fleet.prom");
             var (code, stdout, stderr) = await CliRunner.RunAsync("health", "fleet", hosts, "--ssh-port", env["LEVAIN_SSHD_PORT"],
                 "--ssh-key", env["LEVAIN_SSH_KEY"], "--known-hosts", env["LEVAIN_SSH_KNOWN_HOSTS"], "--ssh-user", env["LEVAIN_SSH_USER"],
                 "--concurrency", "3", "--connect-timeout", "3", "--host-timeout", "60", "--command-timeout", "10",
-                "--bundles-out", Path.Combine(dir, "bundles"), "--prom", prom, "--json");
+                "--bundles-out", Path.Combine(dir, "bundles"), "--prom", prom, "--profile", profile, "--json");
             using var doc = JsonDocument.Parse(stdout);
             var outcomes = doc.RootElement.GetProperty("hosts").EnumerateArray()
                 .ToDictionary(h => h.GetProperty("host").GetString()!, h => h.GetProperty("outcome").GetString());

@@ -54,6 +54,27 @@ public sealed class ProfileLoaderTests
     }
 
     [Fact]
-    public void Parse_WarnAboveCritical_Rejected() =>
-        Assert.Equal("disk_warn_percent", Assert.Throws<InputException>(() => ProfileLoader.Parse("disk_warn_percent: 97\n", "p.yaml")).Field);
+    public void Parse_WarnAboveCritical_RejectedAtTheWarnKeysLine()
+    {
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Parse("name: dgx\ndisk_warn_percent: 97\n", "p.yaml"));
+        Assert.Equal(("p.yaml", 2, "disk_warn_percent"), (e.File, e.Line, e.Field));
+        Assert.Contains("(97) must not exceed disk_critical_percent (95)", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_CriticalBelowTheDefaultWarn_RejectedAtTheCriticalKeysLine()
+    {
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Parse("name: dgx\n\ndisk_critical_percent: 80\n", "p.yaml"));
+        Assert.Equal((3, "disk_critical_percent"), (e.Line, e.Field));
+    }
+
+    [Theory]
+    [InlineData("disk_warn_percent: 0\n", "disk_warn_percent")]
+    [InlineData("disk_critical_percent: 101\n", "disk_critical_percent")]
+    public void Parse_DiskPercentOutsideOneToHundred_Rejected(string yaml, string field)
+    {
+        var e = Assert.Throws<InputException>(() => ProfileLoader.Parse(yaml, "p.yaml"));
+        Assert.Equal((1, field), (e.Line, e.Field));
+        Assert.Contains("must be between 1 and 100", e.Problem, StringComparison.Ordinal);
+    }
 }
