@@ -190,6 +190,15 @@ public sealed record CarbsOptions
     public double GlobalCandidateAnnealing { get; init; }
 
     /// <summary>
+    /// How successful outputs become the output model's target (docs/tuner.md A5, "Output transform"): the rank-based
+    /// <see cref="OutputTransformKind.Quantile"/> (default, CARBS's choice) or one that keeps their magnitudes —
+    /// <see cref="OutputTransformKind.Standardize"/>, <see cref="OutputTransformKind.Power"/> (Yeo-Johnson) or
+    /// <see cref="OutputTransformKind.Hybrid"/> (rank below the median, magnitude above). Every kind is monotone and
+    /// signed so larger is better, with a spread near 1, so β and the other transformed-unit constants keep their meaning.
+    /// </summary>
+    public OutputTransformKind OutputTransform { get; init; }
+
+    /// <summary>
     /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
     /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
     /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does

@@ -35,7 +35,7 @@ internal sealed record SurrogateModels(
         ModelStore store,
         Action<string> log)
     {
-        var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
+        var outputTransform = OutputTransform.Create(options.OutputTransform, [.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
         var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)
