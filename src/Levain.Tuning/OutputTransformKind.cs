@@ -28,4 +28,10 @@ public enum OutputTransformKind
     /// outputs is kept.
     /// </summary>
     Hybrid,
+
+    /// <summary>
+    /// The mean of the <see cref="Quantile"/> and <see cref="Standardize"/> scores: half the rank transform's resolution
+    /// among the good outputs, half the depth of a rare deep one.
+    /// </summary>
+    Blend,
 }

@@ -20,6 +20,7 @@ internal abstract class OutputTransform
             OutputTransformKind.Standardize => new StandardizedOutputTransform(successfulOutputs, isMaximizing),
             OutputTransformKind.Power => new PowerOutputTransform(successfulOutputs, isMaximizing),
             OutputTransformKind.Hybrid => new HybridOutputTransform(successfulOutputs, isMaximizing),
+            OutputTransformKind.Blend => new BlendedOutputTransform(successfulOutputs, isMaximizing),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown output transform."),
         };
     }
