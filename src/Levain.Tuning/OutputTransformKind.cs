@@ -23,15 +23,8 @@ public enum OutputTransformKind
     Power,
 
     /// <summary>
-    /// Rank (Φ⁻¹ of the empirical CDF) for outputs worse than the median, magnitude above it: (y − median) over the
-    /// robust standard deviation, so the bad half is flattened as by <see cref="Quantile"/> while the depth of the good
-    /// outputs is kept.
+    /// <see cref="Standardize"/> while the replicated runs show material noise (the evidence of
+    /// <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode), <see cref="Quantile"/> otherwise.
     /// </summary>
-    Hybrid,
-
-    /// <summary>
-    /// The mean of the <see cref="Quantile"/> and <see cref="Standardize"/> scores: half the rank transform's resolution
-    /// among the good outputs, half the depth of a rare deep one.
-    /// </summary>
-    Blend,
+    Auto,
 }

@@ -11,7 +11,7 @@ public sealed class CarbsTunerJsonTests
     [InlineData(OutstandingEstimator.Thompson, 0.5, OutputTransformKind.Quantile)] // global candidates: their draws replay from the restored stream
     [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Power)]
     [InlineData(OutstandingEstimator.Mean, 0.0, OutputTransformKind.Standardize)]
-    [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Hybrid)]
+    [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Auto)]
     public void FromJson_RestoredTuner_MakesIdenticalNextSuggestions(OutstandingEstimator estimator, double globalCandidateShare, OutputTransformKind outputTransform)
     {
         var clock = new ManualTimeProvider(TunerFixtures.Epoch);

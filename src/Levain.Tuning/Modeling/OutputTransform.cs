@@ -19,9 +19,7 @@ internal abstract class OutputTransform
             OutputTransformKind.Quantile => new QuantileOutputTransform(successfulOutputs, isMaximizing),
             OutputTransformKind.Standardize => new StandardizedOutputTransform(successfulOutputs, isMaximizing),
             OutputTransformKind.Power => new PowerOutputTransform(successfulOutputs, isMaximizing),
-            OutputTransformKind.Hybrid => new HybridOutputTransform(successfulOutputs, isMaximizing),
-            OutputTransformKind.Blend => new BlendedOutputTransform(successfulOutputs, isMaximizing),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown output transform."),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a fitted output transform (Auto is resolved by the caller)."),
         };
     }
 

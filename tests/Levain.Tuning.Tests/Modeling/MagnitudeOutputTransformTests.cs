@@ -5,12 +5,12 @@ using Levain.Tuning.Randomness;
 namespace Levain.Tuning.Tests.Modeling;
 
 /// <summary>
-/// The magnitude-keeping output transforms (<see cref="CarbsOptions.OutputTransform"/>: Standardize, Power, Hybrid)
+/// The magnitude-keeping output transforms (<see cref="CarbsOptions.OutputTransform"/>: Standardize, Power, Auto)
 /// beside the default rank transform, and the Yeo-Johnson fit behind Power.
 /// </summary>
 public sealed class MagnitudeOutputTransformTests
 {
-    public static TheoryData<OutputTransformKind> Kinds => [OutputTransformKind.Quantile, OutputTransformKind.Standardize, OutputTransformKind.Power, OutputTransformKind.Hybrid, OutputTransformKind.Blend];
+    public static TheoryData<OutputTransformKind> Kinds => [OutputTransformKind.Quantile, OutputTransformKind.Standardize, OutputTransformKind.Power];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -60,8 +60,6 @@ public sealed class MagnitudeOutputTransformTests
     [Theory]
     [InlineData(OutputTransformKind.Standardize)]
     [InlineData(OutputTransformKind.Power)]
-    [InlineData(OutputTransformKind.Hybrid)]
-    [InlineData(OutputTransformKind.Blend)]
     public void DeeperBestOutput_ScoresHigher_WhereTheRankTransformCannotTell(OutputTransformKind kind)
     {
         // A flat, noisy bulk and one dip (minimised): the rank transform gives the dip the same score at any depth.
@@ -73,8 +71,7 @@ public sealed class MagnitudeOutputTransformTests
         var deepT = OutputTransform.Create(kind, deep, isMaximizing: false);
         // Gap between the dip and the best of the bulk, in units of the bulk's own spread of scores.
         double Gap(OutputTransform t, double dip) => (t.Transform(dip) - t.Transform(bulk.Min())) / (t.Transform(bulk.Min()) - t.Transform(bulk.Max()));
-        var factor = kind == OutputTransformKind.Blend ? 1.15 : 1.5; // the blend keeps half the rank scores, which cannot tell
-        Assert.True(Gap(deepT, -2.5) > factor * Gap(shallowT, -1.0), $"{kind}: {Gap(deepT, -2.5)} vs {Gap(shallowT, -1.0)}");
+        Assert.True(Gap(deepT, -2.5) > 1.5 * Gap(shallowT, -1.0), $"{kind}: {Gap(deepT, -2.5)} vs {Gap(shallowT, -1.0)}");
         Assert.True(Gap(deepT, -2.5) > 2.0 * Gap(new QuantileOutputTransform(deep, false), -2.5));
     }
 
@@ -177,6 +174,33 @@ public sealed class MagnitudeOutputTransformTests
         Assert.Equal(OutputTransformKind.Quantile, CarbsTuner.FromJson(node.ToJsonString()).Options.OutputTransform);
 
         var error = Assert.Throws<ArgumentException>(() => new CarbsTuner(TunerFixtures.MixedSpace(), new CarbsOptions { OutputTransform = (OutputTransformKind)9 }));
-        Assert.StartsWith("CarbsOptions.OutputTransform must be Quantile, Standardize, Power, Hybrid or Blend", error.Message);
+        Assert.StartsWith("CarbsOptions.OutputTransform must be Quantile, Standardize, Power or Auto", error.Message);
+    }
+
+    [Fact]
+    public void Auto_IsStandardizeOnlyWhileReplicatesShowMaterialNoise()
+    {
+        List<Suggestion> Next(OutputTransformKind kind, double replicateNoise)
+        {
+            // Only the random phase is driven, so every kind starts its first Bayesian suggestion from the same data.
+            var tuner = new CarbsTuner(TunerFixtures.MixedSpace(), new CarbsOptions { Seed = 5, OutputTransform = kind, ResampleFrequency = 0, NumRandomSamples = 8 }, new ManualTimeProvider(TunerFixtures.Epoch));
+            TunerFixtures.Drive(tuner, TunerFixtures.Mixed, 8);
+            foreach (var (o, i) in tuner.Observations.Take(3).Select((o, i) => (o, i)))
+            {
+                tuner.Observe(new Observation(o.Parameters, o.Output + (i % 2 == 0 ? replicateNoise : -replicateNoise), o.Cost));
+            }
+            var next = tuner.Suggest(2);
+            Assert.All(next, x => Assert.Equal(SuggestionPhase.Bayesian, x.Phase));
+            return [.. next];
+        }
+        double[] Lr(List<Suggestion> s) => [.. s.Select(x => x.Parameters["lr"].Number)];
+        // Replicates that agree: no noise, Auto keeps the rank transform.
+        var quantile = Lr(Next(OutputTransformKind.Quantile, 0));
+        Assert.Equal(quantile, Lr(Next(OutputTransformKind.Auto, 0)));
+        Assert.NotEqual(quantile, Lr(Next(OutputTransformKind.Standardize, 0)));
+        // Replicates 2 apart on outputs of spread ~1: material noise, Auto standardises.
+        var standardized = Lr(Next(OutputTransformKind.Standardize, 2));
+        Assert.Equal(standardized, Lr(Next(OutputTransformKind.Auto, 2)));
+        Assert.NotEqual(Lr(Next(OutputTransformKind.Quantile, 2)), standardized);
     }
 }
