@@ -27,11 +27,4 @@ public enum OutputTransformKind
     /// <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode), <see cref="Quantile"/> otherwise.
     /// </summary>
     Auto,
-
-    /// <summary>
-    /// <see cref="Standardize"/> while the best output stands out from the bulk — (best − median) ≥ ½ (median − 10th
-    /// percentile) of the signed outputs, a long good tail — and <see cref="Quantile"/> while the good outputs are
-    /// bunched (near a bound, where the rank transform's resolution among them is what the search needs).
-    /// </summary>
-    Tail,
 }

@@ -23,28 +23,6 @@ internal abstract class OutputTransform
         };
     }
 
-    /// <summary>Long good tail: (best − median) ≥ this × (median − 10th percentile) of the signed outputs.</summary>
-    public const double GoodTailRatio = 0.5;
-
-    /// <summary>
-    /// True when the best of the signed outputs (larger is better) lies at least <see cref="GoodTailRatio"/> × (median −
-    /// 10th percentile) above their median, the 10th percentile interpolated between order statistics; false for fewer
-    /// than four finite outputs or when all are equal.
-    /// </summary>
-    public static bool HasLongGoodTail(IReadOnlyList<double> successfulOutputs, bool isMaximizing)
-    {
-        var sorted = SignedSorted(successfulOutputs, isMaximizing ? 1.0 : -1.0);
-        if (sorted.Length < 4 || sorted[^1] == sorted[0])
-        {
-            return false;
-        }
-        var position = 0.1 * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var tenth = sorted[low] + ((position - low) * (sorted[Math.Min(low + 1, sorted.Length - 1)] - sorted[low]));
-        var median = Median(sorted);
-        return sorted[^1] - median >= GoodTailRatio * (median - tenth);
-    }
-
     /// <summary>The finite outputs times the direction sign (larger is better), ascending.</summary>
     protected static double[] SignedSorted(IReadOnlyList<double> outputs, double sign) =>
         [.. outputs.Where(double.IsFinite).Select(y => sign * y).Order()];

@@ -36,15 +36,9 @@ internal sealed record SurrogateModels(
         Action<string> log)
     {
         var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
-        var outputs = successes.Select(o => o.Output).ToList();
-        var maximize = options.Direction == Direction.Maximize;
-        var transformKind = options.OutputTransform switch
-        {
-            OutputTransformKind.Auto => NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Standardize : OutputTransformKind.Quantile,
-            OutputTransformKind.Tail => OutputTransform.HasLongGoodTail(outputs, maximize) ? OutputTransformKind.Standardize : OutputTransformKind.Quantile,
-            var kind => kind,
-        };
-        var outputTransform = OutputTransform.Create(transformKind, outputs, maximize);
+        var transformKind = options.OutputTransform != OutputTransformKind.Auto ? options.OutputTransform
+            : NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Standardize : OutputTransformKind.Quantile;
+        var outputTransform = OutputTransform.Create(transformKind, [.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)
         {

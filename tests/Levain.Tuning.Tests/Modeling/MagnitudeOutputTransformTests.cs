@@ -174,7 +174,7 @@ public sealed class MagnitudeOutputTransformTests
         Assert.Equal(OutputTransformKind.Quantile, CarbsTuner.FromJson(node.ToJsonString()).Options.OutputTransform);
 
         var error = Assert.Throws<ArgumentException>(() => new CarbsTuner(TunerFixtures.MixedSpace(), new CarbsOptions { OutputTransform = (OutputTransformKind)9 }));
-        Assert.StartsWith("CarbsOptions.OutputTransform must be Quantile, Standardize, Power, Auto or Tail", error.Message);
+        Assert.StartsWith("CarbsOptions.OutputTransform must be Quantile, Standardize, Power or Auto", error.Message);
     }
 
     [Fact]
@@ -202,19 +202,5 @@ public sealed class MagnitudeOutputTransformTests
         var standardized = Lr(Next(OutputTransformKind.Standardize, 2));
         Assert.Equal(standardized, Lr(Next(OutputTransformKind.Auto, 2)));
         Assert.NotEqual(Lr(Next(OutputTransformKind.Quantile, 2)), standardized);
-    }
-
-    [Fact]
-    public void HasLongGoodTail_SeesARareDeepOutput_NotGoodOutputsBunchedAtABound()
-    {
-        // Minimised: a flat bulk with one deep dip has a long good tail; losses bunched above their floor with a long
-        // bad tail (augmented-branin's shape) do not.
-        var bulk = Enumerable.Range(0, 30).Select(i => -0.2 + (0.01 * ((i * 7) % 11))).ToList();
-        Assert.True(OutputTransform.HasLongGoodTail([.. bulk, -2.5], isMaximizing: false));
-        var bunched = Enumerable.Range(0, 30).Select(i => 0.4 + Math.Exp(0.2 * i)).ToList();
-        Assert.False(OutputTransform.HasLongGoodTail(bunched, isMaximizing: false));
-        Assert.True(OutputTransform.HasLongGoodTail(bunched, isMaximizing: true)); // maximised, the long tail is the good one
-        Assert.False(OutputTransform.HasLongGoodTail([1, 2, 3], isMaximizing: true)); // too few to tell
-        Assert.False(OutputTransform.HasLongGoodTail([2, 2, 2, 2, 2], isMaximizing: true));
     }
 }
