@@ -23,7 +23,7 @@ public enum OutputTransformKind
     Power,
 
     /// <summary>
-    /// <see cref="Standardize"/> while the replicated runs show material noise (the evidence of
+    /// <see cref="Power"/> while the replicated runs show material noise (the evidence of
     /// <see cref="CarbsOptions.CostDependentNoise"/>'s automatic mode), <see cref="Quantile"/> otherwise.
     /// </summary>
     Auto,

@@ -37,7 +37,7 @@ internal sealed record SurrogateModels(
     {
         var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
         var transformKind = options.OutputTransform != OutputTransformKind.Auto ? options.OutputTransform
-            : NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Standardize : OutputTransformKind.Quantile;
+            : NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Power : OutputTransformKind.Quantile;
         var outputTransform = OutputTransform.Create(transformKind, [.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)

@@ -178,7 +178,7 @@ public sealed class MagnitudeOutputTransformTests
     }
 
     [Fact]
-    public void Auto_IsStandardizeOnlyWhileReplicatesShowMaterialNoise()
+    public void Auto_IsPowerOnlyWhileReplicatesShowMaterialNoise()
     {
         List<Suggestion> Next(OutputTransformKind kind, double replicateNoise)
         {
@@ -197,10 +197,10 @@ public sealed class MagnitudeOutputTransformTests
         // Replicates that agree: no noise, Auto keeps the rank transform.
         var quantile = Lr(Next(OutputTransformKind.Quantile, 0));
         Assert.Equal(quantile, Lr(Next(OutputTransformKind.Auto, 0)));
-        Assert.NotEqual(quantile, Lr(Next(OutputTransformKind.Standardize, 0)));
-        // Replicates 2 apart on outputs of spread ~1: material noise, Auto standardises.
-        var standardized = Lr(Next(OutputTransformKind.Standardize, 2));
-        Assert.Equal(standardized, Lr(Next(OutputTransformKind.Auto, 2)));
-        Assert.NotEqual(Lr(Next(OutputTransformKind.Quantile, 2)), standardized);
+        Assert.NotEqual(quantile, Lr(Next(OutputTransformKind.Power, 0)));
+        // Replicates 2 apart on outputs of spread ~1: material noise, Auto takes the power transform.
+        var power = Lr(Next(OutputTransformKind.Power, 2));
+        Assert.Equal(power, Lr(Next(OutputTransformKind.Auto, 2)));
+        Assert.NotEqual(Lr(Next(OutputTransformKind.Quantile, 2)), power);
     }
 }
