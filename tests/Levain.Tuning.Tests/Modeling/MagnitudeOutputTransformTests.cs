@@ -155,7 +155,7 @@ public sealed class MagnitudeOutputTransformTests
     }
 
     [Fact]
-    public void Option_ReachesTheOutputModel_IsSavedAsAName_AndDefaultsToQuantileInOldStates()
+    public void Option_ReachesTheOutputModel_IsSavedAsAName_AndOldStatesTakeTheDefault()
     {
         List<Suggestion> Next(OutputTransformKind kind)
         {
@@ -170,8 +170,9 @@ public sealed class MagnitudeOutputTransformTests
         var saved = new CarbsTuner(TunerFixtures.MixedSpace(), new CarbsOptions { Seed = 9, OutputTransform = OutputTransformKind.Power }).ToJson();
         var node = System.Text.Json.Nodes.JsonNode.Parse(saved)!;
         Assert.Equal("Power", node["Options"]!["OutputTransform"]!.GetValue<string>());
-        node["Options"]!.AsObject().Remove("OutputTransform"); // a state saved before the option existed
-        Assert.Equal(OutputTransformKind.Quantile, CarbsTuner.FromJson(node.ToJsonString()).Options.OutputTransform);
+        node["Options"]!.AsObject().Remove("OutputTransform"); // a state saved before the option existed takes the default
+        Assert.Equal(OutputTransformKind.Auto, new CarbsOptions().OutputTransform);
+        Assert.Equal(OutputTransformKind.Auto, CarbsTuner.FromJson(node.ToJsonString()).Options.OutputTransform);
 
         var error = Assert.Throws<ArgumentException>(() => new CarbsTuner(TunerFixtures.MixedSpace(), new CarbsOptions { OutputTransform = (OutputTransformKind)9 }));
         Assert.StartsWith("CarbsOptions.OutputTransform must be Quantile, Standardize, Power or Auto", error.Message);
