@@ -172,6 +172,7 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         Option("dear_cost_fraction", stored.DearCostFraction, edited.DearCostFraction);
         Option("global_candidate_share", stored.GlobalCandidateShare, edited.GlobalCandidateShare);
         Option("global_candidate_annealing", stored.GlobalCandidateAnnealing, edited.GlobalCandidateAnnealing);
+        Option("output_transform", Lower(stored.OutputTransform), Lower(edited.OutputTransform));
         if (stored with { Seed = 0 } != edited with { Seed = 0 } && applied.Count(a => a.StartsWith("tuner.", StringComparison.Ordinal)) == 0)
         {
             applied.Add("tuner: options changed");

@@ -190,6 +190,17 @@ public sealed record CarbsOptions
     public double GlobalCandidateAnnealing { get; init; }
 
     /// <summary>
+    /// How successful outputs become the output model's target (docs/tuner.md, "Output transform"): the rank-based
+    /// <see cref="OutputTransformKind.Quantile"/> (CARBS's choice), one that keeps their magnitudes —
+    /// <see cref="OutputTransformKind.Standardize"/> or <see cref="OutputTransformKind.Power"/> (Yeo-Johnson) — or
+    /// <see cref="OutputTransformKind.Auto"/> (default: Power while replicates show material noise, else Quantile). Every
+    /// kind is monotone and signed so larger is better, with a spread near 1, so β and the other transformed-unit
+    /// constants keep their meaning. Measured on development seeds: the magnitude transforms help mf-hartmann6 but hurt
+    /// augmented-branin and height-with-cost; Auto changes only the studies with noisy replicates.
+    /// </summary>
+    public OutputTransformKind OutputTransform { get; init; } = OutputTransformKind.Auto;
+
+    /// <summary>
     /// Anytime checkpoints η (default 2; null: off). With a cost budget, the spent fractions η^−k (k = 0, 1, 2, …; 1/4, 1/2
     /// and 1 for η = 2) are checkpoints, and a Bayesian-phase suggestion should finish by the next one: a pick whose upper
     /// cost quantile does not fit in the budget up to the next checkpoint is replaced by the best candidate that does

@@ -223,5 +223,6 @@ public sealed partial class CarbsTuner
         Require(o.DearCostFraction is > 0 and <= 1, nameof(o.DearCostFraction), "must lie in (0, 1]");
         Require(Enum.IsDefined(o.Direction), nameof(o.Direction), "must be Minimize or Maximize");
         Require(Enum.IsDefined(o.OutstandingEstimator), nameof(o.OutstandingEstimator), "must be Thompson or Mean");
+        Require(Enum.IsDefined(o.OutputTransform), nameof(o.OutputTransform), "must be Quantile, Standardize, Power or Auto");
     }
 }

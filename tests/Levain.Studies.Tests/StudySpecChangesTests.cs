@@ -49,7 +49,7 @@ public sealed class StudySpecChangesTests
         var edited = Stored with
         {
             Tuner = Stored.Tuner with { NumRandomSamples = 8, CostQuantile = 0.95, AnytimeCheckpointRatio = null, TargetProjectionShare = 0, RadiusAnnealing = 0.5, AnytimeCrossingFraction = 0.2, CostDependentNoise = false,
-                GlobalCandidateShare = 0.3, GlobalCandidateAnnealing = 1 },
+                GlobalCandidateShare = 0.3, GlobalCandidateAnnealing = 1, OutputTransform = OutputTransformKind.Power },
         };
         Assert.Null(Stored.Tuner.NumRandomSamples);
         Assert.Null(Stored.Tuner.CostDependentNoise);
@@ -64,6 +64,7 @@ public sealed class StudySpecChangesTests
                 "tuner.cost_dependent_noise: auto → false",
                 "tuner.global_candidate_share: 0 → 0.3",
                 "tuner.global_candidate_annealing: 0 → 1",
+                "tuner.output_transform: auto → power",
             ],
             StudySpecChanges.Between(Stored, edited).Applied);
         Assert.Equal(["tuner.cost_dependent_noise: false → true"],

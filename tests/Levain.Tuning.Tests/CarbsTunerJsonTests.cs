@@ -6,15 +6,19 @@ namespace Levain.Tuning.Tests;
 public sealed class CarbsTunerJsonTests
 {
     [Theory]
-    [InlineData(OutstandingEstimator.Thompson, 0.0)]
-    [InlineData(OutstandingEstimator.Mean, 0.0)]
-    [InlineData(OutstandingEstimator.Thompson, 0.5)] // global candidates: their draws replay from the restored stream
-    public void FromJson_RestoredTuner_MakesIdenticalNextSuggestions(OutstandingEstimator estimator, double globalCandidateShare)
+    [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Quantile)]
+    [InlineData(OutstandingEstimator.Mean, 0.0, OutputTransformKind.Quantile)]
+    [InlineData(OutstandingEstimator.Thompson, 0.5, OutputTransformKind.Quantile)] // global candidates: their draws replay from the restored stream
+    [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Power)]
+    [InlineData(OutstandingEstimator.Mean, 0.0, OutputTransformKind.Standardize)]
+    [InlineData(OutstandingEstimator.Thompson, 0.0, OutputTransformKind.Auto)]
+    public void FromJson_RestoredTuner_MakesIdenticalNextSuggestions(OutstandingEstimator estimator, double globalCandidateShare, OutputTransformKind outputTransform)
     {
         var clock = new ManualTimeProvider(TunerFixtures.Epoch);
         var options = new CarbsOptions
         {
             Seed = 9, OutstandingEstimator = estimator, MaxSuggestionCost = 80, SuggestionTimeToLive = TimeSpan.FromHours(1), GlobalCandidateShare = globalCandidateShare,
+            OutputTransform = outputTransform,
         };
         var tuner = new CarbsTuner(TunerFixtures.MixedSpace(), options, clock);
         TunerFixtures.Drive(tuner, TunerFixtures.Mixed, 10);
@@ -25,6 +29,7 @@ public sealed class CarbsTunerJsonTests
         var restored = CarbsTuner.FromJson(json, clock);
         Assert.Equal(json, restored.ToJson());
         Assert.Equal(globalCandidateShare, restored.Options.GlobalCandidateShare);
+        Assert.Equal(outputTransform, restored.Options.OutputTransform);
         var expected = tuner.Suggest(3);
         var actual = restored.Suggest(3);
         Assert.Contains(expected, s => s.Phase == SuggestionPhase.Bayesian);

@@ -16,13 +16,21 @@ public static partial class StudyFileParser
         "resample_only_when_uncertain", "radius_annealing", "target_projection_share", "target_projection_step",
         "anytime_checkpoint_ratio", "anytime_crossing_fraction", "cost_dependent_noise",
         "answer_refinement_share", "answer_refinement_radius", "answer_refinement_start", "dear_cost_fraction",
-        "global_candidate_share", "global_candidate_annealing",
+        "global_candidate_share", "global_candidate_annealing", "output_transform",
     ];
 
     private static readonly Dictionary<string, OutstandingEstimator> Estimators = new(StringComparer.Ordinal)
     {
         ["thompson"] = OutstandingEstimator.Thompson,
         ["mean"] = OutstandingEstimator.Mean,
+    };
+
+    private static readonly Dictionary<string, OutputTransformKind> OutputTransforms = new(StringComparer.Ordinal)
+    {
+        ["auto"] = OutputTransformKind.Auto,
+        ["quantile"] = OutputTransformKind.Quantile,
+        ["standardize"] = OutputTransformKind.Standardize,
+        ["power"] = OutputTransformKind.Power,
     };
 
     private static CarbsOptions TunerOptions(YamlFields fields, YamlNode node)
@@ -95,6 +103,7 @@ public static partial class StudyFileParser
                 "dear_cost_fraction" => options with { DearCostFraction = Fraction(openLeft: true) },
                 "global_candidate_share" => options with { GlobalCandidateShare = Within(0, false, 1, true) },
                 "global_candidate_annealing" => options with { GlobalCandidateAnnealing = Fraction(openLeft: false) },
+                "output_transform" => options with { OutputTransform = fields.Enum(value, field, OutputTransforms) },
                 _ => options with { CategoricalMutationProbability = Fraction(openLeft: false) },
             };
         }

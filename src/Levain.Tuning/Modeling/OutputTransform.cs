@@ -1,76 +1,55 @@
-using Levain.Tuning.GaussianProcesses;
-
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// docs/tuner.md A5 output transform: a raw output y goes through the empirical CDF of the successful outputs (piecewise
-/// linear between order statistics at plotting positions (i + ½)/n, tied values sharing their mean position), clipped
-/// to [½/n, 1 − ½/n] so the extremes stay finite (±3.29 at n = 1000), then Φ⁻¹, times the direction sign (+1 maximise,
-/// −1 minimise) so larger is always better inside the model.
+/// docs/tuner.md A5 output transform: maps a raw output to the output model's target, monotone and signed by the
+/// direction (+1 maximise, −1 minimise) so larger is always better inside the model. Fitted on the finite successful
+/// outputs; the kind is <see cref="CarbsOptions.OutputTransform"/>.
 /// </summary>
-internal sealed class OutputTransform
+internal abstract class OutputTransform
 {
-    private readonly double[] _values;
-    private readonly double[] _positions;
-    private readonly double _sign;
-    private readonly double _lowClip;
+    /// <summary>Transformed value (larger is better); 0 when there is no information.</summary>
+    public abstract double Transform(double output);
 
-    public OutputTransform(IReadOnlyList<double> successfulOutputs, bool isMaximizing)
+    /// <summary>The transform of <paramref name="kind"/> fitted on <paramref name="successfulOutputs"/> (non-finite ones ignored).</summary>
+    public static OutputTransform Create(OutputTransformKind kind, IReadOnlyList<double> successfulOutputs, bool isMaximizing)
     {
         ArgumentNullException.ThrowIfNull(successfulOutputs);
-        _sign = isMaximizing ? 1.0 : -1.0;
-        var sorted = successfulOutputs.Where(double.IsFinite).Order().ToArray();
-        var n = sorted.Length;
-        _lowClip = n > 0 ? 0.5 / n : 0.5;
-        var values = new List<double>();
-        var positions = new List<double>();
-        for (var i = 0; i < n;)
+        return kind switch
         {
-            var j = i;
-            while (j + 1 < n && sorted[j + 1] == sorted[i])
-            {
-                j++;
-            }
-            values.Add(sorted[i]);
-            positions.Add(((0.5 * (i + j)) + 0.5) / n);
-            i = j + 1;
-        }
-        _values = [.. values];
-        _positions = [.. positions];
+            OutputTransformKind.Quantile => new QuantileOutputTransform(successfulOutputs, isMaximizing),
+            OutputTransformKind.Standardize => new StandardizedOutputTransform(successfulOutputs, isMaximizing),
+            OutputTransformKind.Power => new PowerOutputTransform(successfulOutputs, isMaximizing),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a fitted output transform (Auto is resolved by the caller)."),
+        };
     }
 
-    /// <summary>Transformed value (larger is better); 0 when there is no information.</summary>
-    public double Transform(double output)
+    /// <summary>The finite outputs times the direction sign (larger is better), ascending.</summary>
+    protected static double[] SignedSorted(IReadOnlyList<double> outputs, double sign) =>
+        [.. outputs.Where(double.IsFinite).Select(y => sign * y).Order()];
+
+    /// <summary>Median of ascending values.</summary>
+    protected static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]);
+
+    /// <summary>
+    /// 1.4826 × the median absolute deviation from <paramref name="median"/> (a standard deviation for normal data);
+    /// the sample standard deviation when that is 0 (over half the values tie), and 0 when all values are equal.
+    /// </summary>
+    protected static double RobustScale(double[] sorted, double median)
     {
-        if (_values.Length <= 1 || !double.IsFinite(output))
+        var deviations = sorted.Select(v => Math.Abs(v - median)).Order().ToArray();
+        var mad = 1.4826 * Median(deviations);
+        return mad > 0 ? mad : StandardDeviation(sorted);
+    }
+
+    /// <summary>Sample standard deviation (n − 1); 0 for fewer than two values.</summary>
+    protected static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2)
         {
             return 0.0;
         }
-        double position;
-        if (output <= _values[0])
-        {
-            position = _positions[0];
-        }
-        else if (output >= _values[^1])
-        {
-            position = _positions[^1];
-        }
-        else
-        {
-            var hi = Array.BinarySearch(_values, output);
-            if (hi >= 0)
-            {
-                position = _positions[hi];
-            }
-            else
-            {
-                hi = ~hi;
-                var lo = hi - 1;
-                var t = (output - _values[lo]) / (_values[hi] - _values[lo]);
-                position = _positions[lo] + (t * (_positions[hi] - _positions[lo]));
-            }
-        }
-        position = Math.Clamp(position, _lowClip, 1.0 - _lowClip);
-        return _sign * NormalDistribution.InverseCdf(position);
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }

@@ -35,8 +35,10 @@ internal sealed record SurrogateModels(
         ModelStore store,
         Action<string> log)
     {
-        var outputTransform = new OutputTransform([.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
+        var transformKind = options.OutputTransform != OutputTransformKind.Auto ? options.OutputTransform
+            : NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Power : OutputTransformKind.Quantile;
+        var outputTransform = OutputTransform.Create(transformKind, [.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)
         {

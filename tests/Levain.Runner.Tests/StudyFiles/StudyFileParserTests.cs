@@ -242,6 +242,7 @@ public sealed class StudyFileParserTests : IDisposable
               dear_cost_fraction: 0.4
               global_candidate_share: 0.3
               global_candidate_annealing: 1
+              output_transform: standardize
             """));
         var t = study.Tuner;
         Assert.Equal((0.95, false, false, false, 0.5), (t.CostQuantile, t.TrustRegions, t.SpaceFillingInitialDesign, t.ResampleOnlyWhenUncertain, t.RadiusAnnealing));
@@ -252,6 +253,9 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Null(StudyFileParser.Load(_dir.File("dflt-cdn.yaml", Head)).Tuner.CostDependentNoise); // auto by default
         Assert.Equal((0.75, 0.1, 0.5, 0.4), (t.AnswerRefinementShare, t.AnswerRefinementRadius, t.AnswerRefinementStart, t.DearCostFraction));
         Assert.Equal((0.3, 1.0), (t.GlobalCandidateShare, t.GlobalCandidateAnnealing));
+        Assert.Equal(OutputTransformKind.Standardize, t.OutputTransform);
+        Assert.Equal(OutputTransformKind.Auto, StudyFileParser.Load(_dir.File("dflt-ot.yaml", Head)).Tuner.OutputTransform); // auto by default
+        Assert.Equal(OutputTransformKind.Quantile, StudyFileParser.Load(_dir.File("ot.yaml", Head + "tuner: { output_transform: quantile }\n")).Tuner.OutputTransform);
         Assert.Null(StudyFileParser.Load(_dir.File("off.yaml", Head + "tuner: { anytime_checkpoint_ratio: off }\n")).Tuner.AnytimeCheckpointRatio);
         var defaults = StudyFileParser.Load(_dir.File("dflt.yaml", Head)).Tuner;
         Assert.Equal((new CarbsOptions().AnytimeCheckpointRatio, new CarbsOptions().AnswerRefinementShare), (defaults.AnytimeCheckpointRatio, defaults.AnswerRefinementShare));
@@ -269,6 +273,7 @@ public sealed class StudyFileParserTests : IDisposable
         Assert.Contains("tuner.global_candidate_share: must lie in [0, 1), got 1", Refused("g.yaml", "global_candidate_share: 1"), StringComparison.Ordinal);
         Assert.Contains("tuner.answer_refinement_start: must lie in [0, 1), got 1", Refused("st.yaml", "answer_refinement_start: 1"), StringComparison.Ordinal);
         Assert.Contains("tuner.dear_cost_fraction: must lie in (0, 1], got 0", Refused("d.yaml", "dear_cost_fraction: 0"), StringComparison.Ordinal);
+        Assert.Contains("ot2.yaml:4: tuner.output_transform", Refused("ot2.yaml", "output_transform: rank"), StringComparison.Ordinal);
         Assert.Contains("tuner.global_candidate_annealing: must lie in [0, 1], got -0.5", Refused("h.yaml", "global_candidate_annealing: -0.5"), StringComparison.Ordinal);
     }
 

@@ -10,8 +10,8 @@ public sealed class TransformTests
     {
         Gen.Double[-1e3, 1e3].Array[2, 60].Sample(outputs =>
         {
-            var minimize = new OutputTransform(outputs, isMaximizing: false);
-            var maximize = new OutputTransform(outputs, isMaximizing: true);
+            var minimize = new QuantileOutputTransform(outputs, isMaximizing: false);
+            var maximize = new QuantileOutputTransform(outputs, isMaximizing: true);
             var sorted = outputs.Distinct().Order().ToArray();
             for (var i = 1; i < sorted.Length; i++)
             {
@@ -29,11 +29,11 @@ public sealed class TransformTests
     [Fact]
     public void OutputTransform_MapsToNormalScoresAndClips()
     {
-        var t = new OutputTransform([10, 20, 30, 40], isMaximizing: true);
+        var t = new QuantileOutputTransform([10, 20, 30, 40], isMaximizing: true);
         Assert.Equal(-1.1503493803760079, t.Transform(10), 1e-9); // Φ⁻¹(1/8)
         Assert.Equal(0.0, t.Transform(25), 1e-12);
         Assert.Equal(t.Transform(40), t.Transform(1e9));
-        Assert.Equal(0.0, new OutputTransform([5], true).Transform(5));
+        Assert.Equal(0.0, new QuantileOutputTransform([5], true).Transform(5));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class LevainCarbsMethod : ISearchMethod
         $"{(_options.NumRandomSamples is { } samples ? samples.ToString(System.Globalization.CultureInfo.InvariantCulture) : "max(4, D + 1)")} random samples{(_options.SpaceFillingInitialDesign ? " (Latin hypercube)" : "")}, " +
         $"resample every {_options.ResampleFrequency}{(_options.ResampleOnlyWhenUncertain ? " when the Pareto order is uncertain" : "")}, " +
         $"{(_options.TrustRegions ? "trust regions, " : "")}{GlobalCandidates}{(_budgetAware ? "budget-aware with annealing" : "no budget")}{(_budgetAware && _options.AnytimeCheckpointRatio is { } eta ? $", anytime checkpoints every {eta}x of the budget" : "")}" +
-        $"{(_budgetAware && _options.AnswerRefinementShare > 0 ? $", answer refinement from {_options.AnswerRefinementStart:P0} of the budget (share {_options.AnswerRefinementShare}, dear runs ≥ {_options.DearCostFraction:P0} of the dearest)" : "")}, {_options.OutstandingEstimator} fantasies, " +
+        $"{(_budgetAware && _options.AnswerRefinementShare > 0 ? $", answer refinement from {_options.AnswerRefinementStart:P0} of the budget (share {_options.AnswerRefinementShare}, dear runs ≥ {_options.DearCostFraction:P0} of the dearest)" : "")}, {_options.OutstandingEstimator} fantasies, {_options.OutputTransform.ToString().ToLowerInvariant()} output transform, " +
         $"answer: {(_reportPrediction ? "the evaluated point with the best predicted output" : "the best observed point")})";
 
     private string GlobalCandidates => _options.GlobalCandidateShare > 0
