@@ -36,8 +36,10 @@ internal sealed record SurrogateModels(
         Action<string> log)
     {
         var complete = successes.Where(o => !o.IsPartial).ToList(); // early-stopped runs: output model only
+        bool? materialNoise = null; // the replicates' evidence, read once for both automatic choices
+        bool ShowsMaterialNoise() => materialNoise ??= NoiseEstimate.ShowsMaterialNoise(space, complete);
         var transformKind = options.OutputTransform != OutputTransformKind.Auto ? options.OutputTransform
-            : NoiseEstimate.ShowsMaterialNoise(space, complete) ? OutputTransformKind.Power : OutputTransformKind.Quantile;
+            : ShowsMaterialNoise() ? OutputTransformKind.Power : OutputTransformKind.Quantile;
         var outputTransform = OutputTransform.Create(transformKind, [.. successes.Select(o => o.Output)], options.Direction == Direction.Maximize);
         var costTransform = new CostTransform([.. complete.Select(o => o.Cost)]);
         if (costTransform.HasNonPositiveCosts)
@@ -54,7 +56,7 @@ internal sealed record SurrogateModels(
         }
         var successInputs = successes.Select(o => toModelInput(space.ToBasic(o.Parameters))).ToList();
         var family = new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius);
-        var costDependentNoise = options.CostDependentNoise ?? NoiseEstimate.ShowsMaterialNoise(space, complete);
+        var costDependentNoise = options.CostDependentNoise ?? ShowsMaterialNoise();
         var outputFamily = costDependentNoise ? new MaternLinearKernelFamily(space.ContinuousDimension, space.CategoricalDimension, options.SearchRadius, costDependentNoise: true) : family;
         var outputInputs = costDependentNoise ? WithNoiseCovariate(successInputs, successes) : successInputs;
         var jobs = new List<ModelFitJob>
