@@ -50,8 +50,8 @@ internal static class ScaleUpCommand
         if (!launch)
         {
             var launched = await ScaleUpRecord.ReadAsync(store, studyName, trials, ct).ConfigureAwait(false);
-            if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, launched, LawChecks(trials, prediction, launched), null).ToJsonString(Snake));
-            else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, launched, LawChecks(trials, prediction, launched));
+            if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, launched, null).ToJsonString(Snake));
+            else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, launched);
             return 0;
         }
 
@@ -62,7 +62,7 @@ internal static class ScaleUpCommand
         }
         var suggestionId = ScaleUpRecord.NextSuggestionId(trials);
         var proposal = new TrialProposal(suggestionId, ScaleUpRecord.Settings(prediction), SuggestionPhase.ScaleUp, null);
-        if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, [], []);
+        if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
         if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)})");
         var exit = TuneConsole.Run(target.Definition!, json, verbose: false,
             new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction)) });
@@ -74,8 +74,8 @@ internal static class ScaleUpCommand
             return exit != 0 ? exit : CliConsole.Fail($"the scale-up trial was not started (another session may have launched {suggestionId} first)", ExitCodes.Failure);
         }
         var checks = records.Where(r => r.Trial == mine.Number).ToList();
-        if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, checks, [], mine.Number).ToJsonString());
-        else RenderChecks(CliConsole.Create(), checks, []);
+        if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, checks, mine.Number).ToJsonString());
+        else RenderChecks(CliConsole.Create(), checks);
         if (exit == 0 && mine.State != TrialState.Succeeded)
         {
             return CliConsole.Fail($"scale-up trial {mine.Number} {mine.State.ToString().ToLowerInvariant()}{(mine.FailureReason is { } why ? ": " + why : "")}", ExitCodes.Failure);
@@ -83,23 +83,16 @@ internal static class ScaleUpCommand
         return exit;
     }
 
-    /// <summary>Other succeeded trials dearer than 1.5× the front's base cost: the metric law at their own cost against what they got.</summary>
-    private static List<(int Trial, double Cost, double Actual, double Predicted)> LawChecks(IReadOnlyList<TrialRecord> trials, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched) =>
-        [.. trials
-            .Where(t => t.State == TrialState.Succeeded && t.Output is double && t.Cost is double c && c > prediction.BaseCost * 1.5 && launched.All(r => r.Trial != t.Number))
-            .Select(t => (t.Number, t.Cost!.Value, t.Output!.Value, prediction.Metric.Law.Predict(t.Cost!.Value)))];
-
-    private static JsonObject ToJson(string study, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks, int? launchedTrial) => new()
+    private static JsonObject ToJson(string study, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, int? launchedTrial) => new()
     {
         ["study"] = study,
         ["metric_name"] = metric,
         ["prediction"] = JsonSerializer.SerializeToNode(prediction, Snake),
         ["launched_trial"] = launchedTrial,
         ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval }), Snake),
-        ["predicted_vs_actual"] = new JsonArray([.. checks.Select(c => (JsonNode)new JsonObject { ["trial"] = c.Trial, ["cost"] = c.Cost, ["predicted"] = c.Predicted, ["actual"] = c.Actual })]),
     };
 
-    private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks)
+    private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched)
     {
         var law = prediction.Metric.Law;
         console.MarkupLine(Markup.Escape(Text(
@@ -120,10 +113,10 @@ internal static class ScaleUpCommand
             console.MarkupLine("[grey]method: surrogate = a line in ln cost through the front the surrogate models predict; front-line = a line through the observed Pareto points.[/]");
         }
         foreach (var warning in prediction.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
-        RenderChecks(console, launched, checks);
+        RenderChecks(console, launched);
     }
 
-    private static void RenderChecks(IAnsiConsole console, IReadOnlyList<ScaleUpRecord> launched, List<(int Trial, double Cost, double Actual, double Predicted)> checks)
+    private static void RenderChecks(IAnsiConsole console, IReadOnlyList<ScaleUpRecord> launched)
     {
         foreach (var r in launched)
         {
@@ -132,11 +125,6 @@ internal static class ScaleUpCommand
                 : $"no result yet ({r.State.ToString().ToLowerInvariant()})";
             console.MarkupLine(Markup.Escape(Text(
                 $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}], ")) + Markup.Escape(actual));
-        }
-        foreach (var c in checks)
-        {
-            console.MarkupLine(Markup.Escape(Text(
-                $"predicted vs actual: trial {c.Trial} at cost {c.Cost:G4}: predicted {c.Predicted:G5} (front law at its cost), actual {c.Actual:G5} ({(c.Actual - c.Predicted) / c.Predicted:+0.0%;-0.0%})")));
         }
     }
 

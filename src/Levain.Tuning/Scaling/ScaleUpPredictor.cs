@@ -244,8 +244,19 @@ public static class ScaleUpPredictor
         return lines;
     }
 
-    private static double RoundIfInteger(ParameterSpec spec, double valueInParam) =>
-        spec.IsInteger ? Math.Round(valueInParam / spec.Rounding, MidpointRounding.ToEven) * spec.Rounding : valueInParam;
+    /// <summary>
+    /// An integer parameter's value rounded to its rounding step; a log-scaled one (positive by construction) never
+    /// rounds to 0 or below but to one step (the demo's scale-up once printed depth = 0, a value no trial can run).
+    /// </summary>
+    internal static double RoundIfInteger(ParameterSpec spec, double valueInParam)
+    {
+        if (!spec.IsInteger)
+        {
+            return valueInParam;
+        }
+        var rounded = Math.Round(valueInParam / spec.Rounding, MidpointRounding.ToEven) * spec.Rounding;
+        return spec.Kind == ParameterKind.Log ? Math.Max(rounded, spec.Rounding) : rounded;
+    }
 
     private static double Quantile(List<double> values, double p)
     {

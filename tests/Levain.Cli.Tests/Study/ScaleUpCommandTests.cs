@@ -88,6 +88,7 @@ public sealed class ScaleUpCommandTests : IDisposable
         var again = await CliRunner.RunAsync("study", "scale-up", study, "--bootstrap", "20");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains($"predicted vs actual: scale-up trial {trial} (3x", again.StdOut, StringComparison.Ordinal);
+        Assert.Single(again.StdOut.Split('\n'), l => l.Contains("predicted vs actual", StringComparison.Ordinal)); // no other trial is held to the law
         Assert.Contains("surrogate", again.StdOut, StringComparison.Ordinal);
         var show = await CliRunner.RunAsync("study", "show", study, "--json");
         Assert.True(show.ExitCode == 0, show.StdErr);

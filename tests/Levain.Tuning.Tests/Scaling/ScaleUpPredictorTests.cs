@@ -110,6 +110,37 @@ public sealed class ScaleUpPredictorTests
     }
 
     [Fact]
+    public void Predict_LogIntegerExtrapolatedBelowHalf_RoundsToOneStepNotZero()
+    {
+        // Like the demo's study of 2026-12-07 (session 3): depth falls along the front, and 100x beyond the line in ln cost
+        // reaches a value under 0.5, which plain rounding printed as depth = 0 (and --launch would have run).
+        var space = new SearchSpace([ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true)]);
+        var observations = new List<Observation>();
+        foreach (var (depth, cost) in new[] { (6, 1e11), (5, 2e11), (4, 4e11), (3, 8e11), (2, 1.6e12) })
+        {
+            observations.Add(new Observation(new Dictionary<string, ParamValue> { ["depth"] = depth }, 3.0 * Math.Pow(cost / 1e11, -0.2), cost));
+        }
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 100, bootstrapSamples: 20, useSurrogate: false)!;
+
+        var predicted = prediction.Parameters.Single(p => p.Name == "depth");
+        // ln depth falls by about 0.4 per unit of ln cost, so 100x beyond the dearest point the line gives depth ≈ 0.3
+        Assert.Equal(1.0, predicted.Predicted);
+        Assert.True(predicted.Lower >= 1.0, $"lower {predicted.Lower}");
+    }
+
+    [Theory]
+    [InlineData(0.3, 1.0)]
+    [InlineData(-2.0, 1.0)]
+    [InlineData(2.5, 2.0)]
+    [InlineData(3.5, 4.0)]
+    public void RoundIfInteger_LogInteger_IsAtLeastOneStep(double value, double expected) =>
+        Assert.Equal(expected, ScaleUpPredictor.RoundIfInteger(ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true), value));
+
+    [Fact]
+    public void RoundIfInteger_LinearInteger_MayRoundToZero() =>
+        Assert.Equal(0.0, ScaleUpPredictor.RoundIfInteger(ParameterSpec.Linear("offset", center: 2, min: -5, max: 5, scale: 1, isInteger: true), 0.3));
+
+    [Fact]
     public void Predict_FrontWithoutSaturation_WarnsThatTheFloorIsNotIdentified()
     {
         // Like the demo's study of 2026-12-07: the loss falls steeply and straight in ln cost over a 3x cost range, so
