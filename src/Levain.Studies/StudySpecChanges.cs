@@ -25,7 +25,7 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
         var refused = new List<string>(ObjectiveChanges(stored, edited));
         if (stored.MetricBound != edited.MetricBound)
         {
-            applied.Add($"metric_bound: {Bound(stored.MetricBound)} → {Bound(edited.MetricBound)}");
+            applied.Add($"metric_bound: {Text(stored.MetricBound)} → {Text(edited.MetricBound)}");
         }
         CompareParameters(stored.Parameters, edited.Parameters, applied, refused);
         CompareTuner(stored.Tuner, edited.Tuner, applied, refused);
@@ -182,8 +182,6 @@ public sealed record StudySpecChanges(IReadOnlyList<string> Applied, IReadOnlyLi
     private static string AutoOr(bool? value) => value is { } forced ? (forced ? "true" : "false") : "auto";
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
-
-    private static string Bound(double? bound) => bound is { } b ? Text(b) : "(none)";
 
     private static string Text<T>(T value) => value switch
     {
