@@ -158,7 +158,7 @@ public static class ScaleUpPredictor
                 var (lo, hi) = Around(draws, center, tail);
                 return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
             })]));
-            double ToParam(double b) => RoundIfInteger(spec, transform.FromBasic(b));
+            double ToParam(double b) => transform.RoundPositive(transform.FromBasic(b));
             var value = ToParam(chosen.Center);
             var (low, high) = (ToParam(chosen.Low), ToParam(chosen.High));
             var outside = (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
@@ -242,20 +242,6 @@ public static class ScaleUpPredictor
             }
         }
         return lines;
-    }
-
-    /// <summary>
-    /// An integer parameter's value rounded to its rounding step; a log-scaled one (positive by construction) never
-    /// rounds to 0 or below but to one step (the demo's scale-up once printed depth = 0, a value no trial can run).
-    /// </summary>
-    internal static double RoundIfInteger(ParameterSpec spec, double valueInParam)
-    {
-        if (!spec.IsInteger)
-        {
-            return valueInParam;
-        }
-        var rounded = Math.Round(valueInParam / spec.Rounding, MidpointRounding.ToEven) * spec.Rounding;
-        return spec.Kind == ParameterKind.Log ? Math.Max(rounded, spec.Rounding) : rounded;
     }
 
     private static double Quantile(List<double> values, double p)

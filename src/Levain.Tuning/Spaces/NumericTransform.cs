@@ -51,6 +51,15 @@ internal sealed class NumericTransform
     public double Round(double valueInParam) =>
         _isInteger ? Math.Round(valueInParam / _rounding, MidpointRounding.ToEven) * _rounding : valueInParam;
 
+    /// <summary>
+    /// <see cref="Round"/>, except that a log-scaled integer (positive by construction) never rounds below one step: for
+    /// values predicted beyond the data, such as the scale-up's, where 0 would be a setting no trial can run (the demo's
+    /// scale-up once recommended depth = 0). The search keeps <see cref="Round"/>: there a log integer that rounds to 0
+    /// has basic value −∞, which marks the candidate out of bounds rather than moving it to the bound.
+    /// </summary>
+    public double RoundPositive(double valueInParam) =>
+        _isInteger && _kind == ParameterKind.Log ? Math.Max(Round(valueInParam), _rounding) : Round(valueInParam);
+
     /// <summary>Basic → parameter units, rounded for integer parameters (what a suggestion carries).</summary>
     public double FromBasicRounded(double xInBasic) => Round(FromBasic(xInBasic));
 

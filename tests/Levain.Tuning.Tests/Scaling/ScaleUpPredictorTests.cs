@@ -128,18 +128,6 @@ public sealed class ScaleUpPredictorTests
         Assert.True(predicted.Lower >= 1.0, $"lower {predicted.Lower}");
     }
 
-    [Theory]
-    [InlineData(0.3, 1.0)]
-    [InlineData(-2.0, 1.0)]
-    [InlineData(2.5, 2.0)]
-    [InlineData(3.5, 4.0)]
-    public void RoundIfInteger_LogInteger_IsAtLeastOneStep(double value, double expected) =>
-        Assert.Equal(expected, ScaleUpPredictor.RoundIfInteger(ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true), value));
-
-    [Fact]
-    public void RoundIfInteger_LinearInteger_MayRoundToZero() =>
-        Assert.Equal(0.0, ScaleUpPredictor.RoundIfInteger(ParameterSpec.Linear("offset", center: 2, min: -5, max: 5, scale: 1, isInteger: true), 0.3));
-
     [Fact]
     public void Predict_FrontWithoutSaturation_WarnsThatTheFloorIsNotIdentified()
     {

@@ -200,4 +200,24 @@ public sealed class SearchSpaceTests
         Assert.Contains("missing", Assert.Throws<ArgumentException>(() => space.Validate(new Dictionary<string, ParamValue> { ["x"] = 0.0, ["c"] = "a" })).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => space["nope"]);
     }
+
+    [Theory]
+    [InlineData(0.3, 1.0)]
+    [InlineData(-2.0, 1.0)]
+    [InlineData(2.5, 2.0)]
+    [InlineData(3.5, 4.0)]
+    public void RoundPositive_LogInteger_IsAtLeastOneStep(double value, double expected) =>
+        Assert.Equal(expected, new SearchSpace([ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true)]).NumericTransformOf("depth")!.RoundPositive(value));
+
+    [Fact]
+    public void Round_LogIntegerBelowHalf_StaysZero_SoTheSearchRejectsTheCandidate()
+    {
+        var depth = new SearchSpace([ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true)]).NumericTransformOf("depth")!;
+        Assert.Equal(0.0, depth.Round(0.3));
+        Assert.False(depth.IsWithinBounds(depth.Canonicalize(depth.ToBasic(0.3))));
+    }
+
+    [Fact]
+    public void RoundPositive_LinearInteger_MayRoundToZero() =>
+        Assert.Equal(0.0, new SearchSpace([ParameterSpec.Linear("offset", center: 2, min: -5, max: 5, scale: 1, isInteger: true)]).NumericTransformOf("offset")!.RoundPositive(0.3));
 }
