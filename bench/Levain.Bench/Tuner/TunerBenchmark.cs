@@ -18,6 +18,7 @@ public static class TunerBenchmark
     public const string LevainName = "levain";
     public const string RandomName = "random";
     public const string UniformName = "uniform";
+    public const string TpeName = "tpe";
 
     /// <summary>The tuner with the published CARBS defaults and none of the v2 additions, for comparison.</summary>
     public const string LevainV1Name = "levain-v1";
@@ -53,6 +54,7 @@ public static class TunerBenchmark
         var wall = Stopwatch.StartNew();
         var seeds = Enumerable.Range(settings.FirstSeed, settings.SeedCount).ToArray();
         var problemResults = new List<ProblemResults>();
+        var tpeComparisons = new List<TpeComparison>();
         foreach (var problem in problems)
         {
             var budget = problem.TotalBudget * settings.BudgetScale;
@@ -86,6 +88,10 @@ public static class TunerBenchmark
                 };
             }
             problemResults.Add(new ProblemResults(problem.Name, problem.Description, problem.OptimumValue, budget, summaries));
+            if (runs.TryGetValue(LevainName, out var levainRuns) && runs.TryGetValue(TpeName, out var tpeRuns))
+            {
+                tpeComparisons.AddRange(settings.BudgetFractions.Select(f => CompareWithTpe(problem.Name, levainRuns, tpeRuns, f, f * budget, problem.OptimumValue)));
+            }
         }
 
         var latency = new List<LatencyPoint>();
@@ -101,7 +107,7 @@ public static class TunerBenchmark
         }
 
         return new TunerBenchReport(settings.Mode, startedAt, wall.Elapsed.TotalSeconds, MachineInfo.Capture(), methodInfos,
-            seeds, settings.BudgetFractions, problemResults, CompareWithRandom(problemResults), latency);
+            seeds, settings.BudgetFractions, problemResults, CompareWithRandom(problemResults), latency) { LevainVersusTpe = tpeComparisons };
     }
 
     /// <summary>Levain's median regret against random search's at each budget of each problem (both must have run).</summary>
@@ -125,6 +131,52 @@ public static class TunerBenchmark
             }
         }
         return comparisons;
+    }
+
+    /// <summary>
+    /// Levain against TPE at one budget (<see cref="TpeComparison"/>): runs are matched by seed, seeds where either run
+    /// broke are left out; the bootstrap draws 2,000 resamples of the seeds with a fixed seed.
+    /// </summary>
+    public static TpeComparison CompareWithTpe(string problem, IReadOnlyList<RunResult> levain, IReadOnlyList<RunResult> tpe, double fraction, double budget, double optimum)
+    {
+        ArgumentNullException.ThrowIfNull(levain);
+        ArgumentNullException.ThrowIfNull(tpe);
+        var pairs = new List<(double Levain, double Tpe)>();
+        foreach (var run in levain.Where(r => r.Error is null))
+        {
+            if (tpe.FirstOrDefault(r => r.Seed == run.Seed && r.Error is null) is not { } peer) continue;
+            pairs.Add((RegretBookkeeping.RegretAt(run.Trace, budget, optimum), RegretBookkeeping.RegretAt(peer.Trace, budget, optimum)));
+        }
+        if (pairs.Count == 0) return new TpeComparison(problem, fraction, 0, null, null, null, null, null, false);
+        var levainRegrets = pairs.Select(p => p.Levain).ToArray();
+        var tpeRegrets = pairs.Select(p => p.Tpe).ToArray();
+        var ratio = RatioOfMedians(levainRegrets, tpeRegrets);
+        var random = new Random(20261207);
+        var ratios = new List<double>(2000);
+        var l = new double[pairs.Count];
+        var t = new double[pairs.Count];
+        for (var b = 0; b < 2000; b++)
+        {
+            for (var i = 0; i < pairs.Count; i++)
+            {
+                var k = random.Next(pairs.Count);
+                (l[i], t[i]) = pairs[k];
+            }
+            if (RatioOfMedians(l, t) is double r) ratios.Add(r);
+        }
+        // A resample whose TPE median is zero or infinite has no ratio; the interval is over the others, and absent
+        // when most have none.
+        var hasInterval = ratios.Count >= 1000;
+        return new TpeComparison(problem, fraction, pairs.Count, Finite(Quantiles.Of(levainRegrets, 0.5)), Finite(Quantiles.Of(tpeRegrets, 0.5)), ratio,
+            hasInterval ? Quantiles.Of([.. ratios], 0.025) : null, hasInterval ? Quantiles.Of([.. ratios], 0.975) : null,
+            ratio is double x && x <= TpeComparison.Bar);
+    }
+
+    private static double? RatioOfMedians(double[] numerator, double[] denominator)
+    {
+        var n = Quantiles.Of(numerator, 0.5);
+        var d = Quantiles.Of(denominator, 0.5);
+        return double.IsFinite(n) && double.IsFinite(d) && d > 0 ? n / d : null;
     }
 
     public static MethodResults Summarize(string method, IReadOnlyList<RunResult> runs, IReadOnlyList<double> fractions, IReadOnlyList<double> budgets, double optimum)

@@ -74,6 +74,12 @@ public static class ConsoleReport
             text.AppendLine();
         }
 
+        if (report.LevainVersusTpe.Count > 0)
+        {
+            text.Append(RenderTpeComparison(report.LevainVersusTpe, report.BudgetFractions));
+            text.AppendLine();
+        }
+
         if (report.SuggestLatency.Count > 0)
         {
             text.AppendLine("Levain suggest latency (10-D synthetic observations; median of the calls after the first, each after one more observation;");
@@ -101,6 +107,32 @@ public static class ConsoleReport
         text.AppendLine(Invariant($"Machine: {report.Machine}"));
         text.AppendLine(Invariant($"Wall time: {report.WallSeconds:F0} s"));
         return text.ToString();
+    }
+
+    /// <summary>
+    /// One row per problem, one column per budget: Levain's median regret over TPE's with its 95 % paired bootstrap
+    /// interval, each cell above the bar marked; then the count of cells that meet it.
+    /// </summary>
+    public static string RenderTpeComparison(IReadOnlyList<TpeComparison> comparisons, IReadOnlyList<double> fractions)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        ArgumentNullException.ThrowIfNull(fractions);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"Levain's median regret over TPE's, paired by seed [95 % bootstrap interval over the seeds]; the bar is {TpeComparison.Bar:G2}x, cells above it marked *:"));
+        var table = new TextTable([.. new[] { "problem" }.Concat(fractions.Select(f => Invariant($"{f * 100:G3} %")))]);
+        foreach (var problem in comparisons.GroupBy(c => c.Problem, StringComparer.Ordinal))
+        {
+            table.AddRow([.. new[] { problem.Key }.Concat(fractions.Select(f => problem.FirstOrDefault(c => c.Fraction == f) is { } c ? Cell(c) : "-"))]);
+        }
+        text.Append(table);
+        var met = comparisons.Count(c => c.MeetsBar);
+        text.AppendLine(Invariant($"{met} of {comparisons.Count} cells at or below {TpeComparison.Bar:G2}x TPE") + (met == comparisons.Count ? "." : "; above: " +
+            string.Join("; ", comparisons.Where(c => !c.MeetsBar).Select(c => Invariant($"{c.Problem} {c.Fraction * 100:G3} % ({Format(c.LevainMedian)} vs {Format(c.TpeMedian)})"))) + "."));
+        return text.ToString();
+
+        static string Cell(TpeComparison c) => c.Ratio is not double r
+            ? Invariant($"n/a ({Format(c.LevainMedian)} vs {Format(c.TpeMedian)})")
+            : Invariant($"{r:F2}x") + (c.RatioLow is double low && c.RatioHigh is double high ? Invariant($" [{low:F2}, {high:F2}]") : "") + (c.MeetsBar ? "" : " *");
     }
 
     /// <summary>Regrets span many orders of magnitude: three significant digits; "inf" when nothing fit the budget.</summary>

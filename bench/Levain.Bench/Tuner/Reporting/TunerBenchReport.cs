@@ -13,4 +13,8 @@ public sealed record TunerBenchReport(
     IReadOnlyList<double> BudgetFractions,
     IReadOnlyList<ProblemResults> Problems,
     IReadOnlyList<RandomComparison> LevainVersusRandom,
-    IReadOnlyList<LatencyPoint> SuggestLatency);
+    IReadOnlyList<LatencyPoint> SuggestLatency)
+{
+    /// <summary>Levain against TPE at each budget of each problem where both ran (empty otherwise).</summary>
+    public IReadOnlyList<TpeComparison> LevainVersusTpe { get; init; } = [];
+}
