@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Runner.Reports;
 using Levain.Studies.Trials;
+using Levain.Tuning;
+using Levain.Tuning.Scaling;
 using Spectre.Console;
 
 namespace Levain.Cli.Rendering;
@@ -80,7 +82,7 @@ public static class StudyReportRenderer
         if (report.Laws.Front is { } front)
         {
             console.MarkupLine(Markup.Escape(MetricLawLine(spec.Metric, front, report.TargetCost)));
-            var warnings = new List<string?> { front.Saturating?.NoSaturationWarning, Levain.Tuning.Scaling.SaturatingLaw.PastBoundWarning(report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Levain.Tuning.Direction.Maximize) };
+            var warnings = new List<string?> { front.Saturating?.NoSaturationWarning, SaturatingLaw.PastBoundWarning(report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Direction.Maximize) };
             foreach (var warning in warnings.OfType<string>())
             {
                 console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
