@@ -20,6 +20,9 @@ public static class TunerBenchmark
     public const string UniformName = "uniform";
     public const string TpeName = "tpe";
 
+    /// <summary>Seed of every bootstrap of the report, so a rerun on the same results prints the same intervals.</summary>
+    private const int BootstrapSeed = 20261207;
+
     /// <summary>The tuner with the published CARBS defaults and none of the v2 additions, for comparison.</summary>
     public const string LevainV1Name = "levain-v1";
 
@@ -151,7 +154,7 @@ public static class TunerBenchmark
         var levainRegrets = pairs.Select(p => p.Levain).ToArray();
         var tpeRegrets = pairs.Select(p => p.Tpe).ToArray();
         var ratio = RatioOfMedians(levainRegrets, tpeRegrets);
-        var random = new Random(20261207);
+        var random = new Random(BootstrapSeed);
         var ratios = new List<double>(2000);
         var l = new double[pairs.Count];
         var t = new double[pairs.Count];
@@ -250,7 +253,7 @@ public static class TunerBenchmark
         }
         if (fractions.Count == 0) return new PairedSaving(referenceFraction, [], [], null, null, null);
         double Saved(double medianFraction) => 1 - (medianFraction / referenceFraction);
-        var random = new Random(20261207);
+        var random = new Random(BootstrapSeed);
         var medians = new double[2000];
         var sample = new double[fractions.Count];
         for (var b = 0; b < medians.Length; b++)

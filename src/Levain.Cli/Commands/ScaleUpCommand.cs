@@ -26,7 +26,7 @@ internal static class ScaleUpCommand
 {
     private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
-    public static async Task<int> RunAsync(IStudyStore store, string studyName, StudyTarget target, double factor, int bootstrap, bool launch, bool json, CancellationToken ct)
+    public static async Task<int> RunAsync(IStudyStore store, string studyName, StudyTarget target, double factor, int bootstrap, bool launch, bool force, bool json, CancellationToken ct)
     {
         var record = await store.FindStudyAsync(studyName, ct).ConfigureAwait(false);
         if (record is null) return CliConsole.BadInput($"no study named '{studyName}'");
@@ -55,6 +55,13 @@ internal static class ScaleUpCommand
             return 0;
         }
 
+        if (!force && prediction.Parameters.Where(p => p.IsFarOutsideBounds).ToList() is { Count: > 0 } far)
+        {
+            if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, [], null).ToJsonString(Snake));
+            else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
+            return CliConsole.Fail($"not launched: {string.Join(", ", far.Select(p => $"{p.Name} = {p.Predicted:G4}"))} lies further beyond the search bounds than they are wide " +
+                "(see the warnings); run the study over a wider range of costs or use a smaller --factor, or launch it anyway with --force", ExitCodes.Failure);
+        }
         var waiting = trials.Count(t => t.State == TrialState.Suggested);
         if (waiting > 0)
         {
@@ -103,7 +110,7 @@ internal static class ScaleUpCommand
         foreach (var c in new[] { "parameter", "recommended", "90% interval", "method", "surrogate", "front line" }) table.AddColumn(c);
         foreach (var p in prediction.Parameters)
         {
-            table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format(p.Predicted, p.IsInteger) + (p.IsOutsideBounds ? " (outside bounds)" : "")),
+            table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format(p.Predicted, p.IsInteger) + (p.IsFarOutsideBounds ? " (far outside bounds)" : p.IsOutsideBounds ? " (outside bounds)" : "")),
                 Markup.Escape($"[{Format(p.Lower, p.IsInteger)}, {Format(p.Upper, p.IsInteger)}]"), Markup.Escape(p.Method),
                 Markup.Escape(Estimate(p.Surrogate, p.IsInteger)), Markup.Escape(Estimate(p.FrontLine, p.IsInteger)));
         }

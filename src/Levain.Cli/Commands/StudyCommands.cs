@@ -90,12 +90,16 @@ public static class StudyCommands
             Description = "Run the recommendation now as a trial of the study (the study file's command and launcher; outside the study's budgets, never stopped early), " +
                 "stored with its prediction; then print predicted vs actual. Later 'scale-up' and 'study show' print it again.",
         };
+        var force = new Option<bool>("--force")
+        {
+            Description = "With --launch: launch even a value that lies further beyond its search bounds than they are wide (without it such a launch is refused, exit 1).",
+        };
         var json = new Option<bool>("--json") { Description = "Print the prediction as JSON (with --launch: one JSON object per event, the prediction and its check last)." };
         var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α along the Pareto front) with a 90% bootstrap interval, " +
-            "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one, " +
-            "a line through the Pareto points ('front-line'); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, or the launched trial failed)")
+            "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one or their interval is far wider than the box, " +
+            "a line through the Pareto points ('front-line'); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds)")
         {
-            target, name, factor, bootstrap, launch, json,
+            target, name, factor, bootstrap, launch, force, json,
         };
         command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
         {
@@ -103,7 +107,7 @@ public static class StudyCommands
             if (!double.IsFinite(f) || f <= 0) return CliConsole.BadInput("--factor must be a positive number");
             var b = parse.GetValue(bootstrap);
             if (b is < 10 or > 10_000) return CliConsole.BadInput("--bootstrap must be between 10 and 10000");
-            return await ScaleUpCommand.RunAsync(store, studyName!, resolved, f, b, parse.GetValue(launch), parse.GetValue(json), ct).ConfigureAwait(false);
+            return await ScaleUpCommand.RunAsync(store, studyName!, resolved, f, b, parse.GetValue(launch), parse.GetValue(force), parse.GetValue(json), ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false));
         return command;
     }

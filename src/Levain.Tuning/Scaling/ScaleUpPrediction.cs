@@ -53,6 +53,13 @@ public sealed record ParameterPrediction(string Name, double Predicted, double L
 
     /// <summary>The line through the surrogate's predicted front; null when the surrogate could not trace one.</summary>
     public MethodEstimate? Surrogate { get; init; }
+
+    /// <summary>
+    /// The value lies further beyond a search bound than the bounds are wide (in the parameter's basic units: log
+    /// parameters in decades or octaves of their base): the law was extrapolated past anything the study supports, and
+    /// <c>levain study scale-up --launch</c> refuses it without <c>--force</c>.
+    /// </summary>
+    public bool IsFarOutsideBounds { get; init; }
 }
 
 /// <summary>One method's value at the target and its 90 % interval (parameter units), and its law in basic units.</summary>

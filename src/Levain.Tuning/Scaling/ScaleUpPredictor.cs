@@ -15,8 +15,9 @@ namespace Levain.Tuning.Scaling;
 /// fitted hyperparameters and the front traced again), so the interval carries the selection of front points from
 /// noisy trials, not only the scatter of the chosen points. The metric interval adds the front law's residual spread.
 /// Each parameter's recommendation is the surrogate's when the study has <see cref="MinSurrogateTrials"/> complete
-/// successes and the front could be traced (3 or more predicted points, in at least half the replicates too), else the
-/// front line's.
+/// successes and the front could be traced (3 or more predicted points, in at least half the replicates too), unless
+/// the surrogate's bootstrap interval at the target spans more than twice the search box and more than the front
+/// line's (basic units); else the front line's.
 /// Integers are rounded to their step; targets beyond <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry
 /// a warning.
 /// </summary>
@@ -148,7 +149,13 @@ public static class ScaleUpPredictor
             if (surrogateLines is not null && surrogateDraws[k].Count >= bootstrapSamples / 2)
             {
                 fromSurrogate = Estimate(surrogateLines[spec.Name], surrogateDraws[k], logTarget, tail);
-                (chosen, method, chosenReplicates) = (fromSurrogate, SurrogateMethod, surrogateReplicates[k]);
+                // The surrogate's line averages every trial; but when its bootstrap interval spans more than twice the
+                // search box and more than the front line's (a front traced over a narrow cost range, whose slope the
+                // resamples do not agree on), the front line is the better-supported estimate.
+                if (!IsUnsupported(fromSurrogate, line, BoxWidth(transform, spec)))
+                {
+                    (chosen, method, chosenReplicates) = (fromSurrogate, SurrogateMethod, surrogateReplicates[k]);
+                }
             }
             bands.Add(new LawBand(spec.Name, [.. bandCosts.Select(c =>
             {
@@ -162,7 +169,15 @@ public static class ScaleUpPredictor
             var value = ToParam(chosen.Center);
             var (low, high) = (ToParam(chosen.Low), ToParam(chosen.High));
             var outside = (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
-            if (outside)
+            var farOutside = outside && IsFarOutside(transform, spec, chosen.Center);
+            if (farOutside)
+            {
+                var span = front[^1].Cost / front[0].Cost;
+                warnings.Add($"{spec.Name} = {value:G4} lies outside the search bounds [{spec.Min?.ToString("G4") ?? "-inf"}, {spec.Max?.ToString("G4") ?? "inf"}], " +
+                    $"further beyond them than they are wide: the Pareto front spans {span:G3}x in cost, too little to extrapolate this parameter {target / baseCost:G3}x; " +
+                    "run the study over a wider range of costs or scale up by a smaller factor (--launch refuses this without --force).");
+            }
+            else if (outside)
             {
                 warnings.Add($"{spec.Name} = {value:G4} lies outside the search bounds [{spec.Min?.ToString("G4") ?? "-inf"}, {spec.Max?.ToString("G4") ?? "inf"}].");
             }
@@ -170,6 +185,7 @@ public static class ScaleUpPredictor
             parameters.Add(new ParameterPrediction(spec.Name, value, Math.Min(low, high), Math.Max(low, high), chosen.Fit.Slope, chosen.Fit.Intercept, spec.IsInteger, outside)
             {
                 Method = method,
+                IsFarOutsideBounds = farOutside,
                 FrontLine = InParam(line),
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
@@ -188,6 +204,41 @@ public static class ScaleUpPredictor
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
         };
+    }
+
+    /// <summary>The search box's width in basic units; +∞ without both bounds.</summary>
+    private static double BoxWidth(NumericTransform transform, ParameterSpec spec)
+    {
+        if (spec.Min is not { } min || spec.Max is not { } max)
+        {
+            return double.PositiveInfinity;
+        }
+        var width = Math.Abs(transform.ToBasic(max) - transform.ToBasic(min));
+        return double.IsFinite(width) ? width : double.PositiveInfinity;
+    }
+
+    /// <summary>The surrogate's interval spans more than twice the box and more than the front line's.</summary>
+    private static bool IsUnsupported(Estimated surrogate, Estimated line, double boxWidth) =>
+        surrogate.High - surrogate.Low > Math.Max(2 * boxWidth, line.High - line.Low);
+
+    /// <summary>
+    /// True when <paramref name="valueInBasic"/> lies beyond the nearer search bound by more than the bounds' own width,
+    /// both in basic units; false when either bound is missing (no width to compare with).
+    /// </summary>
+    internal static bool IsFarOutside(NumericTransform transform, ParameterSpec spec, double valueInBasic)
+    {
+        if (spec.Min is not { } min || spec.Max is not { } max)
+        {
+            return false;
+        }
+        var low = transform.ToBasic(min);
+        var high = transform.ToBasic(max);
+        if (!double.IsFinite(low) || !double.IsFinite(high))
+        {
+            return false;
+        }
+        var width = Math.Abs(high - low);
+        return valueInBasic > Math.Max(low, high) + width || valueInBasic < Math.Min(low, high) - width;
     }
 
     /// <summary>Complete successes the surrogate models need before they are trusted: 20, or 5 per basic dimension.</summary>

@@ -104,6 +104,15 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.DoesNotContain("(front)", table.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain("shows no saturation", table.StdOut, StringComparison.Ordinal);
 
+        // A recommendation further beyond its bounds than they are wide (n at 10⁹x the dearest point; bounds 1–1000) is
+        // not launched without --force: exit 1, the parameter named, the table marks it, and no trial runs.
+        var far = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "1e9", "--bootstrap", "20", "--launch");
+        Assert.Equal(1, far.ExitCode);
+        Assert.Contains("not launched: n = ", far.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--force", far.StdErr, StringComparison.Ordinal);
+        Assert.Contains("(far outside bounds)", far.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(_dir, "runs.txt")), l => l.StartsWith($"law-{trial + 1} ", StringComparison.Ordinal));
+
         // A second launch is a new trial (scale-up-2); when its program fails the command says so and exits 1, and the
         // first scale-up trial's record is untouched.
         File.WriteAllText(Path.Combine(_dir, "law.py"), "import sys\nprint('out of memory', file=sys.stderr)\nsys.exit(3)\n");
@@ -116,6 +125,12 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal([trial, trial + 1], records.Select(r => r.GetProperty("trial").GetInt32()));
         Assert.Equal(actual, records[0].GetProperty("actual_output").GetDouble());
         Assert.Equal("failed", records[1].GetProperty("state").GetString());
+
+        // With --force the far recommendation runs.
+        File.WriteAllText(Path.Combine(_dir, "law.py"), Program);
+        var forced = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "1e9", "--bootstrap", "20", "--launch", "--force");
+        Assert.True(forced.ExitCode == 0, forced.StdErr + forced.StdOut);
+        Assert.Contains(File.ReadAllLines(Path.Combine(_dir, "runs.txt")), l => l.StartsWith($"law-{trial + 2} ", StringComparison.Ordinal));
         TestContext.Current.TestOutputHelper?.WriteLine($"end {clock.Elapsed}");
     }
 

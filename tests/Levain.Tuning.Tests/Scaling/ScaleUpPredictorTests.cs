@@ -129,6 +129,46 @@ public sealed class ScaleUpPredictorTests
     }
 
     [Fact]
+    public void Predict_SteepTrendOverANarrowCostRange_FlagsAValueFarOutsideTheBounds_ButNotOneJustOutside()
+    {
+        // Like the demo's study of 2026-12-07 (session 4): the front spans 1.6x in cost while lr rises ninefold along it;
+        // 10x beyond, the line gives lr ≈ 10², four decades above a box two decades wide.
+        var space = new SearchSpace([ParameterSpec.Log("lr", center: 1e-3, min: 1e-4, max: 1e-2)]);
+        var observations = new List<Observation>();
+        foreach (var (lr, cost) in new[] { (1e-3, 1.0e11), (2e-3, 1.15e11), (3.5e-3, 1.3e11), (5e-3, 1.45e11), (9e-3, 1.6e11) })
+        {
+            observations.Add(new Observation(new Dictionary<string, ParamValue> { ["lr"] = lr }, 3.0 * Math.Pow(cost / 1e11, -0.2), cost));
+        }
+
+        var far = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20, useSurrogate: false)!.Parameters.Single();
+        Assert.True(far.Predicted > 1.0, $"lr {far.Predicted}");
+        Assert.True(far.IsOutsideBounds);
+        Assert.True(far.IsFarOutsideBounds);
+        var warnings = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, bootstrapSamples: 20, useSurrogate: false)!.Warnings;
+        Assert.Contains(warnings, w => w.Contains("further beyond them than they are wide: the Pareto front spans 1.6x in cost", StringComparison.Ordinal));
+
+        // 1.5x beyond: lr ≈ 0.05, outside the box by less than its width.
+        var near = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 1.5, bootstrapSamples: 20, useSurrogate: false)!.Parameters.Single();
+        Assert.True(near.IsOutsideBounds, $"lr {near.Predicted}");
+        Assert.False(near.IsFarOutsideBounds, $"lr {near.Predicted}");
+    }
+
+    [Theory]
+    [InlineData(0.5, false)]    // inside
+    [InlineData(0.1, false)]    // one decade above a two-decade box
+    [InlineData(1.5, true)]     // more than two decades above
+    [InlineData(2e-7, true)]    // more than two decades below
+    [InlineData(2e-6, false)]   // 1.7 decades below
+    public void IsFarOutside_ComparesTheDistanceBeyondABoundWithTheBoxWidth_InBasicUnits(double value, bool far)
+    {
+        var spec = ParameterSpec.Log("lr", center: 1e-3, min: 1e-4, max: 1e-2);
+        var transform = new SearchSpace([spec]).NumericTransformOf("lr")!;
+        Assert.Equal(far, ScaleUpPredictor.IsFarOutside(transform, spec, transform.ToBasic(value)));
+        var open = ParameterSpec.Log("lr", center: 1e-3, min: 1e-4);
+        Assert.False(ScaleUpPredictor.IsFarOutside(new SearchSpace([open]).NumericTransformOf("lr")!, open, transform.ToBasic(1e6))); // no max: no width
+    }
+
+    [Fact]
     public void Predict_FrontWithoutSaturation_WarnsThatTheFloorIsNotIdentified()
     {
         // Like the demo's study of 2026-12-07: the loss falls steeply and straight in ln cost over a 3x cost range, so
