@@ -48,6 +48,17 @@ public sealed record SaturatingLaw(double Floor, double Amplitude, double Expone
               : "; widen the study's cost range before betting a run on it.");
 
     /// <summary>
+    /// True when the fitted α sits at its upper limit: the front bends as sharply as the law allows, so its floor is
+    /// just the level of the dearest points and the law predicts almost no gain beyond them.
+    /// </summary>
+    public bool BendsAtLimit => Exponent >= 0.99 * MaxExponent;
+
+    /// <summary>What to tell the user when the law <see cref="BendsAtLimit"/> (null otherwise).</summary>
+    public string? SharpBendWarning => !BendsAtLimit ? null
+        : $"The metric's law bends as sharply as it can (fitted exponent at its upper limit {MaxExponent:G}): its floor {Floor:G4} is the level of the dearest Pareto points, " +
+          $"so it predicts almost no gain from a larger run; from {PointCount} points that is as likely noise as a floor, so widen the study's cost range before betting a run on it.";
+
+    /// <summary>
     /// The law's prediction interval at <paramref name="cost"/> given the <paramref name="costs"/> it was fitted on,
     /// conditional on the fitted exponent: the linear model in x = C^−α (floor and amplitude, or the amplitude alone
     /// when the floor is the bound) with Student-t quantiles on n − 3 degrees of freedom, held on the metric's side of

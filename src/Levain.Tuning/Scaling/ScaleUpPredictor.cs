@@ -118,6 +118,10 @@ public static class ScaleUpPredictor
         {
             warnings.Add(noSaturation);
         }
+        if (fit.Value.Law.SharpBendWarning is { } sharpBend)
+        {
+            warnings.Add(sharpBend);
+        }
         if (SaturatingLaw.PastBoundWarning(front.Select(g => g.Output), metricBound, maximize) is { } pastBound)
         {
             warnings.Add(pastBound);

@@ -126,4 +126,20 @@ public sealed class ScalingLawFitterTests
         Assert.Equal(["x", "y"], report.Parameters.Select(p => p.Name));
         Assert.Equal(tuner.GetParetoFront().Points.Count, report.Front!.PointCount);
     }
+    [Fact]
+    public void SaturatingLaw_ThreePointsBendingSharply_WarnsThatTheFloorIsTheDearestPointsLevel()
+    {
+        // The Pareto front of the demo of 2026-12-07 (session 4): nll_correct 1.835, 1.547, 1.468 over a 1.65x cost range.
+        // The exponent runs to its upper limit and the floor to the dearest point's level: the 10x prediction is 1.33.
+        var law = SaturatingLaw.Fit([3.43356e11, 4.21016e11, 5.68118e11], [1.835377, 1.547476, 1.467887], isMaximizing: false, bound: 0.0)!;
+        Assert.True(law.BendsAtLimit, $"exponent {law.Exponent}");
+        Assert.NotNull(law.SharpBendWarning);
+        Assert.Contains("from 3 points", law.SharpBendWarning, StringComparison.Ordinal);
+
+        // A front that bends gently (α = 0.3) does not.
+        double[] costs = [1, 2, 4, 8, 16, 32];
+        var gentle = SaturatingLaw.Fit(costs, [.. costs.Select(c => 1.0 + (2.0 * Math.Pow(c, -0.3)))], isMaximizing: false, bound: 0.0)!;
+        Assert.False(gentle.BendsAtLimit, $"exponent {gentle.Exponent}");
+        Assert.Null(gentle.SharpBendWarning);
+    }
 }
