@@ -210,7 +210,7 @@ public static class ScaleUpPredictor
         };
     }
 
-    /// <summary>The search box's width in basic units; +∞ without both bounds.</summary>
+    /// <summary>The search box's width in basic units; +∞ without both bounds (or a bound with no basic value, 0 for a log parameter).</summary>
     private static double BoxWidth(NumericTransform transform, ParameterSpec spec)
     {
         if (spec.Min is not { } min || spec.Max is not { } max)
@@ -231,17 +231,12 @@ public static class ScaleUpPredictor
     /// </summary>
     internal static bool IsFarOutside(NumericTransform transform, ParameterSpec spec, double valueInBasic)
     {
-        if (spec.Min is not { } min || spec.Max is not { } max)
+        var width = BoxWidth(transform, spec);
+        if (double.IsPositiveInfinity(width))
         {
             return false;
         }
-        var low = transform.ToBasic(min);
-        var high = transform.ToBasic(max);
-        if (!double.IsFinite(low) || !double.IsFinite(high))
-        {
-            return false;
-        }
-        var width = Math.Abs(high - low);
+        var (low, high) = (transform.ToBasic(spec.Min!.Value), transform.ToBasic(spec.Max!.Value));
         return valueInBasic > Math.Max(low, high) + width || valueInBasic < Math.Min(low, high) - width;
     }
 

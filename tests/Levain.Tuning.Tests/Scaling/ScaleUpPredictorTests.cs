@@ -153,6 +153,45 @@ public sealed class ScaleUpPredictorTests
         Assert.False(near.IsFarOutsideBounds, $"lr {near.Predicted}");
     }
 
+    [Fact]
+    public void Predict_TheDemoOf20261207_TakesTheFrontLineWhereTheSurrogateIntervalSpansDecades()
+    {
+        // The 27 trials of the demo of 2026-12-07 (session 4), as stored: lr, width, depth, steps, nll_correct, FLOPs. Its
+        // front has 3 points over a 1.65x cost range; the surrogate's line put lr at about 10² at 10x (interval 3e-6 to 1e5).
+        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] trials =
+        [
+        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
+        (0.00182788, 64, 1, 3350, 2.1132, 1.53858e+12), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.00240268, 56, 1, 1900, 2.211135, 7.0079e+11),
+        (0.00318416, 40, 1, 2000, 2.576203, 4.32538e+11), (0.00215623, 80, 1, 2550, 1.528969, 1.70459e+12), (0.00258328, 56, 1, 2400, 1.562799, 8.85208e+11),
+        (0.0237907, 24, 1, 5600, 1.467887, 5.68118e+11), (0.00214441, 88, 1, 2500, 1.468329, 1.96805e+12), (0.0269055, 16, 1, 5900, 1.835377, 3.43356e+11),
+        (0.0244355, 16, 1, 5750, 2.274016, 3.34627e+11), (0.0170293, 24, 1, 5000, 1.653814, 5.07249e+11), (0.022575, 24, 1, 4150, 1.547476, 4.21016e+11),
+        (0.0243194, 24, 1, 4400, 2.807212, 4.46379e+11), (0.0289277, 32, 1, 5050, 1.68364, 7.7841e+11), (0.0222396, 24, 1, 5700, 2.850306, 5.78263e+11),
+        (0.0256555, 32, 1, 5500, 2.509936, 8.47774e+11), (0.0249171, 24, 1, 4100, 2.044979, 4.15944e+11), (0.0223438, 24, 1, 5550, 2.313024, 5.63046e+11),
+        (0.0240418, 32, 1, 7700, 1.531787, 1.18688e+12), (0.0239009, 24, 1, 5350, 2.499336, 5.42756e+11), (0.0020977, 104, 1, 2000, 1.740198, 2.10606e+12)
+        ];
+        var space = new SearchSpace(
+        [
+            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
+            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
+            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
+            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
+        ]);
+        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
+        {
+            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
+        }, t.Output, t.Cost)).ToList();
+
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
+
+        var lr = prediction.Parameters.Single(p => p.Name == "lr");
+        Assert.True(lr.Surrogate!.Predicted > 1.0, $"the surrogate's lr {lr.Surrogate.Predicted}"); // what it would have recommended
+        Assert.Equal(ScaleUpPredictor.FrontLineMethod, lr.Method);
+        Assert.InRange(lr.Predicted, 3e-4, 3e-2);
+        Assert.All(prediction.Parameters, p => Assert.False(p.IsFarOutsideBounds, $"{p.Name} = {p.Predicted}"));
+        Assert.Contains(prediction.Warnings, w => w.Contains("bends as sharply as it can", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0.5, false)]    // inside
     [InlineData(0.1, false)]    // one decade above a two-decade box
