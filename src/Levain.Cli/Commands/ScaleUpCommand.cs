@@ -119,6 +119,11 @@ internal static class ScaleUpCommand
         {
             console.MarkupLine("[grey]method: surrogate = a line in ln cost through the front the surrogate models predict; front-line = a line through the observed Pareto points.[/]");
         }
+        if (prediction.PredictedCost is { } cost)
+        {
+            console.MarkupLine(Markup.Escape(Text(
+                $"recommended settings: predicted cost {cost:G4}, {cost / prediction.TargetCost:G3}x the target (ln cost fitted on the trials, R² {prediction.PredictedCostRSquared:F2})")));
+        }
         foreach (var warning in prediction.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
         RenderChecks(console, launched);
     }

@@ -18,6 +18,15 @@ public sealed record ScaleUpPrediction(
     int BootstrapSamples,
     double IntervalConfidence)
 {
+    /// <summary>
+    /// What the recommended settings are predicted to cost (ln cost fitted on the trials as linear in the numeric
+    /// parameters' basic values), or null when that fit is not possible or explains too little (R² below 0.9).
+    /// </summary>
+    public double? PredictedCost { get; init; }
+
+    /// <summary>The share of ln cost's variance the cost fit explains (null with <see cref="PredictedCost"/>).</summary>
+    public double? PredictedCostRSquared { get; init; }
+
     /// <summary>The front the surrogate models predict over the observed front's cost range (empty when they could not be built).</summary>
     public IReadOnlyList<PredictedFrontPointInParam> PredictedFront { get; init; } = [];
 

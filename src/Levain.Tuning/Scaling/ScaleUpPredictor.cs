@@ -194,6 +194,13 @@ public static class ScaleUpPredictor
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
         }
+        var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
+        var cost = RecommendedCost.Predict(space, successes, recommendedBasic) is { RSquared: >= RecommendedCost.MinRSquared } fitted ? fitted : ((double Cost, double RSquared)?)null;
+        if (cost is { } c && (c.Cost > 2 * target || c.Cost < 0.5 * target))
+        {
+            warnings.Add($"The recommended settings are predicted to cost {c.Cost:G3}, {c.Cost / target:G2}x the target {target:G3} (ln cost fitted on the trials, R² {c.RSquared:F2}): " +
+                "each parameter follows its own law, so together they miss the target; bring the parameter that drives the cost back toward the target before launching.");
+        }
         if (useSurrogate && successes.Count < surrogateMinTrials)
         {
             warnings.Add($"{successes.Count} successful trials are too few for the surrogate models (they need {surrogateMinTrials}): parameters come from lines through the Pareto points.");
@@ -204,6 +211,8 @@ public static class ScaleUpPredictor
         }
         return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence)
         {
+            PredictedCost = cost?.Cost,
+            PredictedCostRSquared = cost?.RSquared,
             BaseParameters = front[^1].Parameters,
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],

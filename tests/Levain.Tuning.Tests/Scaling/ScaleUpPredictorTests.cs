@@ -190,6 +190,46 @@ public sealed class ScaleUpPredictorTests
         Assert.InRange(lr.Predicted, 3e-4, 3e-2);
         Assert.All(prediction.Parameters, p => Assert.False(p.IsFarOutsideBounds, $"{p.Name} = {p.Predicted}"));
         Assert.Contains(prediction.Warnings, w => w.Contains("bends as sharply as it can", StringComparison.Ordinal));
+        // FLOPs are nearly log-linear in the four parameters: the recommendation is predicted at 1.8x the target.
+        Assert.True(prediction.PredictedCostRSquared > 0.95, $"R² {prediction.PredictedCostRSquared}");
+        Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 1.0, 2.0);
+    }
+
+    [Fact]
+    public void Predict_RecommendationsCost_IsTheTrialsCostLawAtTheSettings_AndWarnsWhenItMissesTheTarget()
+    {
+        // cost = width²·steps exactly; along the front width doubles and steps halve at each doubling of cost. At 2x the
+        // per-parameter lines agree with the target; at 100x steps would be 40, which rounds up to one step of 1,000,
+        // so the recommended run costs 25x the target.
+        var space = new SearchSpace(
+        [
+            ParameterSpec.Log("width", center: 64, min: 8, max: 100_000, isInteger: true),
+            ParameterSpec.Log("steps", center: 16_000, min: 1_000, max: 100_000, isInteger: true, rounding: 1_000),
+        ]);
+        var observations = new List<Observation>();
+        foreach (var (width, steps) in new[] { (16, 64_000), (32, 32_000), (64, 16_000), (128, 8_000), (256, 4_000) })
+        {
+            double cost = (double)width * width * steps;
+            observations.Add(new Observation(new Dictionary<string, ParamValue> { ["width"] = width, ["steps"] = steps }, 3.0 * Math.Pow(cost, -0.1), cost));
+        }
+        // Two dominated trials off the front's line: along it width and steps are collinear, and only trials elsewhere
+        // say how each one alone moves the cost.
+        foreach (var (width, steps) in new[] { (16, 8_000), (128, 64_000) })
+        {
+            double cost = (double)width * width * steps;
+            observations.Add(new Observation(new Dictionary<string, ParamValue> { ["width"] = width, ["steps"] = steps }, 10.0, cost));
+        }
+
+        var near = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 2, bootstrapSamples: 20, useSurrogate: false)!;
+        Assert.Equal(near.TargetCost, near.PredictedCost!.Value, near.TargetCost * 1e-4);
+        Assert.Equal(1.0, near.PredictedCostRSquared!.Value, 1e-9);
+        Assert.DoesNotContain(near.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
+
+        var far = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 100, bootstrapSamples: 20, useSurrogate: false)!;
+        var w = far.Parameters.Single(p => p.Name == "width").Predicted;
+        Assert.Equal(1_000, far.Parameters.Single(p => p.Name == "steps").Predicted);
+        Assert.Equal(w * w * 1_000, far.PredictedCost!.Value, w * w * 1e-1);
+        Assert.Contains(far.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal) && w.Contains("25x the target", StringComparison.Ordinal));
     }
 
     [Theory]
