@@ -59,7 +59,7 @@ internal static class ScaleUpCommand
         {
             if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, [], null).ToJsonString(Snake));
             else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
-            return CliConsole.Fail($"not launched: {string.Join(", ", far.Select(p => $"{p.Name} = {p.Predicted:G4}"))} lies further beyond the search bounds than they are wide " +
+            return CliConsole.Fail($"not launched: {string.Join(", ", far.Select(p => $"{p.Name} = {p.Predicted:G4}"))} {(far.Count == 1 ? "lies" : "lie")} further beyond the search bounds than they are wide " +
                 "(see the warnings); run the study over a wider range of costs or use a smaller --factor, or launch it anyway with --force", ExitCodes.Failure);
         }
         var waiting = trials.Count(t => t.State == TrialState.Suggested);
