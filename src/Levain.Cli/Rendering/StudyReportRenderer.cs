@@ -82,8 +82,7 @@ public static class StudyReportRenderer
         if (report.Laws.Front is { } front)
         {
             console.MarkupLine(Markup.Escape(MetricLawLine(spec.Metric, front, report.TargetCost)));
-            var warnings = new List<string?> { front.Saturating?.NoSaturationWarning, front.Saturating?.SharpBendWarning, SaturatingLaw.PastBoundWarning(report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Direction.Maximize) };
-            foreach (var warning in warnings.OfType<string>())
+            foreach (var warning in SaturatingLaw.FrontWarnings(front.Saturating, report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Direction.Maximize))
             {
                 console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
             }

@@ -3,7 +3,7 @@ using Levain.Tuning.GaussianProcesses;
 namespace Levain.Tuning.Modeling;
 
 /// <summary>
-/// <see cref="OutputTransformKind.Quantile"/> (the default, CARBS's choice): a raw output y goes through the empirical
+/// <see cref="OutputTransformKind.Quantile"/> (CARBS's choice; <see cref="OutputTransformKind.Auto"/> uses it while replicates show no material noise): a raw output y goes through the empirical
 /// CDF of the successful outputs (piecewise linear between order statistics at plotting positions (i + ½)/n, tied values
 /// sharing their mean position), clipped to [½/n, 1 − ½/n] so the extremes stay finite (±3.29 at n = 1000), then Φ⁻¹,
 /// times the direction sign (+1 maximise, −1 minimise) so larger is always better inside the model.

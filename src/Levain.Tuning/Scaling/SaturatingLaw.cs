@@ -106,6 +106,14 @@ public sealed record SaturatingLaw(double Floor, double Amplitude, double Expone
     }
 
     /// <summary>
+    /// Every warning about a front's metric law, in the order printed: no saturation, a bend at the limit (both from
+    /// <paramref name="law"/>, when there is one), and Pareto outputs past the bound. The one list for the study report
+    /// and the scale-up.
+    /// </summary>
+    public static IReadOnlyList<string> FrontWarnings(SaturatingLaw? law, IEnumerable<double> frontOutputs, double? bound, bool isMaximizing) =>
+        [.. new[] { law?.NoSaturationWarning, law?.SharpBendWarning, PastBoundWarning(frontOutputs, bound, isMaximizing) }.OfType<string>()];
+
+    /// <summary>
     /// Null with fewer than three points or non-positive costs. <paramref name="bound"/>: the metric's natural bound
     /// (see <see cref="Bound"/>), or null.
     /// </summary>

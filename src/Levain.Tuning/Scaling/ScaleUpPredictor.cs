@@ -114,18 +114,7 @@ public static class ScaleUpPredictor
         var predicted = fit.Value.Law.Predict(target);
         var (lower, upper) = Around(metricDraws, predicted, tail);
         var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
-        if (fit.Value.Law.NoSaturationWarning is { } noSaturation)
-        {
-            warnings.Add(noSaturation);
-        }
-        if (fit.Value.Law.SharpBendWarning is { } sharpBend)
-        {
-            warnings.Add(sharpBend);
-        }
-        if (SaturatingLaw.PastBoundWarning(front.Select(g => g.Output), metricBound, maximize) is { } pastBound)
-        {
-            warnings.Add(pastBound);
-        }
+        warnings.AddRange(SaturatingLaw.FrontWarnings(fit.Value.Law, front.Select(g => g.Output), metricBound, maximize));
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
         var bandLow = Math.Log(front[0].Cost);
@@ -219,16 +208,20 @@ public static class ScaleUpPredictor
         };
     }
 
-    /// <summary>The search box's width in basic units; +∞ without both bounds (or a bound with no basic value, 0 for a log parameter).</summary>
-    private static double BoxWidth(NumericTransform transform, ParameterSpec spec)
+    /// <summary>The search box in basic units (low ≤ high); null without both bounds or with a bound that has no basic value (0 for a log parameter).</summary>
+    private static (double Low, double High)? BoxInBasic(NumericTransform transform, ParameterSpec spec)
     {
         if (spec.Min is not { } min || spec.Max is not { } max)
         {
-            return double.PositiveInfinity;
+            return null;
         }
-        var width = Math.Abs(transform.ToBasic(max) - transform.ToBasic(min));
-        return double.IsFinite(width) ? width : double.PositiveInfinity;
+        var (a, b) = (transform.ToBasic(min), transform.ToBasic(max));
+        return double.IsFinite(a) && double.IsFinite(b) ? (Math.Min(a, b), Math.Max(a, b)) : null;
     }
+
+    /// <summary>The search box's width in basic units; +∞ without one.</summary>
+    private static double BoxWidth(NumericTransform transform, ParameterSpec spec) =>
+        BoxInBasic(transform, spec) is { } box ? box.High - box.Low : double.PositiveInfinity;
 
     /// <summary>The surrogate's interval spans more than twice the box and more than the front line's.</summary>
     private static bool IsUnsupported(Estimated surrogate, Estimated line, double boxWidth) =>
@@ -240,13 +233,12 @@ public static class ScaleUpPredictor
     /// </summary>
     internal static bool IsFarOutside(NumericTransform transform, ParameterSpec spec, double valueInBasic)
     {
-        var width = BoxWidth(transform, spec);
-        if (double.IsPositiveInfinity(width))
+        if (BoxInBasic(transform, spec) is not { } box)
         {
             return false;
         }
-        var (low, high) = (transform.ToBasic(spec.Min!.Value), transform.ToBasic(spec.Max!.Value));
-        return valueInBasic > Math.Max(low, high) + width || valueInBasic < Math.Min(low, high) - width;
+        var width = box.High - box.Low;
+        return valueInBasic > box.High + width || valueInBasic < box.Low - width;
     }
 
     /// <summary>Complete successes the surrogate models need before they are trusted: 20, or 5 per basic dimension.</summary>

@@ -141,5 +141,13 @@ public sealed class ScalingLawFitterTests
         var gentle = SaturatingLaw.Fit(costs, [.. costs.Select(c => 1.0 + (2.0 * Math.Pow(c, -0.3)))], isMaximizing: false, bound: 0.0)!;
         Assert.False(gentle.BendsAtLimit, $"exponent {gentle.Exponent}");
         Assert.Null(gentle.SharpBendWarning);
+
+        // The one list the report and the scale-up print: the law's own warnings, then points past the bound.
+        var warnings = SaturatingLaw.FrontWarnings(law, [1.835377, 1.547476, -0.1], bound: 0.0, isMaximizing: false);
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal(law.SharpBendWarning, warnings[0]);
+        Assert.StartsWith("1 Pareto point(s) lie past metric_bound 0", warnings[1], StringComparison.Ordinal);
+        Assert.Empty(SaturatingLaw.FrontWarnings(gentle, [1.5, 1.2], bound: 0.0, isMaximizing: false));
+        Assert.Single(SaturatingLaw.FrontWarnings(null, [-0.1], bound: 0.0, isMaximizing: false));
     }
 }
