@@ -121,8 +121,11 @@ internal static class ScaleUpCommand
         }
         if (prediction.PredictedCost is { } cost)
         {
+            var matched = prediction.IsCostMatched
+                ? Text($"; the laws are read at cost {prediction.LawCost:G4} ({prediction.LawCost / prediction.TargetCost:G3}x the target), where their settings together cost the target")
+                : "";
             console.MarkupLine(Markup.Escape(Text(
-                $"recommended settings: predicted cost {cost:G4}, {cost / prediction.TargetCost:G3}x the target (ln cost fitted on the trials, R² {prediction.PredictedCostRSquared:F2})")));
+                $"recommended settings: predicted cost {cost:G4}, {cost / prediction.TargetCost:G3}x the target (ln cost fitted on the trials, R² {prediction.PredictedCostRSquared:F2}){matched}")));
         }
         foreach (var warning in prediction.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
         RenderChecks(console, launched);

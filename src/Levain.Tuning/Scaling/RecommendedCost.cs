@@ -7,7 +7,8 @@ namespace Levain.Tuning.Scaling;
 /// What a set of recommended settings is predicted to cost: ln cost fitted by least squares as a linear function of
 /// the numeric parameters' basic values over the complete successes, evaluated at the settings. For a cost such as
 /// FLOPs ∝ width²·depth·steps of log-scaled parameters that form is exact. Each scale-up parameter follows its own
-/// law, so nothing else ties the recommendation to the target cost; this check does.
+/// law, so nothing else ties the recommendation to the target cost; <see cref="MatchedLogCost"/> reads the laws where
+/// this fit says they cost the target.
 /// </summary>
 internal static class RecommendedCost
 {
@@ -15,22 +16,45 @@ internal static class RecommendedCost
     public const double MinRSquared = 0.9;
 
     /// <summary>
+    /// The laws are matched to the target only when, along them, ln cost rises at least this much per unit of ln cost
+    /// (1 when the laws and the cost fit agree): a flatter rise means the laws barely move the parameters that drive the
+    /// cost, and matching would read them far from the target.
+    /// </summary>
+    public const double MinMatchSlope = 0.25;
+
+    /// <summary>Matching reads the laws at most this factor away from the target; a larger miss is reported, not matched.</summary>
+    public const double MaxMatchShift = 10.0;
+
+    /// <summary>ln cost = Coefficients[0] + Σₖ Coefficients[k + 1] · basic value of Names[k], and the fit's R².</summary>
+    public sealed record Fit(IReadOnlyList<string> Names, double[] Coefficients, double RSquared)
+    {
+        public double LogCostAt(IReadOnlyDictionary<string, double> basicValues) =>
+            Coefficients[0] + Names.Select((n, k) => Coefficients[k + 1] * basicValues[n]).Sum();
+    }
+
+    /// <summary>
     /// The predicted cost at <paramref name="basicValues"/> (each numeric parameter's basic value) and the fit's R²;
     /// null with fewer successes than parameters + 3, no spread in ln cost, or a singular fit.
     /// </summary>
-    public static (double Cost, double RSquared)? Predict(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyDictionary<string, double> basicValues)
+    public static (double Cost, double RSquared)? Predict(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyDictionary<string, double> basicValues) =>
+        FitCost(space, successes, [.. basicValues.Keys]) is { } fit ? (Math.Exp(fit.LogCostAt(basicValues)), fit.RSquared) : null;
+
+    /// <summary>
+    /// The least-squares fit of ln cost on the basic values of the numeric parameters among <paramref name="names"/>;
+    /// null with fewer successes than parameters + 3, no spread in ln cost, or a singular fit.
+    /// </summary>
+    public static Fit? FitCost(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyCollection<string> names)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(successes);
-        ArgumentNullException.ThrowIfNull(basicValues);
-        var names = space.Parameters.Where(p => space.NumericTransformOf(p.Name) is not null && basicValues.ContainsKey(p.Name)).Select(p => p.Name).ToList();
-        var columns = names.Count + 1;
+        ArgumentNullException.ThrowIfNull(names);
+        var used = space.Parameters.Where(p => space.NumericTransformOf(p.Name) is not null && names.Contains(p.Name)).Select(p => p.Name).ToList();
+        var columns = used.Count + 1;
         if (successes.Count < columns + 2)
         {
             return null;
         }
-        double[] Row(Func<string, double> basic) => [1.0, .. names.Select(basic)];
-        var rows = successes.Select(o => Row(n => space.NumericTransformOf(n)!.ToBasic(o.Parameters[n].Number))).ToList();
+        var rows = successes.Select(o => (double[])[1.0, .. used.Select(n => space.NumericTransformOf(n)!.ToBasic(o.Parameters[n].Number))]).ToList();
         var y = successes.Select(o => Math.Log(o.Cost)).ToArray();
         if (rows.Any(r => r.Any(v => !double.IsFinite(v))) || y.Any(v => !double.IsFinite(v)))
         {
@@ -61,7 +85,31 @@ internal static class RecommendedCost
             return null;
         }
         var residual = rows.Select((r, k) => y[k] - r.Zip(rhs, (a, b) => a * b).Sum()).Sum(e => e * e);
-        var at = Row(n => basicValues[n]).Zip(rhs, (a, b) => a * b).Sum();
-        return (Math.Exp(at), 1.0 - (residual / total));
+        return new Fit(used, rhs, 1.0 - (residual / total));
+    }
+
+    /// <summary>
+    /// The ln cost at which to read the parameters' laws (basic value = intercept + slope · ln cost each) so that the
+    /// settings they give cost the target by <paramref name="fit"/>. Along the laws the fitted ln cost is linear in ln
+    /// cost, A + B·ln C, so the answer is (ln target − A) / B. Null when the fit leaves out a parameter with a law or
+    /// misses <see cref="MinRSquared"/>, when B is below <see cref="MinMatchSlope"/>, or when the answer lies more than
+    /// <see cref="MaxMatchShift"/> away from the target.
+    /// </summary>
+    public static double? MatchedLogCost(Fit fit, IReadOnlyDictionary<string, (double Intercept, double Slope)> laws, double logTarget)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(laws);
+        if (fit.RSquared < MinRSquared || laws.Keys.Any(n => !fit.Names.Contains(n)) || fit.Names.Any(n => !laws.ContainsKey(n)))
+        {
+            return null;
+        }
+        var a = fit.Coefficients[0] + fit.Names.Select((n, k) => fit.Coefficients[k + 1] * laws[n].Intercept).Sum();
+        var b = fit.Names.Select((n, k) => fit.Coefficients[k + 1] * laws[n].Slope).Sum();
+        if (!(b >= MinMatchSlope))
+        {
+            return null;
+        }
+        var matched = (logTarget - a) / b;
+        return Math.Abs(matched - logTarget) <= Math.Log(MaxMatchShift) ? matched : null;
     }
 }

@@ -27,6 +27,16 @@ public sealed record ScaleUpPrediction(
     /// <summary>The share of ln cost's variance the cost fit explains (null with <see cref="PredictedCost"/>).</summary>
     public double? PredictedCostRSquared { get; init; }
 
+    /// <summary>
+    /// The cost at which the parameters' laws were read: where the trials' cost fit says the settings they give cost
+    /// <see cref="TargetCost"/> (per-parameter laws fitted separately need not agree on that), or the target itself when
+    /// they already agree, no cost fit explains 90 % of ln cost, or matching would move more than 10x.
+    /// </summary>
+    public double LawCost { get; init; }
+
+    /// <summary>True when the laws were read at a cost other than the target (<see cref="LawCost"/>) to match it.</summary>
+    public bool IsCostMatched => LawCost > 0 && Math.Abs(Math.Log(LawCost / TargetCost)) > 1e-9;
+
     /// <summary>The front the surrogate models predict over the observed front's cost range (empty when they could not be built).</summary>
     public IReadOnlyList<PredictedFrontPointInParam> PredictedFront { get; init; } = [];
 

@@ -63,8 +63,6 @@ public static class ScaleUpPredictor
         var metricReplicates = new List<(SaturatingLaw Law, double Z)>();
         var lineReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
         var surrogateReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
-        var lineDraws = numeric.Select(_ => new List<double>()).ToArray();
-        var surrogateDraws = numeric.Select(_ => new List<double>()).ToArray();
         var sample = new List<Observation>(successes.Count);
         for (var b = 0; b < bootstrapSamples; b++)
         {
@@ -81,7 +79,6 @@ public static class ScaleUpPredictor
                 metricReplicates.Add((replicate.Value.Law, z));
                 for (var k = 0; k < numeric.Count; k++)
                 {
-                    lineDraws[k].Add(replicate.Value.Lines[numeric[k].Name].Predict(logTarget));
                     lineReplicates[k].Add((replicate.Value.Lines[numeric[k].Name], 0.0));
                 }
             }
@@ -92,7 +89,6 @@ public static class ScaleUpPredictor
                     // The predicted front's scatter about its line (model misfit, the pool's granularity) is part of the draw.
                     var law = lines[numeric[k].Name];
                     var z = rng.NextNormal();
-                    surrogateDraws[k].Add(law.Predict(logTarget) + (law.PredictionStdDev(logTarget) * z));
                     surrogateReplicates[k].Add((law, z));
                 }
             }
@@ -115,6 +111,38 @@ public static class ScaleUpPredictor
         var (lower, upper) = Around(metricDraws, predicted, tail);
         var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
         warnings.AddRange(SaturatingLaw.FrontWarnings(fit.Value.Law, front.Select(g => g.Output), metricBound, maximize));
+        // Each parameter's law: the surrogate's when it is supported at the target, else the front line's.
+        var chosenLaws = new (LinearFit Line, LinearFit? Surrogate, string Method)[numeric.Count];
+        for (var k = 0; k < numeric.Count; k++)
+        {
+            var spec = numeric[k];
+            var line = Estimate(fit.Value.Lines[spec.Name], lineReplicates[k], logTarget, tail);
+            LinearFit? surrogateLine = null;
+            var method = FrontLineMethod;
+            if (surrogateLines is not null && surrogateReplicates[k].Count >= bootstrapSamples / 2)
+            {
+                surrogateLine = surrogateLines[spec.Name];
+                // The surrogate's line averages every trial; but when its bootstrap interval spans more than twice the
+                // search box and more than the front line's (a front traced over a narrow cost range, whose slope the
+                // resamples do not agree on), the front line is the better-supported estimate.
+                if (!IsUnsupported(Estimate(surrogateLine, surrogateReplicates[k], logTarget, tail), line, BoxWidth(space.NumericTransformOf(spec.Name)!, spec)))
+                {
+                    method = SurrogateMethod;
+                }
+            }
+            chosenLaws[k] = (fit.Value.Lines[spec.Name], surrogateLine, method);
+        }
+        // Each law alone says nothing of what the settings cost together: read the laws at the cost where the trials'
+        // cost fit says their settings cost the target (the target itself when they already agree or no fit is good).
+        var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);
+        var logLaw = logTarget;
+        if (costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, numeric.Select((p, k) =>
+                (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
+                .ToDictionary(e => e.Name, e => (e.Law.Intercept, e.Law.Slope), StringComparer.Ordinal), logTarget) is { } matched
+            && Math.Abs(matched - logTarget) > 1e-9)
+        {
+            logLaw = matched;
+        }
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
         var bandLow = Math.Log(front[0].Cost);
@@ -134,28 +162,14 @@ public static class ScaleUpPredictor
         {
             var spec = numeric[k];
             var transform = space.NumericTransformOf(spec.Name)!;
-            var line = Estimate(fit.Value.Lines[spec.Name], lineDraws[k], logTarget, tail);
-            var chosen = line;
-            var method = FrontLineMethod;
-            var chosenReplicates = lineReplicates[k];
-            Estimated? fromSurrogate = null;
-            if (surrogateLines is not null && surrogateDraws[k].Count >= bootstrapSamples / 2)
-            {
-                fromSurrogate = Estimate(surrogateLines[spec.Name], surrogateDraws[k], logTarget, tail);
-                // The surrogate's line averages every trial; but when its bootstrap interval spans more than twice the
-                // search box and more than the front line's (a front traced over a narrow cost range, whose slope the
-                // resamples do not agree on), the front line is the better-supported estimate.
-                if (!IsUnsupported(fromSurrogate, line, BoxWidth(transform, spec)))
-                {
-                    (chosen, method, chosenReplicates) = (fromSurrogate, SurrogateMethod, surrogateReplicates[k]);
-                }
-            }
+            var line = Estimate(chosenLaws[k].Line, lineReplicates[k], logLaw, tail);
+            var fromSurrogate = chosenLaws[k].Surrogate is { } s ? Estimate(s, surrogateReplicates[k], logLaw, tail) : null;
+            var (chosen, chosenReplicates) = chosenLaws[k].Method == SurrogateMethod ? (fromSurrogate!, surrogateReplicates[k]) : (line, lineReplicates[k]);
             bands.Add(new LawBand(spec.Name, [.. bandCosts.Select(c =>
             {
                 var x = Math.Log(c);
                 var center = chosen.Fit.Predict(x);
-                var draws = chosenReplicates.Select(r => r.Line.Predict(x) + (r.Line.PredictionStdDev(x) * r.Z)).ToList();
-                var (lo, hi) = Around(draws, center, tail);
+                var (lo, hi) = Around(DrawsAt(chosenReplicates, x), center, tail);
                 return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
             })]));
             double ToParam(double b) => transform.RoundPositive(transform.FromBasic(b));
@@ -177,18 +191,20 @@ public static class ScaleUpPredictor
             MethodEstimate InParam(Estimated e) => new(ToParam(e.Center), Math.Min(ToParam(e.Low), ToParam(e.High)), Math.Max(ToParam(e.Low), ToParam(e.High)), e.Fit.Slope, e.Fit.Intercept);
             parameters.Add(new ParameterPrediction(spec.Name, value, Math.Min(low, high), Math.Max(low, high), chosen.Fit.Slope, chosen.Fit.Intercept, spec.IsInteger, outside)
             {
-                Method = method,
+                Method = chosenLaws[k].Method,
                 IsFarOutsideBounds = farOutside,
                 FrontLine = InParam(line),
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
         }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
-        var cost = RecommendedCost.Predict(space, successes, recommendedBasic) is { RSquared: >= RecommendedCost.MinRSquared } fitted ? fitted : ((double Cost, double RSquared)?)null;
+        var cost = costFit is { RSquared: >= RecommendedCost.MinRSquared } && parameters.Count > 0 ? (Math.Exp(costFit.LogCostAt(recommendedBasic)), costFit.RSquared) : ((double Cost, double RSquared)?)null;
         if (cost is { } c && (c.Cost > 2 * target || c.Cost < 0.5 * target))
         {
             warnings.Add($"The recommended settings are predicted to cost {c.Cost:G3}, {c.Cost / target:G2}x the target {target:G3} (ln cost fitted on the trials, R² {c.RSquared:F2}): " +
-                "each parameter follows its own law, so together they miss the target; bring the parameter that drives the cost back toward the target before launching.");
+                (logLaw != logTarget
+                    ? "the laws were read where their settings cost the target, and rounding or the search bounds moved them off it; adjust the parameter that drives the cost before launching."
+                    : "the laws could not be matched to the target (they barely move the cost, or would have to be read more than 10x away from it); adjust the parameter that drives the cost before launching."));
         }
         if (useSurrogate && successes.Count < surrogateMinTrials)
         {
@@ -202,6 +218,7 @@ public static class ScaleUpPredictor
         {
             PredictedCost = cost?.Cost,
             PredictedCostRSquared = cost?.RSquared,
+            LawCost = Math.Exp(logLaw),
             BaseParameters = front[^1].Parameters,
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
@@ -251,12 +268,17 @@ public static class ScaleUpPredictor
     /// <summary>A law's value at the target (basic units) and its bootstrap interval, which always contains the value.</summary>
     private sealed record Estimated(LinearFit Fit, double Center, double Low, double High);
 
-    private static Estimated Estimate(LinearFit fit, List<double> draws, double logTarget, double tail)
+    /// <summary>The law at <paramref name="logCost"/> and the central interval of its bootstrap replicates there.</summary>
+    private static Estimated Estimate(LinearFit fit, List<(LinearFit Line, double Z)> replicates, double logCost, double tail)
     {
-        var center = fit.Predict(logTarget);
-        var (low, high) = Around(draws, center, tail);
+        var center = fit.Predict(logCost);
+        var (low, high) = Around(DrawsAt(replicates, logCost), center, tail);
         return new Estimated(fit, center, low, high);
     }
+
+    /// <summary>Each replicate's draw at <paramref name="logCost"/>: its line plus its own standard-normal multiple of the line's prediction spread.</summary>
+    private static List<double> DrawsAt(List<(LinearFit Line, double Z)> replicates, double logCost) =>
+        [.. replicates.Select(r => r.Line.Predict(logCost) + (r.Line.PredictionStdDev(logCost) * r.Z))];
 
     /// <summary>The draws' central interval (tail probability <paramref name="tail"/> each side), widened to contain <paramref name="center"/>.</summary>
     private static (double Low, double High) Around(List<double> draws, double center, double tail) =>

@@ -79,6 +79,12 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal(trial, check.GetProperty("trial").GetInt32());
         var actual = check.GetProperty("actual_output").GetDouble();
         Assert.Equal(recommendedN, check.GetProperty("actual_cost").GetDouble(), 1e-6 * recommendedN);
+        // The cost is n: the launched run cost what was asked, and the JSON says where the laws were read.
+        var targetCost = prediction.GetProperty("target_cost").GetDouble();
+        Assert.InRange(check.GetProperty("actual_cost").GetDouble() / targetCost, 0.95, 1.05);
+        Assert.InRange(prediction.GetProperty("predicted_cost").GetDouble() / targetCost, 0.95, 1.05);
+        Assert.True(prediction.GetProperty("law_cost").GetDouble() > 0);
+        Assert.Contains(prediction.GetProperty("is_cost_matched").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
         // The program computed the known law at the recommended settings: the trial really ran with them.
         var run = File.ReadAllLines(Path.Combine(_dir, "runs.txt")).Single(l => l.StartsWith("law-13 ", StringComparison.Ordinal)).Split(' ');
         Assert.Equal(recommendedN, double.Parse(run[1], System.Globalization.CultureInfo.InvariantCulture), 1e-6 * recommendedN);

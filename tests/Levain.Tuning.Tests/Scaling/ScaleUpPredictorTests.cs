@@ -190,9 +190,13 @@ public sealed class ScaleUpPredictorTests
         Assert.InRange(lr.Predicted, 3e-4, 3e-2);
         Assert.All(prediction.Parameters, p => Assert.False(p.IsFarOutsideBounds, $"{p.Name} = {p.Predicted}"));
         Assert.Contains(prediction.Warnings, w => w.Contains("bends as sharply as it can", StringComparison.Ordinal));
-        // FLOPs are nearly log-linear in the four parameters: the recommendation is predicted at 1.8x the target.
+        // FLOPs are nearly log-linear in the four parameters. Read at the target, the laws' settings were predicted to
+        // cost 1.8x it (b8356dd); read where the cost fit says they cost the target, they do, up to rounding.
         Assert.True(prediction.PredictedCostRSquared > 0.95, $"R² {prediction.PredictedCostRSquared}");
-        Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 1.0, 2.0);
+        Assert.True(prediction.IsCostMatched);
+        Assert.InRange(prediction.LawCost / prediction.TargetCost, 0.3, 0.8);
+        Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 0.8, 1.25);
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -230,6 +234,23 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(1_000, far.Parameters.Single(p => p.Name == "steps").Predicted);
         Assert.Equal(w * w * 1_000, far.PredictedCost!.Value, w * w * 1e-1);
         Assert.Contains(far.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal) && w.Contains("25x the target", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MatchedLogCost_ReadsTheLawsWhereTheirSettingsCostTheTarget_AndRefusesWhatItCannotSupport()
+    {
+        // ln cost = 1 + 2·w + s (basic units); along the laws w = 0.45·ln C and s = 0.1·ln C it is 1 + 1.0·ln C, so their
+        // settings cost the target e¹⁰ where ln C = 9: read at the target itself they would cost e¹¹, e times too much.
+        var fit = new RecommendedCost.Fit(["w", "s"], [1.0, 2.0, 1.0], 0.99);
+        var laws = new Dictionary<string, (double Intercept, double Slope)> { ["w"] = (0.0, 0.45), ["s"] = (0.0, 0.1) };
+        Assert.Equal(9.0, RecommendedCost.MatchedLogCost(fit, laws, 10.0)!.Value, 1e-12);
+        var at = new Dictionary<string, double> { ["w"] = 0.45 * 9.0, ["s"] = 0.1 * 9.0 };
+        Assert.Equal(10.0, fit.LogCostAt(at), 1e-12);
+        // A fit that explains too little, a law the fit does not cover, laws that barely move the cost, a shift beyond 10x.
+        Assert.Null(RecommendedCost.MatchedLogCost(fit with { RSquared = 0.8 }, laws, 10.0));
+        Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)>(laws) { ["lr"] = (0.0, 0.1) }, 10.0));
+        Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)> { ["w"] = (0.0, 0.05), ["s"] = (0.0, 0.1) }, 10.0));
+        Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)> { ["w"] = (2.0, 0.5), ["s"] = (0.0, 0.5) }, 10.0));
     }
 
     [Theory]
