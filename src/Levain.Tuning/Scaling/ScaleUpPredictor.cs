@@ -24,6 +24,9 @@ namespace Levain.Tuning.Scaling;
 public static class ScaleUpPredictor
 {
     public const double WarnBeyondFactor = 10.0;
+
+    /// <summary>A target more than this many times the front's own span (in ln cost) beyond its dearest point is warned about.</summary>
+    public const double MaxSpansBeyond = 2.0;
     public const int DefaultBootstrapSamples = 200;
     public const double Confidence = 0.90;
 
@@ -97,6 +100,15 @@ public static class ScaleUpPredictor
         if (factor > WarnBeyondFactor)
         {
             warnings.Add($"Extrapolating {factor:G3}x beyond the dearest Pareto point (more than {WarnBeyondFactor:G}x): treat the recommendation as a guess and verify at an intermediate scale.");
+        }
+        // The laws are lines in ln cost fitted over the front's span; reaching more than MaxSpansBeyond spans past it
+        // rests on the slope alone (the demo of 2026-12-07: 3 points over 1.65x, extrapolated 10x = 4.6 spans).
+        var frontSpan = Math.Log(baseCost / front[0].Cost);
+        if (Math.Log(factor) > MaxSpansBeyond * frontSpan)
+        {
+            warnings.Add($"The Pareto front spans {baseCost / front[0].Cost:G3}x in cost and the target lies {factor:G3}x beyond it, " +
+                $"{(frontSpan > 0 ? (Math.Log(factor) / frontSpan).ToString("G2", System.Globalization.CultureInfo.InvariantCulture) + " times" : "infinitely many times")} that span in ln cost: " +
+                "the laws' slopes decide everything there; run the study over a wider range of costs (e.g. allow dearer trials) or scale up by a smaller factor.");
         }
         if (front.Count < 5)
         {

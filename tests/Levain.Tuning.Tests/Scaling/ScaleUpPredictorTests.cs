@@ -77,6 +77,7 @@ public sealed class ScaleUpPredictorTests
         Assert.InRange(lr.Predicted / OptimalLr(trueN), 0.5, 2.0);
         Assert.True(lr.Upper / lr.Lower < 10, $"lr interval [{lr.Lower}, {lr.Upper}]");
         Assert.DoesNotContain(prediction.Warnings, w => w.Contains("Extrapolating", StringComparison.Ordinal));
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("times that span", StringComparison.Ordinal));
         Assert.Equal(ScaleUpPredictor.SurrogateMethod, lr.Method);
         Assert.InRange(OptimalLr(trueN), lr.Lower, lr.Upper);
         Assert.InRange(trueN, n.Lower, n.Upper);
@@ -190,6 +191,7 @@ public sealed class ScaleUpPredictorTests
         Assert.InRange(lr.Predicted, 3e-4, 3e-2);
         Assert.All(prediction.Parameters, p => Assert.False(p.IsFarOutsideBounds, $"{p.Name} = {p.Predicted}"));
         Assert.Contains(prediction.Warnings, w => w.Contains("bends as sharply as it can", StringComparison.Ordinal));
+        Assert.Contains(prediction.Warnings, w => w.Contains("spans 1.65x in cost and the target lies 10x beyond it, 4.6 times that span", StringComparison.Ordinal));
         // FLOPs are nearly log-linear in the four parameters. Read at the target, the laws' settings were predicted to
         // cost 1.8x it (b8356dd); read where the cost fit says they cost the target, they do, up to rounding.
         Assert.True(prediction.PredictedCostRSquared > 0.95, $"R² {prediction.PredictedCostRSquared}");
