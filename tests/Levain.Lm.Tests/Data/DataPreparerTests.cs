@@ -43,6 +43,22 @@ public sealed class DataPreparerTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_OverlappingInputs_ReadEachFileOnce()
+    {
+        string folder = Path.Combine(_directory, "in", "overlap");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        File.WriteAllText(Path.Combine(folder, "a.txt"), "first document\n");
+        File.WriteAllText(Path.Combine(folder, "sub", "b.txt"), "second document\n");
+        // The folder, a file inside it, the folder again (by another spelling) and its subfolder.
+        string[] inputs = [folder, Path.Combine(folder, "sub", "b.txt"), folder + "/./", Path.Combine(folder, "sub")];
+        Assert.Equal([Path.Combine(folder, "a.txt"), Path.Combine(folder, "sub", "b.txt")], CorpusFiles.Expand(inputs));
+
+        DataManifest manifest = DataPreparer.Prepare([new DataSourceSpec("prose", inputs)], ByteTokenizer.Instance, Path.Combine(_directory, "out-overlap"),
+            new DataPrepareOptions { ValidationFraction = 0.0, Split = DocumentSplit.File }, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(2, manifest.Sources[0].Train.Documents);
+    }
+
+    [Fact]
     public void Prepare_BadInputs_OneErrorNamingFileLineAndField()
     {
         string jsonl = Path.Combine(_directory, "bad.jsonl");
