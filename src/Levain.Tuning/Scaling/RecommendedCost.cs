@@ -88,14 +88,23 @@ internal static class RecommendedCost
         return new Fit(used, rhs, 1.0 - (residual / total));
     }
 
+    /// <summary>Grid points per side of the target (over ln <see cref="MaxMatchShift"/>) at which rounded settings are priced.</summary>
+    public const int MatchGridPoints = 200;
+
     /// <summary>
     /// The ln cost at which to read the parameters' laws (basic value = intercept + slope · ln cost each) so that the
-    /// settings they give cost the target by <paramref name="fit"/>. Along the laws the fitted ln cost is linear in ln
-    /// cost, A + B·ln C, so the answer is (ln target − A) / B. Null when the fit leaves out a parameter with a law or
-    /// misses <see cref="MinRSquared"/>, when B is below <see cref="MinMatchSlope"/>, or when the answer lies more than
-    /// <see cref="MaxMatchShift"/> away from the target.
+    /// settings they give, after <paramref name="round"/> (name, basic value → the basic value of the rounded setting),
+    /// cost the target by <paramref name="fit"/>. Along the laws the fitted ln cost is linear in ln cost, A + B·ln C,
+    /// so before rounding the answer is (ln target − A) / B; rounding (an integer held at one step when its law falls
+    /// below it, say) can move the priced cost far from that, so the rounded settings are priced at that point and on
+    /// a grid within <see cref="MaxMatchShift"/> of the target, and the ln cost whose rounded settings come closest to
+    /// the target is returned (the nearest to (ln target − A) / B among equals). Null — read the laws at the target —
+    /// when the fit leaves out a parameter with a law or misses <see cref="MinRSquared"/>, when B is below
+    /// <see cref="MinMatchSlope"/>, or when no point in the window prices the rounded settings closer to the target
+    /// than the target itself does.
     /// </summary>
-    public static double? MatchedLogCost(Fit fit, IReadOnlyDictionary<string, (double Intercept, double Slope)> laws, double logTarget)
+    public static double? MatchedLogCost(Fit fit, IReadOnlyDictionary<string, (double Intercept, double Slope)> laws, double logTarget,
+        Func<string, double, double>? round = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
         ArgumentNullException.ThrowIfNull(laws);
@@ -109,7 +118,17 @@ internal static class RecommendedCost
         {
             return null;
         }
-        var matched = (logTarget - a) / b;
-        return Math.Abs(matched - logTarget) <= Math.Log(MaxMatchShift) ? matched : null;
+        round ??= (_, basic) => basic;
+        double Miss(double logCost) =>
+            Math.Abs(fit.LogCostAt(fit.Names.ToDictionary(n => n, n => round(n, laws[n].Intercept + (laws[n].Slope * logCost)), StringComparer.Ordinal)) - logTarget);
+        var width = Math.Log(MaxMatchShift);
+        var exact = (logTarget - a) / b;
+        var candidates = Enumerable.Range(-MatchGridPoints, (2 * MatchGridPoints) + 1).Select(i => logTarget + (width * i / MatchGridPoints));
+        if (Math.Abs(exact - logTarget) <= width)
+        {
+            candidates = candidates.Prepend(exact);
+        }
+        var best = candidates.Select(c => (LogCost: c, Miss: Miss(c))).OrderBy(c => c.Miss).ThenBy(c => Math.Abs(c.LogCost - exact)).First();
+        return best.Miss < Miss(logTarget) - 1e-12 ? best.LogCost : null;
     }
 }

@@ -18,8 +18,9 @@ namespace Levain.Tuning.Scaling;
 /// successes and the front could be traced (3 or more predicted points, in at least half the replicates too), unless
 /// the surrogate's bootstrap interval at the target spans more than twice the search box and more than the front
 /// line's (basic units); else the front line's.
-/// Integers are rounded to their step; targets beyond <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry
-/// a warning.
+/// The laws are read where the settings they give, rounded, are predicted to cost the target by a fit of ln cost on the
+/// trials (<see cref="RecommendedCost"/>), within 10x of the target. Integers are rounded to their step; targets
+/// beyond <see cref="WarnBeyondFactor"/> × the dearest Pareto point carry a warning.
 /// </summary>
 public static class ScaleUpPredictor
 {
@@ -146,11 +147,13 @@ public static class ScaleUpPredictor
         }
         // Each law alone says nothing of what the settings cost together: read the laws at the cost where the trials'
         // cost fit says their settings cost the target (the target itself when they already agree or no fit is good).
+        // Integers are priced as they will be recommended: rounded to their step, at least one step.
+        double Rounded(string name, double basic) => space.NumericTransformOf(name) is { } t ? t.ToBasic(t.RoundPositive(t.FromBasic(basic))) : basic;
         var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);
         var logLaw = logTarget;
         if (costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, numeric.Select((p, k) =>
                 (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
-                .ToDictionary(e => e.Name, e => (e.Law.Intercept, e.Law.Slope), StringComparer.Ordinal), logTarget) is { } matched
+                .ToDictionary(e => e.Name, e => (e.Law.Intercept, e.Law.Slope), StringComparer.Ordinal), logTarget, Rounded) is { } matched
             && Math.Abs(matched - logTarget) > 1e-9)
         {
             logLaw = matched;
@@ -215,8 +218,8 @@ public static class ScaleUpPredictor
         {
             warnings.Add($"The recommended settings are predicted to cost {c.Cost:G3}, {c.Cost / target:G2}x the target {target:G3} (ln cost fitted on the trials, R² {c.RSquared:F2}): " +
                 (logLaw != logTarget
-                    ? "the laws were read where their settings cost the target, and rounding or the search bounds moved them off it; adjust the parameter that drives the cost before launching."
-                    : "the laws could not be matched to the target (they barely move the cost, or would have to be read more than 10x away from it); adjust the parameter that drives the cost before launching."));
+                    ? $"the laws were read at {Math.Exp(logLaw):G3} ({Math.Exp(logLaw) / target:G2}x the target), as close as reading them within 10x of the target and rounding the integers allow; adjust the parameter that drives the cost before launching."
+                    : "the laws could not be matched to the target (the cost fit does not cover them, or they barely move the cost); adjust the parameter that drives the cost before launching."));
         }
         if (useSurrogate && successes.Count < surrogateMinTrials)
         {

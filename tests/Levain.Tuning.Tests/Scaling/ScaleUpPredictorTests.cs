@@ -202,11 +202,55 @@ public sealed class ScaleUpPredictorTests
     }
 
     [Fact]
-    public void Predict_RecommendationsCost_IsTheTrialsCostLawAtTheSettings_AndWarnsWhenItMissesTheTarget()
+    public void Predict_TheSecondDemoOf20261207_ReadsTheLawsWhereTheRoundedSettingsCostTheTarget()
     {
-        // cost = width²·steps exactly; along the front width doubles and steps halve at each doubling of cost. At 2x the
-        // per-parameter lines agree with the target; at 100x steps would be 40, which rounds up to one step of 1,000,
-        // so the recommended run costs 25x the target.
+        // The 31 trials of the demo of 2026-12-07 (session 5), as stored: lr, width, depth, steps, nll_correct, FLOPs. Its
+        // front falls from depth 3 at the cheap end to 1, so depth's law goes below one step at 10x and is held at 1:
+        // the laws read where their unrounded settings cost the target gave settings costing 4.8x it.
+        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] trials =
+        [
+(0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.014871, 32, 1, 2050, 2.428619, 3.15988e+11),
+        (0.01532, 24, 1, 3050, 2.641658, 3.09422e+11), (0.00233503, 40, 1, 2900, 2.655815, 6.2718e+11), (0.00218296, 40, 1, 1650, 2.531451, 3.56844e+11),
+        (0.0183563, 16, 3, 2350, 1.997436, 2.90616e+11), (0.00225711, 56, 1, 2200, 2.041162, 8.11441e+11), (0.00241087, 56, 1, 2250, 1.850125, 8.29882e+11),
+        (0.00254134, 64, 1, 2400, 1.809105, 1.10226e+12), (0.0023977, 48, 1, 2350, 2.572325, 6.7641e+11), (0.00337795, 64, 1, 2300, 2.086795, 1.05634e+12),
+        (0.00296404, 64, 1, 1950, 2.510041, 8.95589e+11), (0.00217933, 72, 1, 1450, 2.383609, 8.10772e+11), (0.0183563, 16, 3, 2350, 1.997436, 2.90616e+11),
+        (0.00192909, 80, 1, 2550, 1.607027, 1.70459e+12), (0.00232464, 64, 1, 2250, 1.637077, 1.03337e+12), (0.0022884, 64, 1, 2250, 1.447397, 1.03337e+12),
+        (0.00138331, 88, 1, 1950, 1.934767, 1.53508e+12), (0.00127969, 72, 1, 2100, 2.436361, 1.17422e+12), (0.00209102, 56, 1, 2850, 1.607961, 1.05118e+12),
+        (0.00226008, 64, 1, 2150, 1.678096, 9.87444e+11), (0.00227424, 64, 1, 2000, 1.706686, 9.18553e+11), (0.00213103, 80, 1, 1800, 1.991887, 1.20324e+12),
+        (0.00217533, 80, 1, 2100, 1.764483, 1.40378e+12), (0.00204232, 56, 1, 3600, 1.409653, 1.32781e+12), (0.00217911, 72, 1, 2850, 1.51146, 1.59359e+12),
+        (0.00214041, 48, 1, 4250, 1.626607, 1.22329e+12)
+        ];
+        var space = new SearchSpace(
+        [
+            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
+            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
+            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
+            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
+        ]);
+        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
+        {
+            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
+        }, t.Output, t.Cost)).ToList();
+
+        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
+
+        Assert.Equal(1.0, prediction.Parameters.Single(p => p.Name == "depth").Predicted);
+        Assert.True(prediction.IsCostMatched);
+        Assert.InRange(prediction.LawCost / prediction.TargetCost, 0.2, 0.5);
+        Assert.True(prediction.PredictedCostRSquared > 0.95, $"R² {prediction.PredictedCostRSquared}");
+        Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 0.9, 1.1);
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_RecommendationsCost_IsTheTrialsCostLawAtTheSettings_ReadWhereTheRoundedSettingsCostTheTarget()
+    {
+        // cost = width²·steps exactly; along the front width doubles and steps halve at each doubling of cost (base: 256
+        // and 4,000). At 2x the per-parameter lines agree with the target. At 100x steps would be 40, which rounds up to
+        // one step of 1,000, so read at the target the settings cost 25x it; with steps held at 1,000 they cost the
+        // target where width is 20x its base, 5,120 (the laws read at 0.2x the target). At 10⁴x that point lies 50x
+        // below the target, beyond the 10x window: read at its edge, the settings still cost 25x the target.
         var space = new SearchSpace(
         [
             ParameterSpec.Log("width", center: 64, min: 8, max: 100_000, isInteger: true),
@@ -229,13 +273,23 @@ public sealed class ScaleUpPredictorTests
         var near = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 2, bootstrapSamples: 20, useSurrogate: false)!;
         Assert.Equal(near.TargetCost, near.PredictedCost!.Value, near.TargetCost * 1e-4);
         Assert.Equal(1.0, near.PredictedCostRSquared!.Value, 1e-9);
+        Assert.False(near.IsCostMatched);
         Assert.DoesNotContain(near.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
 
         var far = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 100, bootstrapSamples: 20, useSurrogate: false)!;
-        var w = far.Parameters.Single(p => p.Name == "width").Predicted;
         Assert.Equal(1_000, far.Parameters.Single(p => p.Name == "steps").Predicted);
-        Assert.Equal(w * w * 1_000, far.PredictedCost!.Value, w * w * 1e-1);
-        Assert.Contains(far.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal) && w.Contains("25x the target", StringComparison.Ordinal));
+        Assert.InRange(far.Parameters.Single(p => p.Name == "width").Predicted, 5_060, 5_180); // 5,120 to the grid's step and rounding
+        Assert.InRange(far.PredictedCost!.Value / far.TargetCost, 0.98, 1.02);
+        Assert.InRange(far.LawCost / far.TargetCost, 0.19, 0.21);
+        Assert.DoesNotContain(far.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
+
+        var beyond = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 1e4, bootstrapSamples: 20, useSurrogate: false)!;
+        var w = beyond.Parameters.Single(p => p.Name == "width").Predicted;
+        Assert.Equal(1_000, beyond.Parameters.Single(p => p.Name == "steps").Predicted);
+        Assert.Equal(w * w * 1_000, beyond.PredictedCost!.Value, w * w * 1e-1);
+        Assert.Equal(0.1, beyond.LawCost / beyond.TargetCost, 1e-9);
+        Assert.Contains(beyond.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal) && w.Contains("25x the target", StringComparison.Ordinal)
+            && w.Contains("(0.1x the target)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -248,11 +302,19 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(9.0, RecommendedCost.MatchedLogCost(fit, laws, 10.0)!.Value, 1e-12);
         var at = new Dictionary<string, double> { ["w"] = 0.45 * 9.0, ["s"] = 0.1 * 9.0 };
         Assert.Equal(10.0, fit.LogCostAt(at), 1e-12);
-        // A fit that explains too little, a law the fit does not cover, laws that barely move the cost, a shift beyond 10x.
+        // A fit that explains too little, a law the fit does not cover, laws that barely move the cost.
         Assert.Null(RecommendedCost.MatchedLogCost(fit with { RSquared = 0.8 }, laws, 10.0));
         Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)>(laws) { ["lr"] = (0.0, 0.1) }, 10.0));
         Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)> { ["w"] = (0.0, 0.05), ["s"] = (0.0, 0.1) }, 10.0));
-        Assert.Null(RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)> { ["w"] = (2.0, 0.5), ["s"] = (0.0, 0.5) }, 10.0));
+        // A match beyond 10x (ln C = 3.3) is read at the edge of the window, ln 10 below the target.
+        Assert.Equal(10.0 - Math.Log(10.0), RecommendedCost.MatchedLogCost(fit, new Dictionary<string, (double, double)> { ["w"] = (2.0, 0.5), ["s"] = (0.0, 0.5) }, 10.0)!.Value, 1e-9);
+        // Rounding: s is an integer held at one step (basic 0) whenever its law falls below it, and its law falls (slope
+        // −0.1), so the closed form (ln C = 9 before rounding, where s = −0.9) prices at 1 + 2·0.55·9 = 10.9; the rounded
+        // settings cost the target where 1 + 1.1·ln C = 10, ln C = 8.18 (to the grid's step, ln 10 / 200).
+        var falling = new Dictionary<string, (double Intercept, double Slope)> { ["w"] = (0.0, 0.55), ["s"] = (0.0, -0.1) };
+        Assert.Equal(9.0, RecommendedCost.MatchedLogCost(fit, falling, 10.0)!.Value, 1e-9);
+        var rounded = RecommendedCost.MatchedLogCost(fit, falling, 10.0, (name, basic) => name == "s" ? Math.Max(basic, 0.0) : basic)!.Value;
+        Assert.Equal(9.0 / 1.1, rounded, Math.Log(10.0) / RecommendedCost.MatchGridPoints);
     }
 
     [Theory]
