@@ -65,6 +65,10 @@ public static class StudyReportJson
                 {
                     ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,
                 }).ToArray()),
+                ["predicted_cost"] = up.PredictedCost,
+                ["predicted_cost_r_squared"] = up.PredictedCostRSquared,
+                ["law_cost"] = up.LawCost,
+                ["is_cost_matched"] = up.IsCostMatched,
                 ["warnings"] = new JsonArray(up.Warnings.Select(w => (JsonNode)w).ToArray()),
             } : null,
             ["scaling_law_curves"] = JsonSerializer.SerializeToNode(ScalingLawCurves.Sample(report), SnakeCase),

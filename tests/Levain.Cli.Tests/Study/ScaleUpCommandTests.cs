@@ -99,6 +99,9 @@ public sealed class ScaleUpCommandTests : IDisposable
         var show = await CliRunner.RunAsync("study", "show", study, "--json");
         Assert.True(show.ExitCode == 0, show.StdErr);
         using var report = JsonDocument.Parse(show.StdOut);
+        var shownScaleUp = report.RootElement.GetProperty("scale_up");
+        Assert.InRange(shownScaleUp.GetProperty("predicted_cost").GetDouble() / shownScaleUp.GetProperty("target_cost").GetDouble(), 0.95, 1.05);
+        Assert.True(shownScaleUp.GetProperty("law_cost").GetDouble() > 0);
         var shown = Assert.Single(report.RootElement.GetProperty("scale_up_trials").EnumerateArray());
         Assert.Equal(actual, shown.GetProperty("actual_output").GetDouble());
         Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
