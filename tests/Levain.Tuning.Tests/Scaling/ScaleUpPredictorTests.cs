@@ -154,6 +154,23 @@ public sealed class ScaleUpPredictorTests
         Assert.False(near.IsFarOutsideBounds, $"lr {near.Predicted}");
     }
 
+    /// <summary>The demo's search space (lr, width, depth, steps) and its scale-up at 10x of stored trials (lr, width, depth, steps, nll_correct, FLOPs).</summary>
+    private static ScaleUpPrediction DemoScaleUp((double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] trials)
+    {
+        var space = new SearchSpace(
+        [
+            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
+            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
+            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
+            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
+        ]);
+        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
+        {
+            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
+        }, t.Output, t.Cost)).ToList();
+        return ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
+    }
+
     [Fact]
     public void Predict_TheDemoOf20261207_TakesTheFrontLineWhereTheSurrogateIntervalSpansDecades()
     {
@@ -171,19 +188,7 @@ public sealed class ScaleUpPredictorTests
         (0.0256555, 32, 1, 5500, 2.509936, 8.47774e+11), (0.0249171, 24, 1, 4100, 2.044979, 4.15944e+11), (0.0223438, 24, 1, 5550, 2.313024, 5.63046e+11),
         (0.0240418, 32, 1, 7700, 1.531787, 1.18688e+12), (0.0239009, 24, 1, 5350, 2.499336, 5.42756e+11), (0.0020977, 104, 1, 2000, 1.740198, 2.10606e+12)
         ];
-        var space = new SearchSpace(
-        [
-            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
-            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
-            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
-            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
-        ]);
-        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
-        {
-            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
-        }, t.Output, t.Cost)).ToList();
-
-        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
+        var prediction = DemoScaleUp(trials);
 
         var lr = prediction.Parameters.Single(p => p.Name == "lr");
         Assert.True(lr.Surrogate!.Predicted > 1.0, $"the surrogate's lr {lr.Surrogate.Predicted}"); // what it would have recommended
@@ -209,7 +214,7 @@ public sealed class ScaleUpPredictorTests
         // the laws read where their unrounded settings cost the target gave settings costing 4.8x it.
         (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] trials =
         [
-(0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
         (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.014871, 32, 1, 2050, 2.428619, 3.15988e+11),
         (0.01532, 24, 1, 3050, 2.641658, 3.09422e+11), (0.00233503, 40, 1, 2900, 2.655815, 6.2718e+11), (0.00218296, 40, 1, 1650, 2.531451, 3.56844e+11),
         (0.0183563, 16, 3, 2350, 1.997436, 2.90616e+11), (0.00225711, 56, 1, 2200, 2.041162, 8.11441e+11), (0.00241087, 56, 1, 2250, 1.850125, 8.29882e+11),
@@ -221,19 +226,7 @@ public sealed class ScaleUpPredictorTests
         (0.00217533, 80, 1, 2100, 1.764483, 1.40378e+12), (0.00204232, 56, 1, 3600, 1.409653, 1.32781e+12), (0.00217911, 72, 1, 2850, 1.51146, 1.59359e+12),
         (0.00214041, 48, 1, 4250, 1.626607, 1.22329e+12)
         ];
-        var space = new SearchSpace(
-        [
-            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
-            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
-            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
-            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
-        ]);
-        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
-        {
-            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
-        }, t.Output, t.Cost)).ToList();
-
-        var prediction = ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
+        var prediction = DemoScaleUp(trials);
 
         Assert.Equal(1.0, prediction.Parameters.Single(p => p.Name == "depth").Predicted);
         Assert.True(prediction.IsCostMatched);
