@@ -22,7 +22,7 @@ internal static class RecommendedCost
     /// </summary>
     public const double MinMatchSlope = 0.25;
 
-    /// <summary>Matching reads the laws at most this factor away from the target; a larger miss is reported, not matched.</summary>
+    /// <summary>Matching reads the laws at most this factor away from the target (a match beyond it is read at the window's edge, and the miss reported).</summary>
     public const double MaxMatchShift = 10.0;
 
     /// <summary>ln cost = Coefficients[0] + Σₖ Coefficients[k + 1] · basic value of Names[k], and the fit's R².</summary>
@@ -31,13 +31,6 @@ internal static class RecommendedCost
         public double LogCostAt(IReadOnlyDictionary<string, double> basicValues) =>
             Coefficients[0] + Names.Select((n, k) => Coefficients[k + 1] * basicValues[n]).Sum();
     }
-
-    /// <summary>
-    /// The predicted cost at <paramref name="basicValues"/> (each numeric parameter's basic value) and the fit's R²;
-    /// null with fewer successes than parameters + 3, no spread in ln cost, or a singular fit.
-    /// </summary>
-    public static (double Cost, double RSquared)? Predict(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyDictionary<string, double> basicValues) =>
-        FitCost(space, successes, [.. basicValues.Keys]) is { } fit ? (Math.Exp(fit.LogCostAt(basicValues)), fit.RSquared) : null;
 
     /// <summary>
     /// The least-squares fit of ln cost on the basic values of the numeric parameters among <paramref name="names"/>;

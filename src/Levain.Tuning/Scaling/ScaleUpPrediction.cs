@@ -28,9 +28,10 @@ public sealed record ScaleUpPrediction(
     public double? PredictedCostRSquared { get; init; }
 
     /// <summary>
-    /// The cost at which the parameters' laws were read: where the trials' cost fit says the settings they give cost
-    /// <see cref="TargetCost"/> (per-parameter laws fitted separately need not agree on that), or the target itself when
-    /// they already agree, no cost fit explains 90 % of ln cost, or matching would move more than 10x.
+    /// The cost at which the parameters' laws were read: within 10x of <see cref="TargetCost"/>, where the trials' cost
+    /// fit says the settings they give, rounded, come closest to costing the target (per-parameter laws fitted
+    /// separately need not agree on that); the target itself when they already agree or no cost fit explains 90 % of
+    /// ln cost.
     /// </summary>
     public double LawCost { get; init; }
 

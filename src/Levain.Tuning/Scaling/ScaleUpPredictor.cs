@@ -28,6 +28,7 @@ public static class ScaleUpPredictor
 
     /// <summary>A target more than this many times the front's own span (in ln cost) beyond its dearest point is warned about.</summary>
     public const double MaxSpansBeyond = 2.0;
+
     public const int DefaultBootstrapSamples = 200;
     public const double Confidence = 0.90;
 
