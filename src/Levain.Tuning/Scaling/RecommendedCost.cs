@@ -81,6 +81,9 @@ internal static class RecommendedCost
         return new Fit(used, rhs, 1.0 - (residual / total));
     }
 
+    /// <summary>Settings read at the target that are priced within this factor of it are left there (ln 1.05: 5 %).</summary>
+    public static readonly double MatchTolerance = Math.Log(1.05);
+
     /// <summary>Grid points per side of the target (over ln <see cref="MaxMatchShift"/>) at which rounded settings are priced.</summary>
     public const int MatchGridPoints = 200;
 
@@ -92,9 +95,9 @@ internal static class RecommendedCost
     /// below it, say) can move the priced cost far from that, so the rounded settings are priced at that point and on
     /// a grid within <see cref="MaxMatchShift"/> of the target, and the ln cost whose rounded settings come closest to
     /// the target is returned (the nearest to (ln target − A) / B among equals). Null — read the laws at the target —
-    /// when the fit leaves out a parameter with a law or misses <see cref="MinRSquared"/>, when B is below
-    /// <see cref="MinMatchSlope"/>, or when no point in the window prices the rounded settings closer to the target
-    /// than the target itself does.
+    /// when the settings read there are already priced within <see cref="MatchTolerance"/> of it, when the fit leaves
+    /// out a parameter with a law or misses <see cref="MinRSquared"/>, when B is below <see cref="MinMatchSlope"/>, or
+    /// when no point in the window prices the rounded settings closer to the target than the target itself does.
     /// </summary>
     public static double? MatchedLogCost(Fit fit, IReadOnlyDictionary<string, (double Intercept, double Slope)> laws, double logTarget,
         Func<string, double, double>? round = null)
@@ -114,6 +117,11 @@ internal static class RecommendedCost
         round ??= (_, basic) => basic;
         double Miss(double logCost) =>
             Math.Abs(fit.LogCostAt(fit.Names.ToDictionary(n => n, n => round(n, laws[n].Intercept + (laws[n].Slope * logCost)), StringComparer.Ordinal)) - logTarget);
+        var atTarget = Miss(logTarget);
+        if (atTarget <= MatchTolerance)
+        {
+            return null;
+        }
         var width = Math.Log(MaxMatchShift);
         var exact = (logTarget - a) / b;
         var candidates = Enumerable.Range(-MatchGridPoints, (2 * MatchGridPoints) + 1).Select(i => logTarget + (width * i / MatchGridPoints));
@@ -122,6 +130,6 @@ internal static class RecommendedCost
             candidates = candidates.Prepend(exact);
         }
         var best = candidates.Select(c => (LogCost: c, Miss: Miss(c))).OrderBy(c => c.Miss).ThenBy(c => Math.Abs(c.LogCost - exact)).First();
-        return best.Miss < Miss(logTarget) - 1e-12 ? best.LogCost : null;
+        return best.Miss < atTarget - 1e-12 ? best.LogCost : null;
     }
 }

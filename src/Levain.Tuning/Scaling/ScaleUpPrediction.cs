@@ -30,8 +30,8 @@ public sealed record ScaleUpPrediction(
     /// <summary>
     /// The cost at which the parameters' laws were read: within 10x of <see cref="TargetCost"/>, where the trials' cost
     /// fit says the settings they give, rounded, come closest to costing the target (per-parameter laws fitted
-    /// separately need not agree on that); the target itself when they already agree or no cost fit explains 90 % of
-    /// ln cost.
+    /// separately need not agree on that); the target itself when the settings read there cost within 5 % of it, or
+    /// when no cost fit explains 90 % of ln cost.
     /// </summary>
     public double LawCost { get; init; }
 

@@ -147,7 +147,7 @@ public static class ScaleUpPredictor
             chosenLaws[k] = (fit.Value.Lines[spec.Name], surrogateLine, method);
         }
         // Each law alone says nothing of what the settings cost together: read the laws at the cost where the trials'
-        // cost fit says their settings cost the target (the target itself when they already agree or no fit is good).
+        // cost fit says their settings cost the target (the target itself when they cost within 5 % of it there, or no fit is good).
         // Integers are priced as they will be recommended: rounded to their step, at least one step.
         double Rounded(string name, double basic) => space.NumericTransformOf(name) is { } t ? t.ToBasic(t.RoundPositive(t.FromBasic(basic))) : basic;
         var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);

@@ -103,8 +103,10 @@ public sealed class TuneProcessTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var name = "reclaim-" + Guid.NewGuid().ToString("N")[..10];
-        // Trial 1's first attempt hangs for a minute; everything else takes 0.2 s.
-        var study = _files.Study(name, trials: 2, workers: 1, firstDelay: 60, laterDelay: 0.2, storage: "postgres:" + PostgresConnectionString(), lease: "{ ttl: 2s, heartbeat: 500ms }");
+        // Trial 1's first attempt hangs for a minute; everything else takes 0.2 s. The lease is short so the killed
+        // worker's trial is reclaimed soon, but not 2 s: on a loaded 2-core machine the rescuer's own heartbeats once
+        // missed a 2 s lease and it stopped (lease_lost), failing the test for a reason it does not test.
+        var study = _files.Study(name, trials: 2, workers: 1, firstDelay: 60, laterDelay: 0.2, storage: "postgres:" + PostgresConnectionString(), lease: "{ ttl: 5s, heartbeat: 500ms }");
         var definition = StudyFileParser.Load(study);
         await using var store = StudyStorage.Open(definition.Storage, definition.BaseDirectory);
         await store.EnsureStudyAsync(definition.ToSpec(), ct);
