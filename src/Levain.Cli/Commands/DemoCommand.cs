@@ -65,6 +65,7 @@ public static class DemoCommand
         {
             return CliConsole.BadInput($"--out {study.BaseDirectory}: {e.Message}");
         }
+        var studyFile = DemoStudy.WriteStudyFile(study);
         if (!json)
         {
             console.MarkupLine($"[bold]levain demo[/]: up to {plan.Trials} trials within {plan.Wall.TotalMinutes:0.#} min, {plan.Workers} at a time " +
@@ -95,6 +96,7 @@ public static class DemoCommand
             summary["plots"] = new JsonArray([.. plots.Select(p => (JsonNode)p)]);
             summary["final_evaluation"] = final?.ToJson();
             summary["final_eval_task"] = evalTask;
+            summary["study_file"] = studyFile;
             CliConsole.Out.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return final is null ? 1 : 0;
         }
@@ -102,6 +104,7 @@ public static class DemoCommand
         StudyReportRenderer.Render(console, report);
         console.WriteLine();
         foreach (var plot in plots) console.MarkupLine($"plot: {Markup.Escape(plot)}");
+        console.MarkupLine($"study file: {Markup.Escape(studyFile)} (levain study scale-up {Markup.Escape(studyFile)} --factor 10 --launch runs the recommended 10x trial)");
         if (final is null)
         {
             return CliConsole.Fail("no trial succeeded with a checkpoint, so there is no best model to evaluate; see the logs in " + study.LogDirectory, 1);

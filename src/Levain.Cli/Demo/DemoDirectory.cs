@@ -12,7 +12,7 @@ public static partial class DemoDirectory
 
     /// <summary>Every entry a demo run creates; the only things a fresh start deletes.</summary>
     private static readonly string[] OwnedEntries =
-        [MarkerName, "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal", "checkpoints", "logs", "plots", "final-eval.yaml", "final-eval"];
+        [MarkerName, "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal", "checkpoints", "logs", "plots", "final-eval.yaml", "final-eval", DemoStudy.StudyFileName];
 
     /// <summary>
     /// Makes <paramref name="directory"/> ready for a run; returns null, or a one-line reason to refuse it.
@@ -47,13 +47,13 @@ public static partial class DemoDirectory
     }
 
     /// <summary>
-    /// Deletes, file by file, only what a demo run writes: its database files and final-eval.yaml, <c>logs/trial-N[.attempt-M].log</c>
+    /// Deletes, file by file, only what a demo run writes: its database files, final-eval.yaml and demo.yaml, <c>logs/trial-N[.attempt-M].log</c>
     /// and <c>.result.json</c>, <c>plots/*.png</c>, and the checkpoint files of <c>checkpoints/demo-N</c>; a folder goes only when
     /// that left it empty. Anything else a person put there stays where it is.
     /// </summary>
     private static void RemovePreviousRun(string full)
     {
-        foreach (var name in new[] { "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal", "final-eval.yaml" })
+        foreach (var name in new[] { "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal", "final-eval.yaml", DemoStudy.StudyFileName })
         {
             File.Delete(Path.Combine(full, name));
         }

@@ -95,6 +95,67 @@ internal static class DemoStudy
         return path;
     }
 
+    /// <summary>The study file's name in the demo directory.</summary>
+    public const string StudyFileName = "demo.yaml";
+
+    /// <summary>
+    /// Writes the study as a study file (<see cref="StudyFileName"/>) to its directory, so the commands that need one
+    /// work on the demo too — above all <c>levain study scale-up demo.yaml --factor 10 --launch</c>, which runs the
+    /// recommendation as a trial. Every field the demo sets is written, so reading the file back gives the same study.
+    /// Returns the path.
+    /// </summary>
+    public static string WriteStudyFile(StudyDefinition study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+        string Number(double value) => value.ToString("R", c);
+        var lines = new List<string>
+        {
+            "# The study `levain demo` ran, as a study file: `levain study scale-up " + StudyFileName + " --factor 10 --launch` runs the",
+            "# recommended 10x trial; `levain study show " + StudyFileName + "` reports it. Written by every demo run.",
+            "name: " + Quote(study.Name),
+            "command: [" + string.Join(", ", study.Command.Select(Quote)) + "]",
+            "workdir: " + Quote(study.WorkingDirectory),
+            "direction: " + (study.Direction == Direction.Minimize ? "minimize" : "maximize"),
+            "metric: " + Quote(study.Metric),
+        };
+        if (study.MetricBound is { } bound) lines.Add("metric_bound: " + Number(bound));
+        lines.Add("cost: " + Quote(study.Cost));
+        lines.Add("parameters:");
+        foreach (var p in study.Parameters)
+        {
+            if (p.Kind is not (ParameterKind.Log or ParameterKind.Linear) || p.Center is not { } center)
+            {
+                throw new InvalidOperationException($"the demo's study file writes log and linear parameters only, not {p.Kind} ('{p.Name}')");
+            }
+            var fields = new List<string> { "kind: " + (p.Kind == ParameterKind.Log ? "log" : "linear"), "center: " + Number(center) };
+            if (p.Min is { } min) fields.Add("min: " + Number(min));
+            if (p.Max is { } max) fields.Add("max: " + Number(max));
+            if (p.Scale != 1.0) fields.Add("scale: " + Number(p.Scale));
+            if (p.Kind == ParameterKind.Log && p.LogBase != 10.0) fields.Add("base: " + Number(p.LogBase));
+            if (p.IsInteger) fields.Add("integer: true");
+            if (p.Rounding != 1.0) fields.Add("rounding: " + Number(p.Rounding));
+            lines.Add($"  {p.Name}: {{ {string.Join(", ", fields)} }}");
+        }
+        var tuner = new List<string> { "seed: " + study.Tuner.Seed.ToString(c) };
+        if (study.Tuner.NumRandomSamples is { } random) tuner.Add("num_random_samples: " + random.ToString(c));
+        if (study.Tuner.MaxSuggestionCost is { } cap) tuner.Add("max_suggestion_cost: " + Number(cap));
+        lines.Add($"tuner: {{ {string.Join(", ", tuner)} }}");
+        var budget = new List<string>();
+        if (study.Budget.Trials is { } trials) budget.Add("trials: " + trials.ToString(c));
+        if (study.Budget.Cost is { } cost) budget.Add("cost: " + Number(cost));
+        if (study.Budget.Wall is { } wall) budget.Add("wall: " + ((long)Math.Ceiling(wall.TotalSeconds)).ToString(c) + "s");
+        if (budget.Count > 0) lines.Add($"budget: {{ {string.Join(", ", budget)} }}");
+        lines.Add("workers: " + study.Workers.ToString(c));
+        lines.Add("storage: " + Quote(study.Storage));
+        lines.Add("logs: " + Quote(study.LogDirectory));
+        if (study.TrialTimeout is { } timeout) lines.Add("timeout: " + ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(c) + "s");
+        var path = Path.Combine(study.BaseDirectory, StudyFileName);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
     /// <summary>How to start this executable again: the apphost itself, or the dotnet host with levain.dll.</summary>
     private static string[] SelfCommand()
     {

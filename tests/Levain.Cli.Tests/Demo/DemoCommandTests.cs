@@ -72,6 +72,14 @@ public sealed class DemoCommandTests
                 Assert.True(lower.GetDouble() >= 0, shown.Stdout);
             }
 
+            // The study file the demo writes opens the same study (what `study scale-up demo.yaml --launch` needs).
+            var studyFile = root.GetProperty("study_file").GetString()!;
+            Assert.Equal(Path.Combine(dir, "demo.yaml"), studyFile);
+            using var fromFile = LevainProcess.Start(Path.GetTempPath(), "study", "show", studyFile, "--json");
+            Assert.True(await fromFile.WaitAsync(TimeSpan.FromMinutes(1)) == 0, fromFile.Stderr);
+            using var fileReport = JsonDocument.Parse(fromFile.Stdout);
+            Assert.Equal(shownReport.RootElement.GetProperty("trial_rows").GetArrayLength(), fileReport.RootElement.GetProperty("trial_rows").GetArrayLength());
+
             // The task file the demo writes names exactly the final evaluation's items: the full harness scoring the
             // best checkpoint on it (Evals' generator and prompt path, " " + choice + "\n") reproduces the demo's numbers.
             var task = root.GetProperty("final_eval_task").GetString()!;

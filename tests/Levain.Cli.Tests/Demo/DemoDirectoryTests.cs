@@ -50,7 +50,7 @@ public sealed class DemoDirectoryTests : IDisposable
         }
         string[] written =
         [
-            F("demo.db"), F("final-eval.yaml"), F("logs/trial-3.attempt-1.log"), F("logs/trial-3.attempt-1.result.json"),
+            F("demo.db"), F("final-eval.yaml"), F("demo.yaml"), F("logs/trial-3.attempt-1.log"), F("logs/trial-3.attempt-1.result.json"),
             F("plots/pareto.png"), F("checkpoints/demo-3/model.safetensors"), F("checkpoints/demo-3/config.json"),
             F("checkpoints/demo-3/optimizer.safetensors"), F("checkpoints/demo-3/trainer_state.json"),
             F("checkpoints/demo-4/model.safetensors"), F("checkpoints/demo-4/config.json"),
