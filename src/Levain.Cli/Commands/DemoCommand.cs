@@ -34,6 +34,7 @@ public static class DemoCommand
         var command = new Command("demo",
             "Run the whole loop on this machine: tune a small GPT (learning rate, width, depth, steps) on generated code-comprehension data " +
             "with CARBS, then show the Pareto front, the fitted scaling laws, PNG plots and the best model's held-out accuracy against chance. " +
+            "The study is also written as a study file (demo.yaml in --out): 'levain study scale-up DIR/demo.yaml --factor 10 --launch' runs the 10x recommendation. " +
             "Ctrl-C stops gracefully (a second Ctrl-C kills running trials).\n\n" + ExitCodes.Help + " (64 also for an --out that is not empty and not a demo directory)")
         {
             quick, directory, workers, resume, json, sft, threads,
