@@ -23,6 +23,9 @@ public static class TunerBenchmark
     /// <summary>Seed of every bootstrap of the report, so a rerun on the same results prints the same intervals.</summary>
     private const int BootstrapSeed = 20261207;
 
+    /// <summary>Resamples of the seeds in every bootstrap of the report.</summary>
+    private const int BootstrapResamples = 2000;
+
     /// <summary>The tuner with the published CARBS defaults and none of the v2 additions, for comparison.</summary>
     public const string LevainV1Name = "levain-v1";
 
@@ -138,41 +141,49 @@ public static class TunerBenchmark
 
     /// <summary>
     /// Levain against TPE at one budget (<see cref="TpeComparison"/>): runs are matched by seed, seeds where either run
-    /// broke are left out; the bootstrap draws 2,000 resamples of the seeds with a fixed seed.
+    /// broke are left out; the bootstrap draws <see cref="BootstrapResamples"/> resamples of the seeds with a fixed seed.
     /// </summary>
     public static TpeComparison CompareWithTpe(string problem, IReadOnlyList<RunResult> levain, IReadOnlyList<RunResult> tpe, double fraction, double budget, double optimum)
     {
         ArgumentNullException.ThrowIfNull(levain);
         ArgumentNullException.ThrowIfNull(tpe);
-        var pairs = new List<(double Levain, double Tpe)>();
-        foreach (var run in levain.Where(r => r.Error is null))
-        {
-            if (tpe.FirstOrDefault(r => r.Seed == run.Seed && r.Error is null) is not { } peer) continue;
-            pairs.Add((RegretBookkeeping.RegretAt(run.Trace, budget, optimum), RegretBookkeeping.RegretAt(peer.Trace, budget, optimum)));
-        }
+        var pairs = PairBySeed(levain, tpe)
+            .Select(p => (Levain: RegretBookkeeping.RegretAt(p.Run.Trace, budget, optimum), Tpe: RegretBookkeeping.RegretAt(p.Peer.Trace, budget, optimum))).ToList();
         if (pairs.Count == 0) return new TpeComparison(problem, fraction, 0, null, null, null, null, null, false);
         var levainRegrets = pairs.Select(p => p.Levain).ToArray();
         var tpeRegrets = pairs.Select(p => p.Tpe).ToArray();
         var ratio = RatioOfMedians(levainRegrets, tpeRegrets);
-        var random = new Random(BootstrapSeed);
-        var ratios = new List<double>(2000);
-        var l = new double[pairs.Count];
-        var t = new double[pairs.Count];
-        for (var b = 0; b < 2000; b++)
-        {
-            for (var i = 0; i < pairs.Count; i++)
-            {
-                var k = random.Next(pairs.Count);
-                (l[i], t[i]) = pairs[k];
-            }
-            if (RatioOfMedians(l, t) is double r) ratios.Add(r);
-        }
         // A resample whose TPE median is zero or infinite has no ratio; the interval is over the others, and absent
         // when most have none.
-        var hasInterval = ratios.Count >= 1000;
+        var ratios = Bootstrap(pairs, sample => RatioOfMedians([.. sample.Select(p => p.Levain)], [.. sample.Select(p => p.Tpe)])).OfType<double>().ToArray();
+        var hasInterval = ratios.Length >= BootstrapResamples / 2;
         return new TpeComparison(problem, fraction, pairs.Count, Finite(Quantiles.Of(levainRegrets, 0.5)), Finite(Quantiles.Of(tpeRegrets, 0.5)), ratio,
-            hasInterval ? Quantiles.Of([.. ratios], 0.025) : null, hasInterval ? Quantiles.Of([.. ratios], 0.975) : null,
+            hasInterval ? Quantiles.Of(ratios, 0.025) : null, hasInterval ? Quantiles.Of(ratios, 0.975) : null,
             ratio is double x && x <= TpeComparison.Bar);
+    }
+
+    /// <summary>Each run of <paramref name="runs"/> that did not break with the run of the same seed in <paramref name="peers"/>, when that did not break either; in <paramref name="runs"/>' order.</summary>
+    private static List<(RunResult Run, RunResult Peer)> PairBySeed(IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> peers) =>
+        [.. runs.Where(r => r.Error is null)
+            .Select(r => (Run: r, Peer: peers.FirstOrDefault(p => p.Seed == r.Seed && p.Error is null)))
+            .Where(p => p.Peer is not null)
+            .Select(p => (p.Run, p.Peer!))];
+
+    /// <summary>
+    /// The statistic over <see cref="BootstrapResamples"/> resamples of <paramref name="items"/> (with replacement, the
+    /// same size), drawn from a generator seeded with <see cref="BootstrapSeed"/>.
+    /// </summary>
+    private static TResult[] Bootstrap<T, TResult>(IReadOnlyList<T> items, Func<T[], TResult> statistic)
+    {
+        var random = new Random(BootstrapSeed);
+        var sample = new T[items.Count];
+        var results = new TResult[BootstrapResamples];
+        for (var b = 0; b < results.Length; b++)
+        {
+            for (var i = 0; i < sample.Length; i++) sample[i] = items[random.Next(items.Count)];
+            results[b] = statistic(sample);
+        }
+        return results;
     }
 
     private static double? RatioOfMedians(double[] numerator, double[] denominator)
@@ -235,9 +246,8 @@ public static class TunerBenchmark
         ArgumentNullException.ThrowIfNull(reference);
         var seeds = new List<int>();
         var fractions = new List<double>();
-        foreach (var plain in reference.Where(r => r.Error is null))
+        foreach (var (plain, es) in PairBySeed(reference, candidate))
         {
-            if (candidate.FirstOrDefault(r => r.Seed == plain.Seed && r.Error is null) is not { } es) continue;
             var target = RegretBookkeeping.RegretAt(plain.Trace, budget * referenceFraction, optimum);
             var fraction = double.PositiveInfinity;
             for (var percent = 1; percent <= 100; percent++)
@@ -253,14 +263,7 @@ public static class TunerBenchmark
         }
         if (fractions.Count == 0) return new PairedSaving(referenceFraction, [], [], null, null, null);
         double Saved(double medianFraction) => 1 - (medianFraction / referenceFraction);
-        var random = new Random(BootstrapSeed);
-        var medians = new double[2000];
-        var sample = new double[fractions.Count];
-        for (var b = 0; b < medians.Length; b++)
-        {
-            for (var i = 0; i < sample.Length; i++) sample[i] = fractions[random.Next(fractions.Count)];
-            medians[b] = Quantiles.Of(sample, 0.5);
-        }
+        var medians = Bootstrap(fractions, sample => Quantiles.Of(sample, 0.5));
         // A larger fraction is a smaller saving: the interval's low end comes from the high quantile of the fractions.
         return new PairedSaving(referenceFraction, seeds, [.. fractions.Select(Finite)], Finite(Saved(Quantiles.Of(fractions, 0.5))),
             Finite(Saved(Quantiles.Of(medians, 0.975))), Finite(Saved(Quantiles.Of(medians, 0.025))));
