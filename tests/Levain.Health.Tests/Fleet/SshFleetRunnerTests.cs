@@ -121,10 +121,10 @@ public sealed class SshFleetRunnerTests
         }
         Assert.Equal(Severity.Critical, fleet.Status);
 
-        // parallel, and bounded
-        Assert.InRange(fleet.PeakParallelism, 2, Concurrency);
-        var serial = fleet.Hosts.Sum(h => (h.FinishedAt - h.StartedAt).TotalSeconds);
-        Assert.True(fleet.Elapsed.TotalSeconds < serial / 2, $"elapsed {fleet.Elapsed.TotalSeconds:0.0} s vs {serial:0.0} s one after another");
+        // Parallel, and bounded: from the hosts' own start and finish times, at some moment at least half the allowed
+        // hosts ran at once, never more than allowed. (A wall-clock ratio against the serial sum was asserted here
+        // before; on a loaded two-core machine slow ssh handshakes made it flaky, 22 s against 37 s, with the runs overlapping.)
+        Assert.InRange(fleet.PeakParallelism, Concurrency / 2, Concurrency);
 
         // the fleet's Prometheus textfile is valid exposition format
         var text = PrometheusExporter.Render(fleet.Hosts.Select(h => h.Report).ToList(), fleet.Hosts, TimeProvider.System.GetUtcNow());
