@@ -125,11 +125,16 @@ internal static class ScaleUpCommand
                 ? Text($"; the laws are read at cost {prediction.LawCost:G4} ({prediction.LawCost / prediction.TargetCost:G3}x the target), where their settings together cost the target")
                 : "";
             console.MarkupLine(Markup.Escape(Text(
-                $"recommended settings: predicted cost {cost:G4}, {cost / prediction.TargetCost:G3}x the target (ln cost fitted on the trials, R² {prediction.PredictedCostRSquared:F2}){matched}")));
+                $"recommended settings: predicted cost {cost:G4}, {cost / prediction.TargetCost:G3}x the target ({CostModelText(prediction)}, R² {prediction.PredictedCostRSquared:F2}){matched}")));
         }
         foreach (var warning in prediction.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
         RenderChecks(console, launched);
     }
+
+    /// <summary>How the recommendation's cost was fitted, in words: the polynomial names its terms (largest first).</summary>
+    private static string CostModelText(ScaleUpPrediction prediction) => prediction.PredictedCostFormula is { } formula
+        ? Text($"cost fitted on the trials as {formula}")
+        : "ln cost fitted on the trials as linear in the parameters";
 
     private static void RenderChecks(IAnsiConsole console, IReadOnlyList<ScaleUpRecord> launched)
     {

@@ -97,7 +97,7 @@ public static class StudyCommands
         var json = new Option<bool>("--json") { Description = "Print the prediction as JSON (with --launch: one JSON object per event, the prediction and its check last)." };
         var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α along the Pareto front) with a 90% bootstrap interval, " +
             "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one or their interval is far wider than the box, " +
-            "a line through the Pareto points ('front-line'), read where the settings together are predicted to cost the target (ln cost fitted on the trials); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds)")
+            "a line through the Pareto points ('front-line'), read where the settings together are predicted to cost the target (cost fitted on the trials: ln cost linear in the parameters, or a sum of terms such as width²·depth·steps where that predicts left-out trials far better); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds)")
         {
             target, name, factor, bootstrap, launch, force, json,
         };

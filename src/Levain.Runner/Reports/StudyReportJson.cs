@@ -67,6 +67,8 @@ public static class StudyReportJson
                 }).ToArray()),
                 ["predicted_cost"] = up.PredictedCost,
                 ["predicted_cost_r_squared"] = up.PredictedCostRSquared,
+                ["predicted_cost_model"] = up.PredictedCostModel,
+                ["predicted_cost_formula"] = up.PredictedCostFormula,
                 ["law_cost"] = up.LawCost,
                 ["is_cost_matched"] = up.IsCostMatched,
                 ["warnings"] = new JsonArray(up.Warnings.Select(w => (JsonNode)w).ToArray()),

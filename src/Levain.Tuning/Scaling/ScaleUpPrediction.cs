@@ -19,13 +19,23 @@ public sealed record ScaleUpPrediction(
     double IntervalConfidence)
 {
     /// <summary>
-    /// What the recommended settings are predicted to cost (ln cost fitted on the trials as linear in the numeric
-    /// parameters' basic values), or null when that fit is not possible or explains too little (R² below 0.9).
+    /// What the recommended settings are predicted to cost by the cost model fitted on the trials (see
+    /// <see cref="PredictedCostModel"/>), or null when no fit is possible or it explains too little (R² below 0.9).
     /// </summary>
     public double? PredictedCost { get; init; }
 
     /// <summary>The share of ln cost's variance the cost fit explains (null with <see cref="PredictedCost"/>).</summary>
     public double? PredictedCostRSquared { get; init; }
+
+    /// <summary>
+    /// The cost model's form: "log-linear" (ln cost linear in the numeric parameters' basic values) or "polynomial" (a
+    /// sum of monomials in their values with non-negative coefficients, used where it predicts left-out trials at least
+    /// twice as well); null with <see cref="PredictedCost"/>.
+    /// </summary>
+    public string? PredictedCostModel { get; init; }
+
+    /// <summary>The polynomial's terms, largest first at the recommended settings ("c·width²·depth·steps + …"); null for the log-linear form.</summary>
+    public string? PredictedCostFormula { get; init; }
 
     /// <summary>
     /// The cost at which the parameters' laws were read: within 10x of <see cref="TargetCost"/>, where the trials' cost

@@ -214,10 +214,11 @@ public static class ScaleUpPredictor
             });
         }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
-        var cost = costFit is { RSquared: >= RecommendedCost.MinRSquared } && parameters.Count > 0 ? (Math.Exp(costFit.LogCostAt(recommendedBasic)), costFit.RSquared) : ((double Cost, double RSquared)?)null;
+        var cost = costFit is { RSquared: >= RecommendedCost.MinRSquared } && parameters.Count > 0 && Math.Exp(costFit.LogCostAt(recommendedBasic)) is var priced && double.IsFinite(priced)
+            ? (priced, costFit.RSquared) : ((double Cost, double RSquared)?)null;
         if (cost is { } c && (c.Cost > 2 * target || c.Cost < 0.5 * target))
         {
-            warnings.Add($"The recommended settings are predicted to cost {c.Cost:G3}, {c.Cost / target:G2}x the target {target:G3} (ln cost fitted on the trials, R² {c.RSquared:F2}): " +
+            warnings.Add($"The recommended settings are predicted to cost {c.Cost:G3}, {c.Cost / target:G2}x the target {target:G3} (cost fitted on the trials, {costFit!.Form}, R² {c.RSquared:F2}): " +
                 (logLaw != logTarget
                     ? $"the laws were read at {Math.Exp(logLaw):G3} ({Math.Exp(logLaw) / target:G2}x the target), as close as reading them within 10x of the target and rounding the integers allow; adjust the parameter that drives the cost before launching."
                     : "the laws could not be matched to the target (the cost fit does not cover them, or they barely move the cost); adjust the parameter that drives the cost before launching."));
@@ -234,6 +235,8 @@ public static class ScaleUpPredictor
         {
             PredictedCost = cost?.Cost,
             PredictedCostRSquared = cost?.RSquared,
+            PredictedCostModel = cost is null ? null : costFit!.Form,
+            PredictedCostFormula = cost is null ? null : (costFit as PolynomialCost)?.Formula(recommendedBasic),
             LawCost = Math.Exp(logLaw),
             BaseParameters = front[^1].Parameters,
             Bands = bands,

@@ -171,6 +171,13 @@ public sealed class ScaleUpPredictorTests
         return ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
     }
 
+    /// <summary>What the recommended settings really cost: the trainer's FLOPs count (the known law) at them, over the target.</summary>
+    private static double TrueCostShare(ScaleUpPrediction prediction)
+    {
+        double Setting(string name) => prediction.Parameters.Single(p => p.Name == name).Predicted;
+        return PolynomialCostTests.TrainerFlops(Setting("width"), Setting("depth"), Setting("steps")) / prediction.TargetCost;
+    }
+
     [Fact]
     public void Predict_TheDemoOf20261207_TakesTheFrontLineWhereTheSurrogateIntervalSpansDecades()
     {
@@ -203,6 +210,12 @@ public sealed class ScaleUpPredictorTests
         Assert.True(prediction.IsCostMatched);
         Assert.InRange(prediction.LawCost / prediction.TargetCost, 0.3, 0.8);
         Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 0.8, 1.25);
+        // The trials' FLOPs are the trainer's count, a sum of width·steps, depth·width·steps and depth·width²·steps terms:
+        // the polynomial prices the settings exactly, where ln cost linear in the parameters said 1.03x for settings that
+        // really cost 0.91x.
+        Assert.Equal("polynomial", prediction.PredictedCostModel);
+        Assert.Equal(TrueCostShare(prediction), prediction.PredictedCost!.Value / prediction.TargetCost, 1e-4);
+        Assert.InRange(TrueCostShare(prediction), 0.95, 1.05);
         Assert.DoesNotContain(prediction.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
     }
 
@@ -234,6 +247,13 @@ public sealed class ScaleUpPredictorTests
         Assert.True(prediction.PredictedCostRSquared > 0.95, $"R² {prediction.PredictedCostRSquared}");
         Assert.InRange(prediction.PredictedCost!.Value / prediction.TargetCost, 0.9, 1.1);
         Assert.DoesNotContain(prediction.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
+        // Priced by ln cost linear in the parameters the settings were width 240, 3,300 steps, "1.00x", and the run
+        // launched from them cost 1.20x the target (measured 2026-12-07, the same as the trainer's count gives); the
+        // polynomial is the trainer's count, so what it prices is what the run costs.
+        Assert.Equal("polynomial", prediction.PredictedCostModel);
+        Assert.StartsWith("7.373E+04·width²·depth·steps + 1.591E+06·width·steps + 8.663E+05·width·depth·steps", prediction.PredictedCostFormula, StringComparison.Ordinal);
+        Assert.Equal(TrueCostShare(prediction), prediction.PredictedCost!.Value / prediction.TargetCost, 1e-4);
+        Assert.InRange(TrueCostShare(prediction), 0.95, 1.05);
     }
 
     [Fact]
