@@ -100,5 +100,26 @@ public sealed class PolynomialCostTests
         }
     }
 
+    [Fact]
+    public void FitCost_TakesThePolynomial_ForWallTimeWithAStartupOverhead_AndExtrapolatesIt()
+    {
+        // Seconds: 20 s to start a process plus per-step work ∝ depth·width², with 3 % timing noise. ln cost is not
+        // linear in anything here (the overhead dominates the small trials); the sum is, up to the noise.
+        static double Seconds(double w, double d, double s) => 20 + (2e-6 * d * w * w * s);
+        string[] names = ["lr", "width", "depth", "steps"];
+        for (var seed = 0; seed < 3; seed++)
+        {
+            var noise = new Random(200 + seed);
+            var trials = Trials(30, (w, d, s) => Seconds(w, d, s) * Math.Exp(0.03 * Gaussian(noise)), seed);
+
+            var model = Assert.IsType<PolynomialCost>(RecommendedCost.FitCost(Space, trials, names));
+
+            // 10x the dearest trial's size in width·steps, far outside the trials.
+            Assert.Equal(Math.Log(Seconds(1024, 4, 20_000)), model.LogCostAt(Basic(1e-3, 1024, 4, 20_000)), 0.1);
+            var linear = RecommendedCost.FitLogLinear(Space, trials, names)!;
+            Assert.True(Math.Abs(linear.LogCostAt(Basic(1e-3, 1024, 4, 20_000)) - Math.Log(Seconds(1024, 4, 20_000))) > 0.3);
+        }
+    }
+
     private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
