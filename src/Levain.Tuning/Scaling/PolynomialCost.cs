@@ -36,15 +36,25 @@ internal sealed record PolynomialCost(
         return cost > 0 && double.IsFinite(cost) ? Math.Log(cost) : double.NaN;
     }
 
-    /// <summary>The terms, largest first at <paramref name="basicValues"/>, as "c·width²·depth·steps + …".</summary>
+    /// <summary>Terms below this share of the cost where the formula is shown are counted, not written out.</summary>
+    public const double ShownTermShare = 1e-3;
+
+    /// <summary>
+    /// The terms, largest first at <paramref name="basicValues"/>, as "c·width²·depth·steps + …"; those below
+    /// <see cref="ShownTermShare"/> of the cost there are summarised as "+ k terms under 0.1 %".
+    /// </summary>
     public string Formula(IReadOnlyDictionary<string, double> basicValues)
     {
         var values = Drivers.Select(d => Transforms[d].FromBasic(basicValues[d])).ToArray();
-        return string.Join(" + ", Terms.OrderByDescending(t => t.Coefficient * Monomial(values, t.Exponents)).Select(t =>
+        var sized = Terms.Select(t => (Term: t, Size: t.Coefficient * Monomial(values, t.Exponents))).OrderByDescending(t => t.Size).ToList();
+        var total = sized.Sum(t => t.Size);
+        var shown = sized.Where(t => t.Size >= ShownTermShare * total).Select(t =>
         {
-            var factors = Drivers.Select((d, j) => t.Exponents[j] switch { 0 => null, 1 => d, _ => d + "²" }).Where(f => f is not null);
-            return string.Join("·", factors.Prepend(t.Coefficient.ToString("G4", CultureInfo.InvariantCulture)));
-        }));
+            var factors = Drivers.Select((d, j) => t.Term.Exponents[j] switch { 0 => null, 1 => d, _ => d + "²" }).Where(f => f is not null);
+            return string.Join("·", factors.Prepend(t.Term.Coefficient.ToString("G4", CultureInfo.InvariantCulture)));
+        }).ToList();
+        var hidden = sized.Count - shown.Count;
+        return string.Join(" + ", shown) + (hidden > 0 ? $" + {hidden} term{(hidden == 1 ? "" : "s")} under {(100 * ShownTermShare).ToString("G3", CultureInfo.InvariantCulture)} %" : "");
     }
 
     /// <summary>
