@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Levain.Cli.Contract;
 using Levain.Cli.Rendering;
 using Levain.Runner.Reports;
+using Levain.Runner.StudyFiles;
 using Levain.Runner.Tune;
 using Levain.Studies;
 using Levain.Studies.Trials;
@@ -26,7 +27,9 @@ internal static class ScaleUpCommand
 {
     private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
-    public static async Task<int> RunAsync(IStudyStore store, string studyName, StudyTarget target, double factor, int bootstrap, bool launch, bool force, bool json, CancellationToken ct)
+    /// <param name="trialTimeout">With --launch: the launched trial's timeout (<see cref="Timeout.InfiniteTimeSpan"/>: none); null for <see cref="LaunchTimeout"/>.</param>
+    public static async Task<int> RunAsync(IStudyStore store, string studyName, StudyTarget target, double factor, int bootstrap, bool launch, bool force, bool json,
+        TimeSpan? trialTimeout, CancellationToken ct)
     {
         var record = await store.FindStudyAsync(studyName, ct).ConfigureAwait(false);
         if (record is null) return CliConsole.BadInput($"no study named '{studyName}'");
@@ -70,8 +73,12 @@ internal static class ScaleUpCommand
         var suggestionId = ScaleUpRecord.NextSuggestionId(trials);
         var proposal = new TrialProposal(suggestionId, ScaleUpRecord.Settings(prediction), SuggestionPhase.ScaleUp, null);
         if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
-        if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)})");
-        var exit = TuneConsole.Run(target.Definition!, json, verbose: false,
+        var timeout = trialTimeout is { } given ? (given == Timeout.InfiniteTimeSpan ? null : given) : LaunchTimeout(target.Definition!.TrialTimeout, prediction);
+        var timeoutText = timeout is { } limit
+            ? DurationText.Format(limit) + (trialTimeout is null ? Text($" (the study's {DurationText.Format(target.Definition!.TrialTimeout!.Value)} × {LaunchTimeoutFactor(prediction):G3}, the recommendation's cost over the dearest Pareto point's)") : " (--trial-timeout)")
+            : "none";
+        if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)}; trial timeout {Markup.Escape(timeoutText)})");
+        var exit = TuneConsole.Run(target.Definition! with { TrialTimeout = timeout }, json, verbose: false,
             new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction)) });
         var after = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
         var records = await ScaleUpRecord.ReadAsync(store, studyName, after, ct).ConfigureAwait(false);
@@ -81,7 +88,12 @@ internal static class ScaleUpCommand
             return exit != 0 ? exit : CliConsole.Fail($"the scale-up trial was not started (another session may have launched {suggestionId} first)", ExitCodes.Failure);
         }
         var checks = records.Where(r => r.Trial == mine.Number).ToList();
-        if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, checks, mine.Number).ToJsonString());
+        if (json)
+        {
+            var final = ToJson(studyName, record.Spec.Metric, prediction, checks, mine.Number);
+            final["trial_timeout_seconds"] = timeout?.TotalSeconds;
+            CliConsole.Out.WriteLine(final.ToJsonString());
+        }
         else RenderChecks(CliConsole.Create(), checks);
         if (exit == 0 && mine.State != TrialState.Succeeded)
         {
@@ -89,6 +101,18 @@ internal static class ScaleUpCommand
         }
         return exit;
     }
+
+    /// <summary>
+    /// The launched trial's default timeout: the study's trial timeout scaled by <see cref="LaunchTimeoutFactor"/>, since
+    /// a trial k times as dear runs about k times as long (the study's own timeout, sized for its trials, killed the
+    /// demo's 10x run after 3 minutes); null (none) when the study has none.
+    /// </summary>
+    internal static TimeSpan? LaunchTimeout(TimeSpan? studyTimeout, ScaleUpPrediction prediction) =>
+        studyTimeout is { } t ? TimeSpan.FromSeconds(Math.Min(t.TotalSeconds * LaunchTimeoutFactor(prediction), TimeSpan.MaxValue.TotalSeconds / 2)) : null;
+
+    /// <summary>The recommendation's predicted cost (the target when it has none) over the dearest Pareto point's, at least 1.</summary>
+    internal static double LaunchTimeoutFactor(ScaleUpPrediction prediction) =>
+        Math.Max(1.0, (prediction.PredictedCost ?? prediction.TargetCost) / prediction.BaseCost);
 
     private static JsonObject ToJson(string study, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, int? launchedTrial) => new()
     {

@@ -95,20 +95,34 @@ public static class StudyCommands
             Description = "With --launch: launch even a value that lies further beyond its search bounds than they are wide (without it such a launch is refused, exit 1).",
         };
         var json = new Option<bool>("--json") { Description = "Print the prediction as JSON (with --launch: one JSON object per event, the prediction and its check last)." };
+        var trialTimeout = new Option<string?>("--trial-timeout")
+        {
+            Description = "With --launch: how long the trial may run, a duration (30s, 10m, 2h, 1h30m) or 'none'. Default: the study's timeout times the " +
+                "recommendation's predicted cost over the dearest Pareto point's (about --factor; a 10x trial runs about 10x as long), none when the study has none.",
+        };
         var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α along the Pareto front) with a 90% bootstrap interval, " +
             "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one or their interval is far wider than the box, " +
             "a line through the Pareto points ('front-line'), read where the settings together are predicted to cost the target (cost fitted on the trials: ln cost linear in the parameters, or a sum of terms such as width²·depth·steps where that predicts left-out trials far better); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds)")
         {
-            target, name, factor, bootstrap, launch, force, json,
+            target, name, factor, bootstrap, launch, force, json, trialTimeout,
         };
-        command.SetAction(async (parse, ct) => await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, async (store, studyName, resolved) =>
+        command.SetAction(async (parse, ct) =>
         {
+            // Usage errors first, before the storage is opened.
             var f = parse.GetValue(factor);
             if (!double.IsFinite(f) || f <= 0) return CliConsole.BadInput("--factor must be a positive number");
             var b = parse.GetValue(bootstrap);
             if (b is < 10 or > 10_000) return CliConsole.BadInput("--bootstrap must be between 10 and 10000");
-            return await ScaleUpCommand.RunAsync(store, studyName!, resolved, f, b, parse.GetValue(launch), parse.GetValue(force), parse.GetValue(json), ct).ConfigureAwait(false);
-        }, ct).ConfigureAwait(false));
+            TimeSpan? timeoutOverride = null;
+            if (parse.GetValue(trialTimeout) is { } t)
+            {
+                if (t.Trim() == "none") timeoutOverride = Timeout.InfiniteTimeSpan;
+                else if (DurationText.TryParse(t, out var d) && d > TimeSpan.Zero) timeoutOverride = d;
+                else return CliConsole.BadInput($"--trial-timeout: expected a duration such as 30s, 10m, 2h, 1h30m or 'none', got '{t}'");
+            }
+            return await WithStoreAsync(parse.GetValue(target)!, parse.GetValue(name), needStudy: true, (store, studyName, resolved) =>
+                ScaleUpCommand.RunAsync(store, studyName!, resolved, f, b, parse.GetValue(launch), parse.GetValue(force), parse.GetValue(json), timeoutOverride, ct), ct).ConfigureAwait(false);
+        });
         return command;
     }
 

@@ -29,8 +29,16 @@ public sealed record ScaleUpRecord(
     public const string Key = "scale_up";
     public const string SuggestionIdPrefix = "scale-up-";
 
-    /// <summary>Whether the actual metric fell inside the predicted interval (null until the trial succeeded).</summary>
-    public bool? IsInsideInterval => ActualOutput is double y ? y >= Lower && y <= Upper : null;
+    /// <summary>Relative slack of <see cref="IsInsideInterval"/>: an exact law gives an interval a few ulps wide, which its own value must not miss.</summary>
+    public const double IntervalSlack = 1e-9;
+
+    /// <summary>
+    /// Whether the actual metric fell inside the predicted interval, up to <see cref="IntervalSlack"/> of the values'
+    /// size (null until the trial succeeded). A noise-free known law printed "+0.0 %, outside the interval" before.
+    /// </summary>
+    public bool? IsInsideInterval => ActualOutput is double y
+        ? Math.Max(IntervalSlack * Math.Max(Math.Abs(y), Math.Max(Math.Abs(Lower), Math.Abs(Upper))), double.Epsilon) is var slack && y >= Lower - slack && y <= Upper + slack
+        : null;
 
     /// <summary>The settings to run: the dearest Pareto point's, with every parameter that has a law set to its recommendation.</summary>
     public static Dictionary<string, ParamValue> Settings(ScaleUpPrediction prediction)

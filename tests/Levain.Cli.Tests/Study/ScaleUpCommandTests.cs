@@ -84,6 +84,9 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.InRange(check.GetProperty("actual_cost").GetDouble() / targetCost, 0.95, 1.05);
         Assert.InRange(prediction.GetProperty("predicted_cost").GetDouble() / targetCost, 0.95, 1.05);
         Assert.True(prediction.GetProperty("law_cost").GetDouble() > 0);
+        // cost = n is exactly log-linear: the simpler form is kept and no polynomial's terms are printed.
+        Assert.Equal("log-linear", prediction.GetProperty("predicted_cost_model").GetString());
+        Assert.Equal(JsonValueKind.Null, prediction.GetProperty("predicted_cost_formula").ValueKind);
         Assert.Contains(prediction.GetProperty("is_cost_matched").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
         // The program computed the known law at the recommended settings: the trial really ran with them.
         var run = File.ReadAllLines(Path.Combine(_dir, "runs.txt")).Single(l => l.StartsWith("law-13 ", StringComparison.Ordinal)).Split(' ');
@@ -96,12 +99,14 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Contains($"predicted vs actual: scale-up trial {trial} (3x", again.StdOut, StringComparison.Ordinal);
         Assert.Single(again.StdOut.Split('\n'), l => l.Contains("predicted vs actual", StringComparison.Ordinal)); // no other trial is held to the law
         Assert.Contains("surrogate", again.StdOut, StringComparison.Ordinal);
+        Assert.Contains("(ln cost fitted on the trials as linear in the parameters, R² 1.00)", again.StdOut, StringComparison.Ordinal);
         var show = await CliRunner.RunAsync("study", "show", study, "--json");
         Assert.True(show.ExitCode == 0, show.StdErr);
         using var report = JsonDocument.Parse(show.StdOut);
         var shownScaleUp = report.RootElement.GetProperty("scale_up");
         Assert.InRange(shownScaleUp.GetProperty("predicted_cost").GetDouble() / shownScaleUp.GetProperty("target_cost").GetDouble(), 0.95, 1.05);
         Assert.True(shownScaleUp.GetProperty("law_cost").GetDouble() > 0);
+        Assert.Equal("log-linear", shownScaleUp.GetProperty("predicted_cost_model").GetString());
         var shown = Assert.Single(report.RootElement.GetProperty("scale_up_trials").EnumerateArray());
         Assert.Equal(actual, shown.GetProperty("actual_output").GetDouble());
         Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
@@ -182,6 +187,64 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal(64, missing.ExitCode);
         var unrun = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "-1");
         Assert.Equal(64, unrun.ExitCode);
+        var timeout = await CliRunner.RunAsync("study", "scale-up", study, "--launch", "--trial-timeout", "soon");
+        Assert.Equal(64, timeout.ExitCode);
+        Assert.Contains("--trial-timeout: expected a duration such as 30s", timeout.StdErr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A trial that runs as long as it costs: n/50 seconds, n in [5, 50] (at most 1 s), under a study timeout of 2 s.
+    /// The 4x recommendation (n over 100, more than 2 s) outlives the study's timeout: launched under it, it was killed, as the demo's 10x
+    /// run was after the demo's 3 minutes. By default the launch scales the timeout by the recommendation's cost over
+    /// the dearest Pareto point's; --trial-timeout sets it (and 'none' lifts it).
+    /// </summary>
+    [Fact]
+    public async Task ScaleUp_Launch_ScalesTheStudysTrialTimeoutByTheCost_AndTakesAnOverride()
+    {
+        File.WriteAllText(Path.Combine(_dir, "slow.py"), """
+            import json, os, sys, time
+            n = float(sys.argv[1])
+            time.sleep(n / 50)
+            json.dump({"loss": 1 + 3 * n ** -0.4, "flops": n}, open(os.environ["LEVAIN_RESULT"], "w"))
+            """);
+        var study = Path.Combine(_dir, "slow.yaml");
+        File.WriteAllText(study, """
+            name: slow
+            command: ["python3", "slow.py", "{n}"]
+            metric: loss
+            cost: flops
+            parameters:
+              n: { kind: log, center: 15, min: 5, max: 50 }
+            tuner: { seed: 3, num_random_samples: 4 }
+            budget: { trials: 8 }
+            workers: 2
+            timeout: 2s
+            storage: "sqlite:./slow.db"
+            """);
+        var tune = await CliRunner.RunAsync("tune", study, "--json");
+        Assert.True(tune.ExitCode == 0, tune.StdErr);
+
+        var cut = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "4", "--bootstrap", "20", "--launch", "--trial-timeout", "1s");
+        Assert.Equal(1, cut.ExitCode);
+        Assert.Contains("trial timeout 1s (--trial-timeout)", cut.StdOut, StringComparison.Ordinal);
+        Assert.Contains("timed out after 1s", cut.StdErr + cut.StdOut, StringComparison.Ordinal);
+
+        var launch = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "4", "--bootstrap", "20", "--launch", "--json");
+        Assert.True(launch.ExitCode == 0, launch.StdErr + launch.StdOut);
+        using var result = JsonDocument.Parse(launch.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        var prediction = result.RootElement.GetProperty("prediction");
+        var ratio = prediction.GetProperty("predicted_cost").GetDouble() / prediction.GetProperty("base_cost").GetDouble();
+        Assert.InRange(ratio, 3.5, 4.5);
+        Assert.Equal(2.0 * ratio, result.RootElement.GetProperty("trial_timeout_seconds").GetDouble(), 1e-6);
+        var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray(), r => r.GetProperty("trial").GetInt32() == result.RootElement.GetProperty("launched_trial").GetInt32());
+        Assert.Equal("succeeded", check.GetProperty("state").GetString());
+        Assert.True(check.GetProperty("actual_cost").GetDouble() / 50 > 2.0, $"n = {check.GetProperty("actual_cost")}: it ran longer than the study's timeout");
+
+        // The dearest Pareto point is now that trial: at 1x its settings run again, as long, with no timeout at all.
+        var unlimited = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "1", "--bootstrap", "20", "--launch", "--trial-timeout", "none", "--json");
+        Assert.True(unlimited.ExitCode == 0, unlimited.StdErr + unlimited.StdOut);
+        using var third = JsonDocument.Parse(unlimited.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        Assert.Equal(JsonValueKind.Null, third.RootElement.GetProperty("trial_timeout_seconds").ValueKind);
     }
 
     public void Dispose()
