@@ -78,12 +78,16 @@ internal sealed record PolynomialCost(
             return null;
         }
         var logCosts = successes.Select(o => Math.Log(o.Cost)).ToArray();
-        var elasticities = RecommendedCost.LeastSquares([.. successes.Select(o => (double[])[1.0, .. names.Select(n => Math.Log(o.Parameters[n].Number))])], logCosts);
-        if (elasticities is null || names.Select((_, k) => elasticities[k + 1]).Any(e => e <= -MinElasticity))
+        // Elasticities from ln cost on the ln values of the parameters that varied (one held at a single value is no
+        // driver: beside the intercept its coefficient would be arbitrary).
+        var varied = names.Where(n => successes.Select(o => Math.Log(o.Parameters[n].Number)).Distinct().Skip(1).Any()).ToList();
+        var elasticities = varied.Count == 0 ? null
+            : RecommendedCost.LeastSquares([.. successes.Select(o => (double[])[1.0, .. varied.Select(n => Math.Log(o.Parameters[n].Number))])], logCosts);
+        if (elasticities is null || varied.Select((_, k) => elasticities[k + 1]).Any(e => e <= -MinElasticity))
         {
             return null;
         }
-        var drivers = names.Where((_, k) => elasticities[k + 1] >= MinElasticity).ToList();
+        var drivers = varied.Where((_, k) => elasticities[k + 1] >= MinElasticity).ToList();
         if (drivers.Count is 0 or > MaxDrivers)
         {
             return null;

@@ -67,6 +67,20 @@ public sealed class PolynomialCostTests
     }
 
     [Fact]
+    public void TryFit_TreatsAParameterHeldAtOneValue_AsNoDriver()
+    {
+        // lr at 1e-3 in every trial: beside the intercept its elasticity is arbitrary (it was fitted as ≤ −0.2 here,
+        // and the polynomial refused the study).
+        var trials = Trials(30, TrainerFlops).Select(o => o with { Parameters = new Dictionary<string, ParamValue>(o.Parameters) { ["lr"] = 1e-3 } }).ToList();
+
+        var model = PolynomialCost.TryFit(Space, trials, ["lr", "width", "depth", "steps"])!;
+
+        Assert.Equal(["width", "depth", "steps"], model.Drivers);
+        Assert.Equal(Math.Log(TrainerFlops(1024, 12, 50_000)), model.LogCostAt(Basic(1e-3, 1024, 12, 50_000)), 1e-6);
+        Assert.IsType<PolynomialCost>(RecommendedCost.FitCost(Space, trials, ["lr", "width", "depth", "steps"]));
+    }
+
+    [Fact]
     public void TryFit_RefusesCostsThatAreNotSumsOfPositiveTerms()
     {
         // Cost falling with steps (elasticity −1) and a parameter that is not positive.
