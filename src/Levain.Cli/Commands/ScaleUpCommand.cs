@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Levain.Cli.Contract;
 using Levain.Cli.Rendering;
+using Levain.Runner.Definition;
 using Levain.Runner.Reports;
 using Levain.Runner.StudyFiles;
 using Levain.Runner.Tune;
@@ -73,12 +74,17 @@ internal static class ScaleUpCommand
         var suggestionId = ScaleUpRecord.NextSuggestionId(trials);
         var proposal = new TrialProposal(suggestionId, ScaleUpRecord.Settings(prediction), SuggestionPhase.ScaleUp, null);
         if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
-        var timeout = trialTimeout is { } given ? (given == Timeout.InfiniteTimeSpan ? null : given) : LaunchTimeout(target.Definition!.TrialTimeout, prediction);
+        var launchDefinition = LaunchDefinition(target.Definition!, prediction, trialTimeout);
+        var timeout = launchDefinition.TrialTimeout;
         var timeoutText = timeout is { } limit
             ? DurationText.Format(limit) + (trialTimeout is null ? Text($" (the study's {DurationText.Format(target.Definition!.TrialTimeout!.Value)} × {LaunchTimeoutFactor(prediction):G3}, the recommendation's cost over the dearest Pareto point's)") : " (--trial-timeout)")
             : "none";
+        if (launchDefinition.Launcher.Slurm?.TimeLimit is { } slurmTime && slurmTime != target.Definition!.Launcher.Slurm?.TimeLimit)
+        {
+            timeoutText += $"; Slurm time limit {slurmTime}";
+        }
         if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)}; trial timeout {Markup.Escape(timeoutText)})");
-        var exit = TuneConsole.Run(target.Definition! with { TrialTimeout = timeout }, json, verbose: false,
+        var exit = TuneConsole.Run(launchDefinition, json, verbose: false,
             new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction)) });
         var after = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
         var records = await ScaleUpRecord.ReadAsync(store, studyName, after, ct).ConfigureAwait(false);
@@ -100,6 +106,26 @@ internal static class ScaleUpCommand
             return CliConsole.Fail($"scale-up trial {mine.Number} {mine.State.ToString().ToLowerInvariant()}{(mine.FailureReason is { } why ? ": " + why : "")}", ExitCodes.Failure);
         }
         return exit;
+    }
+
+    /// <summary>
+    /// The study as the launch runs it: the trial timeout <paramref name="trialTimeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>:
+    /// none) or by default <see cref="LaunchTimeout"/>; and under Slurm, whose <c>launcher.slurm.time</c> limit, sized for
+    /// the study's trials, would end a 10x job too, that limit times <see cref="LaunchTimeoutFactor"/>, or with a given
+    /// --trial-timeout duration the larger of it and the study's limit (so Slurm does not end the job first).
+    /// </summary>
+    internal static StudyDefinition LaunchDefinition(StudyDefinition study, ScaleUpPrediction prediction, TimeSpan? trialTimeout)
+    {
+        var timeout = trialTimeout is { } given ? (given == Timeout.InfiniteTimeSpan ? null : given) : LaunchTimeout(study.TrialTimeout, prediction);
+        var launched = study with { TrialTimeout = timeout };
+        if (study.Launcher.Slurm is { TimeLimit: { } text } slurm && SlurmTimeLimit.TryParse(text, out var studyLimit))
+        {
+            var limit = timeout is { } set && trialTimeout is not null
+                ? (set > studyLimit ? set : studyLimit)
+                : TimeSpan.FromSeconds(studyLimit.TotalSeconds * LaunchTimeoutFactor(prediction));
+            launched = launched with { Launcher = study.Launcher with { Slurm = slurm with { TimeLimit = SlurmTimeLimit.Format(limit) } } };
+        }
+        return launched;
     }
 
     /// <summary>

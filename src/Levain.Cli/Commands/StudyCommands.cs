@@ -98,7 +98,8 @@ public static class StudyCommands
         var trialTimeout = new Option<string?>("--trial-timeout")
         {
             Description = "With --launch: how long the trial may run, a duration (30s, 10m, 2h, 1h30m) or 'none'. Default: the study's timeout times the " +
-                "recommendation's predicted cost over the dearest Pareto point's (about --factor; a 10x trial runs about 10x as long), none when the study has none.",
+                "recommendation's predicted cost over the dearest Pareto point's (about --factor; a 10x trial runs about 10x as long), none when the study has none. " +
+                "A Slurm launcher's time limit is scaled the same way (or raised to a given duration).",
         };
         var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α along the Pareto front) with a 90% bootstrap interval, " +
             "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one or their interval is far wider than the box, " +

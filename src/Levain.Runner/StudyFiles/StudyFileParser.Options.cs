@@ -165,7 +165,7 @@ public static partial class StudyFileParser
         if (YamlFields.Get(slurm, "time") is { } tm)
         {
             time = fields.NonEmptyString(tm, "launcher.slurm.time");
-            if (!System.Text.RegularExpressions.Regex.IsMatch(time, @"^(\d+-)?\d+(:\d{1,2}){0,2}$"))
+            if (!SlurmTimeLimit.TryParse(time, out _))
             {
                 throw fields.Error(tm, "launcher.slurm.time", $"'{time}' is not a Slurm time limit (minutes, MM:SS, HH:MM:SS or D-HH:MM:SS)");
             }
