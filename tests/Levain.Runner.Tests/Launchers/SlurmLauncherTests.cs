@@ -57,6 +57,27 @@ public sealed class SlurmLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ScaledTimeLimit_IsTheJobsTimeLimit()
+    {
+        // What `study scale-up --factor 10 --launch` asks of a study whose launcher.slurm.time is 00:30:00.
+        var limit = SlurmTimeLimit.Format(TimeSpan.FromMinutes(30) * 10);
+        Assert.Equal("05:00:00", limit);
+        var launcher = new SlurmLauncher(new SlurmOptions(Requirement.SlurmPartition(), limit, ["--cpus-per-task=1"], TimeSpan.FromMilliseconds(300)));
+        using var stop = new CancellationTokenSource();
+        var run = launcher.RunAsync(Launch("scaled", ["sleep", "120"]), null, stop.Token);
+        string? shown = null;
+        for (var i = 0; i < 100 && string.IsNullOrEmpty(shown); i++)
+        {
+            await Task.Delay(200);
+            shown = (await RunAsync("squeue", "-h", "-n", "levain-scaled", "-o", "%l")).Trim();
+        }
+        stop.Cancel();
+        await run;
+        Assert.True(SlurmTimeLimit.TryParse(shown!, out var jobLimit), $"squeue showed '{shown}'");
+        Assert.Equal(TimeSpan.FromHours(5), jobLimit);
+    }
+
+    [Fact]
     public async Task RunAsync_JobCancelledOutsideLevain_IsInterruptedForRetry()
     {
         var launcher = Launcher();
