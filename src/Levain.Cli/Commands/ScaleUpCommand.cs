@@ -85,7 +85,7 @@ internal static class ScaleUpCommand
         }
         if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)}; trial timeout {Markup.Escape(timeoutText)})");
         var exit = TuneConsole.Run(launchDefinition, json, verbose: false,
-            new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction)) });
+            new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction), prediction.PredictedCost ?? prediction.TargetCost) });
         var after = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
         var records = await ScaleUpRecord.ReadAsync(store, studyName, after, ct).ConfigureAwait(false);
         var mine = after.FirstOrDefault(t => t.SuggestionId == suggestionId);

@@ -48,6 +48,40 @@ public static class TuneEta
         return estimates.Count == 0 ? null : estimates.Min();
     }
 
+    /// <summary>
+    /// The time one trial has left from its latest progress record (a session that runs one given trial, such as a
+    /// scale-up launch, where the study's budget and mean trial say nothing): the share done is step / steps when the
+    /// record has both, else its cost so far (the study's cost key) over <paramref name="expectedCost"/>; the rest takes
+    /// as long per share as what ran. Null before 1 % is done, or when the record says neither.
+    /// </summary>
+    /// <param name="progressJson">The trial's latest <c>levain-progress</c> object.</param>
+    /// <param name="ran">How long the trial has run.</param>
+    /// <param name="costKey">The study's cost key (e.g. "flops").</param>
+    /// <param name="expectedCost">What the trial is expected to cost in all, if known.</param>
+    public static TimeSpan? FromProgress(string progressJson, TimeSpan ran, string costKey, double? expectedCost)
+    {
+        ArgumentNullException.ThrowIfNull(progressJson);
+        ArgumentNullException.ThrowIfNull(costKey);
+        System.Text.Json.Nodes.JsonObject? record;
+        try
+        {
+            record = System.Text.Json.Nodes.JsonNode.Parse(progressJson) as System.Text.Json.Nodes.JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        double? Number(string key) => record?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
+        double? done = Number("step") is { } step && Number("steps") is { } steps && steps > 0 && step >= 0 ? step / steps
+            : Number(costKey) is { } cost && expectedCost is { } total && total > 0 && cost >= 0 ? cost / total
+            : null;
+        if (done is not { } share || share < 0.01 || ran <= TimeSpan.Zero)
+        {
+            return null;
+        }
+        return share >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(ran.TotalSeconds * (1 - share) / share);
+    }
+
     /// <summary>Until the last running trial is expected to end: zero when none runs, null when one's end is unknown.</summary>
     private static TimeSpan? Drain(IReadOnlyList<TrialRecord> trials, DateTimeOffset now, TimeSpan? mean, TimeSpan? trialTimeout)
     {

@@ -24,12 +24,23 @@ public sealed partial class TuneSession
             : _study.Direction == Direction.Minimize ? succeeded.MinBy(t => t.Output) : succeeded.MaxBy(t => t.Output);
         int Count(TrialState s) => trials.Count(t => t.State == s);
         var spent = trials.Where(t => t.IsFinished).Sum(t => t.Cost ?? 0);
+        // A session running one given trial runs outside the study's budgets: no trial budget is shown, and the time
+        // left comes from that trial's progress (see Report), not from the budget.
+        var isFixed = _options.FixedTrial is not null;
         var status = new TuneStatus(
             Count(TrialState.Succeeded), Count(TrialState.Failed), Count(TrialState.Running), Count(TrialState.Suggested),
-            Count(TrialState.Abandoned), _study.Budget.Trials, best?.Output, best?.Number, spent, elapsed, null);
+            Count(TrialState.Abandoned), isFixed ? null : _study.Budget.Trials, best?.Output, best?.Number, spent, elapsed, null);
         lock (_statusGate)
         {
-            _status = status with { Eta = EstimateRemaining(status, trials, elapsed) };
+            if (isFixed)
+            {
+                var kept = _status.Eta is TimeSpan t ? t - (elapsed - _statusElapsed) : (TimeSpan?)null;
+                _status = status with { Eta = kept is TimeSpan k && k < TimeSpan.Zero ? TimeSpan.Zero : kept };
+            }
+            else
+            {
+                _status = status with { Eta = EstimateRemaining(status, trials, elapsed) };
+            }
             _statusElapsed = elapsed;
         }
     }

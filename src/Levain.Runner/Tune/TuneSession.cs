@@ -319,7 +319,14 @@ public sealed partial class TuneSession
         var elapsed = _options.TimeProvider.GetElapsedTime(_startTimestamp);
         lock (_statusGate)
         {
-            // The estimate was made at the last refresh: count down the time since.
+            // The estimate was made at the last refresh: count down the time since. A session running one given trial
+            // re-estimates from each of its progress records instead (the study's budget says nothing about it).
+            if (_options.FixedTrial is { } fixedTrial && kind == TuneEventKind.TrialProgress && progressJson is not null
+                && TuneEta.FromProgress(progressJson, elapsed, _study.Cost, fixedTrial.ExpectedCost) is { } fromProgress)
+            {
+                _status = _status with { Eta = fromProgress };
+                _statusElapsed = elapsed;
+            }
             var eta = _status.Eta is TimeSpan t ? t - (elapsed - _statusElapsed) : (TimeSpan?)null;
             status = _status with { Elapsed = elapsed, Eta = eta is TimeSpan e && e < TimeSpan.Zero ? TimeSpan.Zero : eta };
         }

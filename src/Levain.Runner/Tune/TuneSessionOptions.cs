@@ -30,6 +30,8 @@ public sealed record TuneSessionOptions
 
 /// <summary>
 /// One trial with given parameters for <see cref="TuneSessionOptions.FixedTrial"/>: its proposal (a suggestion id not
-/// used by the study yet) and a JSON object stored as the trial's first progress record (e.g. the prediction it tests).
+/// used by the study yet), a JSON object stored as the trial's first progress record (e.g. the prediction it tests),
+/// and what it is expected to cost, if known (the time left is then read from the cost its progress reports; see
+/// <see cref="TuneEta.FromProgress"/>).
 /// </summary>
-public sealed record FixedTrial(Levain.Studies.Trials.TrialProposal Proposal, string? FirstProgressJson);
+public sealed record FixedTrial(Levain.Studies.Trials.TrialProposal Proposal, string? FirstProgressJson, double? ExpectedCost = null);

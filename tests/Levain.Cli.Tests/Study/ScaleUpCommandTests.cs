@@ -204,7 +204,9 @@ public sealed class ScaleUpCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "slow.py"), """
             import json, os, sys, time
             n = float(sys.argv[1])
-            time.sleep(n / 50)
+            for step in range(1, 5):
+                time.sleep(n / 200)
+                print("levain-progress " + json.dumps({"step": step, "steps": 4}), flush=True)
             json.dump({"loss": 1 + 3 * n ** -0.4, "flops": n}, open(os.environ["LEVAIN_RESULT"], "w"))
             """);
         var study = Path.Combine(_dir, "slow.yaml");
@@ -239,6 +241,12 @@ public sealed class ScaleUpCommandTests : IDisposable
         var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray(), r => r.GetProperty("trial").GetInt32() == result.RootElement.GetProperty("launched_trial").GetInt32());
         Assert.Equal("succeeded", check.GetProperty("state").GetString());
         Assert.True(check.GetProperty("actual_cost").GetDouble() / 50 > 2.0, $"n = {check.GetProperty("actual_cost")}: it ran longer than the study's timeout");
+        // Its progress events show the time it has left from its own steps, with no trial budget (it runs outside it).
+        var progress = launch.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("\"event\":\"trial_progress\"", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("status")).ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, p => Assert.Equal(JsonValueKind.Null, p.GetProperty("trial_budget").ValueKind));
+        Assert.All(progress, p => Assert.InRange(p.GetProperty("eta_seconds").GetDouble(), 0.0, 2.0 * ratio));
 
         // The dearest Pareto point is now that trial: at 1x its settings run again, as long, with no timeout at all.
         var unlimited = await CliRunner.RunAsync("study", "scale-up", study, "--factor", "1", "--bootstrap", "20", "--launch", "--trial-timeout", "none", "--json");

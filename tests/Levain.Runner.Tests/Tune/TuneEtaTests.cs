@@ -60,4 +60,21 @@ public sealed class TuneEtaTests
         Assert.Equal(TimeSpan.FromSeconds(80), TuneEta.Estimate(status, trials, TimeSpan.FromSeconds(40), Now, new StudyBudget(100, null, TimeSpan.FromSeconds(100)), 2, 0, null));
         Assert.Null(TuneEta.Estimate(Status([], 10), [], TimeSpan.FromSeconds(1), Now, new StudyBudget(10, null, null), 2, 0, null));
     }
+
+    [Fact]
+    public void FromProgress_ReadsTheShareDoneFromStepsElseFromTheCostSoFar()
+    {
+        // The demo's 10x launch as it printed: step 12,350 of 30,650 after 164 s (its ETA then came from the study's 36-trial budget: 7m10s).
+        const string demo = "{\"step\":12350,\"steps\":30650,\"loss\":0.3228,\"seconds\":164.089,\"flops\":5672062156800}";
+        Assert.Equal(164.0 * (30650 - 12350) / 12350, TuneEta.FromProgress(demo, TimeSpan.FromSeconds(164), "flops", 1.408e13)!.Value.TotalSeconds, 1e-6);
+        // No steps: the cost so far over the expected cost (here 40 % after 100 s: 150 s left).
+        Assert.Equal(150.0, TuneEta.FromProgress("{\"flops\": 4e12}", TimeSpan.FromSeconds(100), "flops", 1e13)!.Value.TotalSeconds, 1e-6);
+        Assert.Equal(TimeSpan.Zero, TuneEta.FromProgress("{\"step\": 10, \"steps\": 10}", TimeSpan.FromSeconds(100), "flops", null));
+        // Nothing to go on: no steps and no expected cost, too early, not an object, not JSON.
+        Assert.Null(TuneEta.FromProgress("{\"flops\": 4e12}", TimeSpan.FromSeconds(100), "flops", null));
+        Assert.Null(TuneEta.FromProgress("{\"step\": 1, \"steps\": 1000}", TimeSpan.FromSeconds(1), "flops", null));
+        Assert.Null(TuneEta.FromProgress("[1, 2]", TimeSpan.FromSeconds(100), "flops", 1e13));
+        Assert.Null(TuneEta.FromProgress("step 5", TimeSpan.FromSeconds(100), "flops", 1e13));
+        Assert.Null(TuneEta.FromProgress("{\"step\": \"five\", \"steps\": 10}", TimeSpan.FromSeconds(100), "flops", null));
+    }
 }
