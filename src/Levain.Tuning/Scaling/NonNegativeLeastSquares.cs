@@ -3,16 +3,12 @@ namespace Levain.Tuning.Scaling;
 /// <summary>
 /// min ‖A·x − b‖₂ subject to x ≥ 0, by Lawson and Hanson's active-set method ("Solving Least Squares Problems",
 /// 1974, ch. 23): columns enter the passive (free) set in order of the gradient Aᵀ(b − A·x); each subproblem is an
-/// unconstrained least-squares fit on the passive columns (Householder QR, so nearly collinear columns such as
-/// width and width² over a narrow range stay accurate), stepped back to the feasible boundary when a coefficient
-/// would turn negative. A column numerically dependent on the passive ones is never entered. Notation: A is m × n
-/// (<paramref name="columns"/>[j][i] = Aᵢⱼ, column-major), b has m entries.
+/// unconstrained fit on the passive columns (<see cref="LeastSquares"/>), stepped back to the feasible boundary when a
+/// coefficient would turn negative. A column numerically dependent on the passive ones is never entered. Notation: A is
+/// m × n (<c>columns[j][i]</c> = Aᵢⱼ, column-major), b has m entries.
 /// </summary>
 internal static class NonNegativeLeastSquares
 {
-    /// <summary>A passive column whose part outside the others' span is below this share of its norm is dependent.</summary>
-    private const double DependenceTolerance = 1e-10;
-
     /// <summary>The non-negative coefficients, one per column.</summary>
     public static double[] Solve(IReadOnlyList<double[]> columns, double[] b)
     {
@@ -43,10 +39,10 @@ internal static class NonNegativeLeastSquares
             passive.Add(entering);
             for (var inner = 0; inner < 3 * n; inner++)
             {
-                var z = Unconstrained([.. passive.Select(j => columns[j])], b);
-                if (z is null)
+                var (z, isDependent) = LeastSquares.Solve([.. passive.Select(j => columns[j])], b);
+                if (isDependent.Any(d => d))
                 {
-                    // The entering column lies in the span of the others: it can add nothing.
+                    // The entering column (the passive ones were independent) lies in their span: it can add nothing.
                     passive.Remove(entering);
                     excluded[entering] = true;
                     break;
@@ -85,65 +81,6 @@ internal static class NonNegativeLeastSquares
             }
         }
         return x;
-    }
-
-    /// <summary>Unconstrained least squares on the given columns by Householder QR; null when a column is dependent on those before it.</summary>
-    private static double[]? Unconstrained(double[][] columns, double[] b)
-    {
-        var p = columns.Length;
-        var m = b.Length;
-        if (p > m)
-        {
-            return null;
-        }
-        var a = columns.Select(c => (double[])c.Clone()).ToArray();
-        var y = (double[])b.Clone();
-        var diagonal = new double[p];
-        for (var k = 0; k < p; k++)
-        {
-            var columnNorm = Math.Sqrt(Dot(columns[k], columns[k]));
-            var norm = Math.Sqrt(a[k].Skip(k).Sum(v => v * v));
-            if (!(norm > DependenceTolerance * columnNorm))
-            {
-                return null;
-            }
-            var alpha = a[k][k] > 0 ? -norm : norm;
-            // v = a[k][k..] − alpha·e₁, applied as H = I − 2vvᵀ/(vᵀv) to the columns after k and to y.
-            var v = a[k].Skip(k).ToArray();
-            v[0] -= alpha;
-            var vv = v.Sum(t => t * t);
-            diagonal[k] = alpha;
-            for (var j = k + 1; j < p; j++)
-            {
-                Reflect(a[j], v, vv, k);
-            }
-            Reflect(y, v, vv, k);
-        }
-        var solution = new double[p];
-        for (var k = p - 1; k >= 0; k--)
-        {
-            var s = y[k];
-            for (var j = k + 1; j < p; j++)
-            {
-                s -= a[j][k] * solution[j];
-            }
-            solution[k] = s / diagonal[k];
-        }
-        return solution;
-    }
-
-    private static void Reflect(double[] target, double[] v, double vv, int offset)
-    {
-        var dot = 0.0;
-        for (var i = 0; i < v.Length; i++)
-        {
-            dot += v[i] * target[offset + i];
-        }
-        var scale = 2 * dot / vv;
-        for (var i = 0; i < v.Length; i++)
-        {
-            target[offset + i] -= scale * v[i];
-        }
     }
 
     private static double[] Residual(IReadOnlyList<double[]> columns, double[] x, double[] b)

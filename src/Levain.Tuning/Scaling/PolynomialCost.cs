@@ -78,16 +78,13 @@ internal sealed record PolynomialCost(
             return null;
         }
         var logCosts = successes.Select(o => Math.Log(o.Cost)).ToArray();
-        // Elasticities from ln cost on the ln values of the parameters that varied (one held at a single value is no
-        // driver: beside the intercept its coefficient would be arbitrary).
-        var varied = names.Where(n => successes.Select(o => Math.Log(o.Parameters[n].Number)).Distinct().Skip(1).Any()).ToList();
-        var elasticities = varied.Count == 0 ? null
-            : RecommendedCost.LeastSquares([.. successes.Select(o => (double[])[1.0, .. varied.Select(n => Math.Log(o.Parameters[n].Number))])], logCosts);
-        if (elasticities is null || varied.Select((_, k) => elasticities[k + 1]).Any(e => e <= -MinElasticity))
+        // Elasticities: ln cost on the parameters' ln values (one held at a single value is dependent on the intercept: 0).
+        var elasticities = LeastSquares.SolveRows([.. successes.Select(o => (double[])[1.0, .. names.Select(n => Math.Log(o.Parameters[n].Number))])], logCosts);
+        if (names.Select((_, k) => elasticities[k + 1]).Any(e => e <= -MinElasticity))
         {
             return null;
         }
-        var drivers = varied.Where((_, k) => elasticities[k + 1] >= MinElasticity).ToList();
+        var drivers = names.Where((_, k) => elasticities[k + 1] >= MinElasticity).ToList();
         if (drivers.Count is 0 or > MaxDrivers)
         {
             return null;

@@ -1,4 +1,3 @@
-using Levain.Tuning.GaussianProcesses;
 using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning.Scaling;
@@ -96,8 +95,9 @@ internal static class RecommendedCost
     }
 
     /// <summary>
-    /// The least-squares fit of ln cost on the basic values of the numeric parameters among <paramref name="names"/>;
-    /// null with fewer successes than parameters + 3, no spread in ln cost, or a singular fit.
+    /// The least-squares fit of ln cost on the basic values of the numeric parameters among <paramref name="names"/> (a
+    /// parameter that never varied, or one collinear with those before it, gets coefficient 0); null with fewer
+    /// successes than parameters + 3 or no spread in ln cost.
     /// </summary>
     public static Fit? FitLogLinear(SearchSpace space, IReadOnlyList<Observation> successes, IReadOnlyCollection<string> names)
     {
@@ -111,10 +111,11 @@ internal static class RecommendedCost
         }
         var rows = successes.Select(o => (double[])[1.0, .. used.Select(n => space.NumericTransformOf(n)!.ToBasic(o.Parameters[n].Number))]).ToList();
         var y = successes.Select(o => Math.Log(o.Cost)).ToArray();
-        if (rows.Any(r => r.Any(v => !double.IsFinite(v))) || y.Any(v => !double.IsFinite(v)) || LeastSquares(rows, y) is not { } coefficients)
+        if (rows.Any(r => r.Any(v => !double.IsFinite(v))) || y.Any(v => !double.IsFinite(v)))
         {
             return null;
         }
+        var coefficients = LeastSquares.SolveRows(rows, y);
         var mean = y.Average();
         var total = y.Sum(v => (v - mean) * (v - mean));
         if (!(total > 0))
@@ -123,33 +124,6 @@ internal static class RecommendedCost
         }
         var residual = rows.Select((r, k) => y[k] - r.Zip(coefficients, (a, b) => a * b).Sum()).Sum(e => e * e);
         return new Fit(used, coefficients, 1.0 - (residual / total));
-    }
-
-    /// <summary>
-    /// Least squares y ≈ rows·β by the normal equations XᵀX β = Xᵀy, with a tiny ridge so a column that never varied
-    /// does not make them singular; null when they cannot be factorised.
-    /// </summary>
-    public static double[]? LeastSquares(IReadOnlyList<double[]> rows, double[] y)
-    {
-        var columns = rows[0].Length;
-        var lower = new double[columns][];
-        var rhs = new double[columns];
-        for (var i = 0; i < columns; i++)
-        {
-            lower[i] = new double[i + 1];
-            for (var j = 0; j <= i; j++)
-            {
-                lower[i][j] = rows.Sum(r => r[i] * r[j]) + (i == j ? 1e-9 * rows.Count : 0.0);
-            }
-            rhs[i] = rows.Select((r, k) => r[i] * y[k]).Sum();
-        }
-        if (!Cholesky.TryFactorize(lower))
-        {
-            return null;
-        }
-        Cholesky.SolveLower(lower, rhs);
-        Cholesky.SolveUpper(lower, rhs);
-        return rhs;
     }
 
     /// <summary>Settings read at the target that are priced within this factor of it are left there (ln 1.05: 5 %).</summary>

@@ -14,13 +14,40 @@ public sealed class NonNegativeLeastSquaresTests
         for (var mask = 1; mask < 1 << columns.Length; mask++)
         {
             var chosen = Enumerable.Range(0, columns.Length).Where(j => (mask & (1 << j)) != 0).ToArray();
-            var rows = Enumerable.Range(0, b.Length).Select(i => chosen.Select(j => columns[j][i]).ToArray()).ToList();
-            if (RecommendedCost.LeastSquares(rows, b) is { } x && x.All(v => v >= -1e-12))
+            if (NormalEquations([.. chosen.Select(j => columns[j])], b) is { } x && x.All(v => v >= -1e-12))
             {
                 best = Math.Min(best, Residual(columns, [.. Enumerable.Range(0, columns.Length).Select(j => Array.IndexOf(chosen, j) is var k and >= 0 ? x[k] : 0.0)], b));
             }
         }
         return best;
+    }
+
+    /// <summary>The reference unconstrained fit: AᵀA x = Aᵀb by Gaussian elimination with partial pivoting (small, well-conditioned problems); null if singular.</summary>
+    internal static double[]? NormalEquations(double[][] columns, double[] b)
+    {
+        var n = columns.Length;
+        var m = columns.Select(ci => columns.Select(cj => ci.Zip(cj, (u, v) => u * v).Sum()).Append(ci.Zip(b, (u, v) => u * v).Sum()).ToArray()).ToArray();
+        for (var k = 0; k < n; k++)
+        {
+            var pivot = Enumerable.Range(k, n - k).MaxBy(i => Math.Abs(m[i][k]));
+            if (Math.Abs(m[pivot][k]) < 1e-12)
+            {
+                return null;
+            }
+            (m[k], m[pivot]) = (m[pivot], m[k]);
+            for (var i = 0; i < n; i++)
+            {
+                if (i != k)
+                {
+                    var f = m[i][k] / m[k][k];
+                    for (var j = k; j <= n; j++)
+                    {
+                        m[i][j] -= f * m[k][j];
+                    }
+                }
+            }
+        }
+        return [.. Enumerable.Range(0, n).Select(k => m[k][n] / m[k][k])];
     }
 
     private static double Residual(double[][] columns, double[] x, double[] b) =>
