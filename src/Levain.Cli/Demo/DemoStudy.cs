@@ -110,6 +110,7 @@ internal static class DemoStudy
         var c = System.Globalization.CultureInfo.InvariantCulture;
         string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
         string Number(double value) => value.ToString("R", c);
+        string Seconds(TimeSpan span) => ((long)Math.Ceiling(span.TotalSeconds)).ToString(c) + "s";
         var lines = new List<string>
         {
             "# The study `levain demo` ran, as a study file: `levain study scale-up " + StudyFileName + " --factor 10 --launch` runs the",
@@ -145,12 +146,12 @@ internal static class DemoStudy
         var budget = new List<string>();
         if (study.Budget.Trials is { } trials) budget.Add("trials: " + trials.ToString(c));
         if (study.Budget.Cost is { } cost) budget.Add("cost: " + Number(cost));
-        if (study.Budget.Wall is { } wall) budget.Add("wall: " + ((long)Math.Ceiling(wall.TotalSeconds)).ToString(c) + "s");
+        if (study.Budget.Wall is { } wall) budget.Add("wall: " + Seconds(wall));
         if (budget.Count > 0) lines.Add($"budget: {{ {string.Join(", ", budget)} }}");
         lines.Add("workers: " + study.Workers.ToString(c));
         lines.Add("storage: " + Quote(study.Storage));
         lines.Add("logs: " + Quote(study.LogDirectory));
-        if (study.TrialTimeout is { } timeout) lines.Add("timeout: " + ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(c) + "s");
+        if (study.TrialTimeout is { } timeout) lines.Add("timeout: " + Seconds(timeout));
         var path = Path.Combine(study.BaseDirectory, StudyFileName);
         File.WriteAllLines(path, lines);
         return path;

@@ -36,9 +36,18 @@ public sealed record ScaleUpRecord(
     /// Whether the actual metric fell inside the predicted interval, up to <see cref="IntervalSlack"/> of the values'
     /// size (null until the trial succeeded). A noise-free known law printed "+0.0 %, outside the interval" before.
     /// </summary>
-    public bool? IsInsideInterval => ActualOutput is double y
-        ? Math.Max(IntervalSlack * Math.Max(Math.Abs(y), Math.Max(Math.Abs(Lower), Math.Abs(Upper))), double.Epsilon) is var slack && y >= Lower - slack && y <= Upper + slack
-        : null;
+    public bool? IsInsideInterval
+    {
+        get
+        {
+            if (ActualOutput is not double y)
+            {
+                return null;
+            }
+            var slack = IntervalSlack * new[] { y, Lower, Upper }.Max(Math.Abs);
+            return y >= Lower - slack && y <= Upper + slack;
+        }
+    }
 
     /// <summary>The settings to run: the dearest Pareto point's, with every parameter that has a law set to its recommendation.</summary>
     public static Dictionary<string, ParamValue> Settings(ScaleUpPrediction prediction)

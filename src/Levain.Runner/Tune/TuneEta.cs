@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Levain.Runner.Definition;
 using Levain.Studies.Trials;
 
@@ -62,16 +64,16 @@ public static class TuneEta
     {
         ArgumentNullException.ThrowIfNull(progressJson);
         ArgumentNullException.ThrowIfNull(costKey);
-        System.Text.Json.Nodes.JsonObject? record;
+        JsonObject? record;
         try
         {
-            record = System.Text.Json.Nodes.JsonNode.Parse(progressJson) as System.Text.Json.Nodes.JsonObject;
+            record = JsonNode.Parse(progressJson) as JsonObject;
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return null;
         }
-        double? Number(string key) => record?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
+        double? Number(string key) => record?[key] is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
         double? done = Number("step") is { } step && Number("steps") is { } steps && steps > 0 && step >= 0 ? step / steps
             : Number(costKey) is { } cost && expectedCost is { } total && total > 0 && cost >= 0 ? cost / total
             : null;

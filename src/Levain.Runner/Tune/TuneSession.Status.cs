@@ -32,18 +32,14 @@ public sealed partial class TuneSession
             Count(TrialState.Abandoned), isFixed ? null : _study.Budget.Trials, best?.Output, best?.Number, spent, elapsed, null);
         lock (_statusGate)
         {
-            if (isFixed)
-            {
-                var kept = _status.Eta is TimeSpan t ? t - (elapsed - _statusElapsed) : (TimeSpan?)null;
-                _status = status with { Eta = kept is TimeSpan k && k < TimeSpan.Zero ? TimeSpan.Zero : kept };
-            }
-            else
-            {
-                _status = status with { Eta = EstimateRemaining(status, trials, elapsed) };
-            }
+            _status = status with { Eta = isFixed ? EtaNow(elapsed) : EstimateRemaining(status, trials, elapsed) };
             _statusElapsed = elapsed;
         }
     }
+
+    /// <summary>The last estimate counted down by the time since it was made, never below zero (call under <c>_statusGate</c>).</summary>
+    private TimeSpan? EtaNow(TimeSpan elapsed) =>
+        _status.Eta is TimeSpan t ? (t - (elapsed - _statusElapsed) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero) : null;
 
     private TimeSpan? EstimateRemaining(TuneStatus status, IReadOnlyList<TrialRecord> trials, TimeSpan elapsed)
     {

@@ -327,8 +327,7 @@ public sealed partial class TuneSession
                 _status = _status with { Eta = fromProgress };
                 _statusElapsed = elapsed;
             }
-            var eta = _status.Eta is TimeSpan t ? t - (elapsed - _statusElapsed) : (TimeSpan?)null;
-            status = _status with { Elapsed = elapsed, Eta = eta is TimeSpan e && e < TimeSpan.Zero ? TimeSpan.Zero : eta };
+            status = _status with { Elapsed = elapsed, Eta = EtaNow(elapsed) };
         }
         _progress?.Report(new TuneProgress(kind, message, trial, status, progressJson));
     }
