@@ -46,8 +46,10 @@ public sealed class SshFleetRunnerQueueTests
         {
             Assert.Equal(HostOutcome.TimedOut, h.Outcome);
             Assert.StartsWith("no complete answer within 2 s; kept the 0 of", h.Detail, StringComparison.Ordinal);
-            // from the host's own start: the budget, not the budget plus the time spent waiting for a free slot
-            Assert.InRange((h.FinishedAt - h.StartedAt).TotalSeconds, hostTimeout.TotalSeconds, hostTimeout.TotalSeconds + 3);
+            // from the host's own start: the budget, not the budget plus the time spent waiting for a free slot. The
+            // timeout runs on the monotonic timer and the start and finish are wall-clock stamps, which can disagree by
+            // microseconds (a full suite measured 1.9999814 s for the 2 s budget), hence 50 ms of slack below.
+            Assert.InRange((h.FinishedAt - h.StartedAt).TotalSeconds, hostTimeout.TotalSeconds - 0.05, hostTimeout.TotalSeconds + 3);
         });
         Assert.InRange(fleet.PeakParallelism, 1, 2);
         // three rounds of two at most: the fifth host started only after two others had used up their budgets
