@@ -151,11 +151,16 @@ internal static class ScaleUpCommand
 
     private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched)
     {
-        var law = prediction.Metric.Law;
+        var m = prediction.Metric;
+        static string Law(SaturatingLaw law) => $"{law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}{(law.FloorAtBound ? ", floor held at metric_bound" : "")}";
         console.MarkupLine(Markup.Escape(Text(
             $"Scale-up of '{studyName}': {prediction.Factor:G4}x the dearest Pareto point (cost {prediction.BaseCost:G4}) = cost {prediction.TargetCost:G4}")));
+        var other = m.Method == ScaleUpPredictor.SurrogateMethod && m.FrontLine is { } line
+            ? $"; through the observed Pareto points {line.Predicted:G5} [{line.Lower:G5}, {line.Upper:G5}]"
+            : "";
+        var through = m.Method == ScaleUpPredictor.SurrogateMethod ? "law through the surrogate's predicted front" : "law through the observed Pareto points";
         console.MarkupLine(Markup.Escape(Text(
-            $"{metric}: {prediction.Metric.Predicted:G5}  90% interval [{prediction.Metric.Lower:G5}, {prediction.Metric.Upper:G5}]  (front law {law.Floor:G4} {(law.Sign > 0 ? "+" : "−")} {law.Amplitude:G4}·C^−{law.Exponent:G3}{(law.FloorAtBound ? ", floor held at metric_bound" : "")}, {prediction.BootstrapSamples} bootstrap fits)")));
+            $"{metric}: {m.Predicted:G5}  90% interval [{m.Lower:G5}, {m.Upper:G5}]  ({through} {Law(m.Law)}, {prediction.BootstrapSamples} bootstrap fits{other})")));
         var table = new Table();
         foreach (var c in new[] { "parameter", "recommended", "90% interval", "method", "surrogate", "front line" }) table.AddColumn(c);
         foreach (var p in prediction.Parameters)

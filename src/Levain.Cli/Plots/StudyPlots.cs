@@ -1,5 +1,6 @@
 using Levain.Runner.Reports;
 using Levain.Studies.Trials;
+using Levain.Tuning.Scaling;
 using Levain.Tuning.Spaces;
 using ScottPlot;
 
@@ -46,8 +47,8 @@ public static class StudyPlots
         var front = report.Front.Points.Where(p => p.Cost > 0).ToList();
         if (ScalingLawCurves.Sample(report).FirstOrDefault(c => c.Parameter is null) is { Points.Count: > 1 } metricCurve)
         {
-            var law = report.ScaleUp is null ? "front" : "saturating";
-            DrawLaw(plot, metricCurve, v => v, $"{law} law", report.ScaleUp?.BaseCost);
+            var law = report.ScaleUp is null ? "front law" : report.ScaleUp.Metric.Method == ScaleUpPredictor.SurrogateMethod ? "saturating law (predicted front)" : "saturating law";
+            DrawLaw(plot, metricCurve, v => v, law, report.ScaleUp?.BaseCost);
         }
         if (front.Count > 0)
         {

@@ -101,7 +101,8 @@ public static class StudyReportRenderer
               (s.FloorAtBound ? $" (floor held at metric_bound {Num(s.Bound)})" : s.Bound is { } b ? $" (metric_bound {Num(b)})" : "")
             : $"straight line {Num(front.Intercept)} + {Num(front.Slope)}·ln C (only {front.PointCount} Pareto points; a saturating law needs 3)";
         var at = front.PredictedOutput is double y ? $": {Num(y)} at cost {Num(targetCost)}, 90% interval {Interval(front.Lower, front.Upper)}" : "";
-        return $"{metric} along the front, {law}{at}";
+        var along = front.Method == Levain.Tuning.Scaling.ScaleUpPredictor.SurrogateMethod ? "along the surrogate's predicted front" : "along the front";
+        return $"{metric} {along}, {law}{at}";
     }
 
     /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>

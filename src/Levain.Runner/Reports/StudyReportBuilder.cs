@@ -70,6 +70,7 @@ public static class StudyReportBuilder
                 Front = frontLaw with
                 {
                     Saturating = metric.Law,
+                    Method = metric.Method,
                     ResidualStdDev = metric.Law.ResidualStdDev,
                     PredictedOutput = metric.Predicted,
                     Lower = metric.Lower,

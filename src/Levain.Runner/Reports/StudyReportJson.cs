@@ -60,7 +60,7 @@ public static class StudyReportJson
                 ["factor"] = up.Factor,
                 ["base_cost"] = up.BaseCost,
                 ["target_cost"] = up.TargetCost,
-                ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper },
+                ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper, ["method"] = up.Metric.Method },
                 ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
                 {
                     ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,

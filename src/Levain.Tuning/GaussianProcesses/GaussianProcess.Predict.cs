@@ -107,6 +107,35 @@ internal sealed partial class GaussianProcess
         return variances;
     }
 
+    /// <summary>
+    /// The joint latent posterior covariance at the points, k(c_j, c_k) − (L⁻¹k(X, c_j))·(L⁻¹k(X, c_k)) (noise
+    /// excluded); O(n²·m + n·m²).
+    /// </summary>
+    public double[,] PosteriorCovariance(IReadOnlyList<double[]> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var m = points.Count;
+        var covariance = new double[m, m];
+        if (m == 0)
+        {
+            return covariance;
+        }
+        var v = SolveCross(new PointColumns(points, points[0].Length), m, blocked: true);
+        for (var j = 0; j < m; j++)
+        {
+            for (var k = 0; k <= j; k++)
+            {
+                var c = Kernel.Covariance(points[j], points[k]);
+                for (var i = 0; i < Count; i++)
+                {
+                    c -= v[(i * m) + j] * v[(i * m) + k];
+                }
+                covariance[j, k] = covariance[k, j] = c;
+            }
+        }
+        return covariance;
+    }
+
     /// <summary>Training points per group that enter a variance bound: the most informative about the group's anchor.</summary>
     public const int BoundLocalPoints = 48;
 

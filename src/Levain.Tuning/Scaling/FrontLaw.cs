@@ -20,6 +20,12 @@ public sealed record FrontLaw(
     /// <summary>The saturating law the prediction uses (null with fewer than three points: the line's).</summary>
     public SaturatingLaw? Saturating { get; init; }
 
+    /// <summary>
+    /// Which points the law goes through: "front-line" (the observed Pareto points) or "surrogate" (the front the
+    /// surrogate models predict, when a report takes the scale-up's law; see <see cref="ScaleUpPredictor"/>).
+    /// </summary>
+    public string Method { get; init; } = ScaleUpPredictor.FrontLineMethod;
+
     /// <summary>"saturating" or "line": which law <see cref="PredictedOutput"/> comes from.</summary>
     public string Form => Saturating is null ? "line" : "saturating";
 }

@@ -65,8 +65,25 @@ public sealed record ScaleUpPrediction(
 /// <summary>A point of the surrogate's predicted Pareto front: predicted cost, predicted metric and the settings there.</summary>
 public sealed record PredictedFrontPointInParam(double Cost, double Output, IReadOnlyDictionary<string, ParamValue> Parameters);
 
-/// <summary>The metric at the target cost: point prediction, interval, and the fitted law E + s·A·C^−α.</summary>
-public sealed record MetricPrediction(double Predicted, double Lower, double Upper, SaturatingLaw Law);
+/// <summary>
+/// The metric at the target cost: point prediction, interval, and the fitted law E + s·A·C^−α. <see cref="Method"/>
+/// says which law gave the numbers: "surrogate" (through the front the surrogate models predict; each bootstrap
+/// replicate's front heights are a joint draw from its output model's posterior) or "front-line" (through the observed
+/// Pareto points); both estimates are kept beside it.
+/// </summary>
+public sealed record MetricPrediction(double Predicted, double Lower, double Upper, SaturatingLaw Law)
+{
+    public string Method { get; init; } = ScaleUpPredictor.FrontLineMethod;
+
+    /// <summary>The law through the observed Pareto points.</summary>
+    public MetricEstimate? FrontLine { get; init; }
+
+    /// <summary>The law through the surrogate's predicted front; null when the surrogate could not trace one.</summary>
+    public MetricEstimate? Surrogate { get; init; }
+}
+
+/// <summary>One metric law's value at the target, its 90 % interval and the law.</summary>
+public sealed record MetricEstimate(double Predicted, double Lower, double Upper, SaturatingLaw Law);
 
 /// <summary>
 /// A numeric parameter at the target cost in parameter units (integers rounded to their step), its interval, and the

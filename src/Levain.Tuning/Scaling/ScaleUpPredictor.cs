@@ -6,7 +6,10 @@ namespace Levain.Tuning.Scaling;
 
 /// <summary>
 /// Scaling laws you can bet a run on. The metric along the Pareto front follows the saturating law
-/// <see cref="SaturatingLaw"/> (a floor, never a straight line in ln cost). Each numeric parameter is predicted two
+/// <see cref="SaturatingLaw"/> (a floor, never a straight line in ln cost), fitted through the non-dominated points of
+/// the front the surrogate models predict when it can be traced, else through the observed Pareto points; the
+/// surrogate's replicates draw the front's heights jointly from their output model's posterior, so the interval carries
+/// the model's uncertainty as well as the trials'. Each numeric parameter is predicted two
 /// ways, both as a line in ln cost of its basic value (a power law for log parameters) extrapolated to the target:
 /// through the observed Pareto points ("front-line"), and through the front the surrogate models predict
 /// (<see cref="SurrogateFront"/>, "surrogate"), which averages every trial instead of the few selected, noisy
@@ -64,8 +67,11 @@ public static class ScaleUpPredictor
         var surrogate = useSurrogate && successes.Count >= surrogateMinTrials ? SurrogateFront.TryFit(space, successes, maximize, searchRadius, front[0].Cost, baseCost, seed) : null;
         var surrogateLines = surrogate is null ? null : Lines(space, surrogate.Front.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList());
         var rng = new Xoshiro256StarStar(seed);
-        var metricDraws = new List<double>();
+        // The surrogate's metric draws use their own stream, so the parameters' draws are those of a study without it.
+        var surrogateMetricRng = new Xoshiro256StarStar(seed ^ 0x5EED_F407);
+        var surrogateLaw = surrogate is { Front.Count: >= 3 } ? FitLaw(surrogate.Front, maximize, metricBound) : null;
         var metricReplicates = new List<(SaturatingLaw Law, double Z)>();
+        var surrogateMetricReplicates = new List<(SaturatingLaw Law, double Z)>();
         var lineReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
         var surrogateReplicates = numeric.Select(_ => new List<(LinearFit Line, double Z)>()).ToArray();
         var sample = new List<Observation>(successes.Count);
@@ -79,15 +85,20 @@ public static class ScaleUpPredictor
             var replicate = FitAll(space, ParetoGroups.Front(space, sample, direction, minParetoCostFraction), maximize, metricBound);
             if (replicate is not null)
             {
-                var z = rng.NextNormal();
-                metricDraws.Add(replicate.Value.Law.Clip(replicate.Value.Law.Predict(target) + (replicate.Value.Law.ResidualStdDev * z)));
-                metricReplicates.Add((replicate.Value.Law, z));
+                metricReplicates.Add((replicate.Value.Law, rng.NextNormal()));
                 for (var k = 0; k < numeric.Count; k++)
                 {
                     lineReplicates[k].Add((replicate.Value.Lines[numeric[k].Name], 0.0));
                 }
             }
-            if (surrogateLines is not null && surrogate!.Replicate(sample) is { } traced && Lines(space, traced.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList()) is { } lines)
+            // The replicate's front heights are one joint draw from its output model's posterior (the model's own
+            // uncertainty; the parameters' lines use only where the points lie and what they cost).
+            var traced = surrogateLines is not null ? surrogate!.Replicate(sample, surrogateMetricRng) : null;
+            if (surrogateLaw is not null && traced is { Count: >= 3 } && FitLaw(traced, maximize, metricBound) is { } tracedLaw)
+            {
+                surrogateMetricReplicates.Add((tracedLaw, surrogateMetricRng.NextNormal()));
+            }
+            if (traced is not null && Lines(space, traced.Select(p => (p.Cost, space.FromBasic(p.XInBasic))).ToList()) is { } lines)
             {
                 for (var k = 0; k < numeric.Count; k++)
                 {
@@ -116,15 +127,23 @@ public static class ScaleUpPredictor
         {
             warnings.Add($"Only {front.Count} Pareto points: the laws and their intervals are rough.");
         }
-        if (metricDraws.Count < bootstrapSamples / 2)
+        if (metricReplicates.Count < bootstrapSamples / 2)
         {
-            warnings.Add($"Only {metricDraws.Count} of {bootstrapSamples} bootstrap samples could be fitted: intervals are unreliable.");
+            warnings.Add($"Only {metricReplicates.Count} of {bootstrapSamples} bootstrap samples could be fitted: intervals are unreliable.");
         }
         var tail = (1 - Confidence) / 2;
-        var predicted = fit.Value.Law.Predict(target);
-        var (lower, upper) = Around(metricDraws, predicted, tail);
-        var metric = new MetricPrediction(predicted, lower, upper, fit.Value.Law);
-        warnings.AddRange(SaturatingLaw.FrontWarnings(fit.Value.Law, front.Select(g => g.Output), metricBound, maximize));
+        // The metric's law: through the surrogate's predicted front when it could be traced (in at least half the
+        // replicates too), else through the observed Pareto points.
+        var frontLineMetric = MetricAt(fit.Value.Law, metricReplicates, target, tail);
+        var surrogateMetric = surrogateLaw is not null && surrogateMetricReplicates.Count >= bootstrapSamples / 2 ? MetricAt(surrogateLaw, surrogateMetricReplicates, target, tail) : null;
+        var (chosenMetric, chosenMetricReplicates) = surrogateMetric is null ? (frontLineMetric, metricReplicates) : (surrogateMetric, surrogateMetricReplicates);
+        var metric = new MetricPrediction(chosenMetric.Predicted, chosenMetric.Lower, chosenMetric.Upper, chosenMetric.Law)
+        {
+            Method = surrogateMetric is null ? FrontLineMethod : SurrogateMethod,
+            FrontLine = frontLineMetric,
+            Surrogate = surrogateMetric,
+        };
+        warnings.AddRange(SaturatingLaw.FrontWarnings(metric.Law, front.Select(g => g.Output), metricBound, maximize));
         // Each parameter's law: the surrogate's when it is supported at the target, else the front line's.
         var chosenLaws = new (LinearFit Line, LinearFit? Surrogate, string Method)[numeric.Count];
         for (var k = 0; k < numeric.Count; k++)
@@ -168,8 +187,8 @@ public static class ScaleUpPredictor
         {
             new(null, [.. bandCosts.Select(c =>
             {
-                var center = fit.Value.Law.Predict(c);
-                var draws = metricReplicates.Select(r => r.Law.Clip(r.Law.Predict(c) + (r.Law.ResidualStdDev * r.Z))).ToList();
+                var center = metric.Law.Predict(c);
+                var draws = LawDrawsAt(chosenMetricReplicates, c);
                 var (lo, hi) = Around(draws, center, tail);
                 return new LawBandPoint(c, center, lo, hi, c > baseCost * (1 + 1e-9));
             })]),
@@ -231,7 +250,7 @@ public static class ScaleUpPredictor
         {
             warnings.Add("The surrogate models could not trace a predicted front (a model could not be built, or its cost model is flat): parameters come from lines through the Pareto points.");
         }
-        return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, metricDraws.Count, Confidence)
+        return new ScaleUpPrediction(baseCost, factor, target, metric, parameters, warnings, chosenMetricReplicates.Count, Confidence)
         {
             PredictedCost = cost?.Cost,
             PredictedCostRSquared = cost?.RSquared,
@@ -294,6 +313,37 @@ public static class ScaleUpPredictor
         var (low, high) = Around(DrawsAt(replicates, logCost), center, tail);
         return new Estimated(fit, center, low, high);
     }
+
+    /// <summary>
+    /// The saturating law through the non-dominated points of a predicted front (ascending cost): a point no better
+    /// than a cheaper one is where the pool or the model found nothing better at that cost (a gap between trials), not
+    /// the front; null with fewer than three left.
+    /// </summary>
+    private static SaturatingLaw? FitLaw(IReadOnlyList<PredictedFrontPoint> front, bool maximize, double? metricBound)
+    {
+        var sign = maximize ? 1.0 : -1.0;
+        var kept = new List<PredictedFrontPoint>();
+        foreach (var point in front.OrderBy(p => p.Cost))
+        {
+            if (kept.Count == 0 || sign * point.Output > sign * kept[^1].Output)
+            {
+                kept.Add(point);
+            }
+        }
+        return kept.Count < 3 ? null : SaturatingLaw.Fit([.. kept.Select(p => p.Cost)], [.. kept.Select(p => p.Output)], maximize, metricBound);
+    }
+
+    /// <summary>A metric law's value at <paramref name="cost"/> and the central interval of its replicates' draws there.</summary>
+    private static MetricEstimate MetricAt(SaturatingLaw law, List<(SaturatingLaw Law, double Z)> replicates, double cost, double tail)
+    {
+        var center = law.Predict(cost);
+        var (low, high) = Around(LawDrawsAt(replicates, cost), center, tail);
+        return new MetricEstimate(center, low, high, law);
+    }
+
+    /// <summary>Each replicate law's draw at <paramref name="cost"/>: its value plus its own standard-normal multiple of its residual spread, held at the bound.</summary>
+    private static List<double> LawDrawsAt(List<(SaturatingLaw Law, double Z)> replicates, double cost) =>
+        [.. replicates.Select(r => r.Law.Clip(r.Law.Predict(cost) + (r.Law.ResidualStdDev * r.Z)))];
 
     /// <summary>Each replicate's draw at <paramref name="logCost"/>: its line plus its own standard-normal multiple of the line's prediction spread.</summary>
     private static List<double> DrawsAt(List<(LinearFit Line, double Z)> replicates, double logCost) =>

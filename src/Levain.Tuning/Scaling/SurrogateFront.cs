@@ -15,7 +15,8 @@ namespace Levain.Tuning.Scaling;
 /// range, over a candidate pool: the observed points, perturbations of them at 0.5, 1 and 2 search radii (24 each, fewer
 /// beyond 100 points so the first round stays near 2,400), and two
 /// refinement rounds (0.3 and 0.1 radii) around each cost's winner. A bootstrap replicate refits both GPs with the
-/// same hyperparameters on the resampled trials and traces the front again over the same pool.
+/// same hyperparameters on the resampled trials and traces the front again over the same pool; given a generator, the
+/// traced points' outputs are one joint draw from that replicate's output posterior there.
 /// </summary>
 internal sealed class SurrogateFront
 {
@@ -108,7 +109,7 @@ internal sealed class SurrogateFront
     }
 
     /// <summary>The front a bootstrap replicate predicts: both models rebuilt on <paramref name="sample"/> with the fitted hyperparameters.</summary>
-    public IReadOnlyList<PredictedFrontPoint>? Replicate(IReadOnlyList<Observation> sample)
+    public IReadOnlyList<PredictedFrontPoint>? Replicate(IReadOnlyList<Observation> sample, Xoshiro256StarStar? outputDraw = null)
     {
         var used = Cap(sample);
         if (used.Count < 5)
@@ -118,7 +119,53 @@ internal sealed class SurrogateFront
         var inputs = used.Select(o => BayesianProposer.CenterContinuous(_space, _center, _space.ToBasic(o.Parameters))).ToList();
         var output = GaussianProcess.TryCreate(_family, _outputTheta, inputs, [.. used.Select(o => (o.Output - _outputMean) / _outputScale)]);
         var cost = GaussianProcess.TryCreate(_family, _costTheta, inputs, [.. used.Select(o => _costTransform.Transform(o.Cost))]);
-        return output is null || cost is null ? null : Trace(output, cost, Pool, _grid);
+        if (output is null || cost is null)
+        {
+            return null;
+        }
+        var traced = Trace(output, cost, Pool, _grid);
+        return outputDraw is null || traced.Count == 0 ? traced : WithPosteriorDraw(output, traced, outputDraw);
+    }
+
+    /// <summary>
+    /// The traced points with their outputs replaced by one joint draw from the output model's latent posterior there
+    /// (mean + L·z, LLᵀ the posterior covariance): the model's own uncertainty about the front's height, which a
+    /// bootstrap with fixed hyperparameters alone leaves out.
+    /// </summary>
+    private List<PredictedFrontPoint> WithPosteriorDraw(GaussianProcess output, List<PredictedFrontPoint> traced, Xoshiro256StarStar rng)
+    {
+        var inputs = traced.Select(p => BayesianProposer.CenterContinuous(_space, _center, p.XInBasic)).ToList();
+        var covariance = output.PosteriorCovariance(inputs);
+        var m = traced.Count;
+        var rows = new double[m][];
+        for (var j = 0; j < m; j++)
+        {
+            rows[j] = new double[m];
+            for (var k = 0; k <= j; k++)
+            {
+                rows[j][k] = covariance[j, k] + (j == k ? 1e-10 : 0.0);
+            }
+        }
+        if (!Cholesky.TryFactorize(rows))
+        {
+            return traced;
+        }
+        var z = new double[m];
+        for (var j = 0; j < m; j++)
+        {
+            z[j] = rng.NextNormal();
+        }
+        var drawn = new List<PredictedFrontPoint>(m);
+        for (var j = 0; j < m; j++)
+        {
+            var shift = 0.0;
+            for (var k = 0; k <= j; k++)
+            {
+                shift += rows[j][k] * z[k];
+            }
+            drawn.Add(traced[j] with { Output = traced[j].Output + (_outputScale * shift) });
+        }
+        return drawn;
     }
 
     /// <summary>For each grid cost (transformed), the pool point with the best predicted output whose predicted cost falls in its bin.</summary>

@@ -222,6 +222,38 @@ public sealed class IncrementalFactorTests
     }
 
     [Fact]
+    public void PosteriorCovariance_HasTheVariancesOnItsDiagonal_AndItsRowIsWhatAnObservationThereRemoves()
+    {
+        var rng = new Random(8);
+        var points = Points(rng, 60);
+        var gp = GaussianProcess.TryCreate(Family, Theta(), points, [.. points.Select(p => Math.Sin(3 * p[0]) + p[1])])!;
+        var candidates = Points(rng, 7);
+        var covariance = gp.PosteriorCovariance(candidates);
+        var before = gp.PredictVariances(candidates);
+        for (var j = 0; j < candidates.Count; j++)
+        {
+            Assert.Equal(before[j], covariance[j, j], 1e-10);
+            for (var k = 0; k < candidates.Count; k++)
+            {
+                Assert.Equal(covariance[j, k], covariance[k, j]);
+            }
+        }
+        // Observing y at candidate 0 (noise σ²_n + ε) lowers each variance by cov(0, j)² / (σ²_0 + σ²_n + ε): the
+        // appended factor row is an independent computation of the same posterior.
+        var noise = gp.Kernel.NoiseVarianceAt(candidates[0]) + gp.Jitter;
+        gp.Append(candidates[0], 0.25);
+        var after = gp.PredictVariances(candidates);
+        var moved = 0;
+        for (var j = 0; j < candidates.Count; j++)
+        {
+            var removed = covariance[0, j] * covariance[0, j] / (covariance[0, 0] + noise);
+            Assert.Equal(before[j] - removed, after[j], 1e-9);
+            moved += removed > 1e-6 ? 1 : 0;
+        }
+        Assert.True(moved >= 2, "some candidates are correlated with the observed one");
+    }
+
+    [Fact]
     public void LazyPosterior_ConditionedTwice_MatchesTheModelWithTheFantasiesAppended_AndBoundsStayAbove()
     {
         var rng = new Random(21);

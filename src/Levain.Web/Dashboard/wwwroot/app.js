@@ -101,7 +101,7 @@
     if (r.scale_up) {
       const u = r.scale_up;
       const rows = u.parameters.map(p => h("tr", {}, h("td", {}, p.name), h("td", { class: "num" }, num(p.predicted)), h("td", { class: "num" }, `[${fmt(p.lower)}, ${fmt(p.upper)}]`), h("td", {}, p.method)));
-      rows.push(h("tr", {}, h("td", {}, h("strong", {}, r.metric)), h("td", { class: "num" }, num(u.metric.predicted)), h("td", { class: "num" }, `[${fmt(u.metric.lower)}, ${fmt(u.metric.upper)}]`), h("td", {}, "saturating front law")));
+      rows.push(h("tr", {}, h("td", {}, h("strong", {}, r.metric)), h("td", { class: "num" }, num(u.metric.predicted)), h("td", { class: "num" }, `[${fmt(u.metric.lower)}, ${fmt(u.metric.upper)}]`), h("td", {}, u.metric.method === "surrogate" ? "saturating law, surrogate's predicted front" : "saturating law, observed front")));
       out.push(h("h3", {}, `Scale-up prediction at cost ${num(u.target_cost)} (${fmt(u.factor)}x the dearest Pareto point)`),
         table(["parameter", "recommended", "90% interval", "method"], rows, [0, 1, 1, 0]));
       for (const w of u.warnings) out.push(h("p", { class: "muted" }, "warning: " + w));
@@ -118,7 +118,7 @@
       const f = r.scaling_laws.front;
       // The metric's law is saturating with 3+ Pareto points (E ± A·C^−α), else a straight line in ln cost.
       const sat = f && f.saturating;
-      if (f) rows.push(h("tr", {}, h("td", {}, h("strong", {}, sat ? `${r.metric} (front: ${fmt(sat.floor)} ${sat.sign > 0 ? "+" : "−"} ${fmt(sat.amplitude)}·C^−${fmt(sat.exponent)})` : `${r.metric} (front, line)`)),
+      if (f) rows.push(h("tr", {}, h("td", {}, h("strong", {}, sat ? `${r.metric} (${f.method === "surrogate" ? "predicted front" : "front"}: ${fmt(sat.floor)} ${sat.sign > 0 ? "+" : "−"} ${fmt(sat.amplitude)}·C^−${fmt(sat.exponent)})` : `${r.metric} (front, line)`)),
         h("td", { class: "num" }, sat ? "–" : num(f.slope)), h("td", { class: "num" }, sat ? "–" : num(f.intercept)),
         h("td", { class: "num" }, f.point_count), h("td", { class: "num" }, num(f.predicted_output)), h("td", { class: "num" }, f.lower === null ? "–" : `[${fmt(f.lower)}, ${fmt(f.upper)}]`)));
       out.push(h("h3", {}, `Scale-up prediction at cost ${num(r.target_cost)} (basic value = a + b·ln cost)`),
