@@ -146,7 +146,7 @@ internal static class ScaleUpCommand
         ["metric_name"] = metric,
         ["prediction"] = JsonSerializer.SerializeToNode(prediction, Snake),
         ["launched_trial"] = launchedTrial,
-        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval }), Snake),
+        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval, r.Method }), Snake),
     };
 
     private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched)
@@ -199,7 +199,7 @@ internal static class ScaleUpCommand
                 ? Text($"actual {y:G5} at cost {r.ActualCost:G4} ({(y - r.Predicted) / r.Predicted:+0.0%;-0.0%}, {(r.IsInsideInterval == true ? "inside" : "outside")} the interval)")
                 : $"no result yet ({r.State.ToString().ToLowerInvariant()})";
             console.MarkupLine(Markup.Escape(Text(
-                $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}], ")) + Markup.Escape(actual));
+                $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}]{(r.Method is { } m ? $" ({m} law)" : "")}, ")) + Markup.Escape(actual));
         }
     }
 

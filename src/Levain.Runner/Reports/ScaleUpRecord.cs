@@ -12,8 +12,8 @@ namespace Levain.Runner.Reports;
 /// <summary>
 /// A trial launched by <c>levain study scale-up --launch</c> with the prediction it tests: the trial is a normal trial
 /// of the study (phase <see cref="SuggestionPhase.ScaleUp"/>, suggestion id <c>scale-up-K</c>) whose first progress
-/// record is <c>{"scale_up": {factor, base_cost, target_cost, predicted, lower, upper, parameters}}</c>, written before
-/// the program starts. <see cref="ActualOutput"/> and <see cref="ActualCost"/> are filled in once it succeeded.
+/// record is <c>{"scale_up": {factor, base_cost, target_cost, predicted, lower, upper, method, parameters}}</c>, written
+/// before the program starts (<c>method</c>, the metric law's, is missing from records written before it existed). <see cref="ActualOutput"/> and <see cref="ActualCost"/> are filled in once it succeeded.
 /// </summary>
 public sealed record ScaleUpRecord(
     int Trial,
@@ -31,6 +31,9 @@ public sealed record ScaleUpRecord(
 
     /// <summary>Relative slack of <see cref="IsInsideInterval"/>: an exact law gives an interval a few ulps wide, which its own value must not miss.</summary>
     public const double IntervalSlack = 1e-9;
+
+    /// <summary>Which law the stored prediction came from ("surrogate" or "front-line"); null in records written before it was stored.</summary>
+    public string? Method { get; init; }
 
     /// <summary>
     /// Whether the actual metric fell inside the predicted interval, up to <see cref="IntervalSlack"/> of the values'
@@ -87,6 +90,7 @@ public sealed record ScaleUpRecord(
                 ["predicted"] = prediction.Metric.Predicted,
                 ["lower"] = prediction.Metric.Lower,
                 ["upper"] = prediction.Metric.Upper,
+                ["method"] = prediction.Metric.Method,
                 ["parameters"] = parameters,
             },
         }.ToJsonString();
@@ -132,6 +136,7 @@ public sealed record ScaleUpRecord(
             return null;
         }
         var succeeded = trial.State == TrialState.Succeeded;
-        return new ScaleUpRecord(trial.Number, trial.State, factor, target, predicted, lower, upper, succeeded ? trial.Output : null, succeeded ? trial.Cost : null);
+        var method = p["method"] is JsonValue m && m.TryGetValue<string>(out var s) ? s : null;
+        return new ScaleUpRecord(trial.Number, trial.State, factor, target, predicted, lower, upper, succeeded ? trial.Output : null, succeeded ? trial.Cost : null) { Method = method };
     }
 }

@@ -82,7 +82,7 @@ public static class StudyReportJson
             {
                 ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
                 ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
-                ["is_inside_interval"] = r.IsInsideInterval,
+                ["is_inside_interval"] = r.IsInsideInterval, ["method"] = r.Method,
             }).ToArray()),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };

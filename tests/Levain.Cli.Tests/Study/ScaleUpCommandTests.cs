@@ -77,6 +77,10 @@ public sealed class ScaleUpCommandTests : IDisposable
         var recommendedN = prediction.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "n").GetProperty("predicted").GetDouble();
         var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray());
         Assert.Equal(trial, check.GetProperty("trial").GetInt32());
+        // Twelve trials are too few for the surrogate: the metric's law goes through the observed Pareto points, and the
+        // stored prediction says so.
+        Assert.Equal("front-line", prediction.GetProperty("metric").GetProperty("method").GetString());
+        Assert.Equal("front-line", check.GetProperty("method").GetString());
         var actual = check.GetProperty("actual_output").GetDouble();
         Assert.Equal(recommendedN, check.GetProperty("actual_cost").GetDouble(), 1e-6 * recommendedN);
         // The cost is n: the launched run cost what was asked, and the JSON says where the laws were read.
@@ -109,6 +113,7 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.Equal("log-linear", shownScaleUp.GetProperty("predicted_cost_model").GetString());
         var shown = Assert.Single(report.RootElement.GetProperty("scale_up_trials").EnumerateArray());
         Assert.Equal(actual, shown.GetProperty("actual_output").GetDouble());
+        Assert.Equal("front-line", shown.GetProperty("method").GetString());
         Assert.Equal("scale_up", report.RootElement.GetProperty("trial_rows").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == trial).GetProperty("phase").GetString());
         var table = await CliRunner.RunAsync("study", "show", study);
         Assert.Contains("Scale-up trials", table.StdOut, StringComparison.Ordinal);
