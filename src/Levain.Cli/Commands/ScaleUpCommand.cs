@@ -146,7 +146,7 @@ internal static class ScaleUpCommand
         ["metric_name"] = metric,
         ["prediction"] = JsonSerializer.SerializeToNode(prediction, Snake),
         ["launched_trial"] = launchedTrial,
-        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval, r.Method }), Snake),
+        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval, r.Method, r.AtSettings }), Snake),
     };
 
     private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched)
@@ -161,6 +161,11 @@ internal static class ScaleUpCommand
         var through = m.Method == ScaleUpPredictor.SurrogateMethod ? "law through the surrogate's predicted front" : "law through the observed Pareto points";
         console.MarkupLine(Markup.Escape(Text(
             $"{metric}: {m.Predicted:G5}  90% interval [{m.Lower:G5}, {m.Upper:G5}]  ({through} {Law(m.Law)}, {prediction.BootstrapSamples} bootstrap fits{other})")));
+        if (prediction.AtSettings is { } s)
+        {
+            console.MarkupLine(Markup.Escape(Text(
+                $"{metric} of one run at the recommended settings: {s.Predicted:G5}  90% interval [{s.Lower:G5}, {s.Upper:G5}]  (the surrogate's output model at exactly these settings; the law above assumes settings on the front)")));
+        }
         var table = new Table();
         foreach (var c in new[] { "parameter", "recommended", "90% interval", "method", "surrogate", "front line" }) table.AddColumn(c);
         foreach (var p in prediction.Parameters)
@@ -200,6 +205,11 @@ internal static class ScaleUpCommand
                 : $"no result yet ({r.State.ToString().ToLowerInvariant()})";
             console.MarkupLine(Markup.Escape(Text(
                 $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}]{(r.Method is { } m ? $" ({m} law)" : "")}, ")) + Markup.Escape(actual));
+            if (r.AtSettings is { } s)
+            {
+                var inside = r.ActualOutput is double a ? (a >= s.Lower && a <= s.Upper ? ", inside its interval" : ", outside its interval") : "";
+                console.MarkupLine(Markup.Escape(Text($"  the output model at its settings had predicted {s.Predicted:G5} [{s.Lower:G5}, {s.Upper:G5}]{inside}")));
+            }
         }
     }
 

@@ -12,8 +12,9 @@ namespace Levain.Runner.Reports;
 /// <summary>
 /// A trial launched by <c>levain study scale-up --launch</c> with the prediction it tests: the trial is a normal trial
 /// of the study (phase <see cref="SuggestionPhase.ScaleUp"/>, suggestion id <c>scale-up-K</c>) whose first progress
-/// record is <c>{"scale_up": {factor, base_cost, target_cost, predicted, lower, upper, method, parameters}}</c>, written
-/// before the program starts (<c>method</c>, the metric law's, is missing from records written before it existed). <see cref="ActualOutput"/> and <see cref="ActualCost"/> are filled in once it succeeded.
+/// record is <c>{"scale_up": {factor, base_cost, target_cost, predicted, lower, upper, method, at_settings, parameters}}</c>,
+/// written before the program starts (<c>method</c>, the metric law's, and <c>at_settings</c>, the output model's
+/// prediction at the settings, are missing from records written before they existed). <see cref="ActualOutput"/> and <see cref="ActualCost"/> are filled in once it succeeded.
 /// </summary>
 public sealed record ScaleUpRecord(
     int Trial,
@@ -34,6 +35,9 @@ public sealed record ScaleUpRecord(
 
     /// <summary>Which law the stored prediction came from ("surrogate" or "front-line"); null in records written before it was stored.</summary>
     public string? Method { get; init; }
+
+    /// <summary>The output model's prediction for one run at the launched settings, when the scale-up had one (null in records stored before it was).</summary>
+    public SettingsPrediction? AtSettings { get; init; }
 
     /// <summary>
     /// Whether the actual metric fell inside the predicted interval, up to <see cref="IntervalSlack"/> of the values'
@@ -91,6 +95,7 @@ public sealed record ScaleUpRecord(
                 ["lower"] = prediction.Metric.Lower,
                 ["upper"] = prediction.Metric.Upper,
                 ["method"] = prediction.Metric.Method,
+                ["at_settings"] = prediction.AtSettings is { } s ? new JsonObject { ["predicted"] = s.Predicted, ["lower"] = s.Lower, ["upper"] = s.Upper, ["std_dev"] = s.StdDev } : null,
                 ["parameters"] = parameters,
             },
         }.ToJsonString();
@@ -117,7 +122,7 @@ public sealed record ScaleUpRecord(
         return records;
     }
 
-    private static ScaleUpRecord? Parse(TrialRecord trial, string json)
+    internal static ScaleUpRecord? Parse(TrialRecord trial, string json)
     {
         JsonNode? node;
         try
@@ -137,6 +142,8 @@ public sealed record ScaleUpRecord(
         }
         var succeeded = trial.State == TrialState.Succeeded;
         var method = p["method"] is JsonValue m && m.TryGetValue<string>(out var s) ? s : null;
-        return new ScaleUpRecord(trial.Number, trial.State, factor, target, predicted, lower, upper, succeeded ? trial.Output : null, succeeded ? trial.Cost : null) { Method = method };
+        var atSettings = p["at_settings"] is JsonObject a && Number(a, "predicted") is double ap && Number(a, "lower") is double al && Number(a, "upper") is double au
+            ? new SettingsPrediction(ap, al, au, Number(a, "std_dev") ?? double.NaN) : null;
+        return new ScaleUpRecord(trial.Number, trial.State, factor, target, predicted, lower, upper, succeeded ? trial.Output : null, succeeded ? trial.Cost : null) { Method = method, AtSettings = atSettings };
     }
 }

@@ -61,6 +61,7 @@ public static class StudyReportJson
                 ["base_cost"] = up.BaseCost,
                 ["target_cost"] = up.TargetCost,
                 ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper, ["method"] = up.Metric.Method },
+                ["at_settings"] = up.AtSettings is { } a ? new JsonObject { ["predicted"] = a.Predicted, ["lower"] = a.Lower, ["upper"] = a.Upper } : null,
                 ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
                 {
                     ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,
@@ -83,6 +84,7 @@ public static class StudyReportJson
                 ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
                 ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
                 ["is_inside_interval"] = r.IsInsideInterval, ["method"] = r.Method,
+                ["at_settings"] = r.AtSettings is { } s ? new JsonObject { ["predicted"] = s.Predicted, ["lower"] = s.Lower, ["upper"] = s.Upper } : null,
             }).ToArray()),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };

@@ -58,6 +58,13 @@ public sealed record ScaleUpPrediction(
     /// </summary>
     public IReadOnlyList<LawBand> Bands { get; init; } = [];
 
+    /// <summary>
+    /// What the surrogate's output model expects a run at exactly the recommended settings to score, with a 90 % interval
+    /// for one run (the model's latent variance plus its fitted noise); null without a surrogate. The metric's law
+    /// assumes settings on the front; this does not, so the two part when the laws extrapolate beyond the trials.
+    /// </summary>
+    public SettingsPrediction? AtSettings { get; init; }
+
     /// <summary>The dearest Pareto point's settings: what a scale-up run keeps for parameters without a law (choices, flags).</summary>
     public IReadOnlyDictionary<string, ParamValue> BaseParameters { get; init; } = new Dictionary<string, ParamValue>();
 }
@@ -81,6 +88,9 @@ public sealed record MetricPrediction(double Predicted, double Lower, double Upp
     /// <summary>The law through the surrogate's predicted front; null when the surrogate could not trace one.</summary>
     public MetricEstimate? Surrogate { get; init; }
 }
+
+/// <summary>The output model's prediction for one run at the recommended settings: mean, 90 % interval and standard deviation (output units).</summary>
+public sealed record SettingsPrediction(double Predicted, double Lower, double Upper, double StdDev);
 
 /// <summary>One metric law's value at the target, its 90 % interval and the law.</summary>
 public sealed record MetricEstimate(double Predicted, double Lower, double Upper, SaturatingLaw Law);

@@ -232,6 +232,29 @@ public static class ScaleUpPredictor
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
         }
+        var settings = new Dictionary<string, ParamValue>(front[^1].Parameters, StringComparer.Ordinal);
+        foreach (var p in parameters)
+        {
+            settings[p.Name] = ParamValue.FromNumber(p.Predicted);
+        }
+        // The laws say what the front reaches at the target if the settings lie on it; the output model says what a run
+        // at exactly these settings is expected to score, which is what a launch tests.
+        SettingsPrediction? atSettings = null;
+        if (surrogate is not null && parameters.Count > 0)
+        {
+            var (mean, sd) = surrogate.PredictOutput(settings);
+            var z = GaussianProcesses.NormalDistribution.InverseCdf(1 - tail);
+            atSettings = new SettingsPrediction(mean, metric.Law.Clip(mean - (z * sd)), metric.Law.Clip(mean + (z * sd)), sd);
+            // Compared with the model's own mean at the best trial (its observation is a selected, noisy extreme).
+            var best = front[^1];
+            var (bestMean, _) = surrogate.PredictOutput(best.Parameters);
+            if (maximize ? mean < bestMean : mean > bestMean)
+            {
+                warnings.Add($"The output model does not expect the recommended settings to beat the best trial: it predicts {mean:G4} " +
+                    $"[{atSettings.Lower:G4}, {atSettings.Upper:G4}] at exactly these settings, against {bestMean:G4} at the best trial's (observed {best.Output:G4} at cost {best.Cost:G4}). " +
+                    "The laws extrapolate how the front spends its cost beyond what the trials support; verify at a smaller factor first.");
+            }
+        }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
         var cost = costFit is { RSquared: >= RecommendedCost.MinRSquared } && parameters.Count > 0 && Math.Exp(costFit.LogCostAt(recommendedBasic)) is var priced && double.IsFinite(priced)
             ? (priced, costFit.RSquared) : ((double Cost, double RSquared)?)null;
@@ -258,6 +281,7 @@ public static class ScaleUpPredictor
             PredictedCostFormula = cost is null ? null : (costFit as PolynomialCost)?.Formula(recommendedBasic),
             LawCost = Math.Exp(logLaw),
             BaseParameters = front[^1].Parameters,
+            AtSettings = atSettings,
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
         };

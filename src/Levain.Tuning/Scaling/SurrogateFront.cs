@@ -36,6 +36,7 @@ internal sealed class SurrogateFront
     private readonly CostTransform _costTransform;
     private readonly double _sign;
     private double[] _grid = [];
+    private GaussianProcess? _output;
 
     private SurrogateFront(SearchSpace space, MaternLinearKernelFamily family, double[] outputTheta, double[] costTheta, double outputMean, double outputScale, CostTransform costTransform, bool maximize)
     {
@@ -102,10 +103,22 @@ internal sealed class SurrogateFront
                 }
             }
         }
+        surrogate._output = output.Model;
         surrogate.Pool = pool;
         surrogate.Front = surrogate.Trace(output.Model, cost.Model, pool, grid);
         surrogate._grid = grid;
         return surrogate;
+    }
+
+    /// <summary>
+    /// The output model (fitted on all successes) at <paramref name="parameters"/>: its mean and the standard deviation
+    /// of a run's outcome there (latent variance plus the fitted noise), in output units.
+    /// </summary>
+    public (double Mean, double StdDev) PredictOutput(IReadOnlyDictionary<string, ParamValue> parameters)
+    {
+        var x = BayesianProposer.CenterContinuous(_space, _center, _space.ToBasic(parameters));
+        var (mean, variance) = _output!.Predict(x);
+        return (_outputMean + (_outputScale * mean), _outputScale * Math.Sqrt(variance + _output.Kernel.NoiseVarianceAt(x)));
     }
 
     /// <summary>The front a bootstrap replicate predicts: both models rebuilt on <paramref name="sample"/> with the fitted hyperparameters.</summary>

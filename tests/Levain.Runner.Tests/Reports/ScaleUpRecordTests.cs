@@ -1,5 +1,7 @@
 using Levain.Runner.Reports;
 using Levain.Studies.Trials;
+using Levain.Tuning.Scaling;
+using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Tests.Reports;
 
@@ -18,5 +20,31 @@ public sealed class ScaleUpRecordTests
         Assert.False(Record(0.9, 1.2, 1.25).IsInsideInterval);
         Assert.False(Record(0.9, 1.2, 0.85).IsInsideInterval);
         Assert.Null(Record(0.9, 1.2, null).IsInsideInterval);
+    }
+
+    [Fact]
+    public void ProgressRecord_RoundTripsTheLawsMethodAndThePredictionAtTheSettings_AndReadsRecordsStoredWithoutThem()
+    {
+        var law = new SaturatingLaw(0.0, 1e6, 0.5, 1.0, 0.1, 5) { Bound = 0.0 };
+        var prediction = new ScaleUpPrediction(1e12, 10, 1e13, new MetricPrediction(0.185, 0.0, 0.917, law) { Method = ScaleUpPredictor.SurrogateMethod },
+            [new ParameterPrediction("width", 184, 104, 272, 0.5, 1.0, true, false)], [], 180, 0.9)
+        {
+            AtSettings = new SettingsPrediction(1.203, 0.160, 2.247, 0.635),
+        };
+        var trial = new TrialRecord
+        {
+            Study = "demo", Number = 26, SuggestionId = "scale-up-1", State = TrialState.Succeeded, Phase = Levain.Tuning.SuggestionPhase.ScaleUp,
+            Parameters = new Dictionary<string, ParamValue> { ["width"] = 184 }, CreatedAt = DateTimeOffset.UnixEpoch, Output = 1.4838, Cost = 1.725e13,
+        };
+        var record = ScaleUpRecord.Parse(trial, ScaleUpRecord.ToProgressJson(prediction))!;
+        Assert.Equal("surrogate", record.Method);
+        Assert.Equal(new SettingsPrediction(1.203, 0.160, 2.247, 0.635), record.AtSettings);
+        Assert.False(record.IsInsideInterval);
+        Assert.InRange(record.ActualOutput!.Value, record.AtSettings!.Lower, record.AtSettings.Upper);
+        // A record stored before either existed reads with both null.
+        var old = ScaleUpRecord.Parse(trial, """{"scale_up":{"factor":10,"base_cost":1e12,"target_cost":1e13,"predicted":0.465,"lower":0,"upper":1.171,"parameters":{}}}""")!;
+        Assert.Null(old.Method);
+        Assert.Null(old.AtSettings);
+        Assert.Equal(0.465, old.Predicted);
     }
 }

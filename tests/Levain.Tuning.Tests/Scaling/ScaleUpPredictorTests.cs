@@ -86,6 +86,12 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(ScaleUpPredictor.SurrogateMethod, lr.Method);
         Assert.InRange(OptimalLr(trueN), lr.Lower, lr.Upper);
         Assert.InRange(trueN, n.Lower, n.Upper);
+        // A run at exactly the recommended settings: the output model's interval holds its true loss, and the model
+        // expects it to beat every trial.
+        var d = prediction.Parameters.Single(p => p.Name == "d");
+        var atSettings = Loss(n.Predicted, d.Predicted, lr.Predicted);
+        Assert.InRange(atSettings, prediction.AtSettings!.Lower, prediction.AtSettings.Upper);
+        Assert.DoesNotContain(prediction.Warnings, w => w.Contains("does not expect", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -101,6 +107,7 @@ public sealed class ScaleUpPredictorTests
         var surrogateErrors = new List<double>();
         var frontLineErrors = new List<double>();
         var covered = 0;
+        var coveredAtSettings = 0;
         for (var seed = 1; seed <= 6; seed++)
         {
             var prediction = ScaleUpPredictor.Predict(Space(), Study(seed, trials: 60, sigma: 0.1), Direction.Minimize, factor: 10, bootstrapSamples: 60, seed: seed, metricBound: 0);
@@ -112,6 +119,10 @@ public sealed class ScaleUpPredictorTests
             surrogateErrors.Add(Math.Abs(metric.Predicted - trueLoss) / trueLoss);
             frontLineErrors.Add(Math.Abs(metric.FrontLine!.Predicted - trueLoss) / trueLoss);
             covered += trueLoss >= metric.Lower && trueLoss <= metric.Upper ? 1 : 0;
+            double Setting(string name) => prediction.Parameters.Single(p => p.Name == name).Predicted;
+            var atSettings = Loss(Setting("n"), Setting("d"), Setting("lr"));
+            coveredAtSettings += atSettings >= prediction.AtSettings!.Lower && atSettings <= prediction.AtSettings.Upper ? 1 : 0;
+            TestContext.Current.TestOutputHelper?.WriteLine($"  at the settings: true {atSettings:G4}, model {prediction.AtSettings.Predicted:G4} [{prediction.AtSettings.Lower:G4}, {prediction.AtSettings.Upper:G4}]");
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"seed {seed}: truth {trueLoss:G4}, surrogate {metric.Predicted:G4} [{metric.Lower:G4}, {metric.Upper:G4}], front line {metric.FrontLine.Predicted:G4} [{metric.FrontLine.Lower:G4}, {metric.FrontLine.Upper:G4}]");
         }
@@ -119,6 +130,7 @@ public sealed class ScaleUpPredictorTests
         Assert.True(Median(surrogateErrors) < Median(frontLineErrors), $"median error: surrogate {Median(surrogateErrors):P2}, front line {Median(frontLineErrors):P2}");
         Assert.True(Median(surrogateErrors) < 0.04, $"surrogate median error {Median(surrogateErrors):P2}");
         Assert.True(covered >= 5, $"the interval covered the compute-optimal loss in {covered} of 6 studies");
+        Assert.True(coveredAtSettings >= 5, $"the output model's interval at the settings held their true loss in {coveredAtSettings} of 6 studies");
     }
 
     [Fact]
@@ -255,6 +267,59 @@ public sealed class ScaleUpPredictorTests
         Assert.Equal(TrueCostShare(prediction), prediction.PredictedCost!.Value / prediction.TargetCost, 1e-4);
         Assert.InRange(TrueCostShare(prediction), 0.95, 1.05);
         Assert.DoesNotContain(prediction.Warnings, w => w.Contains("predicted to cost", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Two demos whose 10x recommendations were launched (2026-12-07 and the evening of 2026-12-07), their trials as
+    /// stored before the launch. The first launch (lr 0.0040, width 64, depth 1, 30,650 steps) scored 0.366, the second
+    /// (lr 0.0051, width 184, depth 1, 5,850 steps) 1.484, worse than its study's best trial (0.766) and outside the
+    /// metric law's interval: the law says what the front reaches if the settings lie on it, and the second's did not.
+    /// The output model's prediction for one run at exactly the settings covers both outcomes, and on the second it
+    /// warns before the launch that the settings are not expected to beat the best trial.
+    /// </summary>
+    [Fact]
+    public void Predict_TheTwoLaunchedDemos_TheOutputModelAtTheSettingsCoversBoth_AndWarnsWhereTheLaunchFailed()
+    {
+        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] good =
+        [
+        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
+        (0.0023096, 56, 1, 3550, 1.432566, 1.30937e+12), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.00288733, 24, 1, 3500, 2.597742, 3.55074e+11),
+        (0.00244573, 40, 1, 3450, 1.791685, 7.46127e+11), (0.00248761, 56, 1, 4400, 1.209452, 1.62288e+12), (0.00258668, 64, 1, 3100, 1.287705, 1.42376e+12),
+        (0.00283937, 72, 1, 3100, 1.288795, 1.73337e+12), (0.0018095, 64, 1, 4600, 1.377454, 2.11267e+12), (0.00237833, 48, 1, 4700, 1.807918, 1.35282e+12),
+        (0.00345995, 48, 1, 5600, 1.070173, 1.61187e+12), (0.00312439, 64, 1, 4750, 0.984289, 2.18156e+12), (0.0044867, 56, 1, 6200, 0.980038, 2.28679e+12),
+        (0.00277291, 56, 1, 3050, 1.391922, 1.12495e+12), (0.00533842, 40, 1, 6650, 0.752204, 1.43819e+12), (0.00384023, 56, 1, 4650, 1.309078, 1.71509e+12),
+        (0.00477762, 48, 1, 7050, 0.898836, 2.02923e+12), (0.00708337, 40, 1, 7100, 0.918942, 1.53551e+12),
+        ];
+        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] failed =
+        [
+        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
+        (0.00235685, 32, 1, 2850, 2.563409, 4.39301e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.0210081, 16, 3, 3700, 1.641742, 4.57566e+11),
+        (0.00468483, 80, 1, 2250, 1.565720, 1.50405e+12), (0.00308737, 72, 1, 3000, 1.397512, 1.67746e+12), (0.00101876, 72, 1, 2200, 2.629877, 1.23014e+12),
+        (0.00245891, 88, 1, 2300, 1.372408, 1.8106e+12), (0.00329021, 56, 1, 3100, 1.338776, 1.14339e+12), (0.00309806, 56, 1, 1650, 2.125465, 6.0858e+11),
+        (0.00287103, 48, 1, 1450, 2.559831, 4.17359e+11), (0.00790977, 40, 1, 2350, 1.493544, 5.08232e+11), (0.00318908, 48, 2, 3000, 1.395517, 1.49786e+12),
+        (0.00310885, 88, 1, 2100, 1.607548, 1.65316e+12), (0.00447786, 64, 1, 4650, 0.917330, 2.13563e+12), (0.00353225, 56, 1, 4700, 1.238073, 1.73353e+12),
+        (0.00491799, 48, 1, 5500, 0.964992, 1.58309e+12), (0.00496756, 40, 1, 5500, 1.411776, 1.18948e+12), (0.00641834, 48, 1, 6050, 0.766435, 1.7414e+12),
+        (0.00480478, 56, 1, 5950, 1.042715, 2.19458e+12),
+        ];
+        const string NotExpected = "does not expect the recommended settings to beat the best trial";
+        foreach (var (trials, launched) in new[] { (good, 0.36621), (failed, 1.4838) })
+        {
+            var prediction = DemoScaleUp(trials);
+            var at = prediction.AtSettings!;
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"law {prediction.Metric.Predicted:G4} [{prediction.Metric.Lower:G4}, {prediction.Metric.Upper:G4}], at the settings {at.Predicted:G4} [{at.Lower:G4}, {at.Upper:G4}], launched {launched}; " +
+                string.Join(", ", prediction.Parameters.Select(p => $"{p.Name} {p.Predicted:G4}")));
+            Assert.InRange(launched, at.Lower, at.Upper);
+            Assert.True(at.Lower <= at.Predicted && at.Predicted <= at.Upper && at.StdDev > 0);
+        }
+        var first = DemoScaleUp(good);
+        Assert.DoesNotContain(first.Warnings, w => w.Contains(NotExpected, StringComparison.Ordinal));
+        var second = DemoScaleUp(failed);
+        Assert.Contains(second.Warnings, w => w.Contains(NotExpected, StringComparison.Ordinal));
+        Assert.True(second.AtSettings!.Predicted > 0.766435, "the model expects the settings to do worse than the best trial");
+        Assert.True(second.Metric.Upper < 1.4838, "the law's interval missed the launched run: it assumes settings on the front");
     }
 
     [Fact]

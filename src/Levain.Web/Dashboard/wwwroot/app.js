@@ -102,6 +102,7 @@
       const u = r.scale_up;
       const rows = u.parameters.map(p => h("tr", {}, h("td", {}, p.name), h("td", { class: "num" }, num(p.predicted)), h("td", { class: "num" }, `[${fmt(p.lower)}, ${fmt(p.upper)}]`), h("td", {}, p.method)));
       rows.push(h("tr", {}, h("td", {}, h("strong", {}, r.metric)), h("td", { class: "num" }, num(u.metric.predicted)), h("td", { class: "num" }, `[${fmt(u.metric.lower)}, ${fmt(u.metric.upper)}]`), h("td", {}, u.metric.method === "surrogate" ? "saturating law, surrogate's predicted front" : "saturating law, observed front")));
+      if (u.at_settings) rows.push(h("tr", {}, h("td", {}, `${r.metric}, one run at these settings`), h("td", { class: "num" }, num(u.at_settings.predicted)), h("td", { class: "num" }, `[${fmt(u.at_settings.lower)}, ${fmt(u.at_settings.upper)}]`), h("td", {}, "surrogate's output model")));
       out.push(h("h3", {}, `Scale-up prediction at cost ${num(u.target_cost)} (${fmt(u.factor)}x the dearest Pareto point)`),
         table(["parameter", "recommended", "90% interval", "method"], rows, [0, 1, 1, 0]));
       for (const w of u.warnings) out.push(h("p", { class: "muted" }, "warning: " + w));
