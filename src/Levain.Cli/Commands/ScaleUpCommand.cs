@@ -72,7 +72,7 @@ internal static class ScaleUpCommand
             return CliConsole.BadInput($"study '{studyName}' has {waiting} trial(s) waiting to be retried; finish them with 'levain tune' or 'levain worker' before launching a scale-up trial");
         }
         var suggestionId = ScaleUpRecord.NextSuggestionId(trials);
-        var proposal = new TrialProposal(suggestionId, ScaleUpRecord.Settings(prediction), SuggestionPhase.ScaleUp, null);
+        var proposal = new TrialProposal(suggestionId, prediction.Settings(), SuggestionPhase.ScaleUp, null);
         if (!json) Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
         var launchDefinition = LaunchDefinition(target.Definition!, prediction, trialTimeout);
         var timeout = launchDefinition.TrialTimeout;

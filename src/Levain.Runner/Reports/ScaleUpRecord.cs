@@ -5,7 +5,6 @@ using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Tuning;
 using Levain.Tuning.Scaling;
-using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Reports;
 
@@ -54,15 +53,6 @@ public sealed record ScaleUpRecord(
             var slack = IntervalSlack * new[] { y, Lower, Upper }.Max(Math.Abs);
             return y >= Lower - slack && y <= Upper + slack;
         }
-    }
-
-    /// <summary>The settings to run: the dearest Pareto point's, with every parameter that has a law set to its recommendation.</summary>
-    public static Dictionary<string, ParamValue> Settings(ScaleUpPrediction prediction)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        var settings = new Dictionary<string, ParamValue>(prediction.BaseParameters, StringComparer.Ordinal);
-        foreach (var p in prediction.Parameters) settings[p.Name] = ParamValue.FromNumber(p.Predicted);
-        return settings;
     }
 
     /// <summary>The next free suggestion id for a scale-up trial of a study.</summary>

@@ -65,6 +65,20 @@ public sealed record ScaleUpPrediction(
     /// </summary>
     public SettingsPrediction? AtSettings { get; init; }
 
+    /// <summary>The settings to run: <see cref="BaseParameters"/> with every parameter that has a law set to its recommendation.</summary>
+    public Dictionary<string, ParamValue> Settings() => SettingsOf(BaseParameters, Parameters);
+
+    /// <summary>The base settings with each predicted parameter set to its recommendation.</summary>
+    internal static Dictionary<string, ParamValue> SettingsOf(IReadOnlyDictionary<string, ParamValue> baseParameters, IEnumerable<ParameterPrediction> parameters)
+    {
+        var settings = new Dictionary<string, ParamValue>(baseParameters, StringComparer.Ordinal);
+        foreach (var p in parameters)
+        {
+            settings[p.Name] = ParamValue.FromNumber(p.Predicted);
+        }
+        return settings;
+    }
+
     /// <summary>The dearest Pareto point's settings: what a scale-up run keeps for parameters without a law (choices, flags).</summary>
     public IReadOnlyDictionary<string, ParamValue> BaseParameters { get; init; } = new Dictionary<string, ParamValue>();
 }

@@ -232,11 +232,7 @@ public static class ScaleUpPredictor
                 Surrogate = fromSurrogate is null ? null : InParam(fromSurrogate),
             });
         }
-        var settings = new Dictionary<string, ParamValue>(front[^1].Parameters, StringComparer.Ordinal);
-        foreach (var p in parameters)
-        {
-            settings[p.Name] = ParamValue.FromNumber(p.Predicted);
-        }
+        var settings = ScaleUpPrediction.SettingsOf(front[^1].Parameters, parameters);
         // The laws say what the front reaches at the target if the settings lie on it; the output model says what a run
         // at exactly these settings is expected to score, which is what a launch tests.
         SettingsPrediction? atSettings = null;
