@@ -56,6 +56,29 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task StudyPage_WithEnoughTrialsForTheSurrogate_ShowsTheMetricsLawAndOneRunAtTheRecommendedSettings()
+    {
+        // Twenty trials on a power-law front: the surrogate models trace a front, so the scale-up table has the metric's
+        // law through it and the output model's prediction for one run at the recommended settings.
+        await using var study = await StudyFixture.CreateAsync();
+        await study.AddPowerLawTrialsAsync(100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200);
+        var data = new DashboardData(new DashboardOptions { Studies = [study.Source] });
+        var json = (await data.StudyAsync(0, StudyFixture.Name, CancellationToken.None))!;
+        Assert.Equal("surrogate", (string)json["scale_up"]!["metric"]!["method"]!);
+        Assert.NotNull(json["scale_up"]!["at_settings"]);
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions { Port = 0, Studies = [study.Source], PollInterval = Poll });
+        var driver = browser.Fresh();
+        driver.Navigate().GoToUrl(server.Address.ToString());
+        var wait = Wait(driver);
+        wait.Until(d => { d.FindElement(By.CssSelector("a.study-link")).Click(); return true; });
+        var text = wait.Until(d => d.FindElement(By.TagName("main")).Text is var t && t.Contains("Scale-up prediction at cost", StringComparison.Ordinal) ? t : null);
+        Assert.Contains("saturating law, surrogate's predicted front", text, StringComparison.Ordinal);
+        Assert.Contains("one run at these settings", text, StringComparison.Ordinal);
+        Assert.Empty(browser.ConsoleErrors());
+        browser.Fresh();
+    }
+
+    [Fact]
     public async Task EvalAndHealthPages_RenderRowsPromptsAndComparisonWithoutConsoleErrors()
     {
         using var directory = new TempDirectory();
