@@ -57,10 +57,11 @@ public static class StudyReportRenderer
         if (report.ScaleUpTrials.Count > 0)
         {
             var scaleUp = new Table { Title = new TableTitle($"Scale-up trials: predicted vs actual {Markup.Escape(spec.Metric)}") };
-            foreach (var c in new[] { "trial", "factor", "target cost", "predicted", "90% interval", "actual", "its cost", "inside" }) scaleUp.AddColumn(c);
+            foreach (var c in new[] { "trial", "factor", "target cost", "predicted", "90% interval", "one run at its settings", "actual", "its cost", "inside" }) scaleUp.AddColumn(c);
             foreach (var r in report.ScaleUpTrials)
             {
                 scaleUp.AddRow(r.Trial.ToString(CultureInfo.InvariantCulture), Num(r.Factor), Num(r.TargetCost), Num(r.Predicted), Markup.Escape(Interval(r.Lower, r.Upper)),
+                    r.AtSettings is { } s ? Markup.Escape($"{Num(s.Predicted)} {Interval(s.Lower, s.Upper)}") : "-",
                     r.ActualOutput is double y ? Num(y) : r.State.ToString().ToLowerInvariant(), Num(r.ActualCost), r.IsInsideInterval is bool b ? (b ? "yes" : "no") : "-");
             }
             console.Write(scaleUp);
@@ -82,6 +83,10 @@ public static class StudyReportRenderer
         if (report.Laws.Front is { } front)
         {
             console.MarkupLine(Markup.Escape(MetricLawLine(spec.Metric, front, report.TargetCost)));
+            if (report.ScaleUp is { } up)
+            {
+                console.MarkupLine(Markup.Escape(ScaleUpLine(spec.Metric, up)));
+            }
             foreach (var warning in SaturatingLaw.FrontWarnings(front.Saturating, report.Front.Points.Select(p => p.Output), spec.MetricBound, spec.Direction == Direction.Maximize))
             {
                 console.MarkupLine($"[yellow]warning: {Markup.Escape(warning)}[/]");
@@ -103,6 +108,19 @@ public static class StudyReportRenderer
         var at = front.PredictedOutput is double y ? $": {Num(y)} at cost {Num(targetCost)}, 90% interval {Interval(front.Lower, front.Upper)}" : "";
         var along = front.Method == Levain.Tuning.Scaling.ScaleUpPredictor.SurrogateMethod ? "along the surrogate's predicted front" : "along the front";
         return $"{metric} {along}, {law}{at}";
+    }
+
+    /// <summary>
+    /// The scale-up's recommendation in one line: its settings and, when the surrogate could model them, what its output
+    /// model expects of one run there (with the warning when that is no better than at the best trial).
+    /// </summary>
+    internal static string ScaleUpLine(string metric, Levain.Tuning.Scaling.ScaleUpPrediction up)
+    {
+        ArgumentNullException.ThrowIfNull(up);
+        var settings = string.Join(", ", up.Parameters.Select(p => $"{p.Name} {Num(p.Predicted)}"));
+        var run = up.AtSettings is { } s ? $"; {metric} of one run there {Num(s.Predicted)} {Interval(s.Lower, s.Upper)} (the surrogate's output model)" : "";
+        var warning = up.Warnings.FirstOrDefault(w => w.Contains(Levain.Tuning.Scaling.ScaleUpPredictor.NotExpectedToBeatWarning, StringComparison.Ordinal)) is { } w ? $". warning: {w}" : "";
+        return $"scale-up to cost {Num(up.TargetCost)} ({Num(up.Factor)}x): {settings}{run}{warning}";
     }
 
     /// <summary>The report as JSON; the format lives in <see cref="StudyReportJson"/> (Runner) so the dashboard shares it.</summary>

@@ -39,6 +39,9 @@ public static class ScaleUpPredictor
     public const string SurrogateMethod = "surrogate";
     public const string FrontLineMethod = "front-line";
 
+    /// <summary>The start of the warning given when the output model expects the recommended settings to do no better than the best trial.</summary>
+    public const string NotExpectedToBeatWarning = "The output model does not expect the recommended settings to beat the best trial";
+
     /// <summary>Costs each band is sampled at (plus the dearest Pareto point and the target).</summary>
     public const int BandPoints = 40;
 
@@ -246,7 +249,7 @@ public static class ScaleUpPredictor
             var (bestMean, _) = surrogate.PredictOutput(best.Parameters);
             if (maximize ? mean < bestMean : mean > bestMean)
             {
-                warnings.Add($"The output model does not expect the recommended settings to beat the best trial: it predicts {mean:G4} " +
+                warnings.Add($"{NotExpectedToBeatWarning}: it predicts {mean:G4} " +
                     $"[{atSettings.Lower:G4}, {atSettings.Upper:G4}] at exactly these settings, against {bestMean:G4} at the best trial's (observed {best.Output:G4} at cost {best.Cost:G4}). " +
                     "The laws extrapolate how the front spends its cost beyond what the trials support; verify at a smaller factor first.");
             }
