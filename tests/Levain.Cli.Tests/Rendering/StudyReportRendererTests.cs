@@ -1,8 +1,6 @@
 using Levain.Cli.Rendering;
 using Levain.Runner.Reports;
-using Levain.Studies;
-using Levain.Studies.Trials;
-using Levain.Tuning.Spaces;
+using Levain.Runner.Tests.Reports;
 using Spectre.Console;
 
 namespace Levain.Cli.Tests.Rendering;
@@ -10,37 +8,10 @@ namespace Levain.Cli.Tests.Rendering;
 /// <summary>The study report as text: the scale-up's law, its recommendation and one run at its settings.</summary>
 public sealed class StudyReportRendererTests
 {
-    private static readonly StudySpec Spec = new()
-    {
-        Name = "c",
-        CostSource = "flops",
-        Parameters = [ParameterSpec.Log("n", 30, 1, 1000), ParameterSpec.Log("lr", 3e-3, 1e-4, 1e-1)],
-    };
-
-    /// <summary>loss = 1 + 3·n^−0.4 + 0.1·(log₁₀(lr/lr*))² + N(0, 0.005²), lr* = 10⁻²·n^−0.3, cost = n; 50 trials of a log-uniform design.</summary>
-    private static List<TrialRecord> Trials()
-    {
-        var rng = new Random(4);
-        return [.. Enumerable.Range(1, 50).Select(i =>
-        {
-            var n = Math.Pow(10, 3 * rng.NextDouble());
-            var lr = Math.Pow(10, -4 + (3 * rng.NextDouble()));
-            var offset = Math.Log10(lr / (1e-2 * Math.Pow(n, -0.3)));
-            var gaussian = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-            return new TrialRecord
-            {
-                Study = "c", Number = i, SuggestionId = $"s{i}", State = TrialState.Succeeded,
-                Parameters = new Dictionary<string, ParamValue> { ["n"] = n, ["lr"] = lr },
-                CreatedAt = DateTimeOffset.UnixEpoch, FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
-                Output = 1 + (3 * Math.Pow(n, -0.4)) + (0.1 * offset * offset) + (0.005 * gaussian), Cost = n,
-            };
-        })];
-    }
-
     [Fact]
     public void Render_AStudyTheSurrogateModels_PrintsTheLawThroughItsFront_TheRecommendation_AndOneRunAtItsSettings()
     {
-        var report = StudyReportBuilder.Build(new StudyRecord("c", Spec, DateTimeOffset.UnixEpoch, null), Trials());
+        var report = StudyReportBuilder.Build(PowerLawStudy.Record, PowerLawStudy.Trials());
         using var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
         console.Profile.Width = 400;

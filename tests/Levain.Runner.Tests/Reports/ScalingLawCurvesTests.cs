@@ -1,52 +1,14 @@
 using Levain.Runner.Reports;
-using Levain.Studies;
-using Levain.Studies.Trials;
-using Levain.Tuning;
-using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Tests.Reports;
 
 /// <summary>The curves charts draw: the scale-up laws with their bootstrap bands, extended to the target cost.</summary>
 public sealed class ScalingLawCurvesTests
 {
-    private static readonly StudySpec Spec = new()
-    {
-        Name = "c",
-        CostSource = "flops",
-        Parameters = [ParameterSpec.Log("n", 30, 1, 1000), ParameterSpec.Log("lr", 3e-3, 1e-4, 1e-1)],
-    };
-
-    /// <summary>loss = 1 + 3·n^−0.4 + 0.1·(log₁₀(lr/lr*))² + N(0, 0.005²), lr* = 10⁻²·n^−0.3, cost = n; 50 trials of a log-uniform design.</summary>
-    private static List<TrialRecord> Trials()
-    {
-        var rng = new Random(4);
-        var trials = new List<TrialRecord>();
-        for (var i = 1; i <= 50; i++)
-        {
-            var n = Math.Pow(10, 3 * rng.NextDouble());
-            var lr = Math.Pow(10, -4 + (3 * rng.NextDouble()));
-            var offset = Math.Log10(lr / (1e-2 * Math.Pow(n, -0.3)));
-            var gaussian = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-            trials.Add(new TrialRecord
-            {
-                Study = "c",
-                Number = i,
-                SuggestionId = $"s{i}",
-                State = TrialState.Succeeded,
-                Parameters = new Dictionary<string, ParamValue> { ["n"] = n, ["lr"] = lr },
-                CreatedAt = DateTimeOffset.UnixEpoch,
-                FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
-                Output = 1 + (3 * Math.Pow(n, -0.4)) + (0.1 * offset * offset) + (0.005 * gaussian),
-                Cost = n,
-            });
-        }
-        return trials;
-    }
-
     [Fact]
     public void Sample_ScaleUpReport_BandsCoverTheFrontAndExtendToTheTargetMarkedExtrapolated()
     {
-        var report = StudyReportBuilder.Build(new StudyRecord("c", Spec, DateTimeOffset.UnixEpoch, null), Trials());
+        var report = StudyReportBuilder.Build(PowerLawStudy.Record, PowerLawStudy.Trials());
         Assert.NotNull(report.ScaleUp);
         var curves = ScalingLawCurves.Sample(report);
         Assert.Equal(["n", "lr", null], curves.Select(c => c.Parameter));
@@ -72,9 +34,9 @@ public sealed class ScalingLawCurvesTests
         Assert.Equal("surrogate", report.ScaleUp.Metric.Method);
         foreach (var p in metric.Points)
         {
-            TestContext.Current.TestOutputHelper?.WriteLine($"{p.Cost:G4}: truth {1 + (3 * Math.Pow(p.Cost, -0.4)):G4}, law {p.Value:G4} [{p.Lower:G4}, {p.Upper:G4}]");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{p.Cost:G4}: truth {PowerLawStudy.TrueFront(p.Cost):G4}, law {p.Value:G4} [{p.Lower:G4}, {p.Upper:G4}]");
         }
-        Assert.All(metric.Points, p => Assert.InRange(1 + (3 * Math.Pow(p.Cost, -0.4)), p.Lower!.Value, p.Upper!.Value));
+        Assert.All(metric.Points, p => Assert.InRange(PowerLawStudy.TrueFront(p.Cost), p.Lower!.Value, p.Upper!.Value));
         Assert.All(report.Front.Points, p => Assert.True(p.Output >= metric.Points.MinBy(q => Math.Abs(Math.Log(q.Cost / p.Cost)))!.Lower - 0.015, $"Pareto point {p.Output} at {p.Cost}"));
         // The laws' settings cost the target within 5 % (cost = 6·n·d, both on the front's line), so they are read at
         // the target: the recommendation is the band's last point.
