@@ -10,10 +10,15 @@ namespace Levain.Lm.Tests.Training;
 /// <summary>
 /// Training with each batch split over two threads (<see cref="BatchSplit"/>) against the same training on one
 /// batch: the same losses and weights up to float rounding (the slices' gradients are summed in another order),
-/// bit-for-bit repeatable, and not used where it cannot apply.
+/// bit-for-bit repeatable, and not used where it cannot apply. libtorch's thread count is one per process, and other
+/// test classes' trainers and scorers set it too: these tests, which read it back, run alone (a full suite once saw
+/// the count at 1 where this class had just set 2).
 /// </summary>
+[Collection(Name)]
 public sealed class BatchSplitTests
 {
+    public const string Name = "torch thread count";
+
     private static TrainingOptions Options(bool split, int accumulation = 1) => GptTrainerTests.TenSteps with
     {
         Threads = 2, SplitBatch = split, GradientAccumulation = accumulation,
@@ -143,3 +148,7 @@ public sealed class BatchSplitTests
         }
     }
 }
+
+/// <summary>Runs <see cref="BatchSplitTests"/> with no other test class at the same time (the torch thread count is process-wide).</summary>
+[CollectionDefinition(BatchSplitTests.Name, DisableParallelization = true)]
+public sealed class TorchThreadCountCollection;
