@@ -85,7 +85,7 @@ internal static class ScaleUpCommand
         }
         if (!json) CliConsole.Create().MarkupLine($"[bold]launching the recommendation as a trial of '{Markup.Escape(studyName)}'[/] ({Markup.Escape(suggestionId)}; trial timeout {Markup.Escape(timeoutText)})");
         var exit = TuneConsole.Run(launchDefinition, json, verbose: false,
-            new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction), prediction.PredictedCost ?? prediction.TargetCost) });
+            new TuneSessionOptions { JoinExistingOnly = true, Workers = 1, FixedTrial = new FixedTrial(proposal, ScaleUpRecord.ToProgressJson(prediction), prediction.LaunchCost) });
         var after = await store.GetTrialsAsync(studyName, ct).ConfigureAwait(false);
         var records = await ScaleUpRecord.ReadAsync(store, studyName, after, ct).ConfigureAwait(false);
         var mine = after.FirstOrDefault(t => t.SuggestionId == suggestionId);
@@ -138,7 +138,7 @@ internal static class ScaleUpCommand
 
     /// <summary>The recommendation's predicted cost (the target when it has none) over the dearest Pareto point's, at least 1.</summary>
     internal static double LaunchTimeoutFactor(ScaleUpPrediction prediction) =>
-        Math.Max(1.0, (prediction.PredictedCost ?? prediction.TargetCost) / prediction.BaseCost);
+        Math.Max(1.0, prediction.LaunchCost / prediction.BaseCost);
 
     private static JsonObject ToJson(string study, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched, int? launchedTrial) => new()
     {
@@ -207,7 +207,7 @@ internal static class ScaleUpCommand
                 $"predicted vs actual: scale-up trial {r.Trial} ({r.Factor:G4}x, cost {r.TargetCost:G4}): predicted {r.Predicted:G5} [{r.Lower:G5}, {r.Upper:G5}]{(r.Method is { } m ? $" ({m} law)" : "")}, ")) + Markup.Escape(actual));
             if (r.AtSettings is { } s)
             {
-                var inside = r.ActualOutput is double a ? (a >= s.Lower && a <= s.Upper ? ", inside its interval" : ", outside its interval") : "";
+                var inside = r.IsInsideSettingsInterval is bool b ? (b ? ", inside its interval" : ", outside its interval") : "";
                 console.MarkupLine(Markup.Escape(Text($"  the output model at its settings had predicted {s.Predicted:G5} [{s.Lower:G5}, {s.Upper:G5}]{inside}")));
             }
         }

@@ -42,17 +42,19 @@ public sealed record ScaleUpRecord(
     /// Whether the actual metric fell inside the predicted interval, up to <see cref="IntervalSlack"/> of the values'
     /// size (null until the trial succeeded). A noise-free known law printed "+0.0 %, outside the interval" before.
     /// </summary>
-    public bool? IsInsideInterval
+    public bool? IsInsideInterval => Inside(Lower, Upper);
+
+    /// <summary>Whether the actual metric fell inside the interval of <see cref="AtSettings"/>, with the same slack (null until it succeeded or without one).</summary>
+    public bool? IsInsideSettingsInterval => AtSettings is { } s ? Inside(s.Lower, s.Upper) : null;
+
+    private bool? Inside(double lower, double upper)
     {
-        get
+        if (ActualOutput is not double y)
         {
-            if (ActualOutput is not double y)
-            {
-                return null;
-            }
-            var slack = IntervalSlack * new[] { y, Lower, Upper }.Max(Math.Abs);
-            return y >= Lower - slack && y <= Upper + slack;
+            return null;
         }
+        var slack = IntervalSlack * new[] { y, lower, upper }.Max(Math.Abs);
+        return y >= lower - slack && y <= upper + slack;
     }
 
     /// <summary>The next free suggestion id for a scale-up trial of a study.</summary>
@@ -85,7 +87,7 @@ public sealed record ScaleUpRecord(
                 ["lower"] = prediction.Metric.Lower,
                 ["upper"] = prediction.Metric.Upper,
                 ["method"] = prediction.Metric.Method,
-                ["at_settings"] = prediction.AtSettings is { } s ? new JsonObject { ["predicted"] = s.Predicted, ["lower"] = s.Lower, ["upper"] = s.Upper, ["std_dev"] = s.StdDev } : null,
+                ["at_settings"] = StudyReportJson.ToJson(prediction.AtSettings),
                 ["parameters"] = parameters,
             },
         }.ToJsonString();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Levain.Studies.Trials;
+using Levain.Tuning.Scaling;
 using Levain.Tuning.Spaces;
 
 namespace Levain.Runner.Reports;
@@ -61,7 +62,7 @@ public static class StudyReportJson
                 ["base_cost"] = up.BaseCost,
                 ["target_cost"] = up.TargetCost,
                 ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper, ["method"] = up.Metric.Method },
-                ["at_settings"] = up.AtSettings is { } a ? new JsonObject { ["predicted"] = a.Predicted, ["lower"] = a.Lower, ["upper"] = a.Upper } : null,
+                ["at_settings"] = ToJson(up.AtSettings),
                 ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
                 {
                     ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,
@@ -84,7 +85,7 @@ public static class StudyReportJson
                 ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
                 ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
                 ["is_inside_interval"] = r.IsInsideInterval, ["method"] = r.Method,
-                ["at_settings"] = r.AtSettings is { } s ? new JsonObject { ["predicted"] = s.Predicted, ["lower"] = s.Lower, ["upper"] = s.Upper } : null,
+                ["at_settings"] = ToJson(r.AtSettings), ["is_inside_settings_interval"] = r.IsInsideSettingsInterval,
             }).ToArray()),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };
@@ -127,6 +128,11 @@ public static class StudyReportJson
 
     private static JsonObject Parameters(IReadOnlyDictionary<string, ParamValue> parameters) =>
         new(parameters.Select(p => KeyValuePair.Create(p.Key, JsonSerializer.SerializeToNode(p.Value))));
+
+    /// <summary>The output model's prediction for one run at a scale-up's settings, as stored and reported; null without one.</summary>
+    internal static JsonObject? ToJson(SettingsPrediction? prediction) => prediction is { } s
+        ? new JsonObject { ["predicted"] = s.Predicted, ["lower"] = s.Lower, ["upper"] = s.Upper, ["std_dev"] = Finite(s.StdDev) }
+        : null;
 
     private static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
 }

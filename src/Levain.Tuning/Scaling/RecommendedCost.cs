@@ -1,3 +1,4 @@
+using Levain.Tuning.Pareto;
 using Levain.Tuning.Spaces;
 
 namespace Levain.Tuning.Scaling;
@@ -82,16 +83,11 @@ internal static class RecommendedCost
             var rest = successes.Where((_, k) => k != i).ToList();
             var basic = names.ToDictionary(n => n, n => space.NumericTransformOf(n)!.ToBasic(successes[i].Parameters[n].Number), StringComparer.Ordinal);
             var actual = Math.Log(successes[i].Cost);
-            polynomial.Add(PolynomialCost.TryFit(space, rest, names) is { } p && p.LogCostAt(basic) is var lp && double.IsFinite(lp) ? Math.Abs(lp - actual) : double.PositiveInfinity);
-            linear.Add(FitLogLinear(space, rest, names) is { } l ? Math.Abs(l.LogCostAt(basic) - actual) : double.PositiveInfinity);
+            // A fit that fails counts as the largest error (finite, so the interpolating median stays defined).
+            polynomial.Add(PolynomialCost.TryFit(space, rest, names) is { } p && p.LogCostAt(basic) is var lp && double.IsFinite(lp) ? Math.Abs(lp - actual) : double.MaxValue);
+            linear.Add(FitLogLinear(space, rest, names) is { } l && l.LogCostAt(basic) is var ll && double.IsFinite(ll) ? Math.Abs(ll - actual) : double.MaxValue);
         }
-        return (Median(polynomial), Median(linear));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.PositiveInfinity : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : 0.5 * (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]);
+        return (ParetoSet.Quantile(polynomial, 0.5), ParetoSet.Quantile(linear, 0.5));
     }
 
     /// <summary>
@@ -161,7 +157,7 @@ internal static class RecommendedCost
             return double.IsFinite(logCostThere) ? logCostThere : double.NaN;
         }
         double Unrounded(double logCost) => Priced(logCost, (_, basic) => basic);
-        double SlopeAt(double logCost) => (Unrounded(logCost + 0.5) - Unrounded(logCost - 0.5)) / 1.0;
+        double SlopeAt(double logCost) => Unrounded(logCost + 0.5) - Unrounded(logCost - 0.5); // a central difference over one unit
         if (!(SlopeAt(logTarget) >= MinMatchSlope))
         {
             return null;

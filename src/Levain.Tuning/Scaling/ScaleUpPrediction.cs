@@ -65,6 +65,9 @@ public sealed record ScaleUpPrediction(
     /// </summary>
     public SettingsPrediction? AtSettings { get; init; }
 
+    /// <summary>What a launch of the recommendation is expected to cost: <see cref="PredictedCost"/>, or the target without a cost fit.</summary>
+    public double LaunchCost => PredictedCost ?? TargetCost;
+
     /// <summary>The settings to run: <see cref="BaseParameters"/> with every parameter that has a law set to its recommendation.</summary>
     public Dictionary<string, ParamValue> Settings() => SettingsOf(BaseParameters, Parameters);
 

@@ -374,7 +374,7 @@ public static class ScaleUpPredictor
 
     /// <summary>The draws' central interval (tail probability <paramref name="tail"/> each side), widened to contain <paramref name="center"/>.</summary>
     private static (double Low, double High) Around(List<double> draws, double center, double tail) =>
-        draws.Count > 1 ? (Math.Min(Quantile(draws, tail), center), Math.Max(Quantile(draws, 1 - tail), center)) : (center, center);
+        draws.Count > 1 ? (Math.Min(ParetoSet.Quantile(draws, tail), center), Math.Max(ParetoSet.Quantile(draws, 1 - tail), center)) : (center, center);
 
     private static (SaturatingLaw Law, Dictionary<string, LinearFit> Lines)? FitAll(SearchSpace space, List<ObservationGroup> front, bool maximize, double? metricBound)
     {
@@ -407,14 +407,5 @@ public static class ScaleUpPredictor
             }
         }
         return lines;
-    }
-
-    private static double Quantile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        var position = p * (sorted.Length - 1);
-        var lo = (int)Math.Floor(position);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((position - lo) * (sorted[hi] - sorted[lo]));
     }
 }

@@ -40,11 +40,15 @@ public sealed class ScaleUpRecordTests
         Assert.Equal("surrogate", record.Method);
         Assert.Equal(new SettingsPrediction(1.203, 0.160, 2.247, 0.635), record.AtSettings);
         Assert.False(record.IsInsideInterval);
-        Assert.InRange(record.ActualOutput!.Value, record.AtSettings!.Lower, record.AtSettings.Upper);
+        Assert.True(record.IsInsideSettingsInterval);
+        Assert.False((record with { ActualOutput = 2.3 }).IsInsideSettingsInterval);
+        Assert.Null((record with { ActualOutput = null }).IsInsideSettingsInterval);
+        Assert.Equal(0.635, (double)StudyReportJson.ToJson(record.AtSettings)!["std_dev"]!);
         // A record stored before either existed reads with both null.
         var old = ScaleUpRecord.Parse(trial, """{"scale_up":{"factor":10,"base_cost":1e12,"target_cost":1e13,"predicted":0.465,"lower":0,"upper":1.171,"parameters":{}}}""")!;
         Assert.Null(old.Method);
         Assert.Null(old.AtSettings);
+        Assert.Null(old.IsInsideSettingsInterval);
         Assert.Equal(0.465, old.Predicted);
     }
 }
