@@ -6,8 +6,10 @@ namespace Levain.Runner.Protocol;
 /// <summary>
 /// A log file that never exceeds its cap by more than one marker line: lines are written as they come until half the
 /// cap is used (the head); after that the latest lines are kept in memory, up to the other half (the tail), and written
-/// at <see cref="Dispose"/> after a line saying how much was cut. Memory stays bounded by the tail's size. Not
-/// thread-safe; the owner serialises calls.
+/// at <see cref="Dispose"/> after a line saying how much was cut. Memory stays bounded by the tail's size. Written
+/// lines reach the file within <see cref="FlushInterval"/>: a timer flushes what is pending, so the last line of a
+/// trial that then goes quiet is in the log even if the driver is killed (flushing only on the next write had left it
+/// in the buffer). Callers serialise their writes; the timer takes its own lock.
 /// </summary>
 internal sealed class BoundedLog : IDisposable
 {
@@ -20,7 +22,13 @@ internal sealed class BoundedLog : IDisposable
     private long _cutBytes;
     private long _cutLines;
     private bool _isCutting;
-    private long _lastFlush = Environment.TickCount64;
+    private readonly Lock _gate = new();
+    private readonly Timer _flusher;
+    private bool _isPending;
+    private bool _isDisposed;
+
+    /// <summary>How long a written line may wait in the buffer: a chatty trial costs one write call per interval, not per line.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     public BoundedLog(string path, long capBytes)
     {
@@ -30,6 +38,7 @@ internal sealed class BoundedLog : IDisposable
         _written = _file.Length;
         _headBytes = capBytes / 2;
         _tailBytes = capBytes - _headBytes;
+        _flusher = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
     /// <summary>Bytes of output left out of the file (so far).</summary>
@@ -40,14 +49,12 @@ internal sealed class BoundedLog : IDisposable
         var bytes = Encoding.UTF8.GetBytes(line + "\n");
         if (!_isCutting && _written + bytes.Length <= _headBytes)
         {
-            _file.Write(bytes);
-            _written += bytes.Length;
-            // Flushed a few times a second, not per line: a chatty trial costs one write call per buffer, not per line.
-            if (Environment.TickCount64 - _lastFlush > 200)
+            lock (_gate)
             {
-                _file.Flush();
-                _lastFlush = Environment.TickCount64;
+                _file.Write(bytes);
+                _isPending = true;
             }
+            _written += bytes.Length;
             return;
         }
         _isCutting = true;
@@ -62,10 +69,35 @@ internal sealed class BoundedLog : IDisposable
         }
     }
 
-    public void Flush() => _file.Flush();
+    /// <summary>Writes what is buffered to the file (the timer calls it every <see cref="FlushInterval"/>).</summary>
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (_isPending && !_isDisposed)
+            {
+                _file.Flush();
+                _isPending = false;
+            }
+        }
+    }
 
     public void Dispose()
     {
+        _flusher.Dispose();
+        lock (_gate)
+        {
+            DisposeFile();
+        }
+    }
+
+    private void DisposeFile()
+    {
+        if (_isDisposed)
+        {
+            return;
+        }
+        _isDisposed = true;
         if (_isCutting)
         {
             if (_cutLines > 0)

@@ -59,6 +59,13 @@ public sealed class OrphanProcessTests : IDisposable
             }
             Assert.True(pids.Count == 4, $"the two hanging trials did not start: {driver.Stderr}\n{driver.Stdout}");
             Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should be running before the kill"));
+            // The trial prints its line after writing its pids, and the driver copies it into the attempt's log: kill
+            // only once it is there (a full suite once killed first, and the log checked below was empty).
+            var firstLog = Path.Combine(_dir, "levain-runs", "orphans", "trial-1.attempt-1.log");
+            for (var i = 0; i < 100 && !(File.Exists(firstLog) && File.ReadAllText(firstLog).Contains("quiet from now on", StringComparison.Ordinal)); i++)
+            {
+                await Task.Delay(100, ct);
+            }
             driver.KillHard();
         }
 
