@@ -65,6 +65,14 @@ public sealed record ScaleUpPrediction(
     /// </summary>
     public SettingsPrediction? AtSettings { get; init; }
 
+    /// <summary>
+    /// When the output model does not expect the recommendation to beat the best trial: the largest smaller round factor
+    /// (<see cref="ScaleUpPredictor.SmallerFactors"/>) whose settings, read from the same laws, it does expect to beat it,
+    /// with its prediction for one run there; null when the recommendation is expected to beat the best trial, without a
+    /// surrogate, or when no smaller factor is expected to.
+    /// </summary>
+    public SupportedFactor? SmallerFactor { get; init; }
+
     /// <summary>What a launch of the recommendation is expected to cost: <see cref="PredictedCost"/>, or the target without a cost fit.</summary>
     public double LaunchCost => PredictedCost ?? TargetCost;
 
@@ -108,6 +116,9 @@ public sealed record MetricPrediction(double Predicted, double Lower, double Upp
 
 /// <summary>The output model's prediction for one run at the recommended settings: mean, 90 % interval and standard deviation (output units).</summary>
 public sealed record SettingsPrediction(double Predicted, double Lower, double Upper, double StdDev);
+
+/// <summary>A smaller scale-up factor and the output model's prediction for one run at the settings the laws give there (mean, 90 % interval).</summary>
+public sealed record SupportedFactor(double Factor, double Predicted, double Lower, double Upper);
 
 /// <summary>One metric law's value at the target, its 90 % interval and the law.</summary>
 public sealed record MetricEstimate(double Predicted, double Lower, double Upper, SaturatingLaw Law);

@@ -173,14 +173,12 @@ public static class ScaleUpPredictor
         // Integers are priced as they will be recommended: rounded to their step, at least one step.
         double Rounded(string name, double basic) => space.NumericTransformOf(name) is { } t ? t.ToBasic(t.RoundPositive(t.FromBasic(basic))) : basic;
         var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);
-        var logLaw = logTarget;
-        if (costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, numeric.Select((p, k) =>
-                (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
-                .ToDictionary(e => e.Name, e => (e.Law.Intercept, e.Law.Slope), StringComparer.Ordinal), logTarget, Rounded) is { } matched
-            && Math.Abs(matched - logTarget) > 1e-9)
-        {
-            logLaw = matched;
-        }
+        var pointLaws = numeric.Select((p, k) => (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
+            .ToDictionary(e => e.Name, e => e.Law, StringComparer.Ordinal);
+        double LawLogCost(double logCost) =>
+            costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, pointLaws.ToDictionary(e => e.Key, e => (e.Value.Intercept, e.Value.Slope), StringComparer.Ordinal), logCost, Rounded) is { } matched
+            && Math.Abs(matched - logCost) > 1e-9 ? matched : logCost;
+        var logLaw = LawLogCost(logTarget);
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
         var bandLow = Math.Log(front[0].Cost);
@@ -239,6 +237,7 @@ public static class ScaleUpPredictor
         // The laws say what the front reaches at the target if the settings lie on it; the output model says what a run
         // at exactly these settings is expected to score, which is what a launch tests.
         SettingsPrediction? atSettings = null;
+        SupportedFactor? supported = null;
         if (surrogate is not null && parameters.Count > 0)
         {
             var (mean, sd) = surrogate.PredictOutput(settings);
@@ -249,9 +248,30 @@ public static class ScaleUpPredictor
             var (bestMean, _) = surrogate.PredictOutput(best.Parameters);
             if (maximize ? mean < bestMean : mean > bestMean)
             {
+                // The largest smaller factor whose settings (read from the same laws, priced the same way) the model
+                // expects to beat the best trial: what "a smaller factor" means for this study.
+                foreach (var smaller in SmallerFactors(factor))
+                {
+                    var logCost = LawLogCost(Math.Log(baseCost * smaller));
+                    var there = new Dictionary<string, ParamValue>(front[^1].Parameters, StringComparer.Ordinal);
+                    foreach (var p in numeric)
+                    {
+                        var transform = space.NumericTransformOf(p.Name)!;
+                        there[p.Name] = ParamValue.FromNumber(transform.RoundPositive(transform.FromBasic(pointLaws[p.Name].Predict(logCost))));
+                    }
+                    var (m, s) = surrogate.PredictOutput(there);
+                    if (maximize ? m > bestMean : m < bestMean)
+                    {
+                        supported = new SupportedFactor(smaller, m, metric.Law.Clip(m - (z * s)), metric.Law.Clip(m + (z * s)));
+                        break;
+                    }
+                }
                 warnings.Add($"{NotExpectedToBeatWarning}: it predicts {mean:G4} " +
                     $"[{atSettings.Lower:G4}, {atSettings.Upper:G4}] at exactly these settings, against {bestMean:G4} at the best trial's (observed {best.Output:G4} at cost {best.Cost:G4}). " +
-                    "The laws extrapolate how the front spends its cost beyond what the trials support; verify at a smaller factor first.");
+                    "The laws extrapolate how the front spends its cost beyond what the trials support; " +
+                    (supported is { } f
+                        ? $"verify at a smaller factor first: the largest the model expects to beat the best trial is {f.Factor:G3}x (one run there {f.Predicted:G4} [{f.Lower:G4}, {f.Upper:G4}]; --factor {f.Factor:G3})."
+                        : $"the model expects no factor from {SmallerFactors(factor).LastOrDefault(factor):G3}x up to beat the best trial: widen the study toward dearer trials before scaling up."));
             }
         }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
@@ -281,6 +301,7 @@ public static class ScaleUpPredictor
             LawCost = Math.Exp(logLaw),
             BaseParameters = front[^1].Parameters,
             AtSettings = atSettings,
+            SmallerFactor = supported,
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],
         };
@@ -317,6 +338,22 @@ public static class ScaleUpPredictor
         }
         var width = box.High - box.Low;
         return valueInBasic > box.High + width || valueInBasic < box.Low - width;
+    }
+
+    /// <summary>
+    /// The factors tried below <paramref name="factor"/> when the model does not expect the recommendation to beat the
+    /// best trial, largest first: round numbers a user would type (1.5, 2, 3, 4, 5, 7 and their powers of ten times),
+    /// strictly between 1 and the factor.
+    /// </summary>
+    internal static IEnumerable<double> SmallerFactors(double factor)
+    {
+        double[] mantissas = [1, 1.5, 2, 3, 4, 5, 7];
+        var found = new List<double>();
+        for (var decade = 1.0; decade < factor; decade *= 10)
+        {
+            found.AddRange(mantissas.Select(m => m * decade).Where(f => f < factor * (1 - 1e-9)));
+        }
+        return found.Where(f => f > 1).OrderDescending();
     }
 
     /// <summary>Complete successes the surrogate models need before they are trusted: 20, or 5 per basic dimension.</summary>

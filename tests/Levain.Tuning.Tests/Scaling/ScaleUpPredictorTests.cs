@@ -320,6 +320,14 @@ public sealed class ScaleUpPredictorTests
         Assert.Contains(second.Warnings, w => w.Contains(NotExpected, StringComparison.Ordinal));
         Assert.True(second.AtSettings!.Predicted > 0.766435, "the model expects the settings to do worse than the best trial");
         Assert.True(second.Metric.Upper < 1.4838, "the law's interval missed the launched run: it assumes settings on the front");
+        // The warning names the largest smaller factor the model expects to beat the best trial, with its prediction.
+        Assert.Null(first.SmallerFactor);
+        var smaller = second.SmallerFactor!;
+        TestContext.Current.TestOutputHelper?.WriteLine($"smaller factor {smaller}; {second.Warnings.Single(w => w.Contains(NotExpected, StringComparison.Ordinal))}");
+        Assert.InRange(smaller.Factor, 1.5, 7);
+        Assert.True(smaller.Predicted < second.AtSettings.Predicted && smaller.Lower <= smaller.Predicted && smaller.Predicted <= smaller.Upper);
+        Assert.Contains(second.Warnings, w => w.Contains($"the largest the model expects to beat the best trial is {smaller.Factor:G3}x", StringComparison.Ordinal));
+        Assert.Contains(second.Warnings, w => w.Contains($"--factor {smaller.Factor:G3})", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -447,6 +455,15 @@ public sealed class ScaleUpPredictorTests
         var open = ParameterSpec.Log("lr", center: 1e-3, min: 1e-4);
         Assert.False(ScaleUpPredictor.IsFarOutside(new SearchSpace([open]).NumericTransformOf("lr")!, open, transform.ToBasic(1e6))); // no max: no width
     }
+
+    [Theory]
+    [InlineData(10.0, new[] { 7.0, 5, 4, 3, 2, 1.5 })]
+    [InlineData(100.0, new[] { 70.0, 50, 40, 30, 20, 15, 10, 7, 5, 4, 3, 2, 1.5 })]
+    [InlineData(4.0, new[] { 3.0, 2, 1.5 })]
+    [InlineData(2.5, new[] { 2.0, 1.5 })]
+    [InlineData(1.5, new double[0])]
+    public void SmallerFactors_AreRoundNumbersBelowTheFactor_LargestFirst(double factor, double[] expected) =>
+        Assert.Equal(expected, ScaleUpPredictor.SmallerFactors(factor).ToArray());
 
     [Fact]
     public void Predict_FrontWithoutSaturation_WarnsThatTheFloorIsNotIdentified()
