@@ -63,6 +63,9 @@ public static class StudyReportJson
                 ["target_cost"] = up.TargetCost,
                 ["metric"] = new JsonObject { ["predicted"] = up.Metric.Predicted, ["lower"] = up.Metric.Lower, ["upper"] = up.Metric.Upper, ["method"] = up.Metric.Method },
                 ["at_settings"] = ToJson(up.AtSettings),
+                ["smaller_factor"] = up.SmallerFactor is { } smaller
+                    ? new JsonObject { ["factor"] = smaller.Factor, ["predicted"] = smaller.Predicted, ["lower"] = smaller.Lower, ["upper"] = smaller.Upper }
+                    : null,
                 ["parameters"] = new JsonArray(up.Parameters.Select(p => (JsonNode)new JsonObject
                 {
                     ["name"] = p.Name, ["predicted"] = p.Predicted, ["lower"] = p.Lower, ["upper"] = p.Upper, ["method"] = p.Method,

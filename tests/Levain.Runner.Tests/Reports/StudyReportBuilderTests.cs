@@ -3,6 +3,7 @@ using Levain.Studies;
 using Levain.Studies.Trials;
 using Levain.Tuning;
 using Levain.Tuning.Spaces;
+using Levain.Tuning.Tests.Scaling;
 
 namespace Levain.Runner.Tests.Reports;
 
@@ -74,6 +75,40 @@ public sealed class StudyReportBuilderTests
         Assert.Equal(0.0, json["metric_bound"]!.GetValue<double>());
         Assert.Equal("saturating", json["scaling_laws"]!["front"]!["form"]!.GetValue<string>());
         Assert.Equal(0.0, json["scaling_laws"]!["front"]!["saturating"]!["floor"]!.GetValue<double>());
+    }
+
+    /// <summary>
+    /// <c>study show --json</c>'s scale-up names the smaller factor the output model expects to beat the best trial when
+    /// it does not expect the recommendation to: the failed launch's demo study (LaunchedDemos, compiled from
+    /// Levain.Tuning.Tests) has one; the known-law study, whose recommendation beats its best trial, has null.
+    /// </summary>
+    [Fact]
+    public void Json_ScaleUp_NamesTheSmallerFactor_OnlyWhenTheRecommendationIsNotExpectedToBeatTheBestTrial()
+    {
+        var spec = new StudySpec { Name = "demo", CostSource = "flops", Parameters = [.. LaunchedDemos.Parameters], MetricBound = 0 };
+        var trials = LaunchedDemos.Failed.Select((t, i) => new TrialRecord
+        {
+            Study = "demo",
+            Number = i + 1,
+            SuggestionId = $"s{i + 1}",
+            State = TrialState.Succeeded,
+            Parameters = LaunchedDemos.Settings(t),
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(i + 1),
+            Output = t.Output,
+            Cost = t.Cost,
+        }).ToList();
+        var report = StudyReportBuilder.Build(new StudyRecord("demo", spec, DateTimeOffset.UnixEpoch, null), trials);
+        var up = report.ScaleUp!;
+        var smaller = StudyReportJson.ToJson(report)["scale_up"]!["smaller_factor"]!;
+        Assert.Equal(up.SmallerFactor!.Factor, smaller["factor"]!.GetValue<double>());
+        Assert.InRange(smaller["factor"]!.GetValue<double>(), 1.5, up.Factor / 1.4);
+        Assert.True(smaller["lower"]!.GetValue<double>() <= smaller["predicted"]!.GetValue<double>() && smaller["predicted"]!.GetValue<double>() <= smaller["upper"]!.GetValue<double>());
+        Assert.Contains(up.Warnings, w => w.Contains($"--factor {up.SmallerFactor.Factor:G3})", StringComparison.Ordinal));
+
+        var known = StudyReportJson.ToJson(StudyReportBuilder.Build(PowerLawStudy.Record, PowerLawStudy.Trials()));
+        Assert.NotNull(known["scale_up"]);
+        Assert.Null(known["scale_up"]!["smaller_factor"]);
     }
 
     [Fact]

@@ -207,17 +207,8 @@ public sealed class ScaleUpPredictorTests
     /// <summary>The demo's search space (lr, width, depth, steps) and its scale-up at 10x of stored trials (lr, width, depth, steps, nll_correct, FLOPs).</summary>
     private static ScaleUpPrediction DemoScaleUp((double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] trials)
     {
-        var space = new SearchSpace(
-        [
-            ParameterSpec.Log("lr", center: 4e-3, min: 3e-4, max: 3e-2),
-            ParameterSpec.Log("width", center: 64, min: 16, max: 256, isInteger: true, rounding: 8),
-            ParameterSpec.Log("depth", center: 2, min: 1, max: 6, isInteger: true),
-            ParameterSpec.Log("steps", center: 900, min: 100, max: 8000, isInteger: true, rounding: 50),
-        ]);
-        var observations = trials.Select(t => new Observation(new Dictionary<string, ParamValue>
-        {
-            ["lr"] = t.Lr, ["width"] = t.Width, ["depth"] = t.Depth, ["steps"] = t.Steps,
-        }, t.Output, t.Cost)).ToList();
+        var space = new SearchSpace(LaunchedDemos.Parameters);
+        var observations = trials.Select(t => new Observation(LaunchedDemos.Settings(t), t.Output, t.Cost)).ToList();
         return ScaleUpPredictor.Predict(space, observations, Direction.Minimize, factor: 10, metricBound: 0.0)!;
     }
 
@@ -280,29 +271,7 @@ public sealed class ScaleUpPredictorTests
     [Fact]
     public void Predict_TheTwoLaunchedDemos_TheOutputModelAtTheSettingsCoversBoth_AndWarnsWhereTheLaunchFailed()
     {
-        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] good =
-        [
-        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
-        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
-        (0.0023096, 56, 1, 3550, 1.432566, 1.30937e+12), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.00288733, 24, 1, 3500, 2.597742, 3.55074e+11),
-        (0.00244573, 40, 1, 3450, 1.791685, 7.46127e+11), (0.00248761, 56, 1, 4400, 1.209452, 1.62288e+12), (0.00258668, 64, 1, 3100, 1.287705, 1.42376e+12),
-        (0.00283937, 72, 1, 3100, 1.288795, 1.73337e+12), (0.0018095, 64, 1, 4600, 1.377454, 2.11267e+12), (0.00237833, 48, 1, 4700, 1.807918, 1.35282e+12),
-        (0.00345995, 48, 1, 5600, 1.070173, 1.61187e+12), (0.00312439, 64, 1, 4750, 0.984289, 2.18156e+12), (0.0044867, 56, 1, 6200, 0.980038, 2.28679e+12),
-        (0.00277291, 56, 1, 3050, 1.391922, 1.12495e+12), (0.00533842, 40, 1, 6650, 0.752204, 1.43819e+12), (0.00384023, 56, 1, 4650, 1.309078, 1.71509e+12),
-        (0.00477762, 48, 1, 7050, 0.898836, 2.02923e+12), (0.00708337, 40, 1, 7100, 0.918942, 1.53551e+12),
-        ];
-        (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] failed =
-        [
-        (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
-        (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
-        (0.00235685, 32, 1, 2850, 2.563409, 4.39301e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.0210081, 16, 3, 3700, 1.641742, 4.57566e+11),
-        (0.00468483, 80, 1, 2250, 1.565720, 1.50405e+12), (0.00308737, 72, 1, 3000, 1.397512, 1.67746e+12), (0.00101876, 72, 1, 2200, 2.629877, 1.23014e+12),
-        (0.00245891, 88, 1, 2300, 1.372408, 1.8106e+12), (0.00329021, 56, 1, 3100, 1.338776, 1.14339e+12), (0.00309806, 56, 1, 1650, 2.125465, 6.0858e+11),
-        (0.00287103, 48, 1, 1450, 2.559831, 4.17359e+11), (0.00790977, 40, 1, 2350, 1.493544, 5.08232e+11), (0.00318908, 48, 2, 3000, 1.395517, 1.49786e+12),
-        (0.00310885, 88, 1, 2100, 1.607548, 1.65316e+12), (0.00447786, 64, 1, 4650, 0.917330, 2.13563e+12), (0.00353225, 56, 1, 4700, 1.238073, 1.73353e+12),
-        (0.00491799, 48, 1, 5500, 0.964992, 1.58309e+12), (0.00496756, 40, 1, 5500, 1.411776, 1.18948e+12), (0.00641834, 48, 1, 6050, 0.766435, 1.7414e+12),
-        (0.00480478, 56, 1, 5950, 1.042715, 2.19458e+12),
-        ];
+        var (good, failed) = (LaunchedDemos.Good, LaunchedDemos.Failed);
         const string NotExpected = "does not expect the recommended settings to beat the best trial";
         foreach (var (trials, launched) in new[] { (good, 0.36621), (failed, 1.4838) })
         {
