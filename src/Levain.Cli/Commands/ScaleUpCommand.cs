@@ -146,7 +146,7 @@ internal static class ScaleUpCommand
         ["metric_name"] = metric,
         ["prediction"] = JsonSerializer.SerializeToNode(prediction, Snake),
         ["launched_trial"] = launchedTrial,
-        ["scale_up_trials"] = JsonSerializer.SerializeToNode(launched.Select(r => new { r.Trial, state = r.State.ToString().ToLowerInvariant(), r.Factor, r.TargetCost, r.Predicted, r.Lower, r.Upper, r.ActualOutput, r.ActualCost, r.IsInsideInterval, r.Method, r.AtSettings }), Snake),
+        ["scale_up_trials"] = StudyReportJson.ScaleUpTrials(launched),
     };
 
     private static void Render(IAnsiConsole console, string studyName, string metric, ScaleUpPrediction prediction, IReadOnlyList<ScaleUpRecord> launched)

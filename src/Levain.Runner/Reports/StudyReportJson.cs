@@ -83,15 +83,25 @@ public static class StudyReportJson
             {
                 ["trial"] = p.Trial, ["cumulative_cost"] = p.CumulativeCost, ["best_output"] = p.BestOutput,
             }).ToArray()),
-            ["scale_up_trials"] = new JsonArray(report.ScaleUpTrials.Select(r => (JsonNode)new JsonObject
-            {
-                ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
-                ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
-                ["is_inside_interval"] = r.IsInsideInterval, ["method"] = r.Method,
-                ["at_settings"] = ToJson(r.AtSettings), ["is_inside_settings_interval"] = r.IsInsideSettingsInterval,
-            }).ToArray()),
+            ["scale_up_trials"] = ScaleUpTrials(report.ScaleUpTrials),
             ["trial_rows"] = new JsonArray(report.Trials.Select(t => (JsonNode)Trial(t)).ToArray()),
         };
+    }
+
+    /// <summary>
+    /// Launched scale-up trials with their predictions and outcomes, as <c>study show --json</c> and <c>study scale-up
+    /// --json</c> both print them (values a record could not give, such as an old record's missing standard deviation, as null).
+    /// </summary>
+    public static JsonArray ScaleUpTrials(IEnumerable<ScaleUpRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return new JsonArray(records.Select(r => (JsonNode)new JsonObject
+        {
+            ["trial"] = r.Trial, ["state"] = r.State.ToString().ToLowerInvariant(), ["factor"] = r.Factor, ["target_cost"] = r.TargetCost,
+            ["predicted"] = r.Predicted, ["lower"] = r.Lower, ["upper"] = r.Upper, ["actual_output"] = Finite(r.ActualOutput), ["actual_cost"] = Finite(r.ActualCost),
+            ["is_inside_interval"] = r.IsInsideInterval, ["method"] = r.Method,
+            ["at_settings"] = ToJson(r.AtSettings), ["is_inside_settings_interval"] = r.IsInsideSettingsInterval,
+        }).ToArray());
     }
 
     /// <summary>One trial as a table row: state, parameters, metric, cost, timing, failure and the latest progress line.</summary>

@@ -77,6 +77,9 @@ public sealed class ScaleUpCommandTests : IDisposable
         var recommendedN = prediction.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "n").GetProperty("predicted").GetDouble();
         var check = Assert.Single(result.RootElement.GetProperty("scale_up_trials").EnumerateArray());
         Assert.Equal(trial, check.GetProperty("trial").GetInt32());
+        // The same shape as `study show --json`'s scale-up trials: twelve trials have no surrogate, so nothing at the settings.
+        Assert.Equal(JsonValueKind.Null, check.GetProperty("at_settings").ValueKind);
+        Assert.Equal(JsonValueKind.Null, check.GetProperty("is_inside_settings_interval").ValueKind);
         // Twelve trials are too few for the surrogate: the metric's law goes through the observed Pareto points, and the
         // stored prediction says so.
         Assert.Equal("front-line", prediction.GetProperty("metric").GetProperty("method").GetString());

@@ -50,5 +50,17 @@ public sealed class ScaleUpRecordTests
         Assert.Null(old.AtSettings);
         Assert.Null(old.IsInsideSettingsInterval);
         Assert.Equal(0.465, old.Predicted);
+        // One written between the two (at_settings without std_dev) reads the deviation as NaN; the JSON both `study
+        // show` and `study scale-up` print has it as null (System.Text.Json refuses to write NaN).
+        var between = ScaleUpRecord.Parse(trial, """{"scale_up":{"factor":10,"base_cost":1e12,"target_cost":1e13,"predicted":0.185,"lower":0,"upper":0.917,"method":"surrogate","at_settings":{"predicted":1.203,"lower":0.160,"upper":2.247},"parameters":{}}}""")!;
+        Assert.True(double.IsNaN(between.AtSettings!.StdDev));
+        var json = StudyReportJson.ScaleUpTrials([record, between, old with { ActualOutput = null, ActualCost = null, State = TrialState.Running }]);
+        var written = System.Text.Json.Nodes.JsonNode.Parse(json.ToJsonString())!.AsArray();
+        Assert.Null(written[1]!["at_settings"]!["std_dev"]);
+        Assert.True(written[1]!["is_inside_settings_interval"]!.GetValue<bool>());
+        Assert.Equal(0.635, written[0]!["at_settings"]!["std_dev"]!.GetValue<double>());
+        Assert.Null(written[2]!["at_settings"]);
+        Assert.Null(written[2]!["actual_output"]);
+        Assert.Equal("running", written[2]!["state"]!.GetValue<string>());
     }
 }
