@@ -175,8 +175,10 @@ public static class ScaleUpPredictor
         var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);
         var pointLaws = numeric.Select((p, k) => (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
             .ToDictionary(e => e.Name, e => e.Law, StringComparer.Ordinal);
+        var lawLines = pointLaws.ToDictionary(e => e.Key, e => (e.Value.Intercept, e.Value.Slope), StringComparer.Ordinal);
+        // Where the laws are read for a target (ln cost): where their rounded settings cost it.
         double LawLogCost(double logCost) =>
-            costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, pointLaws.ToDictionary(e => e.Key, e => (e.Value.Intercept, e.Value.Slope), StringComparer.Ordinal), logCost, Rounded) is { } matched
+            costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, lawLines, logCost, Rounded) is { } matched
             && Math.Abs(matched - logCost) > 1e-9 ? matched : logCost;
         var logLaw = LawLogCost(logTarget);
         var parameters = new List<ParameterPrediction>();
