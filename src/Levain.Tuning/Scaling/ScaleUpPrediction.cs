@@ -66,6 +66,13 @@ public sealed record ScaleUpPrediction(
     public SettingsPrediction? AtSettings { get; init; }
 
     /// <summary>
+    /// The output model's mean at the recommended settings is no better than its mean at the best trial's (the warning
+    /// <see cref="ScaleUpPredictor.NotExpectedToBeatWarning"/>); <c>levain study scale-up --launch</c> refuses such a
+    /// launch without <c>--force</c>. False without a surrogate.
+    /// </summary>
+    public bool IsNotExpectedToBeatBestTrial { get; init; }
+
+    /// <summary>
     /// When the output model does not expect the recommendation to beat the best trial: the largest smaller round factor
     /// (<see cref="ScaleUpPredictor.SmallerFactors"/>) whose settings, read from the same laws, it does expect to beat it,
     /// with its prediction for one run there; null when the recommendation is expected to beat the best trial, without a

@@ -240,6 +240,7 @@ public static class ScaleUpPredictor
         // at exactly these settings is expected to score, which is what a launch tests.
         SettingsPrediction? atSettings = null;
         SupportedFactor? supported = null;
+        var notExpected = false;
         if (surrogate is not null && parameters.Count > 0)
         {
             var (mean, sd) = surrogate.PredictOutput(settings);
@@ -250,6 +251,7 @@ public static class ScaleUpPredictor
             var (bestMean, _) = surrogate.PredictOutput(best.Parameters);
             if (maximize ? mean < bestMean : mean > bestMean)
             {
+                notExpected = true;
                 // The largest smaller factor whose settings (read from the same laws, priced the same way) the model
                 // expects to beat the best trial: what "a smaller factor" means for this study.
                 foreach (var smaller in SmallerFactors(factor))
@@ -303,6 +305,7 @@ public static class ScaleUpPredictor
             LawCost = Math.Exp(logLaw),
             BaseParameters = front[^1].Parameters,
             AtSettings = atSettings,
+            IsNotExpectedToBeatBestTrial = notExpected,
             SmallerFactor = supported,
             Bands = bands,
             PredictedFront = surrogate?.Front.Select(p => new PredictedFrontPointInParam(p.Cost, p.Output, space.FromBasic(p.XInBasic))).ToList() ?? [],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Levain.Tuning.Tests.Scaling;
 
 namespace Levain.Cli.Tests.Study;
 
@@ -263,6 +264,68 @@ public sealed class ScaleUpCommandTests : IDisposable
         Assert.True(unlimited.ExitCode == 0, unlimited.StdErr + unlimited.StdOut);
         using var third = JsonDocument.Parse(unlimited.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         Assert.Equal(JsonValueKind.Null, third.RootElement.GetProperty("trial_timeout_seconds").ValueKind);
+    }
+
+    /// <summary>
+    /// A launch the output model expects to lose to the best trial is refused without --force: the failed launch's demo
+    /// study (its 25 trials imported into the store, a stand-in program that prints the trainer's FLOPs count) at 10x
+    /// exits 1, names the smaller factor, and runs nothing; that factor launches; --force launches the 10x.
+    /// </summary>
+    [Fact]
+    public async Task ScaleUp_Launch_RefusesSettingsTheModelExpectsToLose_NamesTheSmallerFactor_AndForceLaunchesThem()
+    {
+        File.WriteAllText(Path.Combine(_dir, "train.py"), """
+            import json, os, sys
+            width, depth, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+            n = 257 * width + depth * (12 * width * width + 13 * width) + 2 * width
+            with open("runs.txt", "a") as f:
+                f.write("%s %s %s %s\n" % (os.environ["LEVAIN_TRIAL_ID"], width, depth, steps))
+            json.dump({"nll_correct": 0.9, "flops": steps * 16 * 64 * (6 * n + 12 * depth * width * 64)}, open(os.environ["LEVAIN_RESULT"], "w"))
+            """);
+        var path = Path.Combine(_dir, "demo.yaml");
+        File.WriteAllText(path, """
+            name: demo
+            command: ["python3", "train.py", "{width}", "{depth}", "{steps}", "{lr}"]
+            direction: minimize
+            metric: nll_correct
+            metric_bound: 0
+            cost: flops
+            parameters:
+              lr: { kind: log, center: 0.004, min: 0.0003, max: 0.03 }
+              width: { kind: log, center: 64, min: 16, max: 256, integer: true, rounding: 8 }
+              depth: { kind: log, center: 2, min: 1, max: 6, integer: true }
+              steps: { kind: log, center: 900, min: 100, max: 8000, integer: true, rounding: 50 }
+            storage: "sqlite:./demo.db"
+            """);
+        var store = Levain.Studies.StudyStorage.Open("sqlite:./demo.db", _dir);
+        await using (store.ConfigureAwait(false))
+        {
+            await store.EnsureStudyAsync(Levain.Runner.StudyFiles.StudyFileParser.Load(path).ToSpec(), TestContext.Current.CancellationToken);
+            var imported = await store.ImportTrialsAsync("demo", [.. LaunchedDemos.Failed.Select((t, i) => new Levain.Studies.Trials.TrialRecord
+            {
+                Study = "demo", Number = i + 1, SuggestionId = $"s{i + 1}", State = Levain.Studies.Trials.TrialState.Succeeded, Parameters = LaunchedDemos.Settings(t),
+                CreatedAt = DateTimeOffset.UnixEpoch, FinishedAt = DateTimeOffset.UnixEpoch.AddSeconds(i + 1), Output = t.Output, Cost = t.Cost,
+            })], TestContext.Current.CancellationToken);
+            Assert.Equal(25, imported);
+        }
+        var runs = Path.Combine(_dir, "runs.txt");
+
+        var refused = await CliRunner.RunAsync("study", "scale-up", path, "--bootstrap", "40", "--launch");
+        Assert.True(refused.ExitCode == 1, refused.StdErr + refused.StdOut);
+        Assert.Contains("not launched: the output model expects", refused.StdErr, StringComparison.Ordinal);
+        var named = System.Text.RegularExpressions.Regex.Match(refused.StdErr, "launch --factor ([0-9.]+) instead");
+        Assert.True(named.Success, refused.StdErr);
+        Assert.Contains("--force", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains("does not expect the recommended settings to beat the best trial", refused.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(runs), "a refused launch ran nothing");
+
+        var smaller = await CliRunner.RunAsync("study", "scale-up", path, "--factor", named.Groups[1].Value, "--bootstrap", "40", "--launch");
+        Assert.True(smaller.ExitCode == 0, smaller.StdErr + smaller.StdOut);
+        Assert.Single(File.ReadAllLines(runs));
+
+        var forced = await CliRunner.RunAsync("study", "scale-up", path, "--bootstrap", "40", "--launch", "--force", "--json");
+        Assert.True(forced.ExitCode == 0, forced.StdErr + forced.StdOut);
+        Assert.Equal(2, File.ReadAllLines(runs).Length);
     }
 
     public void Dispose()
