@@ -66,19 +66,6 @@ internal static class ScaleUpCommand
             return CliConsole.Fail($"not launched: {string.Join(", ", far.Select(p => $"{p.Name} = {p.Predicted:G4}"))} {(far.Count == 1 ? "lies" : "lie")} further beyond the search bounds than they are wide " +
                 "(see the warnings); run the study over a wider range of costs or use a smaller --factor, or launch it anyway with --force", ExitCodes.Failure);
         }
-        if (!force && prediction.IsNotExpectedToBeatBestTrial && prediction.AtSettings is { } at)
-        {
-            // The demo's 10x launch that the model warned about scored 1.484 against its best trial's 0.766; two launches of
-            // the factor the warning named (3x, then 3x again) reached the same cost with 0.534 (docs/tuner.md).
-            if (json) CliConsole.Out.WriteLine(ToJson(studyName, record.Spec.Metric, prediction, [], null).ToJsonString(Snake));
-            else Render(CliConsole.Create(), studyName, record.Spec.Metric, prediction, []);
-            return CliConsole.Fail($"not launched: the output model expects {at.Predicted:G4} [{at.Lower:G4}, {at.Upper:G4}] of one run at the recommended settings, " +
-                "no better than at the best trial's (see the warning); " +
-                (prediction.SmallerFactor is { } smaller
-                    ? $"launch --factor {smaller.Factor.ToString("G3", CultureInfo.InvariantCulture)} instead (one run there {smaller.Predicted:G4} [{smaller.Lower:G4}, {smaller.Upper:G4}]), "
-                    : "run the study over dearer trials first, ") +
-                "or launch it anyway with --force", ExitCodes.Failure);
-        }
         var waiting = trials.Count(t => t.State == TrialState.Suggested);
         if (waiting > 0)
         {

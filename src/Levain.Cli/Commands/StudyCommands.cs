@@ -92,7 +92,7 @@ public static class StudyCommands
         };
         var force = new Option<bool>("--force")
         {
-            Description = "With --launch: launch even a value that lies further beyond its search bounds than they are wide, or settings the output model does not expect to beat the best trial (without it such a launch is refused, exit 1, and the refusal names a smaller --factor the model does expect to beat it).",
+            Description = "With --launch: launch even a value that lies further beyond its search bounds than they are wide (without it such a launch is refused, exit 1).",
         };
         var json = new Option<bool>("--json") { Description = "Print the prediction as JSON (with --launch: one JSON object per event, the prediction and its check last)." };
         var trialTimeout = new Option<string?>("--trial-timeout")
@@ -104,7 +104,7 @@ public static class StudyCommands
         var command = new Command("scale-up", "Recommend settings at a larger cost from the study's scaling laws: the metric (saturating law E + A·C^−α through the front the surrogate models predict, " +
             "or through the Pareto points with too few trials) with a 90% bootstrap interval; what the surrogate's output model expects of one run at exactly the recommended settings (a warning when no better than at the best trial, naming the largest smaller factor it expects to beat the best trial); " +
             "and each parameter with its interval (integers rounded) from the front the surrogate models predict (method 'surrogate') or, where they cannot trace one or their interval is far wider than the box, " +
-            "a line through the Pareto points ('front-line'), read where the settings together are predicted to cost the target (cost fitted on the trials: ln cost linear in the parameters, or a sum of terms such as width²·depth·steps where that predicts left-out trials far better); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds or settings the output model does not expect to beat the best trial)")
+            "a line through the Pareto points ('front-line'), read where the settings together are predicted to cost the target (cost fitted on the trials: ln cost linear in the parameters, or a sum of terms such as width²·depth·steps where that predicts left-out trials far better); then predicted-vs-actual for the scale-up trials launched earlier." + ExitCodes + " (1 also: fewer than 3 Pareto points, the launched trial failed, or --launch refused a value far outside the search bounds)")
         {
             target, name, factor, bootstrap, launch, force, json, trialTimeout,
         };

@@ -67,8 +67,9 @@ public sealed record ScaleUpPrediction(
 
     /// <summary>
     /// The output model's mean at the recommended settings is no better than its mean at the best trial's (the warning
-    /// <see cref="ScaleUpPredictor.NotExpectedToBeatWarning"/>); <c>levain study scale-up --launch</c> refuses such a
-    /// launch without <c>--force</c>. False without a surrogate.
+    /// <see cref="ScaleUpPredictor.NotExpectedToBeatWarning"/>). Advice, not a verdict: far beyond the trials the model's
+    /// mean falls back toward their average, and the demo's 10x launch of 2026-12-07 that it warned about beat the best
+    /// trial (docs/tuner.md). False without a surrogate.
     /// </summary>
     public bool IsNotExpectedToBeatBestTrial { get; init; }
 
