@@ -275,7 +275,7 @@ public static class ScaleUpPredictor
                     "The laws extrapolate how the front spends its cost beyond what the trials support; " +
                     (supported is { } f
                         ? $"verify at a smaller factor first: the largest the model expects to beat the best trial is {f.Factor:G3}x (one run there {f.Predicted:G4} [{f.Lower:G4}, {f.Upper:G4}]; --factor {f.Factor:G3})."
-                        : $"the model expects no factor from {SmallerFactors(factor).LastOrDefault(factor):G3}x up to beat the best trial: widen the study toward dearer trials before scaling up."));
+                        : $"the model expects no factor from {SmallerFactors(factor).LastOrDefault(factor):G3}x up to beat the best trial, which far from the trials may say more about the distance (its mean falls back toward their average) than about the settings: trials at dearer costs would tell."));
             }
         }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);

@@ -6,7 +6,7 @@ namespace Levain.Tuning.Tests.Scaling;
 /// Two demos whose 10x recommendations were launched (2026-12-07 and the evening of 2026-12-07), their trials as stored
 /// before the launch: lr, width, depth, steps, nll_correct, FLOPs, in the demo's search space. The first launch (lr
 /// 0.0040, width 64, depth 1, 30,650 steps) scored 0.366; the second (lr 0.0051, width 184, depth 1, 5,850 steps)
-/// 1.484, worse than its study's best trial (0.766). Compiled into Levain.Runner.Tests too.
+/// 1.484, worse than its study's best trial (0.766). Compiled into Levain.Runner.Tests and Levain.Cli.Tests too.
 /// </summary>
 internal static class LaunchedDemos
 {
@@ -33,6 +33,24 @@ internal static class LaunchedDemos
     (0.00310885, 88, 1, 2100, 1.607548, 1.65316e+12), (0.00447786, 64, 1, 4650, 0.917330, 2.13563e+12), (0.00353225, 56, 1, 4700, 1.238073, 1.73353e+12),
     (0.00491799, 48, 1, 5500, 0.964992, 1.58309e+12), (0.00496756, 40, 1, 5500, 1.411776, 1.18948e+12), (0.00641834, 48, 1, 6050, 0.766435, 1.7414e+12),
     (0.00480478, 56, 1, 5950, 1.042715, 2.19458e+12),
+    ];
+
+    /// <summary>
+    /// A third demo (the evening of 2026-12-07, 26 trials; best 0.855 at 8.0e11 FLOPs, a front of 3 points over 1.59x):
+    /// the output model warned at 10x and expected no smaller factor to beat the best trial, yet the 10x recommendation
+    /// (lr 0.0070, width 56, depth 3, 7,950 steps), launched, scored 0.597.
+    /// </summary>
+    public static readonly (double Lr, int Width, int Depth, int Steps, double Output, double Cost)[] Warned =
+    [
+    (0.00103843, 48, 2, 800, 2.680625, 3.99429e+11), (0.0271891, 16, 3, 2000, 2.587949, 2.47333e+11), (0.00230405, 72, 1, 2300, 1.555758, 1.28605e+12),
+    (0.00588144, 208, 6, 200, 2.860003, 4.11015e+12), (0.0137043, 32, 1, 950, 2.595444, 1.46434e+11), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11),
+    (0.00165962, 48, 1, 4300, 1.98821, 1.23769e+12), (0.0188264, 24, 2, 3050, 1.590041, 5.0236e+11), (0.00273259, 32, 1, 2200, 2.553588, 3.39109e+11),
+    (0.00223029, 56, 1, 1800, 2.32909, 6.63906e+11), (0.0024981, 72, 1, 2900, 1.353398, 1.62154e+12), (0.0263682, 16, 2, 5350, 1.877953, 4.86482e+11),
+    (0.0236218, 32, 2, 3850, 1.708784, 9.90836e+11), (0.00305554, 48, 1, 2950, 2.38705, 8.49111e+11), (0.00184924, 80, 1, 3100, 1.37413, 2.07225e+12),
+    (0.0016377, 72, 1, 3450, 1.359706, 1.92908e+12), (0.0156415, 24, 2, 4850, 0.855281, 7.98836e+11), (0.00205783, 64, 1, 2550, 1.76253, 1.17115e+12),
+    (0.00235946, 72, 1, 3800, 1.211583, 2.12478e+12), (0.0165253, 24, 2, 7200, 1.112046, 1.1859e+12), (0.00301907, 72, 1, 4150, 1.179307, 2.32049e+12),
+    (0.0148547, 24, 1, 5150, 2.677606, 5.22466e+11), (0.0146177, 24, 1, 5550, 1.5748, 5.63046e+11), (0.0166417, 24, 3, 7150, 1.180338, 1.62996e+12),
+    (0.0200152, 24, 3, 7950, 1.03106, 1.81234e+12), (0.018076, 32, 2, 7100, 1.015654, 1.82726e+12),
     ];
 
     /// <summary>The demo's search space.</summary>

@@ -291,12 +291,33 @@ public sealed class ScaleUpPredictorTests
         Assert.True(second.Metric.Upper < 1.4838, "the law's interval missed the launched run: it assumes settings on the front");
         // The warning names the largest smaller factor the model expects to beat the best trial, with its prediction.
         Assert.Null(first.SmallerFactor);
+        Assert.False(first.IsNotExpectedToBeatBestTrial);
+        Assert.True(second.IsNotExpectedToBeatBestTrial);
         var smaller = second.SmallerFactor!;
         TestContext.Current.TestOutputHelper?.WriteLine($"smaller factor {smaller}; {second.Warnings.Single(w => w.Contains(NotExpected, StringComparison.Ordinal))}");
         Assert.InRange(smaller.Factor, 1.5, 7);
         Assert.True(smaller.Predicted < second.AtSettings.Predicted && smaller.Lower <= smaller.Predicted && smaller.Predicted <= smaller.Upper);
         Assert.Contains(second.Warnings, w => w.Contains($"the largest the model expects to beat the best trial is {smaller.Factor:G3}x", StringComparison.Ordinal));
         Assert.Contains(second.Warnings, w => w.Contains($"--factor {smaller.Factor:G3})", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The warning is advice, not a verdict: on the third launched demo it fired at 10x and no smaller factor from 1.5x
+    /// up was expected to beat the best trial (0.855), yet the 10x run scored 0.597, inside the model's interval at the
+    /// settings. Ten times beyond a front spanning 1.59x, the model's mean has fallen back toward the trials' average.
+    /// </summary>
+    [Fact]
+    public void Predict_TheThirdLaunchedDemo_WarnsWithNoSmallerFactor_AndItsLaunchBeatTheBestTrialInsideTheInterval()
+    {
+        var prediction = DemoScaleUp(LaunchedDemos.Warned);
+        var warning = Assert.Single(prediction.Warnings, w => w.StartsWith(ScaleUpPredictor.NotExpectedToBeatWarning, StringComparison.Ordinal));
+        Assert.True(prediction.IsNotExpectedToBeatBestTrial);
+        Assert.Null(prediction.SmallerFactor);
+        Assert.Contains("the model expects no factor from 1.5x up to beat the best trial", warning, StringComparison.Ordinal);
+        const double Launched = 0.59657;
+        Assert.InRange(Launched, prediction.AtSettings!.Lower, prediction.AtSettings.Upper);
+        Assert.InRange(Launched, prediction.Metric.Lower, prediction.Metric.Upper);
+        Assert.True(Launched < 0.855281 && prediction.AtSettings.Predicted > 0.855281, "the run beat the best trial the model expected it to lose to");
     }
 
     [Fact]
