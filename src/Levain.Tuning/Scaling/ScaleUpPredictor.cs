@@ -275,7 +275,9 @@ public static class ScaleUpPredictor
                     "The laws extrapolate how the front spends its cost beyond what the trials support; " +
                     (supported is { } f
                         ? $"verify at a smaller factor first: the largest the model expects to beat the best trial is {f.Factor:G3}x (one run there {f.Predicted:G4} [{f.Lower:G4}, {f.Upper:G4}]; --factor {f.Factor:G3})."
-                        : $"the model expects no factor from {SmallerFactors(factor).LastOrDefault(factor):G3}x up to beat the best trial, which far from the trials may say more about the distance (its mean falls back toward their average) than about the settings: trials at dearer costs would tell."));
+                        : SmallerFactors(factor).Any()
+                            ? $"the model expects no factor from {SmallerFactors(factor).Last():G3}x up to beat the best trial, which far from the trials may say more about the distance (its mean falls back toward their average) than about the settings: trials at dearer costs would tell."
+                            : "verify at a smaller factor first."));
             }
         }
         var recommendedBasic = parameters.ToDictionary(p => p.Name, p => space.NumericTransformOf(p.Name)!.ToBasic(p.Predicted), StringComparer.Ordinal);
@@ -347,8 +349,8 @@ public static class ScaleUpPredictor
 
     /// <summary>
     /// The factors tried below <paramref name="factor"/> when the model does not expect the recommendation to beat the
-    /// best trial, largest first: round numbers a user would type (1.5, 2, 3, 4, 5, 7 and their powers of ten times),
-    /// strictly between 1 and the factor.
+    /// best trial, largest first: round numbers a user would type (1, 1.5, 2, 3, 4, 5 and 7 times a power of ten),
+    /// strictly between 1 and the factor; none below 1.5x.
     /// </summary>
     internal static IEnumerable<double> SmallerFactors(double factor)
     {
