@@ -170,8 +170,10 @@ public static class ScaleUpPredictor
         }
         // Each law alone says nothing of what the settings cost together: read the laws at the cost where the trials'
         // cost fit says their settings cost the target (the target itself when they cost within 5 % of it there, or no fit is good).
-        // Integers are priced as they will be recommended: rounded to their step, at least one step.
-        double Rounded(string name, double basic) => space.NumericTransformOf(name) is { } t ? t.ToBasic(t.RoundPositive(t.FromBasic(basic))) : basic;
+        // A law's basic value as a recommendation (integers rounded to their step, at least one step); integers are
+        // priced as they will be recommended.
+        double ValueOf(string name, double basic) => space.NumericTransformOf(name)!.RoundPositive(space.NumericTransformOf(name)!.FromBasic(basic));
+        double Rounded(string name, double basic) => space.NumericTransformOf(name) is { } t ? t.ToBasic(ValueOf(name, basic)) : basic;
         var costFit = RecommendedCost.FitCost(space, successes, [.. numeric.Select(p => p.Name)]);
         var pointLaws = numeric.Select((p, k) => (p.Name, Law: chosenLaws[k].Method == SurrogateMethod ? chosenLaws[k].Surrogate! : chosenLaws[k].Line))
             .ToDictionary(e => e.Name, e => e.Law, StringComparer.Ordinal);
@@ -180,6 +182,16 @@ public static class ScaleUpPredictor
         double LawLogCost(double logCost) =>
             costFit is not null && numeric.Count > 0 && RecommendedCost.MatchedLogCost(costFit, lawLines, logCost, Rounded) is { } matched
             && Math.Abs(matched - logCost) > 1e-9 ? matched : logCost;
+        // The settings the laws give at a cost (ln): the dearest Pareto point's, each parameter with a law at its value there.
+        Dictionary<string, ParamValue> SettingsAt(double logCost)
+        {
+            var at = new Dictionary<string, ParamValue>(front[^1].Parameters, StringComparer.Ordinal);
+            foreach (var (name, law) in pointLaws)
+            {
+                at[name] = ParamValue.FromNumber(ValueOf(name, law.Predict(logCost)));
+            }
+            return at;
+        }
         var logLaw = LawLogCost(logTarget);
         var parameters = new List<ParameterPrediction>();
         // Bands across cost, from the cheapest Pareto point to the target (or the dearest point), evenly in ln cost.
@@ -210,7 +222,7 @@ public static class ScaleUpPredictor
                 var (lo, hi) = Around(DrawsAt(chosenReplicates, x), center, tail);
                 return new LawBandPoint(c, transform.FromBasic(center), Math.Min(transform.FromBasic(lo), transform.FromBasic(hi)), Math.Max(transform.FromBasic(lo), transform.FromBasic(hi)), c > baseCost * (1 + 1e-9));
             })]));
-            double ToParam(double b) => transform.RoundPositive(transform.FromBasic(b));
+            double ToParam(double b) => ValueOf(spec.Name, b);
             var value = ToParam(chosen.Center);
             var (low, high) = (ToParam(chosen.Low), ToParam(chosen.High));
             var outside = (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
@@ -254,16 +266,10 @@ public static class ScaleUpPredictor
                 notExpected = true;
                 // The largest smaller factor whose settings (read from the same laws, priced the same way) the model
                 // expects to beat the best trial: what "a smaller factor" means for this study.
-                foreach (var smaller in SmallerFactors(factor))
+                var smallerFactors = SmallerFactors(factor).ToList();
+                foreach (var smaller in smallerFactors)
                 {
-                    var logCost = LawLogCost(Math.Log(baseCost * smaller));
-                    var there = new Dictionary<string, ParamValue>(front[^1].Parameters, StringComparer.Ordinal);
-                    foreach (var p in numeric)
-                    {
-                        var transform = space.NumericTransformOf(p.Name)!;
-                        there[p.Name] = ParamValue.FromNumber(transform.RoundPositive(transform.FromBasic(pointLaws[p.Name].Predict(logCost))));
-                    }
-                    var (m, s) = surrogate.PredictOutput(there);
+                    var (m, s) = surrogate.PredictOutput(SettingsAt(LawLogCost(Math.Log(baseCost * smaller))));
                     if (maximize ? m > bestMean : m < bestMean)
                     {
                         supported = new SupportedFactor(smaller, m, metric.Law.Clip(m - (z * s)), metric.Law.Clip(m + (z * s)));
@@ -275,8 +281,8 @@ public static class ScaleUpPredictor
                     "The laws extrapolate how the front spends its cost beyond what the trials support; " +
                     (supported is { } f
                         ? $"verify at a smaller factor first: the largest the model expects to beat the best trial is {f.Factor:G3}x (one run there {f.Predicted:G4} [{f.Lower:G4}, {f.Upper:G4}]; --factor {f.Factor:G3})."
-                        : SmallerFactors(factor).Any()
-                            ? $"the model expects no factor from {SmallerFactors(factor).Last():G3}x up to beat the best trial, which far from the trials may say more about the distance (its mean falls back toward their average) than about the settings: trials at dearer costs would tell."
+                        : smallerFactors.Count > 0
+                            ? $"the model expects no factor from {smallerFactors[^1]:G3}x up to beat the best trial, which far from the trials may say more about the distance (its mean falls back toward their average) than about the settings: trials at dearer costs would tell."
                             : "verify at a smaller factor first."));
             }
         }

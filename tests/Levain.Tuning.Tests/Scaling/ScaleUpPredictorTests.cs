@@ -314,10 +314,11 @@ public sealed class ScaleUpPredictorTests
         Assert.True(prediction.IsNotExpectedToBeatBestTrial);
         Assert.Null(prediction.SmallerFactor);
         Assert.Contains("the model expects no factor from 1.5x up to beat the best trial", warning, StringComparison.Ordinal);
+        // Launched, the run scored 0.597, better than the best trial's 0.855 that the model expected it to lose to.
         const double Launched = 0.59657;
         Assert.InRange(Launched, prediction.AtSettings!.Lower, prediction.AtSettings.Upper);
         Assert.InRange(Launched, prediction.Metric.Lower, prediction.Metric.Upper);
-        Assert.True(Launched < 0.855281 && prediction.AtSettings.Predicted > 0.855281, "the run beat the best trial the model expected it to lose to");
+        Assert.True(prediction.AtSettings.Predicted > LaunchedDemos.Warned.Min(t => t.Output), $"the model at the settings {prediction.AtSettings.Predicted}");
     }
 
     [Fact]
