@@ -167,8 +167,14 @@ public sealed class SshFleetRunner(SshOptions options, TimeProvider time)
             bool exited;
             using (cancellationToken.Register(() => KillQuietly(process)))
             {
-                var left = options.HostTimeout - clock.Elapsed;
-                exited = process.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                // WaitForExit counts whole milliseconds and can return a hair before the budget is spent (a full
+                // suite saw a hung host cut off under its 35 s): the host has timed out only once the clock says so.
+                do
+                {
+                    var left = options.HostTimeout - clock.Elapsed;
+                    exited = process.WaitForExit(left > TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)) : TimeSpan.Zero);
+                }
+                while (!exited && clock.Elapsed < options.HostTimeout && !cancellationToken.IsCancellationRequested);
             }
             var hostTimedOut = false;
             if (!exited || cancellationToken.IsCancellationRequested)
